@@ -1,0 +1,34 @@
+import pytest
+
+from kaoping import testing
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def town(db):
+    return testing.make_town()
+
+
+@pytest.fixture
+def other_town(db):
+    return testing.make_town(slug="nanhuang", name="南黄镇")
+
+
+@pytest.fixture
+def personas(town, other_town):
+    return testing.make_personas(town, other_town)
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client logged in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

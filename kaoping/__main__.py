@@ -1,0 +1,34 @@
+"""`kaoping`: the command line of the application, a thin wrapper over Django's manage.py.
+
+`kaoping --help` lists the application's own commands; `kaoping help` lists every command.
+"""
+
+import os
+import sys
+
+OWN_COMMANDS = {
+    "serve": "serve the application (production server; --dev for Django's development server)",
+    "demo": "load the demo town (once; --reset starts over) and print the demo accounts",
+    "migrate": "create or upgrade the database tables",
+    "verifyaudit": "verify the hash chain of the audit log",
+    "compiletranslations": "compile the translation catalogues (.po -> .mo)",
+    "createsuperuser": "create an operator account for Django's own tools",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.settings")
+    if len(argv) < 2 or argv[1] in {"-h", "--help"}:
+        print("usage: kaoping <command> [options]\n\nKaoping commands:")
+        for name, text in OWN_COMMANDS.items():
+            print(f"  {name:<22}{text}")
+        print("\n`kaoping help` lists every command; `kaoping help <command>` explains one.")
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kaoping", *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

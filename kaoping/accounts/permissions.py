@@ -1,0 +1,134 @@
+"""Who may do what: the one place where permissions are decided.
+
+Views never test roles themselves. They ask `require(request, Action.X, town)` (or use
+`town_or_404`), and templates ask `can`. The policy is a plain table, tested as a matrix of
+roles × actions in `tests/test_permissions.py`.
+
+A user's roles in a town are the roles assigned to them there, the city-wide roles they hold,
+and the implicit role CADRE when their account is linked to a cadre of that town.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.people.models import Town
+
+from .models import Role, RoleAssignment, User
+
+
+class Action(models.TextChoices):
+    VIEW_TOWN = "view_town", _("See the town's home page")
+    VIEW_PEOPLE = "view_people", _("Browse departments, villages and cadres")
+    VIEW_PERSONAL_DATA = "view_personal_data", _("See ID numbers and phone numbers")
+    MANAGE_PEOPLE = "manage_people", _("Add, edit, deactivate and import cadres, departments and villages")
+    MANAGE_USERS = "manage_users", _("Manage user accounts and roles")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
+    MANAGE_TOWNS = "manage_towns", _("Add and edit towns")
+
+
+R = Role
+_TOWN_STAFF = frozenset(
+    {
+        R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.SUPERVISION_OFFICE, R.PARTY_BUILDING_OFFICE,
+        R.GROUP_LEADER, R.SCORER, R.MAIN_LEADER, R.CITY_ADMIN,
+    }
+)
+
+# The policy. The auditor appears only under the audit log: system, security and audit
+# administration are kept apart, as government systems require.
+POLICY: dict[Action, frozenset[Role]] = {
+    Action.VIEW_TOWN: _TOWN_STAFF | {R.CADRE},
+    Action.VIEW_PEOPLE: _TOWN_STAFF | {R.CADRE},
+    Action.VIEW_PERSONAL_DATA: frozenset({R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}),
+    Action.MANAGE_PEOPLE: frozenset({R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}),
+    Action.MANAGE_USERS: frozenset({R.TOWN_ADMIN, R.CITY_ADMIN}),
+    Action.VIEW_AUDIT_LOG: frozenset({R.AUDITOR}),
+    Action.MANAGE_TOWNS: frozenset({R.CITY_ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    town_id: int | None  # None: every town
+    population: str = ""
+
+
+def grants(user: User) -> tuple[Grant, ...]:
+    """Everything the user holds, loaded once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, "_kaoping_grants", None)
+    if cached is None:
+        rows = RoleAssignment.objects.filter(user=user).values_list("role", "town_id", "population")
+        cached = tuple(Grant(Role(role), town_id, population) for role, town_id, population in rows)
+        if user.cadre_id is not None:
+            cached += (Grant(Role.CADRE, user.cadre.town_id),)
+        user._kaoping_grants = cached
+    return cached
+
+
+def roles_in(user: User, town: Town | None) -> frozenset[Role]:
+    """The roles the user holds in `town` (city-wide roles count in every town)."""
+    return frozenset(
+        g.role for g in grants(user) if g.town_id is None or (town is not None and g.town_id == town.pk)
+    )
+
+
+def can(user: User, action: Action | str, town: Town | None = None) -> bool:
+    """True when one of the user's roles in `town` is allowed `action`."""
+    return bool(roles_in(user, town) & POLICY[Action(action)])
+
+
+def is_city_wide(user: User) -> bool:
+    return any(g.town_id is None for g in grants(user))
+
+
+def towns_for(user: User) -> models.QuerySet[Town]:
+    """The towns whose data the user may see at all."""
+    if is_city_wide(user):
+        return Town.objects.all()
+    return Town.objects.filter(pk__in={g.town_id for g in grants(user)})
+
+
+def require(user: User, action: Action | str, town: Town | None = None) -> None:
+    """Raise PermissionDenied (403) unless the user may do `action` in `town`."""
+    if not can(user, action, town):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def town_or_404(request: HttpRequest, slug: str, action: Action | str) -> Town:
+    """The town named in the URL, if the user belongs to it and may do `action` there.
+
+    A town the user has no role in answers 404, so that one town's users cannot even learn
+    which other towns exist; a town they belong to but an action they lack answers 403.
+    """
+    town = get_object_or_404(Town, slug=slug)
+    if not roles_in(request.user, town):
+        raise Http404
+    require(request.user, action, town)
+    request.town = town  # for the navigation bar
+    return town
+
+
+def object_in_town_or_404(queryset: models.QuerySet, town: Town, **lookup):
+    """Fetch an object only if it belongs to `town`; another town's object is a 404."""
+    return get_object_or_404(queryset, town=town, **lookup)
+
+
+def population_scope(user: User, town: Town, role: Role) -> frozenset[str]:
+    """The populations for which the user holds a per-population role (group leader, scorer)."""
+    return frozenset(
+        g.population for g in grants(user) if g.role == role and (g.town_id in (None, town.pk))
+    )
+
+
+def can_anywhere(user: User, action: Action | str) -> bool:
+    """True when the user may do `action` in at least one town (for menus and landing pages)."""
+    allowed = POLICY[Action(action)]
+    return any(g.role in allowed for g in grants(user))

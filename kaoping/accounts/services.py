@@ -1,0 +1,125 @@
+"""Writes to accounts: creating users, giving roles, passwords and unlocking. All audited."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import record
+from kaoping.core.errors import DomainError
+from kaoping.people.models import Cadre, Town
+
+from .models import Role, RoleAssignment, User
+
+
+def _town_roles(user: User, town: Town) -> list[str]:
+    return sorted(
+        f"{a.role}:{a.population}" if a.population else a.role
+        for a in RoleAssignment.objects.filter(user=user, town=town)
+    )
+
+
+@transaction.atomic
+def user_save(
+    *,
+    actor: User,
+    town: Town,
+    user: User | None,
+    username: str,
+    display_name: str,
+    cadre: Cadre | None,
+    roles: list[str],
+    group_population: str = "",
+    is_active: bool = True,
+    initial_password: str | None = None,
+) -> User:
+    """Create an account (with an initial password) or change one, and set its roles in `town`.
+
+    Roles the user holds in other towns are left alone: an administrator manages their own town.
+    """
+    if cadre is not None and cadre.town_id != town.pk:
+        raise DomainError(_("This cadre belongs to another town."))
+    unknown = set(roles) - {r.value for r in Role if r not in Role.city_wide() | {Role.CADRE}}
+    if unknown:
+        raise DomainError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
+    creating = user is None
+    if creating:
+        if initial_password is None:
+            raise DomainError(_("A new account needs an initial password."))
+        user = User(username=username)
+    before = {} if creating else {
+        "display_name": user.display_name, "cadre": user.cadre_id, "is_active": user.is_active,
+        "roles": _town_roles(user, town),
+    }
+    user.display_name = display_name
+    user.cadre = cadre
+    user.is_active = is_active
+    if creating:
+        _set_initial_password(user, initial_password)
+    user.save()
+    RoleAssignment.objects.filter(user=user, town=town).delete()
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(
+            user=user, town=town, role=role,
+            population=group_population if Role(role) in Role.for_population() else "",
+        )
+        for role in roles
+    )
+    after = {
+        "display_name": user.display_name, "cadre": user.cadre_id, "is_active": user.is_active,
+        "roles": _town_roles(user, town),
+    }
+    changed_keys = [k for k in after if before.get(k) != after[k]]
+    if creating or changed_keys:
+        record(
+            actor=actor, action="user.create" if creating else "user.update", target=user, town=town,
+            old={k: before.get(k) for k in changed_keys} if not creating else None,
+            new=after if creating else {k: after[k] for k in changed_keys},
+        )
+    return user
+
+
+def _set_initial_password(user: User, password: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), errors=list(exc.messages)) from exc
+    user.set_password(password)
+    user.must_change_password = True
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, town: Town | None, user: User, password: str) -> User:
+    """Set a new initial password; the user must replace it at the next login. Also unlocks."""
+    _set_initial_password(user, password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+    record(actor=actor, action="user.reset_password", target=user, town=town,
+           new={"must_change_password": True})
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, town: Town | None, user: User) -> User:
+    """Lift a lockout before its 15 minutes are over."""
+    if not user.is_locked():
+        raise DomainError(_("This account is not locked."))
+    old = {"locked_until": user.locked_until}
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    record(actor=actor, action="user.unlock", target=user, town=town, old=old, new={"locked_until": None})
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> User:
+    """A user replaces their own password (the form has checked the old one and the rules)."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record(actor=user, action="user.change_password", target=user)
+    return user

@@ -1,0 +1,124 @@
+"""Writing to and checking the audit log. Every capability records through `record`."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from . import chain
+from .models import AuditEntry, AuditHead
+
+# The fields that a hash covers, in the form they are stored.
+HASHED_FIELDS = (
+    "at", "actor_id", "actor_name", "town_id", "action", "object_type", "object_id", "object_repr",
+    "old", "new", "note",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _hash_fields(entry: AuditEntry) -> dict[str, Any]:
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    fields["at"] = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return fields
+
+
+def snapshot(instance: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The values of `fields` on `instance`, foreign keys as ids, ready to store as old or new."""
+    values = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        values[name] = getattr(instance, field.attname)
+    return _jsonable(values)
+
+
+def changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, as (old, new)."""
+    keys = [k for k in new if old.get(k) != new.get(k)]
+    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    town=None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    note: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit log.
+
+    `actor` is the user who acted (None for the system), `action` a dotted verb such as
+    "cadre.update", `target` the object acted on; `old` and `new` hold the values before and
+    after. The entry's town is taken from `target.town` unless given.
+    """
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or str(target.pk)
+        object_repr = object_repr or str(target)[:200]
+        if town is None:
+            town = getattr(target, "town", None)
+    actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": chain.GENESIS}
+        )
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor=actor_user,
+            actor_name=actor_user.get_username() if actor_user else "system",
+            town=town,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            old=_jsonable(old) if old is not None else None,
+            new=_jsonable(new) if new is not None else None,
+            note=note,
+            prev_hash=head.last_hash,
+        )
+        entry.hash = chain.entry_hash(entry.prev_hash, _hash_fields(entry))
+        entry.save()
+        AuditHead.objects.filter(pk=1).update(last_hash=entry.hash, count=models.F("count") + 1)
+    return entry
+
+
+def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:
+    """Recompute every hash in order; return the places where the stored chain breaks."""
+    def rows():
+        last_id = 0
+        while True:
+            batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+            if not batch:
+                return
+            for entry in batch:
+                yield entry.id, entry.prev_hash, entry.hash, _hash_fields(entry)
+            last_id = batch[-1].id
+
+    breaks = chain.verify(rows())
+    head = AuditHead.objects.filter(pk=1).first()
+    last = AuditEntry.objects.order_by("-id").first()
+    if head and last and head.last_hash != last.hash:
+        breaks.append(chain.Break(last.id, "the newest entry is not the one the log last wrote"))
+    if head and head.count != AuditEntry.objects.count():
+        breaks.append(chain.Break(last.id if last else 0, "entries are missing or were added outside the app"))
+    return breaks

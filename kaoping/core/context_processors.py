@@ -1,0 +1,25 @@
+from django.conf import settings
+
+from kaoping.accounts.permissions import Action, can, can_anywhere, towns_for
+
+
+def navigation(request):
+    """What the navigation bar needs: the current town and which sections the user may open."""
+    user = getattr(request, "user", None)
+    context = {"app_title": settings.KAOPING_TITLE}
+    if user is None or not user.is_authenticated:
+        return context
+    town = getattr(request, "town", None)
+    context.update(
+        current_town=town,
+        my_towns=towns_for(user).filter(is_active=True),
+        nav={
+            "home": town is not None and can(user, Action.VIEW_TOWN, town),
+            "people": town is not None and can(user, Action.VIEW_PEOPLE, town),
+            "manage_people": town is not None and can(user, Action.MANAGE_PEOPLE, town),
+            "users": town is not None and can(user, Action.MANAGE_USERS, town),
+            "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
+            "towns": can_anywhere(user, Action.MANAGE_TOWNS),
+        },
+    )
+    return context

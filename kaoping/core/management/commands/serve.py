@@ -1,0 +1,32 @@
+"""Serve Kaoping: gunicorn by default (as in production), Django's development server with --dev."""
+
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the application on 127.0.0.1:8000 (or --bind)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("KAOPING_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("KAOPING_WORKERS", "2")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("KAOPING_THREADS", "4")))
+        parser.add_argument("--dev", action="store_true", help="Django's auto-reloading development server")
+
+    def handle(self, *args, bind: str, workers: int, threads: int, dev: bool, **options):
+        if dev:
+            call_command("runserver", bind, use_reloader=True)
+            return
+        self.stdout.write(f"Kaoping at http://{bind}/  (Ctrl+C stops it)")
+        sys.stdout.flush()
+        os.execvp(
+            sys.executable,
+            [
+                sys.executable, "-m", "gunicorn", "kaoping.wsgi:application",
+                "--bind", bind, "--workers", str(workers), "--threads", str(threads),
+                "--access-logfile", "-", "--graceful-timeout", "10",
+            ],
+        )

@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
+from .services import CadreData, cadre_problems
+
+
+class CadreForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=40)
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18)
+    phone = forms.RegexField(label=_("Mobile phone"), regex=r"^1\d{10}$", required=False,
+                             error_messages={"invalid": _("Enter an 11-digit mobile number.")})
+    population = forms.ChoiceField(label=_("Population"), choices=Population.choices)
+    agency_category = forms.ChoiceField(
+        label=_("Agency-cadre category"), choices=[("", "—"), *AgencyCategory.choices], required=False,
+        help_text=_("Agency cadres only."),
+    )
+    position = forms.CharField(label=_("Position"), max_length=60)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(),
+                                        required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False,
+                                     help_text=_("Village cadres only."))
+    is_middle_level = forms.BooleanField(label=_("Middle-level cadre (head of a department)"), required=False)
+    is_village_head = forms.BooleanField(label=_("Village head (村委主要负责人)"), required=False)
+
+    def __init__(self, *args, town: Town, cadre: Cadre | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.town = town
+        self.cadre = cadre
+        # Inactive units stay choosable only for the cadre already in them.
+        departments = Department.objects.filter(town=town, is_active=True)
+        villages = Village.objects.filter(town=town, is_active=True)
+        if cadre is not None:
+            departments = departments | Department.objects.filter(pk=cadre.department_id)
+            villages = villages | Village.objects.filter(pk=cadre.village_id)
+        self.fields["department"].queryset = departments.distinct()
+        self.fields["village"].queryset = villages.distinct()
+
+    def clean_id_number(self):
+        return self.cleaned_data["id_number"].strip().upper()
+
+    def clean(self):
+        values = super().clean()
+        if self.errors:
+            return values
+        for field, message in cadre_problems(town=self.town, data=self.data_object(), cadre=self.cadre).items():
+            self.add_error(field if field in self.fields else None, message)
+        return values
+
+    def data_object(self) -> CadreData:
+        return CadreData.from_mapping(self.cleaned_data)
+
+    @classmethod
+    def initial_for(cls, cadre: Cadre) -> dict:
+        return {name: getattr(cadre, name) for name in cls.base_fields}
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
+    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+
+
+class VillageForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+
+
+class TownForm(forms.ModelForm):
+    class Meta:
+        model = Town
+        fields = ["name", "slug", "city", "is_active"]
+
+
+class CadreFilterForm(forms.Form):
+    """The filters of the cadre list; every field optional."""
+
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name or position")}))
+    population = forms.ChoiceField(label=_("Population"), required=False,
+                                   choices=[("", _("All populations")), *Population.choices])
+    category = forms.ChoiceField(label=_("Category"), required=False,
+                                 choices=[("", _("All categories")), *AgencyCategory.choices])
+    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=Department.objects.none(),
+                                        empty_label=_("All departments"))
+    village = forms.ModelChoiceField(label=_("Village"), required=False, queryset=Village.objects.none(),
+                                     empty_label=_("All villages"))
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[
+        ("", _("Any role")), ("middle", _("Middle-level cadres")), ("head", _("Village heads")),
+    ])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("In service")), ("inactive", _("Left service")), ("all", _("All")),
+    ])
+
+    def __init__(self, *args, town: Town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(town=town)
+        self.fields["village"].queryset = Village.objects.filter(town=town)

@@ -1,0 +1,184 @@
+"""A town's structure: the town itself, its departments and villages, and its cadres.
+
+Every record belongs to a town (the tenant). Nothing here is ever hard-deleted: a department,
+village or cadre that is no longer in service is deactivated, so that its history stays readable.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import idnumbers
+
+
+class Town(models.Model):
+    """A town (镇/街道): the unit whose data, people and schemes belong together."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("short code"), max_length=40, unique=True, help_text=_("Used in addresses, e.g. xiacun.")
+    )
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentKind(models.TextChoices):
+    OFFICE = "office", _("Office (办公室)")
+    STATION = "station", _("Station (站所)")
+
+
+class Department(models.Model):
+    """A department (站所/办公室) where agency cadres work."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind, default=DepartmentKind.OFFICE)
+    sort_order = models.PositiveIntegerField(_("display order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="department_name_unique_in_town"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    """A village (村): the workplace of village cadres and an assessed collective."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages")
+    name = models.CharField(_("name"), max_length=60)
+    sort_order = models.PositiveIntegerField(_("display order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="village_name_unique_in_town"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Population(models.TextChoices):
+    """The three assessed populations (考核对象), each with its own scheme and ranking."""
+
+    LEADERSHIP = "leadership", _("Leadership member")
+    AGENCY = "agency", _("Agency cadre")
+    VILLAGE = "village", _("Village cadre")
+
+
+class AgencyCategory(models.TextChoices):
+    """Agency cadres are split into three categories, each ranked separately."""
+
+    ESTABLISHED = "established", _("Established staff")
+    COMMUNITY_INSTRUCTOR = "community_instructor", _("Community instructor")
+    NON_ESTABLISHED = "non_established", _("Non-established staff")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class CadreQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def of_population(self, population: str):
+        return self.filter(population=population)
+
+    def with_workplace(self):
+        return self.select_related("department", "village")
+
+
+class Cadre(models.Model):
+    """A person assessed by the town: a leadership member, an agency cadre or a village cadre."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="cadres")
+    name = models.CharField(_("name"), max_length=40)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    population = models.CharField(_("population"), max_length=16, choices=Population)
+    agency_category = models.CharField(
+        _("agency-cadre category"), max_length=24, choices=AgencyCategory, blank=True
+    )
+    position = models.CharField(_("position"), max_length=60)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        verbose_name=_("department"),
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        verbose_name=_("village"),
+    )
+    is_middle_level = models.BooleanField(_("middle-level cadre"), default=False)
+    is_village_head = models.BooleanField(_("village head"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_on = models.DateField(_("left service on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["population", "name"]
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "id_number"], name="cadre_id_number_unique_in_town"),
+            models.CheckConstraint(
+                condition=(Q(population=Population.AGENCY) & ~Q(agency_category=""))
+                | (~Q(population=Population.AGENCY) & Q(agency_category="")),
+                name="cadre_category_iff_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(population=Population.VILLAGE) | Q(village__isnull=False),
+                name="cadre_village_cadre_has_village",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_village_head=True) | Q(population=Population.VILLAGE),
+                name="cadre_village_head_is_village_cadre",
+            ),
+            models.UniqueConstraint(
+                fields=["village"],
+                condition=Q(is_village_head=True, is_active=True),
+                name="cadre_one_active_head_per_village",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def workplace(self) -> Department | Village | None:
+        return self.village if self.population == Population.VILLAGE else self.department
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumbers.mask(self.id_number)
+
+    @property
+    def group_label(self) -> str:
+        """Population, with the category for agency cadres: what the cadre is ranked within."""
+        if self.population == Population.AGENCY and self.agency_category:
+            return f"{self.get_population_display()} · {self.get_agency_category_display()}"
+        return str(self.get_population_display())

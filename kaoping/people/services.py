@@ -1,0 +1,242 @@
+"""Writes to a town's structure. Each service validates, writes in a transaction and audits."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import changed, record, snapshot
+from kaoping.core.errors import DomainError
+
+from . import idnumbers
+from .models import Cadre, Department, Population, Town, Village
+
+CADRE_FIELDS = (
+    "name", "gender", "id_number", "phone", "population", "agency_category", "position",
+    "department", "village", "is_middle_level", "is_village_head",
+)
+DEPARTMENT_FIELDS = ("name", "kind", "sort_order")
+VILLAGE_FIELDS = ("name", "sort_order")
+
+
+@dataclass
+class CadreData:
+    """The editable facts about a cadre, as a form or an import row provides them."""
+
+    name: str
+    id_number: str
+    population: str
+    position: str
+    gender: str = ""
+    phone: str = ""
+    agency_category: str = ""
+    department: Department | None = None
+    village: Village | None = None
+    is_middle_level: bool = False
+    is_village_head: bool = False
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> "CadreData":
+        return cls(**{k: values.get(k, getattr(cls, k, None)) for k in CADRE_FIELDS})
+
+
+def cadre_problems(*, town: Town, data: CadreData, cadre: Cadre | None = None) -> dict[str, str]:
+    """Every rule a cadre's facts break, as {field: message}; empty when the facts are acceptable.
+
+    Shared by the edit form and the Excel import so that both refuse exactly the same things.
+    """
+    problems: dict[str, str] = {}
+    if not data.name.strip():
+        problems["name"] = _("The name is missing.")
+    if not data.position.strip():
+        problems["position"] = _("The position is missing.")
+    if not data.id_number:
+        problems["id_number"] = _("The ID number is missing.")
+    elif not idnumbers.is_valid(data.id_number):
+        problems["id_number"] = _("The ID number is not a valid 18-character resident ID number.")
+    else:
+        others = Cadre.objects.filter(town=town, id_number=data.id_number)
+        if cadre is not None:
+            others = others.exclude(pk=cadre.pk)
+        if other := others.first():
+            problems["id_number"] = _("Another cadre of this town (%(name)s) has this ID number.") % {
+                "name": other.name
+            }
+    if data.population not in Population.values:
+        problems["population"] = _("The population is missing or unknown.")
+    if data.population == Population.AGENCY:
+        if not data.agency_category:
+            problems["agency_category"] = _("An agency cadre needs a category.")
+        if data.department is None:
+            problems["department"] = _("An agency cadre needs a department.")
+    elif data.agency_category:
+        problems["agency_category"] = _("Only agency cadres have a category.")
+    if data.population == Population.VILLAGE and data.village is None:
+        problems["village"] = _("A village cadre needs a village.")
+    if data.population != Population.VILLAGE and data.village is not None:
+        problems["village"] = _("Only village cadres belong to a village.")
+    if data.is_village_head:
+        if data.population != Population.VILLAGE:
+            problems["is_village_head"] = _("Only a village cadre can be the village head.")
+        elif data.village is not None:
+            heads = Cadre.objects.filter(village=data.village, is_village_head=True, is_active=True)
+            if cadre is not None:
+                heads = heads.exclude(pk=cadre.pk)
+            if head := heads.first():
+                problems["is_village_head"] = _("%(village)s already has a village head: %(name)s.") % {
+                    "village": data.village.name, "name": head.name,
+                }
+    for place in (data.department, data.village):
+        if place is not None and place.town_id != town.pk:
+            problems["department" if isinstance(place, Department) else "village"] = _(
+                "This belongs to another town."
+            )
+    return problems
+
+
+def _apply(cadre: Cadre, data: CadreData) -> None:
+    for field in CADRE_FIELDS:
+        setattr(cadre, field, getattr(data, field))
+    cadre.id_number = idnumbers.normalize(cadre.id_number)
+    cadre.name = cadre.name.strip()
+    cadre.position = cadre.position.strip()
+
+
+def _refuse_if_problems(problems: dict[str, str]) -> None:
+    if problems:
+        raise DomainError(" ".join(problems.values()), errors=list(problems.values()))
+
+
+@transaction.atomic
+def cadre_create(*, actor, town: Town, data: CadreData) -> Cadre:
+    """Add a cadre to the town."""
+    data.id_number = idnumbers.normalize(data.id_number)
+    _refuse_if_problems(cadre_problems(town=town, data=data))
+    cadre = Cadre(town=town)
+    _apply(cadre, data)
+    cadre.save()
+    record(actor=actor, action="cadre.create", target=cadre, new=snapshot(cadre, CADRE_FIELDS))
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: CadreData) -> Cadre:
+    """Change a cadre's facts; the audit log keeps the values before and after."""
+    data.id_number = idnumbers.normalize(data.id_number)
+    _refuse_if_problems(cadre_problems(town=cadre.town, data=data, cadre=cadre))
+    before = snapshot(cadre, CADRE_FIELDS)
+    _apply(cadre, data)
+    cadre.save()
+    old, new = changed(before, snapshot(cadre, CADRE_FIELDS))
+    if new:
+        record(actor=actor, action="cadre.update", target=cadre, old=old, new=new)
+    return cadre
+
+
+@transaction.atomic
+def cadre_deactivate(*, actor, cadre: Cadre, on: date | None = None, reason: str = "") -> Cadre:
+    """Take a cadre out of service; the record and its history stay."""
+    if not cadre.is_active:
+        raise DomainError(_("%(name)s is already inactive.") % {"name": cadre.name})
+    cadre.is_active = False
+    cadre.deactivated_on = on or timezone.localdate()
+    cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
+    record(
+        actor=actor, action="cadre.deactivate", target=cadre, old={"is_active": True},
+        new={"is_active": False, "deactivated_on": cadre.deactivated_on}, note=reason,
+    )
+    return cadre
+
+
+@transaction.atomic
+def cadre_reactivate(*, actor, cadre: Cadre) -> Cadre:
+    """Bring a cadre back into service."""
+    if cadre.is_active:
+        raise DomainError(_("%(name)s is already active.") % {"name": cadre.name})
+    if cadre.is_village_head and cadre.village and cadre.village.cadres.filter(
+        is_village_head=True, is_active=True
+    ).exists():
+        raise DomainError(
+            _("%(village)s has another village head now; change that first.") % {"village": cadre.village}
+        )
+    old = {"is_active": False, "deactivated_on": cadre.deactivated_on}
+    cadre.is_active = True
+    cadre.deactivated_on = None
+    cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
+    record(actor=actor, action="cadre.reactivate", target=cadre, old=old, new={"is_active": True})
+    return cadre
+
+
+def _unit_name_taken(model, town: Town, name: str, exclude_pk: int | None) -> bool:
+    return model.objects.filter(town=town, name=name).exclude(pk=exclude_pk).exists()
+
+
+@transaction.atomic
+def unit_save(*, actor, town: Town, unit: Department | Village, values: dict[str, Any]) -> Department | Village:
+    """Create or change a department or village (`unit` unsaved for a new one)."""
+    model = type(unit)
+    fields = DEPARTMENT_FIELDS if model is Department else VILLAGE_FIELDS
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise DomainError(_("The name is missing."))
+    if _unit_name_taken(model, town, name, unit.pk):
+        raise DomainError(_("%(name)s already exists in this town.") % {"name": name})
+    creating = unit.pk is None
+    before = {} if creating else snapshot(unit, fields)
+    unit.town = town
+    for field in fields:
+        if field in values:
+            setattr(unit, field, values[field])
+    unit.name = name
+    unit.save()
+    kind = model._meta.model_name
+    if creating:
+        record(actor=actor, action=f"{kind}.create", target=unit, new=snapshot(unit, fields))
+    else:
+        old, new = changed(before, snapshot(unit, fields))
+        if new:
+            record(actor=actor, action=f"{kind}.update", target=unit, old=old, new=new)
+    return unit
+
+
+@transaction.atomic
+def unit_set_active(*, actor, unit: Department | Village, active: bool) -> Department | Village:
+    """Deactivate or reactivate a department or village. Its active cadres must move first."""
+    if unit.is_active == active:
+        message = _("%(name)s is already active.") if active else _("%(name)s is already inactive.")
+        raise DomainError(message % {"name": unit.name})
+    if not active:
+        remaining = unit.cadres.filter(is_active=True).count()
+        if remaining:
+            raise DomainError(
+                _("%(name)s still has %(count)d active cadres; move or deactivate them first.")
+                % {"name": unit.name, "count": remaining}
+            )
+    unit.is_active = active
+    unit.save(update_fields=["is_active"])
+    kind = unit._meta.model_name
+    record(
+        actor=actor, action=f"{kind}.{'reactivate' if active else 'deactivate'}", target=unit,
+        old={"is_active": not active}, new={"is_active": active},
+    )
+    return unit
+
+
+TOWN_FIELDS = ("name", "slug", "city", "is_active")
+
+
+@transaction.atomic
+def town_save(*, actor, form) -> Town:
+    """Create or change a town from a validated TownForm (city administrators only)."""
+    creating = form.instance.pk is None
+    before = {} if creating else snapshot(Town.objects.get(pk=form.instance.pk), TOWN_FIELDS)
+    town = form.save()
+    after = snapshot(town, TOWN_FIELDS)
+    old, new = changed(before, after)
+    if creating or new:
+        record(actor=actor, action="town.create" if creating else "town.update", target=town, town=town,
+               old=None if creating else old, new=after if creating else new)
+    return town

@@ -1,0 +1,60 @@
+"""Test personas: one user per role in a town, plus a user of another town.
+
+Tests read like a matrix: `personas["scorer"]` is a scorer of `town`, `personas["other_town_admin"]`
+the administrator of a different town. Used by the shared fixtures in conftest.py.
+"""
+
+from kaoping.accounts.models import Role, RoleAssignment, User
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
+
+PASSWORD = "Test#pass1"
+
+_ID_BASE = "37018319800101"
+
+
+def id_number(serial: int) -> str:
+    """A valid resident ID number, different for each serial (0-999)."""
+    from kaoping.people.idnumbers import check_char
+
+    first17 = f"{_ID_BASE}{serial:03d}"
+    return first17 + check_char(first17)
+
+
+def make_town(slug: str = "xiacun", name: str = "夏村镇") -> Town:
+    town = Town.objects.create(slug=slug, name=name, city="乳山市")
+    Department.objects.create(town=town, name="党政办公室")
+    Village.objects.create(town=town, name="东村")
+    return town
+
+
+def make_cadre(town: Town, name: str, serial: int, population: str = Population.AGENCY, **extra) -> Cadre:
+    fields = {"position": "科员"}
+    if population == Population.AGENCY:
+        fields.update(agency_category=AgencyCategory.ESTABLISHED, department=town.departments.first())
+    if population == Population.VILLAGE:
+        fields.update(village=town.villages.first(), position="村委委员")
+    fields.update(extra)
+    return Cadre.objects.create(town=town, name=name, id_number=id_number(serial), population=population, **fields)
+
+
+def make_user(username: str, *, town: Town | None, role: Role | None, population: str = "", **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    if role is not None and role != Role.CADRE:
+        RoleAssignment.objects.create(user=user, role=role, town=None if role in Role.city_wide() else town,
+                                      population=population)
+    return user
+
+
+def make_personas(town: Town, other_town: Town) -> dict[str, User]:
+    """One user per role in `town`, and an administrator of `other_town`."""
+    personas = {}
+    for role in Role:
+        if role == Role.CADRE:
+            cadre = make_cadre(town, "王小明", 900)
+            personas[role.value] = make_user("cadre", town=town, role=None, cadre=cadre)
+            continue
+        population = Population.AGENCY if role in Role.for_population() else ""
+        personas[role.value] = make_user(role.value, town=town, role=role, population=population)
+    personas["other_town_admin"] = make_user("other_admin", town=other_town, role=Role.TOWN_ADMIN)
+    personas["no_role"] = make_user("no_role", town=None, role=None)
+    return personas

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from kaoping.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("kaoping.accounts.urls")),
+    path("audit/", include("kaoping.audit.urls")),
+    path("", include("kaoping.people.urls")),
+    path("", core_views.home, name="home"),
+]
