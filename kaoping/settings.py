@@ -91,9 +91,7 @@ TEMPLATES = [
 # SQLite by default: WAL lets readers work while one writer writes, IMMEDIATE transactions take
 # the write lock up front so two writers queue instead of failing with "database is locked".
 _sqlite_path = DATA_DIR / "kaoping.sqlite3"
-DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{_sqlite_path}", conn_max_age=60)
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{_sqlite_path}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -139,6 +137,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
 STATICFILES_DIRS = [("bootstrap", bootstrap_wrapper.get_bootstrap_dir())]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

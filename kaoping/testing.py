@@ -34,14 +34,17 @@ def make_cadre(town: Town, name: str, serial: int, population: str = Population.
     if population == Population.VILLAGE:
         fields.update(village=town.villages.first(), position="村委委员")
     fields.update(extra)
-    return Cadre.objects.create(town=town, name=name, id_number=id_number(serial), population=population, **fields)
+    return Cadre.objects.create(
+        town=town, name=name, id_number=id_number(serial), population=population, **fields
+    )
 
 
 def make_user(username: str, *, town: Town | None, role: Role | None, population: str = "", **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role is not None and role != Role.CADRE:
-        RoleAssignment.objects.create(user=user, role=role, town=None if role in Role.city_wide() else town,
-                                      population=population)
+        RoleAssignment.objects.create(
+            user=user, role=role, town=None if role in Role.city_wide() else town, population=population
+        )
     return user
 
 

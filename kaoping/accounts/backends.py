@@ -51,5 +51,6 @@ class LockoutBackend(ModelBackend):
             if user.failed_logins >= settings.KAOPING_LOGIN_MAX_FAILURES:
                 until = now + timedelta(minutes=settings.KAOPING_LOGIN_LOCK_MINUTES)
                 User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=until)
-                record(actor=None, action="account.locked", target=user, town=None,
-                       new={"locked_until": until})
+                record(
+                    actor=None, action="account.locked", target=user, town=None, new={"locked_until": until}
+                )

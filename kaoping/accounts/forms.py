@@ -33,8 +33,11 @@ class LoginForm(AuthenticationForm):
 class PasswordChangeForm(SetPasswordForm):
     """Change one's own password, giving the current one first."""
 
-    old_password = forms.CharField(label=gettext_lazy("Current password"), strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    old_password = forms.CharField(
+        label=gettext_lazy("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     field_order = ["old_password", "new_password1", "new_password2"]
 
     def clean_old_password(self):
@@ -54,18 +57,24 @@ class UserForm(forms.Form):
     """An account of the town: who it is, which cadre it belongs to, which roles it holds."""
 
     username = forms.RegexField(
-        label=gettext_lazy("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=gettext_lazy("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": gettext_lazy("Use letters, digits and . @ + - _ only.")},
     )
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=40, required=False)
-    cadre = forms.ModelChoiceField(label=gettext_lazy("Cadre record"), queryset=Cadre.objects.none(),
-                                   required=False)
+    cadre = forms.ModelChoiceField(
+        label=gettext_lazy("Cadre record"), queryset=Cadre.objects.none(), required=False
+    )
     roles = forms.MultipleChoiceField(
-        label=gettext_lazy("Roles"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(r.value, r.label) for r in Role if r not in Role.city_wide() | {Role.CADRE}],
     )
     group_population = forms.ChoiceField(
-        label=gettext_lazy("Population scored (for group leaders and scorers)"), required=False,
+        label=gettext_lazy("Population scored (for group leaders and scorers)"),
+        required=False,
         choices=[("", "—"), *Population.choices],
     )
     is_active = forms.BooleanField(label=gettext_lazy("Account enabled"), required=False, initial=True)
@@ -108,8 +117,11 @@ class UserForm(forms.Form):
 class InitialPasswordForm(forms.Form):
     """A password an administrator sets; the user must replace it at the first login."""
 
-    password = forms.CharField(label=gettext_lazy("Initial password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)

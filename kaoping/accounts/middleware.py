@@ -12,6 +12,8 @@ class PasswordChangeRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
-            if request.path not in allowed and not request.path.startswith(("/static/", "/healthz", "/i18n/")):
+            if request.path not in allowed and not request.path.startswith(
+                ("/static/", "/healthz", "/i18n/")
+            ):
                 return redirect("accounts:password_change")
         return self.get_response(request)

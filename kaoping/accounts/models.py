@@ -39,7 +39,11 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     cadre = models.OneToOneField(
-        Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="user",
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
         verbose_name=_("cadre record"),
     )
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
@@ -65,11 +69,18 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=32, choices=Role)
     town = models.ForeignKey(
-        Town, on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments",
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
         verbose_name=_("town"),
     )
     population = models.CharField(
-        _("population"), max_length=16, choices=Population, blank=True,
+        _("population"),
+        max_length=16,
+        choices=Population,
+        blank=True,
         help_text=_("For assessment-group leaders and scorers: the population they score."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,7 +90,8 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "town", "population"], name="role_assignment_unique",
+                fields=["user", "role", "town", "population"],
+                name="role_assignment_unique",
             ),
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role.city_wide()], town__isnull=True)

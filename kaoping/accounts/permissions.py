@@ -34,8 +34,14 @@ class Action(models.TextChoices):
 R = Role
 _TOWN_STAFF = frozenset(
     {
-        R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.SUPERVISION_OFFICE, R.PARTY_BUILDING_OFFICE,
-        R.GROUP_LEADER, R.SCORER, R.MAIN_LEADER, R.CITY_ADMIN,
+        R.TOWN_ADMIN,
+        R.ASSESSMENT_OFFICE,
+        R.SUPERVISION_OFFICE,
+        R.PARTY_BUILDING_OFFICE,
+        R.GROUP_LEADER,
+        R.SCORER,
+        R.MAIN_LEADER,
+        R.CITY_ADMIN,
     }
 )
 
@@ -123,9 +129,7 @@ def object_in_town_or_404(queryset: models.QuerySet, town: Town, **lookup):
 
 def population_scope(user: User, town: Town, role: Role) -> frozenset[str]:
     """The populations for which the user holds a per-population role (group leader, scorer)."""
-    return frozenset(
-        g.population for g in grants(user) if g.role == role and (g.town_id in (None, town.pk))
-    )
+    return frozenset(g.population for g in grants(user) if g.role == role and (g.town_id in (None, town.pk)))
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

@@ -48,10 +48,16 @@ def user_save(
         if initial_password is None:
             raise DomainError(_("A new account needs an initial password."))
         user = User(username=username)
-    before = {} if creating else {
-        "display_name": user.display_name, "cadre": user.cadre_id, "is_active": user.is_active,
-        "roles": _town_roles(user, town),
-    }
+    before = (
+        {}
+        if creating
+        else {
+            "display_name": user.display_name,
+            "cadre": user.cadre_id,
+            "is_active": user.is_active,
+            "roles": _town_roles(user, town),
+        }
+    )
     user.display_name = display_name
     user.cadre = cadre
     user.is_active = is_active
@@ -61,19 +67,26 @@ def user_save(
     RoleAssignment.objects.filter(user=user, town=town).delete()
     RoleAssignment.objects.bulk_create(
         RoleAssignment(
-            user=user, town=town, role=role,
+            user=user,
+            town=town,
+            role=role,
             population=group_population if Role(role) in Role.for_population() else "",
         )
         for role in roles
     )
     after = {
-        "display_name": user.display_name, "cadre": user.cadre_id, "is_active": user.is_active,
+        "display_name": user.display_name,
+        "cadre": user.cadre_id,
+        "is_active": user.is_active,
         "roles": _town_roles(user, town),
     }
     changed_keys = [k for k in after if before.get(k) != after[k]]
     if creating or changed_keys:
         record(
-            actor=actor, action="user.create" if creating else "user.update", target=user, town=town,
+            actor=actor,
+            action="user.create" if creating else "user.update",
+            target=user,
+            town=town,
             old={k: before.get(k) for k in changed_keys} if not creating else None,
             new=after if creating else {k: after[k] for k in changed_keys},
         )
@@ -96,8 +109,9 @@ def user_reset_password(*, actor: User, town: Town | None, user: User, password:
     user.failed_logins = 0
     user.locked_until = None
     user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
-    record(actor=actor, action="user.reset_password", target=user, town=town,
-           new={"must_change_password": True})
+    record(
+        actor=actor, action="user.reset_password", target=user, town=town, new={"must_change_password": True}
+    )
     return user
 
 

@@ -32,7 +32,10 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     user = User.objects.filter(username=username).first()
     record(
-        actor=None, action="auth.login_failed", object_type="accounts.user",
-        object_id=str(user.pk) if user else "", object_repr=username,
+        actor=None,
+        action="auth.login_failed",
+        object_type="accounts.user",
+        object_id=str(user.pk) if user else "",
+        object_repr=username,
         town=_home_town(user) if user else None,
     )

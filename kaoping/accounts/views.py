@@ -44,7 +44,9 @@ def _town_users(town):
         User.objects.filter(Q(roles__town=town) | Q(cadre__town=town))
         .distinct()
         .select_related("cadre")
-        .prefetch_related(Prefetch("roles", queryset=RoleAssignment.objects.filter(town=town), to_attr="town_roles"))
+        .prefetch_related(
+            Prefetch("roles", queryset=RoleAssignment.objects.filter(town=town), to_attr="town_roles")
+        )
         .order_by("username")
     )
 
@@ -63,8 +65,11 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
     if user is not None:
         assignments = RoleAssignment.objects.filter(user=user, town=town)
         initial = {
-            "username": user.username, "display_name": user.display_name, "cadre": user.cadre,
-            "roles": [a.role for a in assignments], "is_active": user.is_active,
+            "username": user.username,
+            "display_name": user.display_name,
+            "cadre": user.cadre,
+            "roles": [a.role for a in assignments],
+            "is_active": user.is_active,
             "group_population": next((a.population for a in assignments if a.population), ""),
         }
     form = UserForm(request.POST or None, town=town, user=user, initial=initial)
@@ -73,9 +78,15 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
         data = form.cleaned_data
         try:
             saved = services.user_save(
-                actor=request.user, town=town, user=user, username=data["username"],
-                display_name=data["display_name"], cadre=data["cadre"], roles=data["roles"],
-                group_population=data["group_population"], is_active=data["is_active"],
+                actor=request.user,
+                town=town,
+                user=user,
+                username=data["username"],
+                display_name=data["display_name"],
+                cadre=data["cadre"],
+                roles=data["roles"],
+                group_population=data["group_population"],
+                is_active=data["is_active"],
                 initial_password=password_form.cleaned_data["password"] if password_form else None,
             )
         except DomainError as exc:
@@ -83,9 +94,16 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
         else:
             messages.success(request, _("Account %(name)s saved.") % {"name": saved.username})
             return redirect("accounts:user_list", town.slug)
-    return render(request, "accounts/user_form.html", {
-        "town": town, "form": form, "password_form": password_form, "edited": user,
-    })
+    return render(
+        request,
+        "accounts/user_form.html",
+        {
+            "town": town,
+            "form": form,
+            "password_form": password_form,
+            "edited": user,
+        },
+    )
 
 
 @login_required
@@ -95,13 +113,17 @@ def user_password(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     form = InitialPasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_reset_password(actor=request.user, town=town, user=user,
-                                         password=form.cleaned_data["password"])
+            services.user_reset_password(
+                actor=request.user, town=town, user=user, password=form.cleaned_data["password"]
+            )
         except DomainError as exc:
             form.add_error("password", exc.message)
         else:
-            messages.success(request, _("New initial password set for %(name)s; they must change it at login.")
-                             % {"name": user.username})
+            messages.success(
+                request,
+                _("New initial password set for %(name)s; they must change it at login.")
+                % {"name": user.username},
+            )
             return redirect("accounts:user_list", town.slug)
     return render(request, "accounts/user_password.html", {"town": town, "form": form, "edited": user})
 
@@ -118,5 +140,3 @@ def user_unlock_view(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s can log in again.") % {"name": user.username})
     return redirect("accounts:user_list", town.slug)
-
-

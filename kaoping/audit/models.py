@@ -26,12 +26,20 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("user"),
     )
     actor_name = models.CharField(_("user"), max_length=150, blank=True)
     town = models.ForeignKey(
-        "people.Town", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "people.Town",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("town"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
@@ -74,3 +82,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} entries, last {self.last_hash[:12]}"

@@ -12,8 +12,17 @@ from .models import AuditEntry, AuditHead
 
 # The fields that a hash covers, in the form they are stored.
 HASHED_FIELDS = (
-    "at", "actor_id", "actor_name", "town_id", "action", "object_type", "object_id", "object_repr",
-    "old", "new", "note",
+    "at",
+    "actor_id",
+    "actor_name",
+    "town_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "old",
+    "new",
+    "note",
 )
 
 
@@ -104,6 +113,7 @@ def record(
 
 def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:
     """Recompute every hash in order; return the places where the stored chain breaks."""
+
     def rows():
         last_id = 0
         while True:
@@ -115,10 +125,18 @@ def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:
             last_id = batch[-1].id
 
     breaks = chain.verify(rows())
-    head = AuditHead.objects.filter(pk=1).first()
-    last = AuditEntry.objects.order_by("-id").first()
+    # Hold the head while comparing it with the table, so that an entry appended meanwhile
+    # (every login writes one) is not mistaken for tampering.
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        last = AuditEntry.objects.order_by("-id").first()
+        count = AuditEntry.objects.count()
+    if last and not head:
+        breaks.append(chain.Break(last.id, "the record of the newest entry is missing"))
     if head and last and head.last_hash != last.hash:
         breaks.append(chain.Break(last.id, "the newest entry is not the one the log last wrote"))
-    if head and head.count != AuditEntry.objects.count():
-        breaks.append(chain.Break(last.id if last else 0, "entries are missing or were added outside the app"))
+    if head and head.count != count:
+        breaks.append(
+            chain.Break(last.id if last else 0, "entries are missing or were added outside the app")
+        )
     return breaks

@@ -6,4 +6,6 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.entry_list, name="entry_list"),
+    path("<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("verify/", views.verify, name="verify"),
 ]

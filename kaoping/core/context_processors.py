@@ -12,7 +12,7 @@ def navigation(request):
     town = getattr(request, "town", None)
     context.update(
         current_town=town,
-        my_towns=towns_for(user).filter(is_active=True),
+        my_towns=[t for t in towns_for(user).filter(is_active=True) if can(user, Action.VIEW_TOWN, t)],
         nav={
             "home": town is not None and can(user, Action.VIEW_TOWN, town),
             "people": town is not None and can(user, Action.VIEW_PEOPLE, town),

@@ -9,18 +9,29 @@ class CadreForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18)
-    phone = forms.RegexField(label=_("Mobile phone"), regex=r"^1\d{10}$", required=False,
-                             error_messages={"invalid": _("Enter an 11-digit mobile number.")})
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+    )
     population = forms.ChoiceField(label=_("Population"), choices=Population.choices)
     agency_category = forms.ChoiceField(
-        label=_("Agency-cadre category"), choices=[("", "—"), *AgencyCategory.choices], required=False,
+        label=_("Agency-cadre category"),
+        choices=[("", "—"), *AgencyCategory.choices],
+        required=False,
         help_text=_("Agency cadres only."),
     )
     position = forms.CharField(label=_("Position"), max_length=60)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(),
-                                        required=False)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False,
-                                     help_text=_("Village cadres only."))
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"),
+        queryset=Village.objects.none(),
+        required=False,
+        help_text=_("Village cadres only."),
+    )
     is_middle_level = forms.BooleanField(label=_("Middle-level cadre (head of a department)"), required=False)
     is_village_head = forms.BooleanField(label=_("Village head (村委主要负责人)"), required=False)
 
@@ -44,7 +55,9 @@ class CadreForm(forms.Form):
         values = super().clean()
         if self.errors:
             return values
-        for field, message in cadre_problems(town=self.town, data=self.data_object(), cadre=self.cadre).items():
+        for field, message in cadre_problems(
+            town=self.town, data=self.data_object(), cadre=self.cadre
+        ).items():
             self.add_error(field if field in self.fields else None, message)
         return values
 
@@ -76,22 +89,44 @@ class TownForm(forms.ModelForm):
 class CadreFilterForm(forms.Form):
     """The filters of the cadre list; every field optional."""
 
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Name or position")}))
-    population = forms.ChoiceField(label=_("Population"), required=False,
-                                   choices=[("", _("All populations")), *Population.choices])
-    category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All categories")), *AgencyCategory.choices])
-    department = forms.ModelChoiceField(label=_("Department"), required=False, queryset=Department.objects.none(),
-                                        empty_label=_("All departments"))
-    village = forms.ModelChoiceField(label=_("Village"), required=False, queryset=Village.objects.none(),
-                                     empty_label=_("All villages"))
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[
-        ("", _("Any role")), ("middle", _("Middle-level cadres")), ("head", _("Village heads")),
-    ])
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("In service")), ("inactive", _("Left service")), ("all", _("All")),
-    ])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or position")}),
+    )
+    population = forms.ChoiceField(
+        label=_("Population"), required=False, choices=[("", _("All populations")), *Population.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *AgencyCategory.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"), required=False, queryset=Village.objects.none(), empty_label=_("All villages")
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("Any role")),
+            ("middle", _("Middle-level cadres")),
+            ("head", _("Village heads")),
+        ],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("In service")),
+            ("inactive", _("Left service")),
+            ("all", _("All")),
+        ],
+    )
 
     def __init__(self, *args, town: Town, **kwargs):
         super().__init__(*args, **kwargs)

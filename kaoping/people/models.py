@@ -123,11 +123,19 @@ class Cadre(models.Model):
     )
     position = models.CharField(_("position"), max_length=60)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
         verbose_name=_("department"),
     )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
         verbose_name=_("village"),
     )
     is_middle_level = models.BooleanField(_("middle-level cadre"), default=False)

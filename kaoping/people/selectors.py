@@ -27,7 +27,9 @@ def cadre_search(town: Town, filters: dict) -> QuerySet[Cadre]:
         cadres = cadres.filter(is_middle_level=True)
     elif filters.get("role") == "head":
         cadres = cadres.filter(is_village_head=True)
-    return cadres.order_by("population", "agency_category", "department__sort_order", "village__sort_order", "name")
+    return cadres.order_by(
+        "population", "agency_category", "department__sort_order", "village__sort_order", "name"
+    )
 
 
 def town_overview(town: Town) -> dict:
@@ -74,4 +76,6 @@ def units_with_counts(model, town: Town, *, include_inactive: bool) -> QuerySet:
 
 def towns_with_counts() -> QuerySet[Town]:
     """Every town with its number of active cadres, for the city administrator."""
-    return Town.objects.annotate(active_cadres=Count("cadres", filter=Q(cadres__is_active=True))).order_by("name")
+    return Town.objects.annotate(active_cadres=Count("cadres", filter=Q(cadres__is_active=True))).order_by(
+        "name"
+    )

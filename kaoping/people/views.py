@@ -19,6 +19,14 @@ UNIT_KINDS = {
 }
 
 
+def _unit_context(town: Town, kind: str, **extra) -> dict:
+    """What the shared department/village templates need: the kind and its URL names."""
+    names = {
+        action: f"people:{kind}_{action}" for action in ("list", "create", "detail", "edit", "set_active")
+    }
+    return {"town": town, "kind": kind, "names": names, **extra}
+
+
 @login_required
 def town_home(request: HttpRequest, town: str) -> HttpResponse:
     town = town_or_404(request, town, Action.VIEW_TOWN)
@@ -35,7 +43,9 @@ def cadre_list(request: HttpRequest, town: str) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     page = Paginator(selectors.cadre_search(town, filters), 50).get_page(request.GET.get("page"))
     context = {
-        "town": town, "form": form, "page": page,
+        "town": town,
+        "form": form,
+        "page": page,
         "personal": can(request.user, Action.VIEW_PERSONAL_DATA, town),
         "manage": can(request.user, Action.MANAGE_PEOPLE, town),
         "query": _query_without_page(request),
@@ -54,11 +64,17 @@ def _query_without_page(request: HttpRequest) -> str:
 def cadre_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.VIEW_PEOPLE)
     cadre = object_in_town_or_404(Cadre.objects.with_workplace(), town, pk=pk)
-    return render(request, "people/cadre_detail.html", {
-        "town": town, "cadre": cadre,
-        "personal": can(request.user, Action.VIEW_PERSONAL_DATA, town) or request.user.cadre_id == cadre.pk,
-        "manage": can(request.user, Action.MANAGE_PEOPLE, town),
-    })
+    return render(
+        request,
+        "people/cadre_detail.html",
+        {
+            "town": town,
+            "cadre": cadre,
+            "personal": can(request.user, Action.VIEW_PERSONAL_DATA, town)
+            or request.user.cadre_id == cadre.pk,
+            "manage": can(request.user, Action.MANAGE_PEOPLE, town),
+        },
+    )
 
 
 @login_required
@@ -92,7 +108,9 @@ def cadre_set_active(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s is in service again.") % {"name": cadre.name})
         else:
             services.cadre_deactivate(actor=request.user, cadre=cadre, reason=request.POST.get("reason", ""))
-            messages.success(request, _("%(name)s has left service; the record is kept.") % {"name": cadre.name})
+            messages.success(
+                request, _("%(name)s has left service; the record is kept.") % {"name": cadre.name}
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("people:cadre_detail", town.slug, cadre.pk)
@@ -103,21 +121,39 @@ def unit_list(request: HttpRequest, town: str, kind: str) -> HttpResponse:
     town = town_or_404(request, town, Action.VIEW_PEOPLE)
     show_all = request.GET.get("status") == "all"
     units = selectors.units_with_counts(UNIT_KINDS[kind]["model"], town, include_inactive=show_all)
-    return render(request, "people/unit_list.html", {
-        "town": town, "kind": kind, "units": units, "show_all": show_all,
-        "manage": can(request.user, Action.MANAGE_PEOPLE, town),
-    })
+    return render(
+        request,
+        "people/unit_list.html",
+        _unit_context(
+            town,
+            kind,
+            units=units,
+            show_all=show_all,
+            manage=can(request.user, Action.MANAGE_PEOPLE, town),
+        ),
+    )
 
 
 @login_required
 def unit_detail(request: HttpRequest, town: str, kind: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.VIEW_PEOPLE)
     unit = object_in_town_or_404(UNIT_KINDS[kind]["model"].objects.all(), town, pk=pk)
-    cadres = unit.cadres.filter(is_active=True).with_workplace().order_by("-is_middle_level", "-is_village_head", "name")
-    return render(request, "people/unit_detail.html", {
-        "town": town, "kind": kind, "unit": unit, "cadres": cadres,
-        "manage": can(request.user, Action.MANAGE_PEOPLE, town),
-    })
+    cadres = (
+        unit.cadres.filter(is_active=True)
+        .with_workplace()
+        .order_by("-is_middle_level", "-is_village_head", "name")
+    )
+    return render(
+        request,
+        "people/unit_detail.html",
+        _unit_context(
+            town,
+            kind,
+            unit=unit,
+            cadres=cadres,
+            manage=can(request.user, Action.MANAGE_PEOPLE, town),
+        ),
+    )
 
 
 @login_required
@@ -135,7 +171,7 @@ def unit_edit(request: HttpRequest, town: str, kind: str, pk: int | None = None)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": unit.name})
             return redirect(f"people:{kind}_list", town.slug)
-    return render(request, "people/unit_form.html", {"town": town, "kind": kind, "form": form, "unit": unit})
+    return render(request, "people/unit_form.html", _unit_context(town, kind, form=form, unit=unit))
 
 
 @require_POST
@@ -149,8 +185,12 @@ def unit_set_active(request: HttpRequest, town: str, kind: str, pk: int) -> Http
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(name)s reactivated.") % {"name": unit.name} if active
-                         else _("%(name)s deactivated; its history is kept.") % {"name": unit.name})
+        messages.success(
+            request,
+            _("%(name)s reactivated.") % {"name": unit.name}
+            if active
+            else _("%(name)s deactivated; its history is kept.") % {"name": unit.name},
+        )
     return redirect(f"people:{kind}_list", town.slug)
 
 

@@ -25,8 +25,19 @@ class Command(BaseCommand):
         os.execvp(
             sys.executable,
             [
-                sys.executable, "-m", "gunicorn", "kaoping.wsgi:application",
-                "--bind", bind, "--workers", str(workers), "--threads", str(threads),
-                "--access-logfile", "-", "--graceful-timeout", "10",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "kaoping.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
             ],
         )

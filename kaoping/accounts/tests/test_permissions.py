@@ -1,0 +1,117 @@
+"""The permission matrix: every role × every page, against a table written out by hand."""
+
+import pytest
+from django.urls import reverse
+
+from kaoping.accounts.models import Role
+from kaoping.accounts.permissions import POLICY, Action
+
+R = Role
+STAFF = {
+    R.TOWN_ADMIN,
+    R.ASSESSMENT_OFFICE,
+    R.SUPERVISION_OFFICE,
+    R.PARTY_BUILDING_OFFICE,
+    R.GROUP_LEADER,
+    R.SCORER,
+    R.MAIN_LEADER,
+    R.CITY_ADMIN,
+}
+PEOPLE_ADMINS = {R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
+
+# (route name, kwargs builder, roles that get the page). Everyone else of the town gets 403.
+PAGES = [
+    ("people:town_home", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("people:cadre_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("people:cadre_detail", lambda t, c: {"town": t.slug, "pk": c.pk}, STAFF | {R.CADRE}),
+    ("people:department_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("people:village_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("people:cadre_create", lambda t, c: {"town": t.slug}, PEOPLE_ADMINS),
+    ("people:cadre_edit", lambda t, c: {"town": t.slug, "pk": c.pk}, PEOPLE_ADMINS),
+    ("people:department_create", lambda t, c: {"town": t.slug}, PEOPLE_ADMINS),
+    ("people:village_create", lambda t, c: {"town": t.slug}, PEOPLE_ADMINS),
+    ("accounts:user_list", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
+    ("accounts:user_create", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
+]
+TOWNLESS_PAGES = [
+    ("people:town_list", {R.CITY_ADMIN}),
+    ("people:town_create", {R.CITY_ADMIN}),
+]
+
+
+def _cases():
+    for name, kwargs, allowed in PAGES:
+        for role in Role:
+            yield pytest.param(name, kwargs, role, role in allowed, id=f"{name}-{role.value}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kwargs", "role", "allowed"), list(_cases()))
+def test_each_role_gets_exactly_the_town_pages_it_is_allowed(
+    client_for, personas, town, name, kwargs, role, allowed
+):
+    cadre = personas["cadre"].cadre
+    response = client_for(personas[role.value]).get(reverse(name, kwargs=kwargs(town, cadre)))
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "kwargs", "allowed"), [(n, k, a) for n, k, a in PAGES])
+def test_a_user_of_another_town_gets_not_found_for_every_town_page(
+    client_for, personas, town, name, kwargs, allowed
+):
+    cadre = personas["cadre"].cadre
+    response = client_for(personas["other_town_admin"]).get(reverse(name, kwargs=kwargs(town, cadre)))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "allowed"), TOWNLESS_PAGES)
+def test_only_the_city_administrator_manages_towns(client_for, personas, name, allowed):
+    for role in Role:
+        response = client_for(personas[role.value]).get(reverse(name))
+        assert response.status_code == (200 if role in allowed else 403), role
+
+
+@pytest.mark.django_db
+def test_a_cadre_of_another_town_is_not_found_under_this_towns_address(
+    client_for, personas, town, other_town
+):
+    from kaoping import testing
+
+    stranger = testing.make_cadre(other_town, "李四", 77)
+    client = client_for(personas["town_admin"])
+    for name in ("people:cadre_detail", "people:cadre_edit"):
+        assert client.get(reverse(name, kwargs={"town": town.slug, "pk": stranger.pk})).status_code == 404
+    response = client.post(reverse("people:cadre_set_active", kwargs={"town": town.slug, "pk": stranger.pk}))
+    assert response.status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.is_active
+
+
+@pytest.mark.django_db
+def test_the_city_administrator_sees_every_town(client_for, personas, town, other_town):
+    client = client_for(personas["city_admin"])
+    for t in (town, other_town):
+        assert client.get(reverse("people:town_home", kwargs={"town": t.slug})).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_user_without_any_role_sees_no_town(client_for, personas, town):
+    response = client_for(personas["no_role"]).get(reverse("people:town_home", kwargs={"town": town.slug}))
+    assert response.status_code == 404
+
+
+def test_the_auditor_holds_no_right_but_reading_the_audit_log():
+    assert {action for action, roles in POLICY.items() if R.AUDITOR in roles} == {Action.VIEW_AUDIT_LOG}
+
+
+def test_nobody_else_reads_the_audit_log():
+    assert POLICY[Action.VIEW_AUDIT_LOG] == {R.AUDITOR}
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page(client, town):
+    response = client.get(reverse("people:town_home", kwargs={"town": town.slug}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

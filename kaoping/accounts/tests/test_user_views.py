@@ -1,0 +1,140 @@
+import pytest
+from django.urls import reverse
+
+from kaoping.accounts.models import RoleAssignment, User
+from kaoping.audit.models import AuditEntry
+
+
+@pytest.fixture
+def admin(client_for, personas):
+    return client_for(personas["town_admin"])
+
+
+def _new_user(**overrides):
+    data = {
+        "username": "zhangsan",
+        "display_name": "张三",
+        "roles": ["supervision_office"],
+        "group_population": "",
+        "is_active": "on",
+        "pw-password": "First#pass1",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_the_admin_creates_an_account_that_must_change_its_password(admin, town):
+    response = admin.post(reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user())
+    assert response.status_code == 302
+    user = User.objects.get(username="zhangsan")
+    assert user.must_change_password and user.check_password("First#pass1")
+    assert list(user.roles.values_list("role", "town")) == [("supervision_office", town.pk)]
+    assert AuditEntry.objects.get(action="user.create").new["roles"] == ["supervision_office"]
+
+
+@pytest.mark.django_db
+def test_a_scorer_needs_a_population(admin, town):
+    response = admin.post(
+        reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user(roles=["scorer"])
+    )
+    assert response.status_code == 200
+    assert "group_population" in response.context["form"].errors
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+@pytest.mark.django_db
+def test_a_weak_initial_password_is_refused(admin, town):
+    response = admin.post(
+        reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user(**{"pw-password": "password"})
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_give_the_city_administrator_role(admin, town):
+    response = admin.post(
+        reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user(roles=["city_admin"])
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="zhangsan").exists()
+
+
+@pytest.mark.django_db
+def test_editing_roles_touches_this_town_only_and_is_audited(admin, town, other_town, personas):
+    user = personas["scorer"]
+    RoleAssignment.objects.create(user=user, role="main_leader", town=other_town)
+    response = admin.post(
+        reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": user.pk}),
+        {
+            "username": user.username,
+            "display_name": "评分员",
+            "roles": ["group_leader"],
+            "group_population": "village",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert set(user.roles.values_list("role", "town", "population")) == {
+        ("group_leader", town.pk, "village"),
+        ("main_leader", other_town.pk, ""),
+    }
+    entry = AuditEntry.objects.get(action="user.update")
+    assert entry.old["roles"] == ["scorer:agency"] and entry.new["roles"] == ["group_leader:village"]
+
+
+@pytest.mark.django_db
+def test_an_account_of_another_town_cannot_be_edited(admin, town, personas):
+    stranger = personas["other_town_admin"]
+    url = reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": stranger.pk})
+    assert admin.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_cadre_can_be_linked_to_one_account_only(admin, town, personas):
+    cadre = personas["cadre"].cadre
+    response = admin.post(
+        reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user(cadre=cadre.pk)
+    )
+    assert response.status_code == 200
+    assert "cadre" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_resetting_a_password_unlocks_and_forces_a_change(admin, town, personas):
+    from django.utils import timezone
+
+    user = personas["scorer"]
+    user.locked_until = timezone.now() + timezone.timedelta(minutes=10)
+    user.save()
+    response = admin.post(
+        reverse("accounts:user_password", kwargs={"town": town.slug, "pk": user.pk}),
+        {"password": "Reset#pass9"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.is_locked() and user.must_change_password and user.check_password("Reset#pass9")
+
+
+@pytest.mark.django_db
+def test_unlocking_lifts_a_lockout(admin, town, personas):
+    from django.utils import timezone
+
+    user = personas["scorer"]
+    user.locked_until = timezone.now() + timezone.timedelta(minutes=10)
+    user.save()
+    admin.post(reverse("accounts:user_unlock", kwargs={"town": town.slug, "pk": user.pk}))
+    user.refresh_from_db()
+    assert not user.is_locked()
+    assert AuditEntry.objects.filter(action="user.unlock").exists()
+
+
+@pytest.mark.django_db
+def test_the_user_list_shows_the_towns_accounts_only(admin, town, personas):
+    usernames = {
+        u.username
+        for u in admin.get(reverse("accounts:user_list", kwargs={"town": town.slug})).context["users"]
+    }
+    assert "scorer" in usernames and "cadre" in usernames
+    assert "other_admin" not in usernames

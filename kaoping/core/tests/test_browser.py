@@ -1,0 +1,83 @@
+"""Journeys a person must be able to complete, in headless Chromium (Debian's package).
+
+Skipped, with the reason, where /usr/bin/chromium is absent; .ci/run installs it so CI runs them.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from kaoping import testing
+from kaoping.people.models import Population
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+]
+
+
+@pytest.fixture
+def page():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def _log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", testing.PASSWORD)
+    page.click("button[type=submit]")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_office_clerk_logs_in_and_filters_the_cadres(page, live_server, personas, town):
+    testing.make_cadre(town, "村支书甲", 40, population=Population.VILLAGE, is_village_head=True)
+    _log_in(page, live_server, "assessment_office")
+    page.wait_for_url(f"**/t/{town.slug}/")
+    assert "夏村镇" in page.locator("h1").inner_text()
+    page.click("text=干部")
+    page.wait_for_url("**/cadres/")
+    assert page.locator("tbody tr").count() == 2
+    page.select_option("select[name=population]", Population.VILLAGE)
+    page.wait_for_function("document.querySelectorAll('#cadre-table tbody tr').length === 1")
+    assert "村支书甲" in page.locator("#cadre-table tbody").inner_text()
+    assert "population=village" in page.url  # the filtered list can be bookmarked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_switches_the_interface_to_english(page, live_server, personas, town):
+    _log_in(page, live_server, "main_leader")
+    page.wait_for_url(f"**/t/{town.slug}/")
+    assert "在岗干部" in page.content()
+    with page.expect_navigation():
+        page.select_option("#lang", "en")
+    assert "Cadres in service" in page.content()
+    page.goto(f"{live_server.url}/t/{town.slug}/cadres/")
+    assert "Department or village" in page.content()  # the choice holds on the next pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_account_must_choose_its_own_password(page, live_server, personas, town):
+    user = personas["scorer"]
+    user.must_change_password = True
+    user.save()
+    _log_in(page, live_server, "scorer")
+    page.wait_for_url("**/accounts/password/")
+    page.fill("input[name=old_password]", testing.PASSWORD)
+    page.fill("input[name=new_password1]", "Mine#2026pw")
+    page.fill("input[name=new_password2]", "Mine#2026pw")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/t/{town.slug}/")

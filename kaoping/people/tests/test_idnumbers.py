@@ -1,0 +1,34 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaoping.people import idnumbers
+
+
+def test_a_real_format_number_with_the_right_check_character_is_valid():
+    assert idnumbers.is_valid("11010519491231002X")
+
+
+def test_a_wrong_check_character_is_invalid():
+    assert not idnumbers.is_valid("110105194912310021")
+
+
+def test_an_impossible_birth_date_is_invalid():
+    first17 = "37108319990231001"
+    assert not idnumbers.is_valid(first17 + idnumbers.check_char(first17))
+
+
+def test_lower_case_x_and_spaces_are_normalised():
+    assert idnumbers.normalize(" 11010519491231002x ") == "11010519491231002X"
+
+
+def test_masking_keeps_region_and_last_four():
+    assert idnumbers.mask("11010519491231002X") == "110105********002X"
+
+
+@given(st.from_regex(r"\A37108319[5-9]\d(0[1-9]|1[0-2])(0[1-9]|1\d|2[0-8])\d{3}\Z"))
+def test_every_number_with_its_computed_check_character_is_valid_and_any_other_is_not(first17):
+    good = first17 + idnumbers.check_char(first17)
+    assert idnumbers.is_valid(good)
+    for other in "0123456789X":
+        if other != good[-1]:
+            assert not idnumbers.is_valid(first17 + other)
