@@ -15,7 +15,7 @@ class CadreForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter an 11-digit mobile number.")},
     )
-    population = forms.ChoiceField(label=_("Population"), choices=Population.choices)
+    population = forms.ChoiceField(label=_("Population"), choices=[("", "—"), *Population.choices])
     agency_category = forms.ChoiceField(
         label=_("Agency-cadre category"),
         choices=[("", "—"), *AgencyCategory.choices],
@@ -24,12 +24,13 @@ class CadreForm(forms.Form):
     )
     position = forms.CharField(label=_("Position"), max_length=60)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label="—"
     )
     village = forms.ModelChoiceField(
         label=_("Village"),
         queryset=Village.objects.none(),
         required=False,
+        empty_label="—",
         help_text=_("Village cadres only."),
     )
     is_middle_level = forms.BooleanField(label=_("Middle-level cadre (head of a department)"), required=False)

@@ -108,6 +108,29 @@ class CadreQuerySet(models.QuerySet):
     def with_workplace(self):
         return self.select_related("department", "village")
 
+    def in_display_order(self):
+        """Leadership, then agency cadres by category, then village cadres; heads first in each unit."""
+        rank = models.Case(
+            *(models.When(population=p, then=i) for i, p in enumerate(Population.values)),
+            output_field=models.IntegerField(),
+        )
+        category = models.Case(
+            *(models.When(agency_category=c, then=i) for i, c in enumerate(AgencyCategory.values)),
+            default=len(AgencyCategory.values),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(
+            rank,
+            category,
+            "department__sort_order",
+            "department__name",
+            "village__sort_order",
+            "village__name",
+            "-is_middle_level",
+            "-is_village_head",
+            "name",
+        )
+
 
 class Cadre(models.Model):
     """A person assessed by the town: a leadership member, an agency cadre or a village cadre."""

@@ -27,9 +27,7 @@ def cadre_search(town: Town, filters: dict) -> QuerySet[Cadre]:
         cadres = cadres.filter(is_middle_level=True)
     elif filters.get("role") == "head":
         cadres = cadres.filter(is_village_head=True)
-    return cadres.order_by(
-        "population", "agency_category", "department__sort_order", "village__sort_order", "name"
-    )
+    return cadres.in_display_order()
 
 
 def town_overview(town: Town) -> dict:

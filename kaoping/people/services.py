@@ -15,8 +15,17 @@ from . import idnumbers
 from .models import Cadre, Department, Population, Town, Village
 
 CADRE_FIELDS = (
-    "name", "gender", "id_number", "phone", "population", "agency_category", "position",
-    "department", "village", "is_middle_level", "is_village_head",
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "population",
+    "agency_category",
+    "position",
+    "department",
+    "village",
+    "is_middle_level",
+    "is_village_head",
 )
 DEPARTMENT_FIELDS = ("name", "kind", "sort_order")
 VILLAGE_FIELDS = ("name", "sort_order")
@@ -43,10 +52,34 @@ class CadreData:
         return cls(**{k: values.get(k, getattr(cls, k, None)) for k in CADRE_FIELDS})
 
 
-def cadre_problems(*, town: Town, data: CadreData, cadre: Cadre | None = None) -> dict[str, str]:
+@dataclass(frozen=True)
+class Roster:
+    """What the cadre rules need to know about a town's other cadres, loaded once to check many new ones."""
+
+    names_by_id_number: dict[str, str]
+    head_names_by_village: dict[int, str]  # active village heads
+
+
+def town_roster(town: Town) -> Roster:
+    """The town's ID numbers and active village heads, in two queries whatever the town's size."""
+    return Roster(
+        names_by_id_number=dict(Cadre.objects.filter(town=town).values_list("id_number", "name")),
+        head_names_by_village=dict(
+            Cadre.objects.filter(village__town=town, is_village_head=True, is_active=True).values_list(
+                "village_id", "name"
+            )
+        ),
+    )
+
+
+def cadre_problems(
+    *, town: Town, data: CadreData, cadre: Cadre | None = None, roster: Roster | None = None
+) -> dict[str, str]:
     """Every rule a cadre's facts break, as {field: message}; empty when the facts are acceptable.
 
     Shared by the edit form and the Excel import so that both refuse exactly the same things.
+    `roster` (from `town_roster`) replaces the per-cadre queries when checking many new cadres at
+    once; leave it out when checking an existing `cadre`.
     """
     problems: dict[str, str] = {}
     if not data.name.strip():
@@ -57,14 +90,10 @@ def cadre_problems(*, town: Town, data: CadreData, cadre: Cadre | None = None) -
         problems["id_number"] = _("The ID number is missing.")
     elif not idnumbers.is_valid(data.id_number):
         problems["id_number"] = _("The ID number is not a valid 18-character resident ID number.")
-    else:
-        others = Cadre.objects.filter(town=town, id_number=data.id_number)
-        if cadre is not None:
-            others = others.exclude(pk=cadre.pk)
-        if other := others.first():
-            problems["id_number"] = _("Another cadre of this town (%(name)s) has this ID number.") % {
-                "name": other.name
-            }
+    elif (holder := _id_number_holder(town, data.id_number, cadre, roster)) is not None:
+        problems["id_number"] = _("Another cadre of this town (%(name)s) has this ID number.") % {
+            "name": holder
+        }
     if data.population not in Population.values:
         problems["population"] = _("The population is missing or unknown.")
     if data.population == Population.AGENCY:
@@ -81,20 +110,39 @@ def cadre_problems(*, town: Town, data: CadreData, cadre: Cadre | None = None) -
     if data.is_village_head:
         if data.population != Population.VILLAGE:
             problems["is_village_head"] = _("Only a village cadre can be the village head.")
-        elif data.village is not None:
-            heads = Cadre.objects.filter(village=data.village, is_village_head=True, is_active=True)
-            if cadre is not None:
-                heads = heads.exclude(pk=cadre.pk)
-            if head := heads.first():
-                problems["is_village_head"] = _("%(village)s already has a village head: %(name)s.") % {
-                    "village": data.village.name, "name": head.name,
-                }
+        elif data.village is not None and (head := _village_head(data.village, cadre, roster)) is not None:
+            problems["is_village_head"] = _("%(village)s already has a village head: %(name)s.") % {
+                "village": data.village.name,
+                "name": head,
+            }
     for place in (data.department, data.village):
         if place is not None and place.town_id != town.pk:
             problems["department" if isinstance(place, Department) else "village"] = _(
                 "This belongs to another town."
             )
     return problems
+
+
+def _id_number_holder(town: Town, id_number: str, cadre: Cadre | None, roster: Roster | None) -> str | None:
+    """The name of the town's cadre, other than `cadre`, who has `id_number`, if any."""
+    if roster is not None:
+        return roster.names_by_id_number.get(id_number)
+    others = Cadre.objects.filter(town=town, id_number=id_number)
+    if cadre is not None:
+        others = others.exclude(pk=cadre.pk)
+    other = others.first()
+    return other.name if other else None
+
+
+def _village_head(village: Village, cadre: Cadre | None, roster: Roster | None) -> str | None:
+    """The name of the village's active head, other than `cadre`, if any."""
+    if roster is not None:
+        return roster.head_names_by_village.get(village.pk)
+    heads = Cadre.objects.filter(village=village, is_village_head=True, is_active=True)
+    if cadre is not None:
+        heads = heads.exclude(pk=cadre.pk)
+    head = heads.first()
+    return head.name if head else None
 
 
 def _apply(cadre: Cadre, data: CadreData) -> None:
@@ -145,8 +193,12 @@ def cadre_deactivate(*, actor, cadre: Cadre, on: date | None = None, reason: str
     cadre.deactivated_on = on or timezone.localdate()
     cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
     record(
-        actor=actor, action="cadre.deactivate", target=cadre, old={"is_active": True},
-        new={"is_active": False, "deactivated_on": cadre.deactivated_on}, note=reason,
+        actor=actor,
+        action="cadre.deactivate",
+        target=cadre,
+        old={"is_active": True},
+        new={"is_active": False, "deactivated_on": cadre.deactivated_on},
+        note=reason,
     )
     return cadre
 
@@ -156,9 +208,11 @@ def cadre_reactivate(*, actor, cadre: Cadre) -> Cadre:
     """Bring a cadre back into service."""
     if cadre.is_active:
         raise DomainError(_("%(name)s is already active.") % {"name": cadre.name})
-    if cadre.is_village_head and cadre.village and cadre.village.cadres.filter(
-        is_village_head=True, is_active=True
-    ).exists():
+    if (
+        cadre.is_village_head
+        and cadre.village
+        and cadre.village.cadres.filter(is_village_head=True, is_active=True).exists()
+    ):
         raise DomainError(
             _("%(village)s has another village head now; change that first.") % {"village": cadre.village}
         )
@@ -175,7 +229,9 @@ def _unit_name_taken(model, town: Town, name: str, exclude_pk: int | None) -> bo
 
 
 @transaction.atomic
-def unit_save(*, actor, town: Town, unit: Department | Village, values: dict[str, Any]) -> Department | Village:
+def unit_save(
+    *, actor, town: Town, unit: Department | Village, values: dict[str, Any]
+) -> Department | Village:
     """Create or change a department or village (`unit` unsaved for a new one)."""
     model = type(unit)
     fields = DEPARTMENT_FIELDS if model is Department else VILLAGE_FIELDS
@@ -219,8 +275,11 @@ def unit_set_active(*, actor, unit: Department | Village, active: bool) -> Depar
     unit.save(update_fields=["is_active"])
     kind = unit._meta.model_name
     record(
-        actor=actor, action=f"{kind}.{'reactivate' if active else 'deactivate'}", target=unit,
-        old={"is_active": not active}, new={"is_active": active},
+        actor=actor,
+        action=f"{kind}.{'reactivate' if active else 'deactivate'}",
+        target=unit,
+        old={"is_active": not active},
+        new={"is_active": active},
     )
     return unit
 
@@ -237,6 +296,12 @@ def town_save(*, actor, form) -> Town:
     after = snapshot(town, TOWN_FIELDS)
     old, new = changed(before, after)
     if creating or new:
-        record(actor=actor, action="town.create" if creating else "town.update", target=town, town=town,
-               old=None if creating else old, new=after if creating else new)
+        record(
+            actor=actor,
+            action="town.create" if creating else "town.update",
+            target=town,
+            town=town,
+            old=None if creating else old,
+            new=after if creating else new,
+        )
     return town

@@ -31,17 +31,34 @@ def test_translations_keep_every_placeholder():
             assert sorted(PLACEHOLDER.findall(entry.msgid)) == sorted(PLACEHOLDER.findall(text)), entry.msgid
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext is not installed (.ci/run installs it)"
+)
 def test_the_catalogue_holds_every_message_of_the_source(tmp_path):
     copy = tmp_path / "kaoping"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location",
-         "-i", "tests/*"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-obsolete",
+            "--no-location",
+            "-i",
+            "tests/*",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po")) if not e.obsolete}
+    fresh = {
+        e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po")) if not e.obsolete
+    }
     current = {e.msgid for e in _entries()}
     assert sorted(fresh - current) == [], "run `make messages` and translate the new strings"
     assert sorted(current - fresh) == [], "run `make messages` to drop strings the source no longer uses"
