@@ -1,6 +1,6 @@
 from django import template
 
-from kaoping.audit import selectors
+from kaoping.audit import actions, selectors
 from kaoping.audit.models import AuditEntry
 
 register = template.Library()
@@ -16,3 +16,9 @@ def object_type_label(object_type: str) -> str:
 def changed_fields(entry: AuditEntry) -> str:
     """The names of the fields an entry changed, for a one-line summary in the list."""
     return ", ".join(c.label for c in selectors.changes(entry) if c.changed)
+
+
+@register.filter
+def verb_label(action: str) -> str:
+    """`{{ entry.action|verb_label }}`: "changed" for "cadre.update"."""
+    return actions.verb_label(action)

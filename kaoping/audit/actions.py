@@ -1,0 +1,29 @@
+"""Readable names for the verbs of audit actions ("cadre.update" reads 修改 / "update").
+
+An action is "<subject>.<verb>"; the subject is shown through the object type, so only the verbs
+need names here. A verb without a name is shown as written.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "deactivate": _("deactivated"),
+    "reactivate": _("reactivated"),
+    "import": _("imported"),
+    "export": _("exported"),
+    "login": _("logged in"),
+    "logout": _("logged out"),
+    "login_failed": _("failed to log in"),
+    "locked": _("locked after failed logins"),
+    "unlock": _("unlocked"),
+    "reset_password": _("password reset by an administrator"),
+    "change_password": _("changed own password"),
+    "load": _("demo data loaded"),
+}
+
+
+def verb_label(action: str) -> str:
+    verb = action.rpartition(".")[2]
+    return str(VERBS.get(verb, verb))
