@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "kaoping.accounts",
     "kaoping.people",
     "kaoping.audit",
+    "kaoping.indicators",
+    "kaoping.scoring",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     MANAGE_USERS = "manage_users", _("Manage user accounts and roles")
     VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
     MANAGE_TOWNS = "manage_towns", _("Add and edit towns")
+    VIEW_SCHEMES = "view_schemes", _("Read the indicator schemes")
+    MANAGE_SCHEMES = "manage_schemes", _("Build schemes, indicators and weights")
 
 
 R = Role
@@ -55,6 +57,9 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({R.TOWN_ADMIN, R.CITY_ADMIN}),
     Action.VIEW_AUDIT_LOG: frozenset({R.AUDITOR}),
     Action.MANAGE_TOWNS: frozenset({R.CITY_ADMIN}),
+    # The scheme is published to every cadre ("everyone can see how their score is reached").
+    Action.VIEW_SCHEMES: _TOWN_STAFF | {R.CADRE},
+    Action.MANAGE_SCHEMES: frozenset({R.ASSESSMENT_OFFICE}),
 }
 
 

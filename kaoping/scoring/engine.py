@@ -1,0 +1,327 @@
+"""The scoring engine: plain data in, results with a full breakdown out. No database here.
+
+A month's result for one population is computed from
+- the scheme as in force that month (`SchemeVersion`: indicators with that month's weights and rules),
+- the scores entered (`Entry`: one raw value per cadre and indicator),
+- bonus and deduction shares (`Adjustment`), with what each cadre already used of the year's caps,
+- optionally each cadre's democratic-evaluation score (0-100).
+
+How a total is reached (every step appears as a line of the breakdown):
+1. Each indicator's raw value becomes a fraction of full marks by its rule (`fraction`).
+2. Performance = scale × Σ(fraction × weight) / Σ weight, over the indicators in force (weight > 0).
+   Weights are relative: a weight change in March never touches January, whose version is its own.
+3. A failed veto indicator zeroes its category, or caps the grade (no score effect), as configured.
+4. Bonus and deduction are summed, each capped per month and by what is left of the year's cap.
+5. Assessment score = performance + bonus - deduction, never below 0 and, where a monthly bonus
+   cap is set, never above scale + that cap.
+6. With a democratic score: total = (1 - share) × assessment + share × democratic. Without one, the
+   democratic slot is absent and total = assessment.
+All arithmetic is Decimal; only the total is rounded, half-up, to 2 places, at the very end.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+CENT = Decimal("0.01")
+
+
+class RuleKind(StrEnum):
+    MANUAL = "manual"  # a score from 0 up to the maximum
+    COMPLETION = "completion"  # value achieved against a target
+    PASS_FAIL = "pass_fail"  # 1 passed, 0 failed
+    PER_OCCURRENCE = "per_occurrence"  # a count of incidents (or achievements), points each, capped
+    RANK = "rank"  # a rank among peers (ladder) or a value against the best peer (proportional)
+    VETO = "veto"  # 1 no veto incident, 0 veto (一票否决)
+
+
+class VetoEffect(StrEnum):
+    ZERO_CATEGORY = "zero_category"
+    CAP_GRADE = "cap_grade"
+
+
+class EngineError(ValueError):
+    """Input the engine cannot score (a value outside what the rule accepts)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: RuleKind
+    max_score: Decimal
+    target: Decimal | None = None  # COMPLETION
+    points_each: Decimal | None = None  # PER_OCCURRENCE
+    cap: Decimal | None = None  # PER_OCCURRENCE: the most points the count can move
+    adds: bool = False  # PER_OCCURRENCE: True counts up from 0, False deducts from the maximum
+    ladder_step: Decimal | None = None  # RANK: points lost per place below first (60, 57, 54 …)
+    proportional: bool = False  # RANK: maximum × value / best value among peers
+    veto_effect: VetoEffect = VetoEffect.ZERO_CATEGORY  # VETO
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    id: int
+    category_id: int
+    weight: Decimal
+    rule: Rule
+    name: str = ""
+    category_name: str = ""
+
+
+@dataclass(frozen=True)
+class SchemeVersion:
+    indicators: tuple[IndicatorSpec, ...]
+    scale: Decimal = Decimal(100)
+    democratic_share: Decimal = Decimal("0.20")
+    bonus_cap_month: Decimal | None = None
+    bonus_cap_year: Decimal | None = None
+    deduction_cap_month: Decimal | None = None
+    deduction_cap_year: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    cadre_id: int
+    indicator_id: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    id: int
+    cadre_id: int
+    is_bonus: bool
+    points: Decimal
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator of one cadre's breakdown."""
+
+    indicator_id: int
+    category_id: int
+    weight: Decimal
+    raw: Decimal | None  # None: not scored
+    fraction: Decimal
+    points: Decimal  # contribution to performance, on the scheme's scale (unrounded)
+    note: str = ""  # what the rule did, e.g. "3 × 2 = 6, capped at 5"
+    vetoed: bool = False  # zeroed by a veto in its category
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    adjustment_id: int
+    is_bonus: bool
+    points: Decimal  # as entered
+    applied: Decimal  # after caps
+    reason: str = ""
+
+
+@dataclass
+class Result:
+    cadre_id: int
+    lines: list[Line] = field(default_factory=list)
+    adjustments: list[AdjustmentLine] = field(default_factory=list)
+    performance: Decimal = ZERO
+    bonus: Decimal = ZERO
+    deduction: Decimal = ZERO
+    assessment: Decimal = ZERO
+    democratic: Decimal | None = None
+    total: Decimal = ZERO  # rounded half-up to 2 places
+    vetoes: list[int] = field(default_factory=list)  # indicator ids whose veto fired
+    grade_capped: bool = False
+    notes: list[str] = field(default_factory=list)  # caps and bounds that applied
+
+
+def fraction(rule: Rule, value: Decimal, best: Decimal | None = None) -> tuple[Decimal, str]:
+    """The share of full marks that `value` earns under `rule`, with a note saying how."""
+    if value < 0:
+        raise EngineError("a value cannot be negative")
+    kind = rule.kind
+    if kind == RuleKind.MANUAL:
+        if value > rule.max_score:
+            raise EngineError("a score cannot exceed the indicator's maximum")
+        return (value / rule.max_score if rule.max_score else ZERO), ""
+    if kind in (RuleKind.PASS_FAIL, RuleKind.VETO):
+        if value not in (ZERO, ONE):
+            raise EngineError("pass/fail takes 1 or 0")
+        return value, ""
+    if kind == RuleKind.COMPLETION:
+        if not rule.target:
+            raise EngineError("a completion rule needs a target")
+        ratio = value / rule.target
+        return min(ratio, ONE), f"{value} / {rule.target}"
+    if kind == RuleKind.PER_OCCURRENCE:
+        each = rule.points_each or ZERO
+        moved = value * each
+        note = f"{value} × {each} = {moved}"
+        limit = min(rule.cap, rule.max_score) if rule.cap is not None else rule.max_score
+        if moved > limit:
+            moved = limit
+            note += f", ≤ {limit}"
+        points = moved if rule.adds else rule.max_score - moved
+        return (points / rule.max_score if rule.max_score else ZERO), note
+    if kind == RuleKind.RANK:
+        if rule.proportional:
+            if not best:
+                return ZERO, "best = 0"
+            return min(value / best, ONE), f"{value} / {best}"
+        if value < 1 or value != value.to_integral_value():
+            raise EngineError("a rank is a whole number from 1")
+        points = max(ZERO, rule.max_score - (value - 1) * (rule.ladder_step or ZERO))
+        return (points / rule.max_score if rule.max_score else ZERO), f"#{value} → {points}"
+    raise EngineError(f"unknown rule {kind}")
+
+
+def _capped(total: Decimal, month_cap: Decimal | None, year_left: Decimal | None) -> Decimal:
+    limits = [c for c in (month_cap, year_left) if c is not None]
+    return min([total, *(max(ZERO, c) for c in limits)])
+
+
+def compute(
+    scheme: SchemeVersion,
+    cadre_ids: Iterable[int],
+    entries: Iterable[Entry],
+    adjustments: Iterable[Adjustment] = (),
+    *,
+    democratic: dict[int, Decimal] | None = None,
+    bonus_used_this_year: dict[int, Decimal] | None = None,
+    deduction_used_this_year: dict[int, Decimal] | None = None,
+) -> dict[int, Result]:
+    """Compute every cadre's result for one month of one population's scheme.
+
+    The outcome depends only on the inputs, never on their order. Raises EngineError for a
+    value a rule cannot accept, so that bad data never yields a quiet number.
+    """
+    values: dict[tuple[int, int], Decimal] = {(e.cadre_id, e.indicator_id): e.value for e in entries}
+    cadres = sorted(set(cadre_ids))
+    in_force = [i for i in scheme.indicators if i.weight > 0 or i.rule.kind == RuleKind.VETO]
+    weight_total = sum((i.weight for i in in_force), ZERO)
+    best = {
+        i.id: max((values.get((c, i.id), ZERO) for c in cadres), default=ZERO)
+        for i in in_force
+        if i.rule.kind == RuleKind.RANK and i.rule.proportional
+    }
+    by_cadre: dict[int, list[Adjustment]] = defaultdict(list)
+    for adjustment in adjustments:
+        by_cadre[adjustment.cadre_id].append(adjustment)
+    democratic = democratic or {}
+    results = {}
+    for cadre_id in cadres:
+        result = Result(cadre_id=cadre_id)
+        zeroed_categories: set[int] = set()
+        raw_lines = []
+        for spec in sorted(in_force, key=lambda s: s.id):
+            raw = values.get((cadre_id, spec.id))
+            share, note = (ZERO, "") if raw is None else fraction(spec.rule, raw, best.get(spec.id))
+            if spec.rule.kind == RuleKind.VETO and raw is not None and raw == ZERO:
+                result.vetoes.append(spec.id)
+                if spec.rule.veto_effect == VetoEffect.ZERO_CATEGORY:
+                    zeroed_categories.add(spec.category_id)
+                else:
+                    result.grade_capped = True
+            raw_lines.append((spec, raw, share, note))
+        performance_sum = ZERO
+        for spec, raw, share, note in raw_lines:
+            vetoed = spec.category_id in zeroed_categories
+            if vetoed:
+                share = ZERO
+            points = scheme.scale * share * spec.weight / weight_total if weight_total else ZERO
+            performance_sum += points
+            result.lines.append(
+                Line(spec.id, spec.category_id, spec.weight, raw, share, points, note, vetoed)
+            )
+        result.performance = performance_sum
+        _apply_adjustments(
+            scheme,
+            result,
+            by_cadre.get(cadre_id, []),
+            (bonus_used_this_year or {}).get(cadre_id, ZERO),
+            (deduction_used_this_year or {}).get(cadre_id, ZERO),
+        )
+        upper = scheme.scale + scheme.bonus_cap_month if scheme.bonus_cap_month is not None else None
+        assessment = result.performance + result.bonus - result.deduction
+        if assessment < 0:
+            result.notes.append("floor")
+            assessment = ZERO
+        elif upper is not None and assessment > upper:
+            result.notes.append("ceiling")
+            assessment = upper
+        result.assessment = assessment
+        total = assessment
+        if cadre_id in democratic:
+            result.democratic = democratic[cadre_id]
+            share = scheme.democratic_share
+            total = (ONE - share) * assessment + share * result.democratic
+        result.total = total.quantize(CENT, rounding=ROUND_HALF_UP)
+        results[cadre_id] = result
+    return results
+
+
+def _apply_adjustments(
+    scheme: SchemeVersion,
+    result: Result,
+    adjustments: list[Adjustment],
+    bonus_used: Decimal,
+    deduction_used: Decimal,
+) -> None:
+    """Apply bonus and deduction shares in a fixed order, each kind within its caps."""
+    for is_bonus in (True, False):
+        month_cap = scheme.bonus_cap_month if is_bonus else scheme.deduction_cap_month
+        year_cap = scheme.bonus_cap_year if is_bonus else scheme.deduction_cap_year
+        year_left = year_cap - (bonus_used if is_bonus else deduction_used) if year_cap is not None else None
+        room = _capped(Decimal("Infinity"), month_cap, year_left)
+        applied_total = ZERO
+        for adjustment in sorted((a for a in adjustments if a.is_bonus == is_bonus), key=lambda a: a.id):
+            if adjustment.points < 0:
+                raise EngineError("adjustment points are entered as positive numbers")
+            applied = min(adjustment.points, max(ZERO, room - applied_total))
+            applied_total += applied
+            result.adjustments.append(
+                AdjustmentLine(adjustment.id, is_bonus, adjustment.points, applied, adjustment.reason)
+            )
+        entered = sum((a.points for a in adjustments if a.is_bonus == is_bonus), ZERO)
+        if applied_total < entered:
+            result.notes.append("bonus cap" if is_bonus else "deduction cap")
+        if is_bonus:
+            result.bonus = applied_total
+        else:
+            result.deduction = applied_total
+
+
+TieKey = Callable[[Result], Decimal]
+
+TIE_BREAKS: dict[str, TieKey] = {
+    "performance": lambda r: r.performance,
+    "democratic": lambda r: r.democratic if r.democratic is not None else Decimal(-1),
+    "fewer_deductions": lambda r: -r.deduction,
+    "bonus": lambda r: r.bonus,
+}
+
+
+def rank(results: Sequence[Result], tie_breaks: Sequence[str] = ()) -> dict[int, int]:
+    """Standard competition ranking (1, 1, 3) by total, then by each named tie-break in turn.
+
+    Cadres equal on the total and on every tie-break share a rank; the next rank skips.
+    """
+    keys = [TIE_BREAKS[name] for name in tie_breaks]
+
+    def sort_key(r: Result) -> tuple[Decimal, ...]:
+        return (r.total, *(k(r) for k in keys))
+
+    ordered = sorted(results, key=sort_key, reverse=True)
+    ranks: dict[int, int] = {}
+    previous = None
+    for position, result in enumerate(ordered, start=1):
+        key = sort_key(result)
+        if key != previous:
+            current = position
+            previous = key
+        ranks[result.cadre_id] = current
+    return ranks
