@@ -31,6 +31,13 @@ class Action(models.TextChoices):
     MANAGE_TOWNS = "manage_towns", _("Add and edit towns")
     VIEW_SCHEMES = "view_schemes", _("Read the indicator schemes")
     MANAGE_SCHEMES = "manage_schemes", _("Build schemes, indicators and weights")
+    MANAGE_PERIODS = "manage_periods", _("Open, close and publish months")
+    ENTER_SCORES = "enter_scores", _("Fill in the score grid of one's population")
+    APPROVE_SCORES = "approve_scores", _("Approve or return the score grid of one's population")
+    MANAGE_ADJUSTMENTS = "manage_adjustments", _("Register bonuses and deductions")
+    APPROVE_ADJUSTMENTS = "approve_adjustments", _("Approve or reject bonuses and deductions")
+    VIEW_RESULTS = "view_results", _("See results and rankings before they are published")
+    VIEW_PUBLISHED_RESULTS = "view_published_results", _("See published results and rankings")
 
 
 R = Role
@@ -60,6 +67,17 @@ POLICY: dict[Action, frozenset[Role]] = {
     # The scheme is published to every cadre ("everyone can see how their score is reached").
     Action.VIEW_SCHEMES: _TOWN_STAFF | {R.CADRE},
     Action.MANAGE_SCHEMES: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.MANAGE_PERIODS: frozenset({R.ASSESSMENT_OFFICE}),
+    # Scorers and group leaders act on their own population only: see `population_scope`.
+    Action.ENTER_SCORES: frozenset({R.SCORER, R.GROUP_LEADER}),
+    Action.APPROVE_SCORES: frozenset({R.GROUP_LEADER}),
+    Action.MANAGE_ADJUSTMENTS: frozenset({R.ASSESSMENT_OFFICE}),
+    # Registering and approving are kept apart: the Party secretary (main leader) approves.
+    Action.APPROVE_ADJUSTMENTS: frozenset({R.MAIN_LEADER}),
+    Action.VIEW_RESULTS: frozenset(
+        {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.SCORER, R.CITY_ADMIN}
+    ),
+    Action.VIEW_PUBLISHED_RESULTS: _TOWN_STAFF | {R.CADRE},
 }
 
 
@@ -130,6 +148,17 @@ def town_or_404(request: HttpRequest, slug: str, action: Action | str) -> Town:
 def object_in_town_or_404(queryset: models.QuerySet, town: Town, **lookup):
     """Fetch an object only if it belongs to `town`; another town's object is a 404."""
     return get_object_or_404(queryset, town=town, **lookup)
+
+
+def can_for_population(user: User, action: Action | str, town: Town, population: str) -> bool:
+    """Like `can`, where a per-population role (scorer, group leader) counts for its population only."""
+    allowed = POLICY[Action(action)]
+    return any(
+        g.role in allowed
+        and g.town_id in (None, town.pk)
+        and (g.role not in Role.for_population() or g.population == population)
+        for g in grants(user)
+    )
 
 
 def population_scope(user: User, town: Town, role: Role) -> frozenset[str]:

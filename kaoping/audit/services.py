@@ -1,6 +1,7 @@
 """Writing to and checking the audit log. Every capability records through `record`."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -61,6 +62,21 @@ def changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], d
     return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
 
 
+@dataclass
+class Event:
+    """One thing to write to the audit log; see `record` for the meaning of each field."""
+
+    action: str
+    target: models.Model | None = None
+    town: Any = None
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    note: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+
+
 def record(
     *,
     actor,
@@ -80,35 +96,50 @@ def record(
     "cadre.update", `target` the object acted on; `old` and `new` hold the values before and
     after. The entry's town is taken from `target.town` unless given.
     """
-    if target is not None:
-        object_type = object_type or target._meta.label_lower
-        object_id = object_id or str(target.pk)
-        object_repr = object_repr or str(target)[:200]
-        if town is None:
-            town = getattr(target, "town", None)
+    event = Event(action, target, town, old, new, note, object_type, object_id, object_repr)
+    return record_many(actor=actor, events=[event])[0]
+
+
+def record_many(*, actor, events: list[Event]) -> list[AuditEntry]:
+    """Append several entries by one actor at once (a score grid, an import), in one insert.
+
+    The entries are chained in the order given, exactly as if `record` had been called for each.
+    """
     actor_user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    if not events:
+        return []
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": chain.GENESIS}
         )
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor=actor_user,
-            actor_name=actor_user.get_username() if actor_user else "system",
-            town=town,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            old=_jsonable(old) if old is not None else None,
-            new=_jsonable(new) if new is not None else None,
-            note=note,
-            prev_hash=head.last_hash,
-        )
-        entry.hash = chain.entry_hash(entry.prev_hash, _hash_fields(entry))
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(last_hash=entry.hash, count=models.F("count") + 1)
-    return entry
+        now = timezone.now()
+        previous = head.last_hash
+        entries = []
+        for event in events:
+            target = event.target
+            town = event.town
+            if target is not None and town is None:
+                town = getattr(target, "town", None)
+            entry = AuditEntry(
+                at=now,
+                actor=actor_user,
+                actor_name=actor_user.get_username() if actor_user else "system",
+                town=town,
+                action=event.action,
+                object_type=event.object_type or (target._meta.label_lower if target is not None else ""),
+                object_id=event.object_id or (str(target.pk) if target is not None else ""),
+                object_repr=event.object_repr or (str(target)[:200] if target is not None else ""),
+                old=_jsonable(event.old) if event.old is not None else None,
+                new=_jsonable(event.new) if event.new is not None else None,
+                note=event.note,
+                prev_hash=previous,
+            )
+            entry.hash = chain.entry_hash(entry.prev_hash, _hash_fields(entry))
+            previous = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        AuditHead.objects.filter(pk=1).update(last_hash=previous, count=models.F("count") + len(entries))
+    return entries
 
 
 def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaoping.audit.services import record, snapshot
+from kaoping.audit.services import Event, record, record_many, snapshot
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
 from kaoping.core.spreadsheets import Boolean, Choice, Column, Problem, Row, Sheet, Table, Text
@@ -294,22 +294,13 @@ def _create(*, actor, town: Town, rows: list[services.CadreData], filename: str)
                     for data in rows
                 ]
             )
-            for cadre in cadres:
-                record(
-                    actor=actor,
-                    action="cadre.create",
-                    target=cadre,
-                    new=snapshot(cadre, services.CADRE_FIELDS),
-                    note=filename,
-                )
-            record(
-                actor=actor,
-                action="cadre.import",
-                target=town,
-                town=town,
-                new={"file": filename, "count": len(cadres)},
-                note=filename,
-            )
+            events = [
+                Event("cadre.create", target=cadre, new=snapshot(cadre, services.CADRE_FIELDS), note=filename)
+                for cadre in cadres
+            ]
+            summary = {"file": filename, "count": len(cadres)}
+            events.append(Event("cadre.import", target=town, town=town, new=summary, note=filename))
+            record_many(actor=actor, events=events)
     except IntegrityError as exc:
         # Someone added a cadre with one of these ID numbers, or a village head, while we checked.
         raise DomainError(

@@ -16,20 +16,26 @@ How a total is reached (every step appears as a line of the breakdown):
    cap is set, never above scale + that cap.
 6. With a democratic score: total = (1 - share) × assessment + share × democratic. Without one, the
    democratic slot is absent and total = assessment.
-All arithmetic is Decimal; only the total is rounded, half-up, to 2 places, at the very end.
+Values come in and go out as Decimal. Inside, shares and points are exact fractions, so that the one
+rounding of the total (half-up, to 2 places, at the very end) sees the exact value: a Decimal division
+such as 15.5 / 30 would be cut at 28 digits, and a total of exactly 31.875 would come out as
+31.87499… and round to 31.87 instead of 31.88. The breakdown's Decimals are shown unrounded.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 CENT = Decimal("0.01")
+DEMOCRATIC_MAX = Decimal(100)
 
 
 class RuleKind(StrEnum):
@@ -140,24 +146,38 @@ class Result:
 
 
 def fraction(rule: Rule, value: Decimal, best: Decimal | None = None) -> tuple[Decimal, str]:
-    """The share of full marks that `value` earns under `rule`, with a note saying how."""
+    """The share of full marks that `value` earns under `rule`, with a note saying how.
+
+    The share is given to the precision of the Decimal context; `compute` uses it exact.
+    """
+    share, note = _share(rule, value, best)
+    return _decimal(share), note
+
+
+def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[Fraction, str]:
+    """`fraction`, exact."""
+    if not value.is_finite():
+        raise EngineError("a value must be a number")
     if value < 0:
         raise EngineError("a value cannot be negative")
     kind = rule.kind
+    maximum = Fraction(rule.max_score)
     if kind == RuleKind.MANUAL:
         if value > rule.max_score:
             raise EngineError("a score cannot exceed the indicator's maximum")
-        return (value / rule.max_score if rule.max_score else ZERO), ""
+        return (Fraction(value) / maximum if maximum else Fraction(0)), ""
     if kind in (RuleKind.PASS_FAIL, RuleKind.VETO):
         if value not in (ZERO, ONE):
             raise EngineError("pass/fail takes 1 or 0")
-        return value, ""
+        return Fraction(value), ""
     if kind == RuleKind.COMPLETION:
         if not rule.target:
             raise EngineError("a completion rule needs a target")
-        ratio = value / rule.target
-        return min(ratio, ONE), f"{value} / {rule.target}"
+        ratio = Fraction(value) / Fraction(rule.target)
+        return min(ratio, Fraction(1)), f"{value} / {rule.target}"
     if kind == RuleKind.PER_OCCURRENCE:
+        if value != value.to_integral_value():
+            raise EngineError("a number of occurrences is a whole number")
         each = rule.points_each or ZERO
         moved = value * each
         note = f"{value} × {each} = {moved}"
@@ -166,17 +186,28 @@ def fraction(rule: Rule, value: Decimal, best: Decimal | None = None) -> tuple[D
             moved = limit
             note += f", ≤ {limit}"
         points = moved if rule.adds else rule.max_score - moved
-        return (points / rule.max_score if rule.max_score else ZERO), note
+        return (Fraction(points) / maximum if maximum else Fraction(0)), note
     if kind == RuleKind.RANK:
         if rule.proportional:
             if not best:
-                return ZERO, "best = 0"
-            return min(value / best, ONE), f"{value} / {best}"
+                return Fraction(0), "best = 0"
+            return min(Fraction(value) / Fraction(best), Fraction(1)), f"{value} / {best}"
         if value < 1 or value != value.to_integral_value():
             raise EngineError("a rank is a whole number from 1")
         points = max(ZERO, rule.max_score - (value - 1) * (rule.ladder_step or ZERO))
-        return (points / rule.max_score if rule.max_score else ZERO), f"#{value} → {points}"
+        return (Fraction(points) / maximum if maximum else Fraction(0)), f"#{value} → {points}"
     raise EngineError(f"unknown rule {kind}")
+
+
+def _decimal(q: Fraction) -> Decimal:
+    """An exact value as a Decimal, exact when it terminates within the context's precision."""
+    return Decimal(q.numerator) / Decimal(q.denominator)
+
+
+def _round_half_up(q: Fraction) -> Decimal:
+    """`q` rounded to 2 places, a half cent away from zero, from the exact value."""
+    cents = math.floor(abs(q) * 100 + Fraction(1, 2))
+    return (Decimal(cents) if q >= 0 else -Decimal(cents)) * CENT
 
 
 def _capped(total: Decimal, month_cap: Decimal | None, year_left: Decimal | None) -> Decimal:
@@ -197,12 +228,26 @@ def compute(
     """Compute every cadre's result for one month of one population's scheme.
 
     The outcome depends only on the inputs, never on their order. Raises EngineError for a
-    value a rule cannot accept, so that bad data never yields a quiet number.
+    value a rule cannot accept, so that bad data never yields a quiet number: a negative weight, an
+    indicator twice in the scheme, two entries for one cadre and indicator, a democratic score
+    outside 0-100.
+
+    `bonus_used_this_year` and `deduction_used_this_year` are what the earlier months of the year
+    applied, without the month computed here (or a recomputation would count it twice).
     """
-    values: dict[tuple[int, int], Decimal] = {(e.cadre_id, e.indicator_id): e.value for e in entries}
+    values: dict[tuple[int, int], Decimal] = {}
+    for entry in entries:
+        key = (entry.cadre_id, entry.indicator_id)
+        if key in values:
+            raise EngineError("a cadre has two entries for the same indicator")
+        values[key] = entry.value
+    if len({i.id for i in scheme.indicators}) != len(scheme.indicators):
+        raise EngineError("an indicator appears twice in the scheme")
+    if any(i.weight < 0 for i in scheme.indicators):
+        raise EngineError("a weight cannot be negative")
     cadres = sorted(set(cadre_ids))
     in_force = [i for i in scheme.indicators if i.weight > 0 or i.rule.kind == RuleKind.VETO]
-    weight_total = sum((i.weight for i in in_force), ZERO)
+    weight_total = sum((Fraction(i.weight) for i in in_force), Fraction(0))
     best = {
         i.id: max((values.get((c, i.id), ZERO) for c in cadres), default=ZERO)
         for i in in_force
@@ -219,7 +264,7 @@ def compute(
         raw_lines = []
         for spec in sorted(in_force, key=lambda s: s.id):
             raw = values.get((cadre_id, spec.id))
-            share, note = (ZERO, "") if raw is None else fraction(spec.rule, raw, best.get(spec.id))
+            share, note = (Fraction(0), "") if raw is None else _share(spec.rule, raw, best.get(spec.id))
             if spec.rule.kind == RuleKind.VETO and raw is not None and raw == ZERO:
                 result.vetoes.append(spec.id)
                 if spec.rule.veto_effect == VetoEffect.ZERO_CATEGORY:
@@ -227,17 +272,30 @@ def compute(
                 else:
                     result.grade_capped = True
             raw_lines.append((spec, raw, share, note))
-        performance_sum = ZERO
+        performance = Fraction(0)
         for spec, raw, share, note in raw_lines:
             vetoed = spec.category_id in zeroed_categories
             if vetoed:
-                share = ZERO
-            points = scheme.scale * share * spec.weight / weight_total if weight_total else ZERO
-            performance_sum += points
-            result.lines.append(
-                Line(spec.id, spec.category_id, spec.weight, raw, share, points, note, vetoed)
+                share = Fraction(0)
+            points = (
+                Fraction(scheme.scale) * share * Fraction(spec.weight) / weight_total
+                if weight_total
+                else Fraction(0)
             )
-        result.performance = performance_sum
+            performance += points
+            result.lines.append(
+                Line(
+                    spec.id,
+                    spec.category_id,
+                    spec.weight,
+                    raw,
+                    _decimal(share),
+                    _decimal(points),
+                    note,
+                    vetoed,
+                )
+            )
+        result.performance = _decimal(performance)
         _apply_adjustments(
             scheme,
             result,
@@ -246,20 +304,23 @@ def compute(
             (deduction_used_this_year or {}).get(cadre_id, ZERO),
         )
         upper = scheme.scale + scheme.bonus_cap_month if scheme.bonus_cap_month is not None else None
-        assessment = result.performance + result.bonus - result.deduction
+        assessment = performance + Fraction(result.bonus) - Fraction(result.deduction)
         if assessment < 0:
             result.notes.append("floor")
-            assessment = ZERO
+            assessment = Fraction(0)
         elif upper is not None and assessment > upper:
             result.notes.append("ceiling")
-            assessment = upper
-        result.assessment = assessment
+            assessment = Fraction(upper)
+        result.assessment = _decimal(assessment)
         total = assessment
         if cadre_id in democratic:
-            result.democratic = democratic[cadre_id]
-            share = scheme.democratic_share
-            total = (ONE - share) * assessment + share * result.democratic
-        result.total = total.quantize(CENT, rounding=ROUND_HALF_UP)
+            score = democratic[cadre_id]
+            if not (score.is_finite() and ZERO <= score <= DEMOCRATIC_MAX):
+                raise EngineError("a democratic score is between 0 and 100")
+            result.democratic = score
+            share = Fraction(scheme.democratic_share)
+            total = (1 - share) * assessment + share * Fraction(score)
+        result.total = _round_half_up(total)
         results[cadre_id] = result
     return results
 
@@ -278,7 +339,10 @@ def _apply_adjustments(
         year_left = year_cap - (bonus_used if is_bonus else deduction_used) if year_cap is not None else None
         room = _capped(Decimal("Infinity"), month_cap, year_left)
         applied_total = ZERO
-        for adjustment in sorted((a for a in adjustments if a.is_bonus == is_bonus), key=lambda a: a.id):
+        ours = sorted(
+            (a for a in adjustments if a.is_bonus == is_bonus), key=lambda a: (a.id, a.points, a.reason)
+        )
+        for adjustment in ours:
             if adjustment.points < 0:
                 raise EngineError("adjustment points are entered as positive numbers")
             applied = min(adjustment.points, max(ZERO, room - applied_total))
@@ -310,6 +374,9 @@ def rank(results: Sequence[Result], tie_breaks: Sequence[str] = ()) -> dict[int,
 
     Cadres equal on the total and on every tie-break share a rank; the next rank skips.
     """
+    unknown = [name for name in tie_breaks if name not in TIE_BREAKS]
+    if unknown:
+        raise EngineError(f"unknown tie-break {', '.join(unknown)}")
     keys = [TIE_BREAKS[name] for name in tie_breaks]
 
     def sort_key(r: Result) -> tuple[Decimal, ...]:

@@ -1,0 +1,175 @@
+"""Computing and storing a month's results: the bridge between the database and the pure engine.
+
+`period_recompute` reads a month's inputs in a fixed number of queries per scheme, hands plain data
+to `engine.compute`, ranks the results and replaces the month's stored rows in one transaction.
+Running it twice on unchanged inputs leaves identical rows.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
+from kaoping.indicators.selectors import scheme_version
+from kaoping.people.models import Cadre, Population
+
+from . import engine
+from .models import AdjustmentShare, AdjustmentStatus, MonthlyResult, Period, ScoreEntry
+
+VILLAGE_HEADS = "village_head"
+
+
+def _pool(cadre: Cadre) -> str:
+    """The pool a cadre is also ranked within: their agency category, or the village heads."""
+    if cadre.population == Population.AGENCY:
+        return cadre.agency_category
+    if cadre.population == Population.VILLAGE and cadre.is_village_head:
+        return VILLAGE_HEADS
+    return ""
+
+
+def _year_used(scheme: Scheme, month: date) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Bonus and deduction points each cadre already received earlier in the year (for the year caps)."""
+    rows = (
+        MonthlyResult.objects.filter(scheme=scheme, period__month__lt=month, period__month__year=month.year)
+        .values("cadre_id")
+        .annotate(bonus=Sum("bonus"), deduction=Sum("deduction"))
+    )
+    return ({r["cadre_id"]: r["bonus"] for r in rows}, {r["cadre_id"]: r["deduction"] for r in rows})
+
+
+def _serialise(result: engine.Result, indicators: dict[int, Indicator], reasons: dict[int, str]) -> dict:
+    """The breakdown as stored: every line with the names it needs to be read without joins."""
+
+    def dec(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    return {
+        "lines": [
+            {
+                "indicator": line.indicator_id,
+                "code": indicators[line.indicator_id].code,
+                "name": indicators[line.indicator_id].name,
+                "category": indicators[line.indicator_id].category.name,
+                "rule": indicators[line.indicator_id].rule_kind,
+                "max": dec(indicators[line.indicator_id].max_score),
+                "weight": dec(line.weight),
+                "raw": dec(line.raw),
+                "fraction": dec(line.fraction),
+                "points": dec(line.points),
+                "note": line.note,
+                "vetoed": line.vetoed,
+            }
+            for line in result.lines
+        ],
+        "adjustments": [
+            {
+                "share": a.adjustment_id,
+                "bonus": a.is_bonus,
+                "points": dec(a.points),
+                "applied": dec(a.applied),
+                "reason": reasons.get(a.adjustment_id, ""),
+                "title": a.reason,
+            }
+            for a in result.adjustments
+        ],
+        "performance": dec(result.performance),
+        "bonus": dec(result.bonus),
+        "deduction": dec(result.deduction),
+        "assessment": dec(result.assessment),
+        "democratic": dec(result.democratic),
+        "total": dec(result.total),
+        "vetoes": result.vetoes,
+        "grade_capped": result.grade_capped,
+        "notes": result.notes,
+    }
+
+
+def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
+    """Compute (without saving) the month's results of one scheme's population."""
+    version = scheme_version(scheme, period.month)
+    entries = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list(
+        "cadre_id", "indicator_id", "value"
+    )
+    engine_entries = [engine.Entry(c, i, v) for c, i, v in entries]
+    cadres = {
+        c.pk: c
+        for c in Cadre.objects.filter(town=period.town, population=scheme.population).filter(
+            Q(is_active=True) | Q(pk__in={e.cadre_id for e in engine_entries})
+        )
+    }
+    shares = AdjustmentShare.objects.filter(
+        adjustment__period=period, adjustment__status=AdjustmentStatus.APPROVED, cadre__in=cadres.keys()
+    ).select_related("adjustment__reason")
+    engine_adjustments = [
+        engine.Adjustment(
+            s.pk, s.cadre_id, s.adjustment.kind == AdjustmentKind.BONUS, s.points, s.adjustment.title
+        )
+        for s in shares
+    ]
+    reasons = {s.pk: s.adjustment.reason.name for s in shares}
+    bonus_used, deduction_used = _year_used(scheme, period.month)
+    computed = engine.compute(
+        version,
+        cadres.keys(),
+        engine_entries,
+        engine_adjustments,
+        bonus_used_this_year=bonus_used,
+        deduction_used_this_year=deduction_used,
+    )
+    tie_breaks = [t for t in scheme.tie_breaks if t in engine.TIE_BREAKS]
+    ranks = engine.rank(list(computed.values()), tie_breaks)
+    pools: dict[str, list[engine.Result]] = defaultdict(list)
+    for cadre_id, result in computed.items():
+        if pool := _pool(cadres[cadre_id]):
+            pools[pool].append(result)
+    pool_ranks = {cid: r for members in pools.values() for cid, r in engine.rank(members, tie_breaks).items()}
+    indicators = {i.pk: i for i in Indicator.objects.filter(scheme=scheme).select_related("category")}
+    return [
+        MonthlyResult(
+            period=period,
+            cadre_id=cadre_id,
+            scheme=scheme,
+            performance=result.performance.quantize(Decimal("0.0001")),
+            bonus=result.bonus,
+            deduction=result.deduction,
+            democratic=result.democratic,
+            total=result.total,
+            rank=ranks[cadre_id],
+            group_rank=pool_ranks.get(cadre_id),
+            group=_pool(cadres[cadre_id]),
+            grade_capped=result.grade_capped,
+            breakdown=_serialise(result, indicators, reasons),
+        )
+        for cadre_id, result in sorted(computed.items())
+    ]
+
+
+@transaction.atomic
+def period_recompute(period: Period) -> int:
+    """Recompute and store every result of the month; returns how many cadres were scored."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
+    rows = [row for scheme in schemes for row in scheme_results(period, scheme)]
+    MonthlyResult.objects.filter(period=period).delete()
+    MonthlyResult.objects.bulk_create(rows, batch_size=1000)
+    Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
+    return len(rows)
+
+
+def recompute_from(period: Period) -> None:
+    """Recompute a month and every later computed month of its year.
+
+    A bonus or deduction approved in March uses up part of the year's caps, and so can change
+    what April onwards may still apply.
+    """
+    later = Period.objects.filter(
+        town=period.town, month__gte=period.month, month__year=period.month.year, computed_at__isnull=False
+    ).order_by("month")
+    months = [period, *[p for p in later if p.pk != period.pk]]
+    for month in months:
+        period_recompute(month)
