@@ -35,6 +35,7 @@ test-postgres: setup
 lint: setup
 	$(BIN)/ruff check kaoping conftest.py
 	$(BIN)/ruff format --check kaoping conftest.py
+	$(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format kaoping conftest.py

@@ -61,3 +61,39 @@ def make_personas(town: Town, other_town: Town) -> dict[str, User]:
     personas["other_town_admin"] = make_user("other_admin", town=other_town, role=Role.TOWN_ADMIN)
     personas["no_role"] = make_user("no_role", town=None, role=None)
     return personas
+
+
+def make_scheme(town: Town, year: int = 2026, population: str = Population.AGENCY, **settings):
+    """A small scheme: one category, a manual indicator (max 10, weight 60), a pass/fail one (weight 40)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from kaoping.indicators.models import AdjustmentReason, Category, Indicator, IndicatorWeight, Scheme
+
+    scheme = Scheme.objects.create(
+        town=town, year=year, population=population, name=f"{year} {population}", **settings
+    )
+    category = Category.objects.create(scheme=scheme, name="党的建设")
+    manual = Indicator.objects.create(
+        scheme=scheme,
+        category=category,
+        code="1.1",
+        name="党建工作",
+        standard="按完成质量评分",
+        max_score=Decimal(10),
+    )
+    passed = Indicator.objects.create(
+        scheme=scheme,
+        category=category,
+        code="1.2",
+        name="信用建设",
+        standard="达标得分",
+        max_score=Decimal(1),
+        rule_kind="pass_fail",
+        is_fixed=True,
+    )
+    IndicatorWeight.objects.create(indicator=manual, effective_from=date(year, 1, 1), weight=Decimal(60))
+    IndicatorWeight.objects.create(indicator=passed, effective_from=date(year, 1, 1), weight=Decimal(40))
+    AdjustmentReason.objects.create(scheme=scheme, kind="bonus", name="改革创新")
+    AdjustmentReason.objects.create(scheme=scheme, kind="deduction", name="安全生产")
+    return scheme

@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("kaoping.accounts.urls")),
     path("audit/", include("kaoping.audit.urls")),
+    path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
+    path("t/<slug:town>/months/", include("kaoping.scoring.urls")),
     path("", include("kaoping.people.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -21,6 +21,13 @@ VERBS = {
     "reset_password": _("password reset by an administrator"),
     "change_password": _("changed own password"),
     "load": _("demo data loaded"),
+    "publish": _("published"),
+    "archive": _("archived"),
+    "set_weight": _("weight changed"),
+    "delete": _("deleted"),
+    "open": _("opened"),
+    "move": _("status changed"),
+    "decide": _("decided"),
 }
 
 

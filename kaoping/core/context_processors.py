@@ -17,6 +17,8 @@ def navigation(request):
             "home": town is not None and can(user, Action.VIEW_TOWN, town),
             "people": town is not None and can(user, Action.VIEW_PEOPLE, town),
             "manage_people": town is not None and can(user, Action.MANAGE_PEOPLE, town),
+            "schemes": town is not None and can(user, Action.VIEW_SCHEMES, town),
+            "months": town is not None and can(user, Action.VIEW_PUBLISHED_RESULTS, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),

@@ -283,6 +283,7 @@ class Column:
     aliases: tuple[str, ...] = ()  # other headers accepted when reading, e.g. the Chinese term of the field
     options: tuple[str, ...] | None = None  # a drop-down that overrides the kind's, e.g. a town's villages
     importable: bool = True  # False: exports write it (a status, say) and reading ignores it
+    hidden: bool = False  # written as a hidden column: a key the file needs but people need not see
 
     @property
     def label(self) -> str:
@@ -576,13 +577,19 @@ def write_template(sheet: Sheet, *, rows: int = MAX_ROWS) -> bytes:
     return _save(workbook)
 
 
-def write_rows(sheet: Sheet, rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """A workbook of `rows` (mappings of column key to value, as `read` returns them) under the header row."""
+def write_rows(sheet: Sheet, rows: Iterable[Mapping[str, Any]], *, instructions: bool = False) -> bytes:
+    """A workbook of `rows` (mappings of column key to value, as `read` returns them) under the header row.
+
+    With `instructions`, the workbook is a prefilled template: headers carry their help as comments and
+    a second worksheet explains every column, as in `write_template`.
+    """
     workbook = openpyxl.Workbook()
     data = workbook.active
     data.title = _sheet_title(sheet.title)
     columns = sheet.columns
-    _write_header(data, columns, with_help=False)
+    _write_header(data, columns, with_help=instructions)
+    if instructions:
+        _write_instructions(workbook.create_sheet(_sheet_title(_("Instructions"))), sheet)
     samples: list[list[str]] = [[] for _column in columns]
     last = 1
     for last, values in enumerate(rows, start=2):
@@ -628,6 +635,8 @@ def _write_header(worksheet: Worksheet, columns: Sequence[Column], *, with_help:
         if with_help and column.help:
             cell.comment = Comment(str(column.help), "Kaoping", width=240, height=110)
         worksheet.column_dimensions[get_column_letter(i)].number_format = column.kind.number_format
+        if column.hidden:
+            worksheet.column_dimensions[get_column_letter(i)].hidden = True
     worksheet.row_dimensions[1].height = 30
     worksheet.freeze_panes = "A2"
 

@@ -15,8 +15,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.people.models import Population, Town
+from kaoping.scoring import engine
 from kaoping.scoring.engine import RuleKind as EngineRuleKind
 from kaoping.scoring.engine import VetoEffect as EngineVetoEffect
+
+from . import rules
 
 
 class SchemeStatus(models.TextChoices):
@@ -99,6 +102,14 @@ class Scheme(models.Model):
 
     def month(self, number: int) -> date:
         return date(self.year, number, 1)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SchemeStatus.DRAFT
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == SchemeStatus.ARCHIVED
 
 
 class Category(models.Model):
@@ -209,6 +220,14 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def rule_description(self) -> str:
+        """The rule in one sentence, in the current language."""
+        return rules.describe(self)
+
+    def engine_rule(self) -> engine.Rule:
+        return rules.engine_rule(self)
 
 
 class IndicatorWeight(models.Model):

@@ -391,8 +391,10 @@ def build_plan(seed: int = SEED) -> Plan:
 # --- Writing it ---------------------------------------------------------------------------------
 
 
-def load_demo(*, plan: Plan | None = None) -> dict[str, int]:
+def load_demo(*, plan: Plan | None = None, history: bool = True) -> dict[str, int]:
     """Write the demo in one transaction and record one `demo.load` audit entry; return the counts.
+
+    `history` adds the schemes and a year of monthly scoring; without it, only people and accounts.
 
     Refuses (DomainError) when a demo town or username is already taken: the demo goes into an
     empty database, or after `kaoping demo --reset`.
@@ -477,6 +479,8 @@ def load_demo(*, plan: Plan | None = None) -> dict[str, int]:
         )
 
         counts = plan.counts()
+        if history:
+            counts.update(_load_assessment_history(town_of["xiacun"]))
         record(
             actor=None,
             action="demo.load",
@@ -486,3 +490,18 @@ def load_demo(*, plan: Plan | None = None) -> dict[str, int]:
             note="载入演示数据：" + "、".join(t.spec.name for t in plan.towns),
         )
     return counts
+
+
+# A year of monthly scoring: December 2025 to November 2026, the last month still open.
+HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+
+
+def _load_assessment_history(town: Town) -> dict[str, int]:
+    """The schemes of 2025 and 2026 and a year of scores, bonuses and deductions for `town`."""
+    from kaoping.indicators.demo import load_demo_schemes
+    from kaoping.scoring.demo import load_demo_history
+
+    load_demo_schemes(town, 2025)
+    load_demo_schemes(town, 2026)
+    entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
+    return {"scored_months": len(HISTORY_MONTHS), "score_entries": entries}

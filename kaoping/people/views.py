@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, require, town_or_404
 from kaoping.core.errors import DomainError
+from kaoping.scoring.selectors import home_summary
 
 from . import selectors, services
 from .forms import CadreFilterForm, CadreForm, DepartmentForm, TownForm, VillageForm
@@ -33,6 +34,11 @@ def town_home(request: HttpRequest, town: str) -> HttpResponse:
     context = {"town": town, "overview": selectors.town_overview(town)}
     if request.user.cadre_id and request.user.cadre.town_id == town.pk:
         context["me"] = request.user.cadre
+    if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):
+        summary = home_summary(town, context["me"].pk if "me" in context else None)
+        if not can(request.user, Action.VIEW_RESULTS, town):
+            summary["current"] = None  # a month being scored is not shown to the town until published
+        context["assessment"] = summary
     return render(request, "people/town_home.html", context)
 
 

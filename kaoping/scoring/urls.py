@@ -20,5 +20,9 @@ urlpatterns = [
     path("<str:month>/adjustments/", adjustment_views.adjustment_list, name="adjustment_list"),
     path("<str:month>/adjustments/new/", adjustment_views.adjustment_create_view, name="adjustment_create"),
     path("<str:month>/adjustments/<int:pk>/", adjustment_views.adjustment_detail, name="adjustment_detail"),
-    path("<str:month>/adjustments/<int:pk>/decide/", adjustment_views.adjustment_decide_view, name="adjustment_decide"),
+    path(
+        "<str:month>/adjustments/<int:pk>/decide/",
+        adjustment_views.adjustment_decide_view,
+        name="adjustment_decide",
+    ),
 ]

@@ -11,4 +11,4 @@ def test_a_known_verb_reads_as_words_in_both_languages():
 
 
 def test_an_unknown_verb_is_shown_as_written():
-    assert verb_label("bulletin.publish") == "publish"
+    assert verb_label("item.escalate") == "escalate"

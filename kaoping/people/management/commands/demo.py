@@ -37,8 +37,13 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="wipe all data, audit log included, and load the demo again"
         )
         parser.add_argument("--dry-run", action="store_true", help="say what would happen, change nothing")
+        parser.add_argument(
+            "--without-history",
+            action="store_true",
+            help="people and accounts only: no schemes, scores or results (quicker, for tests)",
+        )
 
-    def handle(self, *args, if_empty: bool, reset: bool, dry_run: bool, **options):
+    def handle(self, *args, if_empty: bool, reset: bool, dry_run: bool, without_history: bool, **options):
         towns = Town.objects.count()
         if towns and not reset:
             if not if_empty:
@@ -68,7 +73,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if reset:
                     self._wipe()
-                counts = demo.load_demo(plan=plan)
+                counts = demo.load_demo(plan=plan, history=not without_history)
         except (DatabaseError, DomainError) as error:
             raise CommandError(f"The demo was not loaded: {error}") from error
         summary = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in ("towns", "cadres", "users"))

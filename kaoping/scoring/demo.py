@@ -1,0 +1,171 @@
+"""A year of realistic monthly scoring for the demo town: published months with approved score
+sheets, bonuses and deductions (some shared between two cadres, 一岗双责), and stored results.
+
+Deterministic (seeded) and written in bulk; only one summary audit entry is written by the caller.
+"""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kaoping.accounts.models import User
+from kaoping.indicators.models import AdjustmentKind, AdjustmentReason, Indicator, RuleKind, Scheme
+from kaoping.people.models import Cadre, Town
+
+from . import results
+from .models import (
+    Adjustment,
+    AdjustmentShare,
+    AdjustmentStatus,
+    Period,
+    PeriodStatus,
+    ScoreEntry,
+    ScoreSheet,
+    SheetStatus,
+)
+
+TWO = Decimal("0.01")
+
+
+def _value(rng: random.Random, indicator: Indicator, ability: float) -> Decimal | None:
+    """A plausible raw value for one cell; `ability` (0.6-1.0) makes some cadres steadily better."""
+    kind = indicator.rule_kind
+    if kind == RuleKind.MANUAL:
+        share = min(1.0, max(0.3, rng.gauss(ability, 0.08)))
+        return (indicator.max_score * Decimal(str(share))).quantize(Decimal("0.5"))
+    if kind == RuleKind.COMPLETION:
+        ratio = max(0.4, rng.gauss(ability + 0.05, 0.12))
+        return (indicator.target * Decimal(str(ratio))).quantize(TWO)
+    if kind == RuleKind.PASS_FAIL:
+        return Decimal(1) if rng.random() < 0.9 + ability / 20 else Decimal(0)
+    if kind == RuleKind.VETO:
+        return Decimal(0) if rng.random() < 0.002 else Decimal(1)
+    if kind == RuleKind.PER_OCCURRENCE:
+        return Decimal(rng.choices((0, 1, 2), weights=(85 * ability, 12, 3))[0])
+    if kind == RuleKind.RANK:
+        if indicator.proportional:
+            return Decimal(str(round(rng.uniform(50, 100) * ability, 2)))
+        # The city ranks its towns (Rushan has 15): a stronger cadre's area ranks higher.
+        return Decimal(max(1, min(15, int(rng.gauss((1 - ability) * 20, 2)) + 1)))
+    return None
+
+
+def load_demo_history(*, town: Town, months: list[date], actor: User | None, open_last: bool = True) -> int:
+    """Score `months` of the town (all but the last published; the last left open in draft).
+
+    Returns the number of score entries written. The schemes of each month's year must exist.
+    """
+    rng = random.Random(f"kaoping-demo-scores-{town.slug}")
+    cadres = list(Cadre.objects.filter(town=town, is_active=True).order_by("pk"))
+    ability = {c.pk: rng.uniform(0.76, 0.99) for c in cadres}
+    by_population: dict[str, list[Cadre]] = {}
+    for cadre in cadres:
+        by_population.setdefault(cadre.population, []).append(cadre)
+    scorer = actor or User.objects.filter(roles__town=town, roles__role="scorer").first()
+    approver = User.objects.filter(roles__town=town, roles__role="group_leader").first() or scorer
+    office = User.objects.filter(roles__town=town, roles__role="assessment_office").first() or scorer
+    leader = User.objects.filter(roles__town=town, roles__role="main_leader").first() or approver
+    written = 0
+    for index, month in enumerate(months):
+        last = index == len(months) - 1
+        status = PeriodStatus.OPEN if (last and open_last) else PeriodStatus.PUBLISHED
+        period = Period.objects.create(
+            town=town,
+            month=month,
+            status=status,
+            published_at=timezone.now() if status == PeriodStatus.PUBLISHED else None,
+        )
+        schemes = list(Scheme.objects.filter(town=town, year=month.year).prefetch_related("indicators"))
+        entries = []
+        for scheme in schemes:
+            sheet_status = SheetStatus.DRAFT if status == PeriodStatus.OPEN else SheetStatus.APPROVED
+            sheet = ScoreSheet.objects.create(
+                period=period,
+                scheme=scheme,
+                status=sheet_status,
+                submitted_by=scorer if sheet_status == SheetStatus.APPROVED else None,
+                submitted_at=timezone.now() if sheet_status == SheetStatus.APPROVED else None,
+                approved_by=approver if sheet_status == SheetStatus.APPROVED else None,
+                approved_at=timezone.now() if sheet_status == SheetStatus.APPROVED else None,
+            )
+            members = by_population.get(scheme.population, [])
+            # The open month is half filled in, as it would be mid-month.
+            scored = members[: len(members) // 2] if status == PeriodStatus.OPEN else members
+            for cadre in scored:
+                for indicator in scheme.indicators.all():
+                    value = _value(rng, indicator, ability[cadre.pk])
+                    if value is None:
+                        continue
+                    limit = (
+                        indicator.max_score
+                        if indicator.rule_kind == RuleKind.MANUAL
+                        else (
+                            Decimal(1) if indicator.rule_kind in (RuleKind.PASS_FAIL, RuleKind.VETO) else None
+                        )
+                    )
+                    entries.append(
+                        ScoreEntry(
+                            sheet=sheet,
+                            cadre=cadre,
+                            indicator=indicator,
+                            value=value,
+                            limit=limit,
+                            note="" if rng.random() < 0.9 else "见工作台账",
+                            updated_by=scorer,
+                        )
+                    )
+        ScoreEntry.objects.bulk_create(entries, batch_size=2000)
+        written += len(entries)
+        _adjustments(
+            rng, period, schemes, by_population, office, leader, approved=status != PeriodStatus.OPEN
+        )
+        results.period_recompute(period)
+    return written
+
+
+BONUS_TITLES = [
+    "推进改革创新经验被市级推广",
+    "获评市级先进个人",
+    "引进签约项目一个",
+    "工作经验被省级媒体报道",
+]
+DEDUCTION_TITLES = [
+    "辖区发生一般安全生产事故",
+    "信访事项办理超期",
+    "环保督察发现问题整改不到位",
+    "意识形态阵地管理不规范",
+]
+
+
+def _adjustments(rng, period, schemes, by_population, office, leader, *, approved: bool) -> None:
+    reasons = list(AdjustmentReason.objects.filter(scheme__in=schemes).select_related("scheme"))
+    if not reasons or office is None:
+        return
+    for _n in range(rng.randint(2, 4)):
+        reason = rng.choice(reasons)
+        members = by_population.get(reason.scheme.population, [])
+        if not members:
+            continue
+        bonus = reason.kind == AdjustmentKind.BONUS
+        title = rng.choice(BONUS_TITLES if bonus else DEDUCTION_TITLES)
+        adjustment = Adjustment.objects.create(
+            period=period,
+            reason=reason,
+            kind=reason.kind,
+            title=title,
+            evidence="见相关文件及台账",
+            status=AdjustmentStatus.APPROVED if approved else AdjustmentStatus.DRAFT,
+            created_by=office,
+            decided_by=leader if approved else None,
+            decided_at=timezone.now() if approved else None,
+        )
+        owners = rng.sample(members, k=1 if bonus or len(members) < 2 else 2)
+        # 一岗双责: the one directly responsible loses more than the leader in charge.
+        points = [Decimal("1"), Decimal("0.5")] if not bonus else [Decimal(rng.choice(["0.5", "1", "2"]))]
+        points = points[: len(owners)]
+        AdjustmentShare.objects.bulk_create(
+            AdjustmentShare(adjustment=adjustment, cadre=cadre, points=p)
+            for cadre, p in zip(owners, points, strict=True)
+        )

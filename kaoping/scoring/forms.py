@@ -1,0 +1,210 @@
+"""Forms of the score grid and of bonuses and deductions.
+
+The grid is not a Django form: its fields are named after the cells (`v-<cadre>-<indicator>` for a
+value, `n-<cadre>-<indicator>` for an evidence note) and only changed cells are posted. `grid_input`
+reads them and checks each cell with the service's own rule, so that every error can be shown next
+to its cell; the service checks again, and decides.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaoping.core import spreadsheets
+from kaoping.indicators.models import AdjustmentReason, Indicator
+from kaoping.people.models import Cadre, Population
+
+from .models import ScoreEntry, SheetStatus
+from .services import Cell, ShareInput, cell_problem
+
+_CELL = re.compile(r"^([vn])-(\d+)-(\d+)$")
+NOTE_MAX = 500
+
+Key = tuple[int, int]  # (cadre id, indicator id)
+
+
+@dataclass
+class GridInput:
+    """The cells of one save: what to hand to the service, and what to show again if it fails."""
+
+    cells: list[Cell] = field(default_factory=list)
+    values: dict[Key, str] = field(default_factory=dict)  # the values as typed
+    notes: dict[Key, str] = field(default_factory=dict)  # the notes as typed
+    errors: dict[Key, str] = field(default_factory=dict)
+
+
+def _number(raw: str) -> Decimal:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError from None
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+def grid_input(
+    data: QueryDict, *, indicators: dict[int, Indicator], existing: dict[Key, ScoreEntry]
+) -> GridInput:
+    """The changed cells posted from the grid, each checked by the rule of `services.cell_problem`.
+
+    A cell whose value is posted keeps its stored note unless a note is posted too, and the other way
+    round. Clearing a value clears its note.
+    """
+    posted: dict[Key, dict[str, str]] = {}
+    for name in data:
+        if match := _CELL.match(name):
+            kind, cadre_id, indicator_id = match.groups()
+            posted.setdefault((int(cadre_id), int(indicator_id)), {})[kind] = data.get(name, "")
+    result = GridInput()
+    for key, fields in posted.items():
+        entry = existing.get(key)
+        value = fields["v"].strip() if "v" in fields else (f"{entry.value}" if entry else "")
+        note = fields["n"].strip() if "n" in fields else (entry.note if entry else "")
+        if "v" in fields:
+            result.values[key] = value
+        if "n" in fields:
+            result.notes[key] = note
+        if not value and "n" not in fields:
+            note = ""  # the score is cleared, and its evidence with it
+        if problem := _cell_error(indicators.get(key[1]), value, note):
+            result.errors[key] = problem
+            continue
+        result.cells.append(Cell(key[0], key[1], value or None, note))
+    return result
+
+
+def _cell_error(indicator: Indicator | None, value: str, note: str) -> str:
+    if indicator is None:
+        return ""  # the service refuses cells outside the sheet
+    if len(note) > NOTE_MAX:
+        return _("The evidence note is too long.")
+    if not value:
+        return _("Enter a score before its evidence note.") if note else ""
+    try:
+        number = _number(value)
+    except ValueError:
+        return _("“%(value)s” is not a number.") % {"value": value}
+    return cell_problem(indicator, number) or ""
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(choices=SheetStatus.choices)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{spreadsheets.XLSX_CONTENT_TYPE}"}),
+    )
+
+
+@dataclass
+class ShareRow:
+    """One cadre-and-points row of the adjustment form, as typed."""
+
+    cadre: str = ""
+    points: str = ""
+    error: str = ""
+
+
+def reason_label(reason: AdjustmentReason) -> str:
+    if reason.default_points is None:
+        return reason.name
+    return _("%(name)s (usually %(points)s points)") % {
+        "name": reason.name,
+        "points": f"{reason.default_points.normalize():f}",
+    }
+
+
+class AdjustmentForm(forms.Form):
+    """A bonus or deduction incident; its share rows (`cadre`, `points`, repeated) are read alongside."""
+
+    reason = forms.TypedChoiceField(label=gettext_lazy("Reason"), coerce=int)
+    title = forms.CharField(
+        label=gettext_lazy("What happened"),
+        max_length=200,
+        help_text=gettext_lazy("One line, e.g. the incident or the honour and its date."),
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("Evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Document numbers, notices, where the proof is kept."),
+    )
+    BLANK_ROWS = 3
+
+    def __init__(self, *args, reasons: Iterable[AdjustmentReason], cadres: Iterable[Cadre], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reasons = {r.pk: r for r in reasons}
+        self.cadres = {c.pk: c for c in cadres}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for reason in self.reasons.values():
+            label = f"{reason.scheme.get_population_display()} · {reason.get_kind_display()}"
+            groups.setdefault(label, []).append((reason.pk, reason_label(reason)))
+        self.fields["reason"].choices = [("", "—"), *groups.items()]
+        if self.is_bound:
+            cadre_ids = self.data.getlist("cadre")
+            points = self.data.getlist("points")
+            self.share_rows = [
+                ShareRow(c.strip(), p.strip())
+                for c, p in zip(cadre_ids, points, strict=False)
+                if c or p.strip()
+            ]
+        else:
+            self.share_rows = []
+        while len(self.share_rows) < self.BLANK_ROWS:
+            self.share_rows.append(ShareRow())
+
+    def clean_reason(self) -> AdjustmentReason:
+        return self.reasons[self.cleaned_data["reason"]]  # the choices hold only these
+
+    def clean(self):
+        values = super().clean()
+        self.shares: list[ShareInput] = []
+        for row in self.share_rows:
+            if not row.cadre and not row.points:
+                continue
+            cadre = self.cadres.get(int(row.cadre)) if row.cadre.isdigit() else None
+            if cadre is None:
+                row.error = _("Choose a cadre.")
+                continue
+            try:
+                points = _number(row.points)
+            except ValueError:
+                row.error = _("Enter the points as a number, e.g. 0.5.")
+                continue
+            if -points.as_tuple().exponent > 2 or abs(points) >= 10000:
+                row.error = _("At most two decimal places, and less than 10000.")
+                continue
+            self.shares.append(ShareInput(cadre, points))
+        if any(row.error for row in self.share_rows):
+            raise forms.ValidationError(_("Check the cadres and their points below."))
+        return values
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+
+    def clean(self):
+        values = super().clean()
+        if values.get("decision") == "reject" and not values.get("note", "").strip():
+            self.add_error("note", _("Say why it is rejected."))
+        return values
+
+
+def cadre_choices(cadres: Iterable[Cadre]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The cadres as select options grouped by population, each with position and workplace."""
+    groups: dict[str, list[tuple[int, str]]] = {str(label): [] for _value, label in Population.choices}
+    for cadre in cadres:
+        place = f" · {cadre.workplace}" if cadre.workplace else ""
+        groups[cadre.get_population_display()].append((cadre.pk, f"{cadre.name}（{cadre.position}{place}）"))
+    return [(label, options) for label, options in groups.items() if options]

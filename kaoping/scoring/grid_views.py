@@ -1,0 +1,398 @@
+"""The monthly score grid of one assessment group: entry, workflow, Excel template and import.
+
+The grid is read in a fixed number of queries (the sheet, its indicators, its cadres, its entries)
+and rendered on the server; `static/scoring/grid.js` adds keyboard movement, the evidence-note bar
+and client-side checks, and posts only the changed cells. The service decides: a save is all or
+nothing, and every refused cell is shown next to itself.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kaoping.accounts.permissions import Action, can_for_population, town_or_404
+from kaoping.audit.models import AuditEntry
+from kaoping.core import spreadsheets
+from kaoping.core.errors import DomainError
+from kaoping.indicators import rules
+from kaoping.indicators.models import Indicator, RuleKind
+from kaoping.people.models import Cadre, Population
+
+from . import importing, services
+from .forms import GridInput, ImportForm, MoveForm, grid_input
+from .models import Period, ScoreEntry, ScoreSheet, SheetStatus
+from .selectors import period_or_404
+
+
+def _load(request: HttpRequest, town: str, month: str, sheet: int, action: Action) -> tuple:
+    """The town, month and sheet of the URL; a sheet of another month or town is a 404."""
+    town_obj = town_or_404(request, town, action)
+    period = period_or_404(town_obj, month)
+    sheet_obj = get_object_or_404(
+        ScoreSheet.objects.select_related("scheme", "submitted_by", "approved_by"), pk=sheet, period=period
+    )
+    sheet_obj.period = period
+    return town_obj, period, sheet_obj
+
+
+def _may_enter(request: HttpRequest, sheet: ScoreSheet) -> bool:
+    return can_for_population(request.user, Action.ENTER_SCORES, sheet.period.town, sheet.scheme.population)
+
+
+def _require_enter(request: HttpRequest, sheet: ScoreSheet) -> None:
+    if not _may_enter(request, sheet):
+        raise PermissionDenied(_("You do not score this population."))
+
+
+def _read_only_reason(request: HttpRequest, sheet: ScoreSheet) -> str:
+    """Why the grid cannot be edited by this user now, or "" when it can."""
+    if not _may_enter(request, sheet):
+        return _("You can read this score sheet; only its population's scorers fill it in.")
+    if not sheet.period.is_open:
+        return _("%(month)s is closed: scores can no longer change.") % {"month": sheet.period}
+    if sheet.status != SheetStatus.DRAFT:
+        return _("This score sheet is %(status)s; it must be returned to draft before scores change.") % {
+            "status": sheet.get_status_display()
+        }
+    return ""
+
+
+def _allowed_moves(request: HttpRequest, sheet: ScoreSheet) -> list[str]:
+    """The workflow moves this user may make on the sheet now (the service checks again)."""
+    if not sheet.period.is_open:
+        return []
+    town, population = sheet.period.town, sheet.scheme.population
+    return [
+        to
+        for (frm, to), action in services.SHEET_MOVES.items()
+        if frm == sheet.status and can_for_population(request.user, action, town, population)
+    ]
+
+
+# The grid as the template reads it.
+
+
+@dataclass
+class Column:
+    indicator: Indicator
+    rule: str  # the rule in words
+    max: str
+    width: str = "3.6"  # in rem, to fit the column's longest value
+
+
+@dataclass
+class GridCell:
+    name: str  # the value field's name; the note's is the same with "n-"
+    value: str
+    note: str
+    saved: str | None = None  # the stored value, when the value shown is one typed and refused
+    saved_note: str | None = None
+    error: str = ""
+
+
+@dataclass
+class GridRow:
+    cadre: Cadre
+    cells: list[GridCell]
+    html: str = ""  # the row's cells, rendered by `_cells_html`
+
+
+@dataclass
+class GridGroup:
+    label: str
+    rows: list[GridRow] = field(default_factory=list)
+
+
+def _shown(value: Decimal | None) -> str:
+    return "" if value is None else rules.number(value)
+
+
+def _group_label(cadre: Cadre) -> str:
+    if cadre.population == Population.AGENCY:
+        place = f" · {cadre.department}" if cadre.department else ""
+        return f"{cadre.get_agency_category_display()}{place}"
+    if cadre.population == Population.VILLAGE:
+        return str(cadre.village or "")
+    return ""
+
+
+def _attr(name: str, value: str | None) -> str:
+    return "" if value is None else f' {name}="{escape(value)}"'
+
+
+def _cells_html(cells: list[GridCell], *, read_only: bool) -> SafeString:
+    """The cells of one row. Written here rather than in the template: a 90 × 42 grid has 3,780 cells,
+    which the template engine takes half a second to render and this a few milliseconds."""
+    parts = []
+    for cell in cells:
+        if read_only:
+            note = escape(cell.note)
+            marked = ' class="gc-ro has-note"' if cell.note else ' class="gc-ro"'
+            title = f' title="{note}"' if cell.note else ""
+            parts.append(f'<td{marked} data-note="{note}"{title}>{escape(cell.value)}</td>')
+            continue
+        css = "gc is-invalid" if cell.error else "gc"
+        if not cell.error and (cell.saved is not None or cell.saved_note is not None):
+            css += " gc-dirty"
+        attributes = (
+            _attr("data-saved", cell.saved)
+            + _attr("data-note", cell.note or None)
+            + _attr("data-saved-note", cell.saved_note)
+        )
+        error = ""
+        if cell.error:
+            attributes += f' aria-invalid="true"{_attr("data-error", cell.error)}{_attr("title", cell.error)}'
+            error = f'<div class="gc-error">{escape(cell.error)}</div>'
+        td = '<td class="has-note">' if cell.note else "<td>"
+        parts.append(
+            f'{td}<input class="{css}" name="v-{cell.name}" value="{escape(cell.value)}" inputmode="decimal"'
+            f"{attributes}>{error}</td>"
+        )
+    return mark_safe("".join(parts))  # every value above is escaped
+
+
+def _grid(sheet: ScoreSheet, typed: GridInput | None = None, *, read_only: bool = False) -> dict:
+    """Columns, category spans and grouped rows of the sheet, with what was typed laid over it."""
+    indicators = importing.sheet_indicators(sheet)
+    cadres = list(importing.sheet_cadres(sheet))
+    entries = {
+        (c, i): (v, n)
+        for c, i, v, n in sheet.entries.values_list("cadre_id", "indicator_id", "value", "note")
+    }
+    typed = typed or GridInput()
+    groups: list[GridGroup] = []
+    filled = 0
+    for label, members in groupby(cadres, key=_group_label):
+        group = GridGroup(label)
+        for cadre in members:
+            cells = []
+            for indicator in indicators:
+                key = (cadre.pk, indicator.pk)
+                value, note = entries.get(key, (None, ""))
+                cell = GridCell(f"{cadre.pk}-{indicator.pk}", _shown(value), note)
+                filled += value is not None
+                if key in typed.values and typed.values[key] != cell.value:
+                    cell.saved, cell.value = cell.value, typed.values[key]
+                if key in typed.notes and typed.notes[key] != cell.note:
+                    cell.saved_note, cell.note = cell.note, typed.notes[key]
+                cell.error = typed.errors.get(key, "")
+                cells.append(cell)
+            group.rows.append(GridRow(cadre, cells, _cells_html(cells, read_only=read_only)))
+        groups.append(group)
+    columns = [Column(i, rules.describe(i), rules.number(i.max_score)) for i in indicators]
+    for index, column in enumerate(columns):
+        longest = max((len(row.cells[index].value) for group in groups for row in group.rows), default=0)
+        column.width = f"{max(3.6, 0.6 * longest + 1.2):.1f}"
+    categories = [
+        (name, len(list(members))) for name, members in groupby(indicators, key=lambda i: i.category)
+    ]
+    return {
+        "columns": columns,
+        "categories": categories,
+        "groups": groups,
+        "row_count": len(cadres),
+        "cell_count": len(cadres) * len(indicators),
+        "filled": filled,
+        "client_rules": {
+            "manual": RuleKind.MANUAL,
+            "pass_fail": RuleKind.PASS_FAIL,
+            "veto": RuleKind.VETO,
+            "rank": RuleKind.RANK,
+            "per_occurrence": RuleKind.PER_OCCURRENCE,
+        },
+    }
+
+
+def _last_return(sheet: ScoreSheet) -> AuditEntry | None:
+    """The move that last sent the sheet back to draft, with its reason, if that is its latest move."""
+    last = (
+        AuditEntry.objects.filter(
+            action="sheet.move", object_type=ScoreSheet._meta.label_lower, object_id=str(sheet.pk)
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    if last and sheet.status == SheetStatus.DRAFT and (last.new or {}).get("status") == SheetStatus.DRAFT:
+        return last
+    return None
+
+
+def _client_messages() -> dict[str, str]:
+    """The client-side checks' messages: the service's own, with the same placeholders."""
+    return {
+        "nan": _("“%(value)s” is not a number."),
+        "negative": _("A score cannot be negative."),
+        "places": _("At most two decimal places."),
+        "max": _("The maximum for %(code)s is %(max)s."),
+        "pass_fail": _("Enter 1 (passed) or 0 (failed)."),
+        "rank": _("Enter the rank: a whole number from 1."),
+        "count": _("Enter how many times: a whole number."),
+        "note_needs_value": _("Enter a score before its evidence note."),
+        "fix": _("Some cells need fixing before saving: they are marked in red."),
+        "nothing": _("Nothing has changed since the last save."),
+        "unsaved": _("Some scores are not saved yet. Leave without saving them?"),
+        "changed": _("%(count)s unsaved"),
+    }
+
+
+def _render_grid(
+    request: HttpRequest,
+    town,
+    period: Period,
+    sheet: ScoreSheet,
+    *,
+    typed: GridInput | None = None,
+    error: str = "",
+    errors: list[str] | None = None,
+) -> HttpResponse:
+    read_only = _read_only_reason(request, sheet)
+    context = {
+        "town": town,
+        "period": period,
+        "month": f"{period.month:%Y-%m}",
+        "sheet": sheet,
+        "read_only": read_only,
+        "may_enter": _may_enter(request, sheet),
+        "moves": _allowed_moves(request, sheet),
+        "statuses": SheetStatus,
+        "last_return": _last_return(sheet),
+        "error": error,
+        "errors": errors or [],
+        "messages_json": _client_messages(),
+        **_grid(sheet, typed, read_only=bool(read_only)),
+    }
+    if typed and typed.errors:
+        context["cell_errors"] = len(typed.errors)
+    return render(request, "scoring/grid.html", context)
+
+
+@login_required
+def sheet_grid(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.VIEW_RESULTS)
+    return _render_grid(request, town_obj, period, sheet_obj)
+
+
+@require_POST
+@login_required
+def sheet_save(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.ENTER_SCORES)
+    _require_enter(request, sheet_obj)
+    indicators = {i.pk: i for i in Indicator.objects.filter(scheme_id=sheet_obj.scheme_id)}
+    existing = {(e.cadre_id, e.indicator_id): e for e in ScoreEntry.objects.filter(sheet=sheet_obj)}
+    typed = grid_input(request.POST, indicators=indicators, existing=existing)
+    if typed.errors:
+        message = ngettext(
+            "Nothing was saved: %(count)d cell needs fixing.",
+            "Nothing was saved: %(count)d cells need fixing.",
+            len(typed.errors),
+        ) % {"count": len(typed.errors)}
+        return _render_grid(request, town_obj, period, sheet_obj, typed=typed, error=message)
+    try:
+        changed = services.entries_save(actor=request.user, sheet=sheet_obj, cells=typed.cells)
+    except DomainError as exc:
+        sheet_obj.refresh_from_db()
+        return _render_grid(
+            request, town_obj, period, sheet_obj, typed=typed, error=exc.message, errors=exc.errors
+        )
+    if changed:
+        messages.success(
+            request,
+            ngettext("%(count)d score saved.", "%(count)d scores saved.", changed) % {"count": changed},
+        )
+    else:
+        messages.info(request, _("Nothing has changed since the last save."))
+    return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
+
+
+@require_POST
+@login_required
+def sheet_move_view(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.ENTER_SCORES)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+    else:
+        old = sheet_obj.status
+        to = form.cleaned_data["to"]
+        try:
+            services.sheet_move(
+                actor=request.user, sheet=sheet_obj, to=to, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _move_message(old, to))
+    return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
+
+
+def _move_message(old: str, to: str) -> str:
+    if to == SheetStatus.SUBMITTED:
+        return _("The score sheet is submitted to the group leader.")
+    if to == SheetStatus.APPROVED:
+        return _("The score sheet is approved.")
+    if old == SheetStatus.SUBMITTED:
+        return _("The score sheet is returned to its scorers.")
+    return _("The score sheet is open for changes again.")
+
+
+@login_required
+def sheet_import(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.ENTER_SCORES)
+    _require_enter(request, sheet_obj)
+    # A multipart POST with only a file has an empty request.POST: bind on the method, not on `or None`.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.sheet_import(actor=request.user, sheet=sheet_obj, file=upload)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+            for line in exc.errors:
+                form.add_error("file", line)
+        else:
+            if result.ok:
+                if result.changed:
+                    messages.success(
+                        request,
+                        ngettext("%(count)d score imported.", "%(count)d scores imported.", result.changed)
+                        % {"count": result.changed},
+                    )
+                else:
+                    messages.info(request, _("The file holds the same scores as the grid: nothing changed."))
+                return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
+    return render(
+        request,
+        "scoring/sheet_import.html",
+        {
+            "town": town_obj,
+            "period": period,
+            "month": month,
+            "sheet": sheet_obj,
+            "form": form,
+            "result": result,
+            "read_only": _read_only_reason(request, sheet_obj),
+        },
+    )
+
+
+@login_required
+def sheet_template(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.VIEW_RESULTS)
+    return spreadsheets.xlsx_response(
+        importing.sheet_template(sheet_obj),
+        filename=f"{town_obj.name}-{month}-{sheet_obj.scheme.name}.xlsx",
+        fallback=f"{town_obj.slug}-{month}-{sheet_obj.scheme.population}-scores.xlsx",
+    )

@@ -1,0 +1,204 @@
+"""A score sheet in and out of Excel: one row per cadre, one column per indicator code.
+
+The columns are declared once per sheet (the indicators differ by scheme): a hidden cadre ID column
+that matches rows to cadres, the cadre's name and workplace for the reader, and one column per
+indicator whose cells are checked by the same rule as the grid (`services.cell_problem`). The template
+is the sheet as it stands, prefilled with the current values, so that the office can fill it in, or
+correct it, and upload it back.
+
+The import is all or nothing: every cell is checked first and every problem reported with its Excel
+row and column; only then are the changed cells saved through `services.entries_save`, exactly as if
+they had been typed into the grid (same checks, same audit entries). A blank cell clears the score; a
+column left out of the file leaves its indicator as it is. Evidence notes are kept as they are.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kaoping.core import spreadsheets
+from kaoping.core.spreadsheets import CellError, Column, Kind, Number, Problem, Sheet, Text
+from kaoping.indicators import rules
+from kaoping.indicators.models import Indicator, IndicatorWeight
+from kaoping.people.models import Cadre
+
+from . import services
+from .models import ScoreEntry, ScoreSheet
+
+# A population has at most a few hundred cadres.
+MAX_ROWS = 1000
+CADRE_KEY = "cadre_id"
+
+
+def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
+    """The sheet's columns, by category and display order: the scheme's indicators in force in the
+    month (with a weight version from that month or earlier), and any other already scored on it."""
+    in_force = IndicatorWeight.objects.filter(
+        indicator=OuterRef("pk"), effective_from__lte=sheet.period.month
+    )
+    scored = ScoreEntry.objects.filter(sheet=sheet, indicator=OuterRef("pk"))
+    return list(
+        Indicator.objects.filter(scheme_id=sheet.scheme_id)
+        .filter(Exists(in_force) | Exists(scored))
+        .select_related("category")
+        .order_by("category__sort_order", "category_id", "sort_order", "id")  # a category's columns together
+    )
+
+
+def sheet_cadres(sheet: ScoreSheet) -> QuerySet[Cadre]:
+    """The sheet's rows: the population's cadres in service, and any other already scored on it."""
+    scored = ScoreEntry.objects.filter(sheet=sheet).values("cadre_id")
+    return (
+        Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
+        .filter(Q(is_active=True) | Q(pk__in=scored))
+        .with_workplace()
+        .in_display_order()
+    )
+
+
+def indicator_key(indicator: Indicator) -> str:
+    return f"i{indicator.pk}"
+
+
+class Score(Kind):
+    """A raw value for one indicator, refused by the grid's own rule."""
+
+    def __init__(self, indicator: Indicator) -> None:
+        self.indicator = indicator
+
+    def parse(self, cell: Any) -> Decimal:
+        if isinstance(cell, bool):
+            raise CellError(_("Write a number."))
+        try:
+            value = Decimal(str(cell).strip())
+        except InvalidOperation:
+            raise CellError(_("Write a number.")) from None
+        if not value.is_finite():
+            raise CellError(_("Write a number."))
+        if problem := services.cell_problem(self.indicator, value):
+            raise CellError(problem)
+        return value
+
+    def describe(self) -> str:
+        return rules.describe(self.indicator)
+
+
+def score_sheet(indicators: list[Indicator]) -> Sheet:
+    """The columns of a score sheet with these indicators."""
+    return Sheet(
+        title=gettext_lazy("Scores"),
+        notes=(
+            gettext_lazy(
+                "One row per cadre, one column per indicator (its number). Rows are matched by the hidden "
+                "cadre ID column: keep it as downloaded, and do not add rows for new cadres."
+            ),
+            gettext_lazy(
+                "A blank cell clears the score; a column removed from the file leaves that indicator "
+                "unchanged. Evidence notes are entered in the grid and kept as they are."
+            ),
+        ),
+        columns=(
+            Column(
+                CADRE_KEY,
+                gettext_lazy("Cadre ID"),
+                Number(),  # whole, checked below: some programs save 12 as 12.0
+                required=True,
+                hidden=True,
+                aliases=("cadre id",),
+            ),
+            Column("name", gettext_lazy("Name"), Text(), importable=False),
+            Column("workplace", gettext_lazy("Department or village"), Text(), importable=False),
+            *(
+                Column(
+                    indicator_key(indicator),
+                    indicator.code,
+                    Score(indicator),
+                    help=_("%(name)s (%(category)s), maximum %(max)s")
+                    % {
+                        "name": indicator.name,
+                        "category": indicator.category.name,
+                        "max": rules.number(indicator.max_score),
+                    },
+                )
+                for indicator in indicators
+            ),
+        ),
+    )
+
+
+def sheet_template(sheet: ScoreSheet) -> bytes:
+    """The sheet as it stands, in the columns of the import, with an instructions worksheet."""
+    indicators = sheet_indicators(sheet)
+    values = {(c, i): v for c, i, v in sheet.entries.values_list("cadre_id", "indicator_id", "value")}
+    rows = [
+        {
+            CADRE_KEY: cadre.pk,
+            "name": cadre.name,
+            "workplace": str(cadre.workplace or ""),
+            **{indicator_key(i): values.get((cadre.pk, i.pk)) for i in indicators},
+        }
+        for cadre in sheet_cadres(sheet)
+    ]
+    return spreadsheets.write_rows(score_sheet(indicators), rows, instructions=True)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: how many scores changed, or (nothing changed) every problem found."""
+
+    changed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sheet_import(*, actor, sheet: ScoreSheet, file: IO[bytes] | bytes) -> ImportResult:
+    """Save every changed cell of an uploaded score sheet, or nothing at all.
+
+    Returns how many scores changed, or every problem with its row number and column while nothing
+    changes. Raises `SpreadsheetError` (a `DomainError`) when the file itself cannot be used, and
+    `DomainError` when the sheet cannot be changed now (closed month, not a draft, not one's population).
+    """
+    indicators = sheet_indicators(sheet)
+    table = spreadsheets.read(score_sheet(indicators), file, max_rows=MAX_ROWS)
+    cadres = {
+        c.pk: c
+        for c in Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
+    }
+    existing = {(e.cadre_id, e.indicator_id): e for e in ScoreEntry.objects.filter(sheet=sheet)}
+    present = [i for i in indicators if indicator_key(i) in table.letters]
+    first_row: dict[int, int] = {}
+    cells: list[services.Cell] = []
+    for row in table.rows:
+        number = row.values[CADRE_KEY]
+        if number is None:
+            continue  # a blank ID is already a problem of the row
+        cadre = cadres.get(int(number)) if number == number.to_integral_value() else None
+        if cadre is None:
+            table.add_problem(
+                row,
+                CADRE_KEY,
+                _("No cadre of this sheet has this ID. Keep the hidden ID column as downloaded."),
+            )
+            continue
+        first = first_row.setdefault(cadre.pk, row.number)
+        if first != row.number:
+            table.add_problem(
+                row, CADRE_KEY, _("%(name)s is already on row %(row)d.") % {"name": cadre.name, "row": first}
+            )
+            continue
+        for indicator in present:
+            value = row.values[indicator_key(indicator)]
+            entry = existing.get((cadre.pk, indicator.pk))
+            if (entry.value if entry else None) == value:
+                continue
+            cells.append(services.Cell(cadre.pk, indicator.pk, value, entry.note if entry else ""))
+    if table.problems:
+        return ImportResult(problems=table.sorted_problems())
+    return ImportResult(changed=services.entries_save(actor=actor, sheet=sheet, cells=cells))

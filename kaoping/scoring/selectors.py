@@ -1,0 +1,44 @@
+"""Reads of monthly scoring used by several pages."""
+
+import re
+from datetime import date
+
+from django.http import Http404
+
+from kaoping.people.models import Town
+
+from .models import Period
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_or_404(town: Town, month: str) -> Period:
+    """The town's period for a "YYYY-MM" string from the URL; anything else is a 404."""
+    match = _MONTH.match(month)
+    if not match:
+        raise Http404
+    try:
+        first = date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise Http404 from None
+    try:
+        return Period.objects.select_related("town").get(town=town, month=first)
+    except Period.DoesNotExist:
+        raise Http404 from None
+
+
+def month_slug(period: Period) -> str:
+    return f"{period.month:%Y-%m}"
+
+
+def home_summary(town: Town, cadre_id: int | None) -> dict:
+    """For the town's home page: the latest published month, the month being scored, and the
+    cadre's own latest published result if the user is a cadre of the town."""
+    from .models import MonthlyResult, PeriodStatus
+
+    latest = Period.objects.filter(town=town, status=PeriodStatus.PUBLISHED).order_by("-month").first()
+    current = Period.objects.filter(town=town, status=PeriodStatus.OPEN).order_by("-month").first()
+    mine = None
+    if cadre_id and latest:
+        mine = MonthlyResult.objects.filter(period=latest, cadre_id=cadre_id).first()
+    return {"latest": latest, "current": current, "mine": mine}

@@ -1,0 +1,262 @@
+// The score grid: move with the keyboard, edit the evidence note of the chosen cell, check values as
+// they are typed, and post only the changed cells. The server decides; these checks only catch obvious
+// mistakes early, with the server's own messages.
+(function () {
+  "use strict";
+  const form = document.querySelector("[data-score-grid]");
+  if (!form) return;
+  const text = JSON.parse(document.getElementById("grid-messages").textContent);
+  const readOnly = form.hasAttribute("data-read-only");
+  const table = form.querySelector("table.score-grid");
+  const columns = Array.from(table.querySelectorAll("thead tr.gh-codes th"));
+  const rows = Array.from(table.tBodies).flatMap((body) => Array.from(body.rows).filter((r) => !r.classList.contains("gr")));
+  const rowIndex = new Map(rows.map((row, i) => [row, i]));
+  const where = document.getElementById("grid-where");
+  const what = document.getElementById("grid-what");
+  const noteField = document.getElementById("grid-note");
+  const cellError = document.getElementById("grid-cell-error");
+  const dirtyBadge = document.getElementById("grid-dirty");
+  let current = null; // the chosen cell: an input, or a read-only td
+  let valueOnFocus = "";
+  let submitting = false;
+
+  const format = (message, values) => message.replace(/%\((\w+)\)s/g, (_m, key) => values[key] ?? "");
+  const position = (cell) => {
+    const td = cell.closest("td");
+    return [rowIndex.get(td.parentElement), td.cellIndex - 1];
+  };
+  const cellAt = (r, c) => {
+    const row = rows[r];
+    const td = row && row.cells[c + 1];
+    return td ? (readOnly ? td : td.querySelector("input")) : null;
+  };
+
+  // The rule of services.cell_problem, for the obvious mistakes.
+  function problem(column, raw) {
+    const value = raw.trim();
+    if (!value) return "";
+    if (!/^\+?(\d+\.?\d*|\.\d+)$/.test(value)) {
+      return /^-\s*(\d+\.?\d*|\.\d+)$/.test(value) ? text.negative : format(text.nan, { value });
+    }
+    const number = Number(value);
+    const decimals = value.includes(".") ? value.split(".")[1].length : 0;
+    if (decimals > 2 && !/^0+$/.test(value.split(".")[1].slice(2))) return text.places;
+    const rule = column.dataset.rule;
+    const whole = Number.isInteger(number);
+    if (rule === "manual" && number > Number(column.dataset.max)) {
+      return format(text.max, { code: column.dataset.code, max: column.dataset.max });
+    }
+    if ((rule === "pass_fail" || rule === "veto") && number !== 0 && number !== 1) return text.pass_fail;
+    if (rule === "rank" && !column.hasAttribute("data-proportional") && (number < 1 || !whole)) return text.rank;
+    if (rule === "per_occurrence" && !whole) return text.count;
+    return "";
+  }
+
+  const saved = (input) => input.dataset.saved ?? input.defaultValue;
+  const savedNote = (input) => input.dataset.savedNote ?? input.dataset.note ?? "";
+  const note = (input) => input.dataset.note ?? "";
+  const isDirty = (input) => input.value.trim() !== saved(input).trim() || note(input) !== savedNote(input);
+
+  function check(input) {
+    const [, c] = position(input);
+    let message = problem(columns[c], input.value);
+    if (!message && !input.value.trim() && note(input) && note(input) !== savedNote(input)) message = text.note_needs_value;
+    if (!message && input.dataset.error && input.value === input.defaultValue) message = input.dataset.error;
+    input.classList.toggle("is-invalid", Boolean(message));
+    input.toggleAttribute("aria-invalid", Boolean(message));
+    input.title = message;
+    input.classList.toggle("gc-dirty", !message && isDirty(input));
+    const shown = input.parentElement.querySelector(".gc-error");
+    if (shown && !message) shown.remove();
+    if (input === current) cellError.textContent = message;
+    return message;
+  }
+
+  let dirtyCount = 0;
+  function countDirty() {
+    if (readOnly) return;
+    dirtyCount = form.querySelectorAll("input.gc-dirty, input.gc.is-invalid").length;
+    dirtyBadge.textContent = format(text.changed, { count: dirtyCount });
+    dirtyBadge.classList.toggle("d-none", dirtyCount === 0);
+  }
+
+  function choose(cell) {
+    if (current) {
+      current.closest("tr").classList.remove("gc-row");
+      const [, c] = position(current);
+      columns[c].classList.remove("gc-col");
+    }
+    current = cell;
+    const [, c] = position(cell);
+    const column = columns[c];
+    const row = cell.closest("tr");
+    row.classList.add("gc-row");
+    column.classList.add("gc-col");
+    where.textContent = `${row.cells[0].firstChild.textContent.trim()} · ${column.dataset.code} ${column.dataset.name}`;
+    what.textContent = column.dataset.describe;
+    what.title = column.dataset.describe;
+    noteField.disabled = false;
+    noteField.value = readOnly ? cell.dataset.note || "" : note(cell);
+    cellError.textContent = readOnly ? "" : cell.title;
+  }
+
+  function move(from, dr, dc) {
+    const [r, c] = position(from);
+    const target = cellAt(r + dr, c + dc);
+    if (target) {
+      target.focus();
+      if (readOnly) choose(target);
+    }
+    return Boolean(target);
+  }
+
+  if (readOnly) {
+    table.addEventListener("click", (event) => {
+      const td = event.target.closest("td.gc-ro");
+      if (td) choose(td);
+    });
+    return;
+  }
+
+  table.addEventListener("focusin", (event) => {
+    const input = event.target;
+    if (!input.classList.contains("gc")) return;
+    choose(input);
+    valueOnFocus = input.value;
+    input.select();
+  });
+
+  table.addEventListener("input", (event) => {
+    if (event.target.classList.contains("gc")) {
+      check(event.target);
+      countDirty();
+    }
+  });
+
+  table.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!input.classList.contains("gc") || event.isComposing) return;
+    const start = input.selectionStart;
+    const end = input.selectionEnd;
+    const all = start === 0 && end === input.value.length;
+    let handled = false;
+    switch (event.key) {
+      case "Enter":
+        handled = true;
+        move(input, event.shiftKey ? -1 : 1, 0);
+        break;
+      case "ArrowDown":
+        handled = move(input, 1, 0);
+        break;
+      case "ArrowUp":
+        handled = move(input, -1, 0);
+        break;
+      case "ArrowLeft":
+        if (all || (start === 0 && end === 0)) handled = move(input, 0, -1);
+        break;
+      case "ArrowRight":
+        if (all || (start === input.value.length && end === start)) handled = move(input, 0, 1);
+        break;
+      case "Escape":
+        handled = true;
+        input.value = valueOnFocus;
+        check(input);
+        countDirty();
+        input.select();
+        break;
+      case "F2":
+        handled = true;
+        noteField.focus();
+        break;
+      default:
+        if (event.altKey && (event.key === "n" || event.key === "N")) {
+          handled = true;
+          noteField.focus();
+        }
+    }
+    if (handled) event.preventDefault();
+  });
+
+  let noteOnFocus = "";
+  noteField.addEventListener("focus", () => {
+    noteOnFocus = noteField.value;
+  });
+  noteField.addEventListener("input", () => {
+    if (!current) return;
+    if (!("savedNote" in current.dataset)) current.dataset.savedNote = note(current);
+    current.dataset.note = noteField.value.trim();
+    current.parentElement.classList.toggle("has-note", Boolean(current.dataset.note));
+    check(current);
+    countDirty();
+  });
+  noteField.addEventListener("keydown", (event) => {
+    if (!current || event.isComposing) return;
+    if (event.key === "Escape") {
+      noteField.value = noteOnFocus;
+      noteField.dispatchEvent(new Event("input"));
+    }
+    if (event.key === "Enter" || event.key === "Escape") {
+      event.preventDefault();
+      current.focus();
+    }
+  });
+
+  // Post only what changed: unchanged inputs are disabled for the submission, changed notes added.
+  form.addEventListener("submit", (event) => {
+    const inputs = Array.from(form.querySelectorAll("input.gc"));
+    const invalid = inputs.filter((input) => check(input));
+    if (invalid.length) {
+      event.preventDefault();
+      alert(text.fix);
+      invalid[0].focus();
+      return;
+    }
+    const changed = inputs.filter(isDirty);
+    if (!changed.length) {
+      event.preventDefault();
+      alert(text.nothing);
+      return;
+    }
+    form.querySelectorAll("input[data-added]").forEach((el) => el.remove());
+    for (const input of inputs) {
+      if (!changed.includes(input)) {
+        input.disabled = true;
+      } else if (note(input) !== savedNote(input)) {
+        const hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = "n-" + input.name.slice(2);
+        hidden.value = note(input);
+        hidden.dataset.added = "";
+        form.appendChild(hidden);
+      }
+    }
+    noteField.disabled = true;
+    submitting = true;
+  });
+
+  // Coming back to the page from the history: every cell can be typed in again.
+  window.addEventListener("pageshow", () => {
+    form.querySelectorAll("input.gc:disabled").forEach((input) => (input.disabled = false));
+    submitting = false;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!submitting && dirtyCount > 0) {
+      event.preventDefault();
+      event.returnValue = text.unsaved;
+    }
+  });
+  // Submitting the sheet with unsaved changes would leave them behind: say so first.
+  document.querySelectorAll("form[data-grid-submit]").forEach((submitForm) => {
+    submitForm.addEventListener("submit", (event) => {
+      if (dirtyCount > 0) {
+        if (!confirm(text.unsaved)) event.preventDefault();
+        else submitting = true;
+      }
+    });
+  });
+
+  form.querySelectorAll("input.gc.is-invalid, input.gc-dirty").forEach(check);
+  countDirty();
+  const firstError = form.querySelector("input.gc.is-invalid");
+  if (firstError) firstError.focus();
+})();

@@ -1,0 +1,57 @@
+"""The demo town's year of scoring: every screen has data."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from kaoping.audit.services import verify_chain
+from kaoping.indicators.models import Scheme
+from kaoping.scoring.models import Adjustment, AdjustmentStatus, MonthlyResult, Period, PeriodStatus
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_twelve_months_the_last_still_open(demo):
+    periods = list(Period.objects.filter(town__slug="xiacun").order_by("month"))
+    assert len(periods) == 12
+    assert [p.status for p in periods] == [PeriodStatus.PUBLISHED] * 11 + [PeriodStatus.OPEN]
+
+
+@pytest.mark.django_db
+def test_every_published_month_has_a_ranked_result_for_every_cadre_in_service(demo):
+    counts = (
+        MonthlyResult.objects.filter(period__status=PeriodStatus.PUBLISHED)
+        .values("period")
+        .annotate(n=Count("id"))
+    )
+    assert {c["n"] for c in counts} == {184}
+    result = MonthlyResult.objects.filter(period__status=PeriodStatus.PUBLISHED, rank=1).first()
+    assert result.breakdown["lines"] and 50 < result.total <= 101
+
+
+@pytest.mark.django_db
+def test_the_agency_scheme_has_the_articles_six_categories_and_42_indicators(demo):
+    scheme = Scheme.objects.get(town__slug="xiacun", year=2026, population="agency")
+    assert scheme.categories.count() == 6
+    assert scheme.indicators.count() == 42
+
+
+@pytest.mark.django_db
+def test_there_are_approved_bonuses_and_deductions_some_shared(demo):
+    approved = Adjustment.objects.filter(status=AdjustmentStatus.APPROVED)
+    assert approved.filter(kind="bonus").exists() and approved.filter(kind="deduction").exists()
+    assert approved.annotate(n=Count("shares")).filter(n=2).exists()  # 一岗双责
+
+
+@pytest.mark.django_db
+def test_the_audit_chain_is_intact_after_the_demo(demo):
+    assert verify_chain() == []

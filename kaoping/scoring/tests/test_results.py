@@ -1,0 +1,158 @@
+"""Stored monthly results: computed from the month's inputs, replaced on recompute, ranked."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kaoping import testing
+from kaoping.indicators.models import AdjustmentReason, Indicator, IndicatorWeight
+from kaoping.people.models import AgencyCategory
+from kaoping.scoring import results
+from kaoping.scoring.models import (
+    Adjustment,
+    AdjustmentShare,
+    AdjustmentStatus,
+    MonthlyResult,
+    Period,
+    ScoreEntry,
+    ScoreSheet,
+)
+
+
+@pytest.fixture
+def month(town, personas):
+    scheme = testing.make_scheme(town, bonus_cap_month=Decimal(1), bonus_cap_year=Decimal("1.5"))
+    period = Period.objects.create(town=town, month=date(2026, 1, 1))
+    sheet = ScoreSheet.objects.create(period=period, scheme=scheme)
+    return scheme, period, sheet
+
+
+def _score(sheet, cadre, code, value, user):
+    indicator = Indicator.objects.get(scheme=sheet.scheme, code=code)
+    ScoreEntry.objects.create(
+        sheet=sheet, cadre=cadre, indicator=indicator, value=Decimal(value), updated_by=user
+    )
+
+
+@pytest.mark.django_db
+def test_a_month_is_computed_ranked_and_explained(month, town, personas):
+    scheme, period, sheet = month
+    a = personas["cadre"].cadre
+    b = testing.make_cadre(town, "李强", 1, agency_category=AgencyCategory.NON_ESTABLISHED)
+    user = personas["scorer"]
+    _score(sheet, a, "1.1", "8", user)  # 0.8 × 60 = 48
+    _score(sheet, a, "1.2", "1", user)  # 1 × 40 = 40 → 88
+    _score(sheet, b, "1.1", "10", user)  # 60
+    _score(sheet, b, "1.2", "0", user)  # 0 → 60
+    assert results.period_recompute(period) == 2
+    ra, rb = MonthlyResult.objects.get(cadre=a), MonthlyResult.objects.get(cadre=b)
+    assert (ra.total, ra.rank, rb.total, rb.rank) == (Decimal("88.00"), 1, Decimal("60.00"), 2)
+    assert ra.group == AgencyCategory.ESTABLISHED and ra.group_rank == 1
+    assert rb.group == AgencyCategory.NON_ESTABLISHED and rb.group_rank == 1
+    line = ra.breakdown["lines"][0]
+    assert (line["code"], line["raw"], line["weight"], line["category"]) == (
+        "1.1",
+        "8.00",
+        "60.00",
+        "党的建设",
+    )
+
+
+@pytest.mark.django_db
+def test_recomputing_unchanged_inputs_gives_identical_rows(month, personas):
+    scheme, period, sheet = month
+    _score(sheet, personas["cadre"].cadre, "1.1", "7.5", personas["scorer"])
+    results.period_recompute(period)
+    first = list(MonthlyResult.objects.values("cadre_id", "total", "rank", "breakdown"))
+    results.period_recompute(period)
+    assert list(MonthlyResult.objects.values("cadre_id", "total", "rank", "breakdown")) == first
+
+
+@pytest.mark.django_db
+def test_a_weight_change_from_march_leaves_january_as_it_was(month, town, personas):
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "5", personas["scorer"])  # January: 0.5 × 60 = 30 of 100
+    results.period_recompute(period)
+    january = MonthlyResult.objects.get(period=period, cadre=cadre).total
+    manual = Indicator.objects.get(scheme=scheme, code="1.1")
+    IndicatorWeight.objects.create(indicator=manual, effective_from=date(2026, 3, 1), weight=Decimal(90))
+    results.period_recompute(period)
+    assert MonthlyResult.objects.get(period=period, cadre=cadre).total == january == Decimal("30.00")
+    march = Period.objects.create(town=town, month=date(2026, 3, 1))
+    march_sheet = ScoreSheet.objects.create(period=march, scheme=scheme)
+    _score(march_sheet, cadre, "1.1", "5", personas["scorer"])  # March: 0.5 × 90 / 130 × 100
+    results.period_recompute(march)
+    assert MonthlyResult.objects.get(period=march, cadre=cadre).total == Decimal("34.62")
+
+
+def _approved_share(period, reason, cadre, points, user):
+    adjustment = Adjustment.objects.create(
+        period=period,
+        reason=reason,
+        kind=reason.kind,
+        title="事项",
+        created_by=user,
+        status=AdjustmentStatus.APPROVED,
+    )
+    AdjustmentShare.objects.create(adjustment=adjustment, cadre=cadre, points=Decimal(points))
+
+
+@pytest.mark.django_db
+def test_the_years_bonus_cap_carries_over_from_month_to_month(month, town, personas):
+    scheme, january, sheet = month
+    cadre = personas["cadre"].cadre
+    bonus = AdjustmentReason.objects.get(scheme=scheme, kind="bonus")
+    _approved_share(january, bonus, cadre, "2", personas["assessment_office"])  # capped at 1 a month
+    results.period_recompute(january)
+    assert MonthlyResult.objects.get(period=january, cadre=cadre).bonus == Decimal(1)
+    february = Period.objects.create(town=town, month=date(2026, 2, 1))
+    ScoreSheet.objects.create(period=february, scheme=scheme)
+    _approved_share(february, bonus, cadre, "1", personas["assessment_office"])  # only 0.5 left of 1.5
+    results.period_recompute(february)
+    assert MonthlyResult.objects.get(period=february, cadre=cadre).bonus == Decimal("0.5")
+
+
+@pytest.mark.django_db
+def test_draft_adjustments_do_not_count(month, personas):
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    reason = AdjustmentReason.objects.get(scheme=scheme, kind="deduction")
+    adjustment = Adjustment.objects.create(
+        period=period,
+        reason=reason,
+        kind=reason.kind,
+        title="未审批",
+        created_by=personas["assessment_office"],
+    )
+    AdjustmentShare.objects.create(adjustment=adjustment, cadre=cadre, points=Decimal(3))
+    results.period_recompute(period)
+    assert MonthlyResult.objects.get(period=period, cadre=cadre).deduction == 0
+
+
+@pytest.mark.django_db
+def test_village_heads_are_also_ranked_among_themselves(town, personas):
+    scheme = testing.make_scheme(town, population="village")
+    period = Period.objects.create(town=town, month=date(2026, 1, 1))
+    sheet = ScoreSheet.objects.create(period=period, scheme=scheme)
+    head = testing.make_cadre(town, "村支书", 2, population="village", is_village_head=True)
+    member = testing.make_cadre(town, "村委员", 3, population="village")
+    _score(sheet, member, "1.1", "10", personas["scorer"])
+    _score(sheet, head, "1.1", "5", personas["scorer"])
+    results.period_recompute(period)
+    assert MonthlyResult.objects.get(cadre=head).rank == 2
+    assert MonthlyResult.objects.get(cadre=head).group_rank == 1
+    assert MonthlyResult.objects.get(cadre=member).group_rank is None
+
+
+@pytest.mark.django_db
+def test_recomputing_a_town_month_takes_a_fixed_number_of_queries(
+    month, town, personas, django_assert_max_num_queries
+):
+    scheme, period, sheet = month
+    for serial in range(40):
+        cadre = testing.make_cadre(town, f"干部{serial}", 300 + serial)
+        _score(sheet, cadre, "1.1", str(serial % 11), personas["scorer"])
+    with django_assert_max_num_queries(20):
+        results.period_recompute(period)

@@ -1,0 +1,263 @@
+from collections import OrderedDict
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.core import spreadsheets
+from kaoping.core.errors import DomainError
+from kaoping.indicators.models import RuleKind, Scheme, TieBreak
+from kaoping.people.models import Cadre, Population
+
+from . import charts, rankings, services
+from .models import MonthlyResult, Period, PeriodStatus
+from .selectors import month_slug, period_or_404
+
+
+def _may_see(request: HttpRequest, period: Period) -> bool:
+    """Results before publication are for the office and leaders; afterwards for the whole town."""
+    town = period.town
+    if can(request.user, Action.VIEW_RESULTS, town):
+        return True
+    return period.status == PeriodStatus.PUBLISHED and can(request.user, Action.VIEW_PUBLISHED_RESULTS, town)
+
+
+def _town_and_period(request: HttpRequest, town: str, month: str) -> tuple:
+    town_obj = town_or_404(request, town, Action.VIEW_PUBLISHED_RESULTS)
+    period = period_or_404(town_obj, month)
+    if not _may_see(request, period):
+        raise Http404
+    return town_obj, period
+
+
+@login_required
+def period_list(request: HttpRequest, town: str) -> HttpResponse:
+    town = town_or_404(request, town, Action.VIEW_PUBLISHED_RESULTS)
+    periods = Period.objects.filter(town=town).prefetch_related("sheets__scheme")
+    if not can(request.user, Action.VIEW_RESULTS, town):
+        periods = periods.filter(status=PeriodStatus.PUBLISHED)
+    today = timezone.localdate()
+    latest = periods.first()
+    suggested = date(today.year, today.month, 1)
+    if latest and latest.month >= suggested:
+        suggested = date(latest.month.year + latest.month.month // 12, latest.month.month % 12 + 1, 1)
+    return render(
+        request,
+        "scoring/period_list.html",
+        {
+            "town": town,
+            "periods": periods,
+            "suggested": suggested,
+            "manage": can(request.user, Action.MANAGE_PERIODS, town),
+        },
+    )
+
+
+@require_POST
+@login_required
+def period_open_view(request: HttpRequest, town: str) -> HttpResponse:
+    town = town_or_404(request, town, Action.MANAGE_PERIODS)
+    try:
+        month = date.fromisoformat(request.POST.get("month", "") + "-01")
+        period = services.period_open(actor=request.user, town=town, month=month)
+    except ValueError:
+        messages.error(request, _("Choose a month."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(month)s is open for scoring.") % {"month": period})
+        return redirect("scoring:period_detail", town.slug, month_slug(period))
+    return redirect("scoring:period_list", town.slug)
+
+
+@login_required
+def period_detail(request: HttpRequest, town: str, month: str) -> HttpResponse:
+    town, period = _town_and_period(request, town, month)
+    sheets = period.sheets.select_related("scheme", "submitted_by", "approved_by").order_by(
+        "scheme__population"
+    )
+    return render(
+        request,
+        "scoring/period_detail.html",
+        {
+            "town": town,
+            "period": period,
+            "month": month,
+            "sheets": sheets,
+            "manage": can(request.user, Action.MANAGE_PERIODS, town),
+            "results_count": period.results.count(),
+            "moves": [to for (frm, to) in services.PERIOD_MOVES if frm == period.status],
+        },
+    )
+
+
+@require_POST
+@login_required
+def period_move_view(request: HttpRequest, town: str, month: str) -> HttpResponse:
+    town = town_or_404(request, town, Action.MANAGE_PERIODS)
+    period = period_or_404(town, month)
+    try:
+        services.period_move(actor=request.user, period=period, to=request.POST.get("to", ""))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("Unknown status.")))
+    else:
+        messages.success(
+            request,
+            _("%(month)s is now %(status)s.")
+            % {
+                "month": period,
+                "status": PeriodStatus(request.POST["to"]).label,
+            },
+        )
+    return redirect("scoring:period_detail", town.slug, month)
+
+
+def _ranking_params(request: HttpRequest) -> tuple[str, str, str]:
+    population = request.GET.get("population") or Population.AGENCY
+    if population not in Population.values:
+        population = Population.AGENCY
+    pool = request.GET.get("pool", "")
+    if pool not in {p for p, _label in rankings.pools_of(population)}:
+        pool = ""
+    span = request.GET.get("span", rankings.Span.MONTH)
+    if span not in rankings.Span.ALL:
+        span = rankings.Span.MONTH
+    return population, pool, span
+
+
+@login_required
+def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
+    town, period = _town_and_period(request, town, month)
+    population, pool, span = _ranking_params(request)
+    rows = rankings.ranking(
+        period=period,
+        population=population,
+        pool=pool,
+        span=span,
+        published_only=not can(request.user, Action.VIEW_RESULTS, town),
+    )
+    scheme = Scheme.objects.filter(town=town, year=period.month.year, population=population).first()
+    tie_breaks = [TieBreak(t).label for t in (scheme.tie_breaks if scheme else []) if t in TieBreak.values]
+    context = {
+        "town": town,
+        "period": period,
+        "month": month,
+        "rows": rows,
+        "population": population,
+        "pool": pool,
+        "span": span,
+        "pools": rankings.pools_of(population),
+        "populations": Population.choices,
+        "spans": [
+            (rankings.Span.MONTH, _("Month")),
+            (rankings.Span.QUARTER, _("Quarter to date")),
+            (rankings.Span.YEAR, _("Year to date")),
+        ],
+        "tie_breaks": tie_breaks,
+        "span_months": rankings.span_months(period.month, span),
+    }
+    if rows:
+        context["distribution"] = charts.distribution(
+            [r.score for r in rows], title=_("How many cadres scored in each band")
+        )
+    template = "scoring/_ranking_table.html" if request.htmx else "scoring/ranking.html"
+    return render(request, template, context)
+
+
+RANKING_SHEET = spreadsheets.Sheet(
+    title=gettext_lazy("Ranking"),
+    columns=(
+        spreadsheets.Column("rank", gettext_lazy("Rank"), spreadsheets.Number(places=0)),
+        spreadsheets.Column("name", gettext_lazy("Name")),
+        spreadsheets.Column("group", gettext_lazy("Population")),
+        spreadsheets.Column("position", gettext_lazy("Position")),
+        spreadsheets.Column("workplace", gettext_lazy("Department or village")),
+        spreadsheets.Column("score", gettext_lazy("Score"), spreadsheets.Number(places=2)),
+        spreadsheets.Column("months", gettext_lazy("Months counted"), spreadsheets.Number(places=0)),
+    ),
+)
+
+
+@login_required
+def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
+    town, period = _town_and_period(request, town, month)
+    population, pool, span = _ranking_params(request)
+    rows = rankings.ranking(
+        period=period,
+        population=population,
+        pool=pool,
+        span=span,
+        published_only=not can(request.user, Action.VIEW_RESULTS, town),
+    )
+    data = [
+        {
+            "rank": r.rank,
+            "name": r.cadre.name,
+            "group": r.cadre.group_label,
+            "position": r.cadre.position,
+            "workplace": str(r.cadre.workplace or ""),
+            "score": r.score,
+            "months": r.months,
+        }
+        for r in rows
+    ]
+    label = dict(Population.choices)[population]
+    return spreadsheets.xlsx_response(
+        spreadsheets.write_rows(RANKING_SHEET, data),
+        filename=f"{town.name}-{month}-{label}-{span}.xlsx",
+        fallback=f"ranking-{town.slug}-{month}-{population}-{span}.xlsx",
+    )
+
+
+@login_required
+def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_PUBLISHED_RESULTS)
+    period = period_or_404(town_obj, month)
+    cadre_obj = object_in_town_or_404(Cadre.objects.with_workplace(), town_obj, pk=cadre)
+    own = request.user.cadre_id == cadre_obj.pk
+    if not (_may_see(request, period) or (own and period.status == PeriodStatus.PUBLISHED)):
+        raise Http404
+    result = MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme").first()
+    categories: OrderedDict[str, list] = OrderedDict()
+    if result:
+        for line in result.breakdown["lines"]:
+            line["rule_label"] = (
+                RuleKind(line["rule"]).label if line["rule"] in RuleKind.values else line["rule"]
+            )
+            categories.setdefault(line["category"], []).append(line)
+    published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
+    trend = rankings.rank_trend(cadre_obj, published_only=published_only)
+    context = {
+        "town": town_obj,
+        "period": period,
+        "month": month,
+        "cadre": cadre_obj,
+        "result": result,
+        "categories": categories,
+        "trend": trend,
+    }
+    if len(trend) > 1:
+        context["trend_chart"] = charts.rank_trend(
+            [f"{r.period.month:%y-%m}" for r in trend], [r.rank for r in trend], title=_("Rank")
+        )
+    if categories:
+        context["profile_chart"] = charts.category_profile(
+            list(categories),
+            [_category_share(lines) for lines in categories.values()],
+            title=_("Share of full marks by category (%)"),
+        )
+    return render(request, "scoring/breakdown.html", context)
+
+
+def _category_share(lines: list[dict]) -> Decimal:
+    weight = sum((Decimal(line["weight"]) for line in lines), Decimal(0))
+    earned = sum((Decimal(line["fraction"]) * Decimal(line["weight"]) for line in lines), Decimal(0))
+    return earned / weight if weight else Decimal(0)
