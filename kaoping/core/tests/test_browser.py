@@ -87,3 +87,34 @@ def test_a_new_account_must_choose_its_own_password(page, live_server, personas,
     page.fill("input[name=new_password2]", "Mine#2026pw")
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/t/{town.slug}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scorer_fills_in_the_grid_and_the_cadre_gets_a_result(page, live_server, personas, town):
+    from datetime import date
+
+    from kaoping.indicators.models import Indicator
+    from kaoping.scoring import services
+    from kaoping.scoring.models import MonthlyResult, ScoreEntry
+
+    scheme = testing.make_scheme(town, year=2026, status="published")
+    period = services.period_open(actor=personas["assessment_office"], town=town, month=date(2026, 11, 1))
+    sheet = period.sheets.get(scheme=scheme)
+    cadre = personas["cadre"].cadre
+    manual, passed = Indicator.objects.filter(scheme=scheme).order_by("code")
+    _log_in(page, live_server, "scorer")
+    page.wait_for_url(f"**/t/{town.slug}/")
+    page.goto(f"{live_server.url}/t/{town.slug}/months/2026-11/sheets/{sheet.pk}/")
+    page.fill(f"input[name='v-{cadre.pk}-{manual.pk}']", "12")  # above the maximum of 10
+    page.keyboard.press("Tab")
+    page.click("#grid-save")
+    page.wait_for_load_state("load")
+    assert not ScoreEntry.objects.exists()  # refused, nothing saved
+    page.fill(f"input[name='v-{cadre.pk}-{manual.pk}']", "8")
+    page.keyboard.press("Tab")
+    page.fill(f"input[name='v-{cadre.pk}-{passed.pk}']", "1")
+    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.click("#grid-save")
+    assert ScoreEntry.objects.count() == 2
+    assert MonthlyResult.objects.get(period=period, cadre=cadre).total == 88  # 0.8 × 60 + 1 × 40
