@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "kaoping.audit",
     "kaoping.indicators",
     "kaoping.scoring",
+    "kaoping.evaluation",
+    "kaoping.supervision",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file, not memory, so that concurrency tests (threads publishing a bulletin or
+    # submitting one ballot twice) meet the same locking as the real database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kaoping.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

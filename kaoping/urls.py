@@ -9,6 +9,9 @@ urlpatterns = [
     path("audit/", include("kaoping.audit.urls")),
     path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
     path("t/<slug:town>/months/", include("kaoping.scoring.urls")),
+    path("t/<slug:town>/supervision/", include("kaoping.supervision.urls")),
+    path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
+    path("ballot/", include("kaoping.evaluation.ballot_urls")),
     path("", include("kaoping.people.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -38,6 +38,14 @@ class Action(models.TextChoices):
     APPROVE_ADJUSTMENTS = "approve_adjustments", _("Approve or reject bonuses and deductions")
     VIEW_RESULTS = "view_results", _("See results and rankings before they are published")
     VIEW_PUBLISHED_RESULTS = "view_published_results", _("See published results and rankings")
+    MANAGE_EVALUATIONS = "manage_evaluations", _("Prepare, open and close democratic-evaluation rounds")
+    VIEW_EVALUATION_RESULTS = "view_evaluation_results", _("See democratic-evaluation turnout and results")
+    VIEW_SUPERVISION = "view_supervision", _("See every supervision item and draft bulletin")
+    MANAGE_SUPERVISION = "manage_supervision", _("Register, follow up, verify and close supervision items")
+    HANDLE_OWN_ITEMS = "handle_own_items", _("Work on the supervision items one owns")
+    REVIEW_BULLETINS = "review_bulletins", _("Approve or return supervision bulletins")
+    COMPOSE_BULLETINS = "compose_bulletins", _("Compose and publish supervision bulletins")
+    VIEW_BULLETINS = "view_bulletins", _("Read published supervision bulletins")
 
 
 R = Role
@@ -78,6 +86,24 @@ POLICY: dict[Action, frozenset[Role]] = {
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.SCORER, R.CITY_ADMIN}
     ),
     Action.VIEW_PUBLISHED_RESULTS: _TOWN_STAFF | {R.CADRE},
+    # The assessment office runs the democratic evaluation. Nobody, administrators included, can see a
+    # ballot tied to a rater: the tables do not hold the link (see kaoping/evaluation/models.py).
+    Action.MANAGE_EVALUATIONS: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.VIEW_EVALUATION_RESULTS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
+    # Supervision (督查督办) belongs to the supervision office; the main leaders read everything.
+    Action.VIEW_SUPERVISION: frozenset(
+        {R.SUPERVISION_OFFICE, R.MAIN_LEADER, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
+    ),
+    Action.MANAGE_SUPERVISION: frozenset({R.SUPERVISION_OFFICE}),
+    # An owner acts only on the items they (or the department they head) own: the supervision
+    # services check that per item; this action only says that cadres may try.
+    Action.HANDLE_OWN_ITEMS: frozenset({R.CADRE}),
+    Action.COMPOSE_BULLETINS: frozenset({R.SUPERVISION_OFFICE}),
+    # The article has the deputy secretary review bulletins. There is no deputy-secretary role, so
+    # the main leader reviews; composing and reviewing stay with different people.
+    Action.REVIEW_BULLETINS: frozenset({R.MAIN_LEADER}),
+    # Published bulletins are open to the whole town (公开、透明).
+    Action.VIEW_BULLETINS: _TOWN_STAFF | {R.CADRE},
 }
 
 

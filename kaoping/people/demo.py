@@ -492,7 +492,8 @@ def load_demo(*, plan: Plan | None = None, history: bool = True) -> dict[str, in
     return counts
 
 
-# A year of monthly scoring: December 2025 to November 2026, the last month still open.
+# The demo's "today": a year of monthly scoring up to it, December 2025 to November 2026 (still open).
+DEMO_TODAY = date(2026, 11, 24)
 HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
 
 
@@ -501,7 +502,17 @@ def _load_assessment_history(town: Town) -> dict[str, int]:
     from kaoping.indicators.demo import load_demo_schemes
     from kaoping.scoring.demo import load_demo_history
 
+    from kaoping.evaluation.demo import load_demo_rounds
+    from kaoping.supervision.demo import load_demo_supervision
+
     load_demo_schemes(town, 2025)
     load_demo_schemes(town, 2026)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
-    return {"scored_months": len(HISTORY_MONTHS), "score_entries": entries}
+    items = load_demo_supervision(town, today=DEMO_TODAY)
+    rounds = load_demo_rounds(town)
+    return {
+        "scored_months": len(HISTORY_MONTHS),
+        "score_entries": entries,
+        "supervision_items": items,
+        **rounds,
+    }

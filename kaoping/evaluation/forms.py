@@ -1,0 +1,81 @@
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.people.models import Cadre, Town
+
+from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
+from .selectors import target_groups
+from .services import ClassSpec
+
+
+class RoundForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
+    )
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    held_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_at = forms.DateTimeField(
+        label=_("Codes expire at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Optional. Closing the round refuses further ballots in any case."),
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("Evaluate these groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    cadres = forms.ModelMultipleChoiceField(
+        label=_("… and these cadres"),
+        queryset=Cadre.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    sub_items = forms.MultipleChoiceField(
+        label=_("Also rate these sub-items"),
+        choices=SubItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, town: Town, **kwargs) -> None:
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial", {"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today}
+        )
+        super().__init__(*args, **kwargs)
+        self.town = town
+        self.fields["groups"].choices = target_groups()
+        self.fields["cadres"].queryset = Cadre.objects.active().filter(town=town).in_display_order()
+        for grade, value in DEFAULT_SCALE.items():
+            self.fields[f"scale_{grade}"] = forms.DecimalField(
+                label=Grade(grade).label, initial=value, min_value=0, max_value=100, decimal_places=2
+            )
+        for kind, weight in DEFAULT_WEIGHTS.items():
+            self.fields[f"weight_{kind}"] = forms.DecimalField(
+                label=_("Weight (%)"), initial=weight, min_value=0, max_value=100, decimal_places=2
+            )
+            self.fields[f"codes_{kind}"] = forms.IntegerField(
+                label=_("Codes"), initial=0, min_value=0, max_value=2000
+            )
+
+    def scale_fields(self):
+        return [self[f"scale_{g}"] for g in DEFAULT_SCALE]
+
+    def class_rows(self):
+        return [(RaterKind(k).label, self[f"weight_{k}"], self[f"codes_{k}"]) for k in DEFAULT_WEIGHTS]
+
+    def scale(self) -> dict[str, Decimal]:
+        return {g: self.cleaned_data[f"scale_{g}"] for g in DEFAULT_SCALE}
+
+    def classes(self) -> list[ClassSpec]:
+        return [
+            ClassSpec(k, self.cleaned_data[f"weight_{k}"], self.cleaned_data[f"codes_{k}"])
+            for k in DEFAULT_WEIGHTS
+        ]
+
+    def clean_held_on(self) -> date:
+        return self.cleaned_data["held_on"]

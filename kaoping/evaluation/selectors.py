@@ -1,0 +1,116 @@
+"""Reads of the democratic evaluation used by pages, exports, the check command and other apps."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from kaoping.people.models import AgencyCategory, Cadre, Population, Town
+
+from .models import Ballot, BallotDraft, RaterClass, Round, RoundStatus, TargetResult
+
+
+def democratic_scores(town: Town, year: int, quarter: int) -> dict[int, Decimal]:
+    """{cadre id: democratic score} of the town's closed round for the quarter; empty if there is none.
+
+    Targets nobody rated (score None) are left out. This is what the results engine consumes as
+    `democratic=`.
+    """
+    rows = TargetResult.objects.filter(
+        round__town=town, round__year=year, round__quarter=quarter, round__status=RoundStatus.CLOSED
+    ).exclude(score=None)
+    return dict(rows.values_list("cadre_id", "score"))
+
+
+def round_or_404(town: Town, slug: str) -> Round:
+    """A round of the town by its slug, e.g. 2026Q1."""
+    try:
+        year, quarter = slug.upper().split("Q")
+        return Round.objects.get(town=town, year=int(year), quarter=int(quarter))
+    except (ValueError, Round.DoesNotExist):
+        raise Http404 from None
+
+
+def cadres_for(town: Town, *, groups: list[str], cadre_ids: list[int]) -> list[Cadre]:
+    """Active cadres of the town in any of `groups` ("leadership", "agency:established", "village", …)
+    or chosen one by one, in display order."""
+    condition = Q(pk__in=cadre_ids)
+    for group in groups:
+        population, _sep, category = group.partition(":")
+        if category:
+            condition |= Q(population=population, agency_category=category)
+        else:
+            condition |= Q(population=population)
+    return list(
+        Cadre.objects.active().filter(town=town).filter(condition).with_workplace().in_display_order()
+    )
+
+
+def target_groups() -> list[tuple[str, str]]:
+    """The groups a round's targets can be chosen by: each population, agency cadres by category."""
+    groups = [(Population.LEADERSHIP.value, Population.LEADERSHIP.label)]
+    groups += [
+        (f"{Population.AGENCY}:{c}", f"{Population.AGENCY.label} · {label}")
+        for c, label in AgencyCategory.choices
+    ]
+    groups += [(Population.VILLAGE.value, Population.VILLAGE.label)]
+    return groups
+
+
+@dataclass(frozen=True)
+class Turnout:
+    rater_class: RaterClass
+    issued: int
+    used: int
+    ballots: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.used / self.issued) if self.issued else 0
+
+
+def turnout(rnd: Round) -> list[Turnout]:
+    """Codes issued and used, and ballots stored, per rater class: counts only, never content."""
+    classes = RaterClass.objects.filter(round=rnd).annotate(
+        issued=Count("codes", distinct=True),
+        used=Count("codes", filter=Q(codes__used=True), distinct=True),
+    )
+    ballots = dict(
+        Ballot.objects.filter(round=rnd)
+        .values_list("rater_class")
+        .annotate(n=Count("id"))
+        .values_list("rater_class", "n")
+    )
+    return [Turnout(c, c.issued, c.used, ballots.get(c.pk, 0)) for c in classes]
+
+
+def reconcile(rnd: Round) -> list[str]:
+    """The ways the round's ballot box does not add up; empty when it does (plain text, for operators)."""
+    problems = []
+    for row in turnout(rnd):
+        if row.ballots != row.used:
+            problems.append(
+                f"{row.rater_class.kind}: {row.ballots} ballots stored but {row.used} codes marked used"
+            )
+    if Ballot.objects.filter(round=rnd).exclude(rater_class__round=rnd).exists():
+        problems.append("ballots whose rater class belongs to another round")
+    if rnd.status == RoundStatus.CLOSED:
+        if BallotDraft.objects.filter(round=rnd).exists():
+            problems.append("drafts (linked to codes) remain after closing")
+        if rnd.results.count() != rnd.targets.count():
+            problems.append("the results do not cover every target")
+    return problems
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    cadre: Cadre
+    result: TargetResult
+
+
+def results(rnd: Round) -> list[ResultRow]:
+    """The round's targets with their results, in the round's order."""
+    by_cadre = {r.cadre_id: r for r in TargetResult.objects.filter(round=rnd)}
+    targets = rnd.targets.select_related("cadre__department", "cadre__village")
+    return [ResultRow(t.cadre, by_cadre[t.cadre_id]) for t in targets if t.cadre_id in by_cadre]

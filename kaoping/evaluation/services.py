@@ -1,0 +1,330 @@
+"""Every write of the democratic evaluation: rounds, codes, ballots, closing.
+
+The office's actions are audited. Ballots are not: an audit entry per ballot would carry a time and
+undo the anonymity. The ballot services take the code as typed and are the only place a code is
+turned into its hash.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.audit.services import record
+from kaoping.core.errors import DomainError
+from kaoping.people.models import Cadre, Town
+
+from . import codes, tally
+from .models import (
+    DEFAULT_SCALE,
+    SUB_SCALE,
+    Ballot,
+    BallotDraft,
+    Grade,
+    RaterClass,
+    RaterKind,
+    Round,
+    RoundStatus,
+    SubGrade,
+    SubItem,
+    Target,
+    TargetResult,
+    VotingCode,
+)
+
+MAX_CODES_PER_CLASS = 2000
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    kind: str
+    weight: Decimal
+    codes: int
+
+
+def default_classes(codes_each: int = 0) -> list[ClassSpec]:
+    from .models import DEFAULT_WEIGHTS
+
+    return [ClassSpec(kind, weight, codes_each) for kind, weight in DEFAULT_WEIGHTS.items()]
+
+
+def round_create(
+    *,
+    actor,
+    town: Town,
+    year: int,
+    quarter: int,
+    title: str,
+    held_on: date,
+    cadres: list[Cadre],
+    classes: list[ClassSpec],
+    scale: dict[str, Decimal] | None = None,
+    sub_items: list[str] | None = None,
+    closes_at: datetime | None = None,
+) -> Round:
+    """Prepare a quarter's round: its targets, scale, sub-items and rater classes (weights, codes)."""
+    scale = dict(DEFAULT_SCALE if scale is None else scale)
+    sub_items = list(sub_items or [])
+    if quarter not in (1, 2, 3, 4):
+        raise DomainError(_("The quarter must be 1 to 4."))
+    if not cadres:
+        raise DomainError(_("Choose at least one cadre to evaluate."))
+    if any(c.town_id != town.pk for c in cadres):
+        raise DomainError(_("Every cadre evaluated must belong to the town."))
+    if set(scale) - set(Grade.values) - {Grade.UNKNOWN} or Grade.UNKNOWN in scale:
+        raise DomainError(_("The rating scale has an unknown grade."))
+    if not scale or any(not (0 <= v <= 100) for v in scale.values()):
+        raise DomainError(_("Every grade's value must be between 0 and 100."))
+    if set(sub_items) - set(SubItem.values):
+        raise DomainError(_("Unknown sub-item."))
+    kinds = [c.kind for c in classes]
+    if sorted(kinds) != sorted(set(kinds)) or set(kinds) - set(RaterKind.values):
+        raise DomainError(_("Each rater class may appear once."))
+    if any(c.weight < 0 for c in classes) or sum(c.weight for c in classes) <= 0:
+        raise DomainError(_("The rater-class weights must not be negative and must not all be zero."))
+    if any(not (0 <= c.codes <= MAX_CODES_PER_CLASS) for c in classes):
+        raise DomainError(_("A class may get 0 to %(max)d codes.") % {"max": MAX_CODES_PER_CLASS})
+    with transaction.atomic():
+        if Round.objects.filter(town=town, year=year, quarter=quarter).exists():
+            raise DomainError(
+                _("There already is a round for %(year)d Q%(quarter)d.") % {"year": year, "quarter": quarter}
+            )
+        rnd = Round.objects.create(
+            town=town,
+            year=year,
+            quarter=quarter,
+            title=title.strip()
+            or _("%(year)d Q%(quarter)d democratic evaluation") % {"year": year, "quarter": quarter},
+            held_on=held_on,
+            closes_at=closes_at,
+            scale={k: str(v) for k, v in scale.items()},
+            sub_items=[s for s in SubItem.values if s in sub_items],
+        )
+        RaterClass.objects.bulk_create(
+            [RaterClass(round=rnd, kind=c.kind, weight=c.weight, codes_planned=c.codes) for c in classes]
+        )
+        Target.objects.bulk_create([Target(round=rnd, cadre=c, sort_order=i) for i, c in enumerate(cadres)])
+        record(
+            actor=actor,
+            action="evaluation_round.create",
+            target=rnd,
+            new={
+                "year": year,
+                "quarter": quarter,
+                "held_on": held_on,
+                "targets": len(cadres),
+                "scale": rnd.scale,
+                "sub_items": rnd.sub_items,
+                "classes": {c.kind: {"weight": c.weight, "codes": c.codes} for c in classes},
+            },
+        )
+    return rnd
+
+
+def codes_generate(*, actor, round: Round) -> dict[RaterClass, list[str]]:
+    """Make the round's voting codes, replacing any made before; return them once, in clear, by class.
+
+    Only while the round is being prepared: once voting has begun the printed slips are the codes.
+    Only the keyed hashes are stored, so the slips cannot be printed again later.
+    """
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        if rnd.status != RoundStatus.DRAFT:
+            raise DomainError(_("Codes can only be made while the round is being prepared."))
+        VotingCode.objects.filter(round=rnd).delete()
+        made: dict[RaterClass, list[str]] = {}
+        rows = []
+        for rater_class in rnd.classes.all():
+            made[rater_class] = [codes.generate() for _i in range(rater_class.codes_planned)]
+            rows += [
+                VotingCode(round=rnd, rater_class=rater_class, code_hash=_hash(code))
+                for code in made[rater_class]
+            ]
+        VotingCode.objects.bulk_create(rows, batch_size=500)
+        record(
+            actor=actor,
+            action="evaluation_round.codes",
+            target=rnd,
+            new={c.kind: len(v) for c, v in made.items()},
+            note=_("Voting codes made; any earlier slips are void."),
+        )
+    return made
+
+
+def round_move(*, actor, round: Round, to: str) -> Round:
+    """Open a prepared round for voting, or close an open one (which computes its results)."""
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=round.pk)
+        old = rnd.status
+        if (old, to) == (RoundStatus.DRAFT, RoundStatus.OPEN):
+            if not VotingCode.objects.filter(round=rnd).exists():
+                raise DomainError(_("Make the voting codes before opening the round."))
+            rnd.status, rnd.opened_at = RoundStatus.OPEN, timezone.now()
+            rnd.save(update_fields=["status", "opened_at"])
+        elif (old, to) == (RoundStatus.OPEN, RoundStatus.CLOSED):
+            _close(rnd)
+        else:
+            raise DomainError(_("A round cannot go from “%(old)s” to “%(new)s”.") % {"old": old, "new": to})
+        record(
+            actor=actor, action="evaluation_round.move", target=rnd, old={"status": old}, new={"status": to}
+        )
+    round.refresh_from_db()
+    return round
+
+
+def _close(rnd: Round) -> None:
+    # Rewrite the ballots in the order of their random keys so that the physical order of the table
+    # no longer follows the order of voting; drafts die with the round.
+    ballots = list(Ballot.objects.filter(round=rnd).order_by("id"))
+    Ballot.objects.filter(round=rnd).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=500)
+    BallotDraft.objects.filter(round=rnd).delete()
+    classes = list(rnd.classes.all())
+    kind_of = {c.pk: c.kind for c in classes}
+    targets = list(rnd.targets.values_list("cadre_id", flat=True))
+    tallies = tally.tally(
+        targets=targets,
+        weights={c.kind: c.weight for c in classes},
+        scale=rnd.scale_values(),
+        ballots=((kind_of[b.rater_class_id], b.ratings) for b in ballots),
+        sub_items=rnd.sub_items,
+        sub_scale=SUB_SCALE,
+    )
+    TargetResult.objects.filter(round=rnd).delete()
+    TargetResult.objects.bulk_create(
+        [
+            TargetResult(
+                round=rnd,
+                cadre_id=cadre_id,
+                score=t.score,
+                per_class={
+                    c.kind: {
+                        "weight": str(c.weight),
+                        "ballots": c.ballots,
+                        "rated": c.rated,
+                        "mean": str(tally.round2(c.mean)) if c.mean is not None else None,
+                    }
+                    for c in t.classes
+                },
+                left_out=t.left_out,
+                distribution=t.distribution,
+                sub_means={
+                    k: (str(tally.round2(v)) if v is not None else None) for k, v in t.sub_means.items()
+                },
+            )
+            for cadre_id, t in tallies.items()
+        ]
+    )
+    rnd.status, rnd.closed_at = RoundStatus.CLOSED, timezone.now()
+    rnd.save(update_fields=["status", "closed_at"])
+
+
+# Ballots: no login, the code is the credential.
+
+
+@dataclass(frozen=True)
+class BallotAccess:
+    """What a valid, unused code opens: the round, the rater class and any saved draft."""
+
+    round: Round
+    rater_class: RaterClass
+    code_hash: str
+    draft: dict
+
+
+def _hash(code: str) -> str:
+    return codes.digest(code, settings.SECRET_KEY)
+
+
+def ballot_open(*, code: str) -> BallotAccess:
+    """Check a typed code: well formed, known, unused, its round open and not expired."""
+    normal = codes.normalise(code)
+    if not codes.is_well_formed(normal):
+        raise DomainError(
+            _("This is not a valid voting code. Check that you typed it exactly as printed on the slip.")
+        )
+    found = VotingCode.objects.select_related("round", "rater_class").filter(code_hash=_hash(normal)).first()
+    if found is None:
+        raise DomainError(_("This voting code is not known. Check that you typed it exactly as printed."))
+    _check_usable(found.round, used=found.used)
+    draft = BallotDraft.objects.filter(code_hash=found.code_hash).values_list("ratings", flat=True).first()
+    return BallotAccess(found.round, found.rater_class, found.code_hash, draft or {})
+
+
+def _check_usable(rnd: Round, *, used: bool) -> None:
+    if used:
+        raise DomainError(_("This voting code has already been used. Each code votes once."))
+    if rnd.status == RoundStatus.DRAFT:
+        raise DomainError(_("Voting has not started yet. Try again when the meeting opens the vote."))
+    if rnd.status == RoundStatus.CLOSED:
+        raise DomainError(_("Voting has closed for this round; no more ballots are accepted."))
+    if rnd.closes_at and timezone.now() >= rnd.closes_at:
+        raise DomainError(_("This voting code has expired; no more ballots are accepted."))
+
+
+def clean_ratings(rnd: Round, raw: dict[str, dict[str, str]], *, complete: bool) -> dict[str, dict[str, str]]:
+    """Keep only known targets, items and grades; with `complete`, every target needs an overall grade."""
+    grades = set(rnd.scale) | {Grade.UNKNOWN}
+    sub_grades = set(SubGrade.values)
+    targets = [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)]
+    clean: dict[str, dict[str, str]] = {}
+    for target in targets:
+        given = raw.get(target) or {}
+        rating = {}
+        if given.get(tally.OVERALL) in grades:
+            rating[tally.OVERALL] = given[tally.OVERALL]
+        for item in rnd.sub_items:
+            if given.get(item) in sub_grades:
+                rating[item] = given[item]
+        if rating:
+            clean[target] = rating
+    if complete:
+        missing = [t for t in targets if tally.OVERALL not in clean.get(t, {})]
+        if missing:
+            raise DomainError(
+                _("Rate every cadre before submitting (choose “Don't know” if you cannot judge): %(n)d left.")
+                % {"n": len(missing)}
+            )
+    return clean
+
+
+def ballot_save(*, code: str, ratings: dict[str, dict[str, str]]) -> BallotAccess:
+    """Keep a ballot's ratings so far, to come back to with the same code; nothing is submitted."""
+    access = ballot_open(code=code)
+    clean = clean_ratings(access.round, ratings, complete=False)
+    BallotDraft.objects.update_or_create(
+        code_hash=access.code_hash, defaults={"round": access.round, "ratings": clean}
+    )
+    return BallotAccess(access.round, access.rater_class, access.code_hash, clean)
+
+
+def ballot_submit(*, code: str, ratings: dict[str, dict[str, str]]) -> Round:
+    """Cast the ballot: mark the code used and store the ratings, in one transaction, once.
+
+    The code is marked with a conditional UPDATE (… WHERE used = false): of two simultaneous
+    submissions of one code only one changes a row, and the other is refused. The round row is read
+    with a share lock on PostgreSQL, so closing (which locks it for update) waits for ballots under way
+    and no ballot lands after the close; SQLite serialises writers (IMMEDIATE transactions).
+    """
+    access = ballot_open(code=code)
+    clean = clean_ratings(access.round, ratings, complete=True)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+            cursor.execute(f"SELECT status FROM evaluation_round WHERE id = %s{lock}", [access.round.pk])
+            (status,) = cursor.fetchone()
+        rnd = access.round
+        rnd.status = status
+        _check_usable(rnd, used=False)
+        marked = VotingCode.objects.filter(code_hash=access.code_hash, round=rnd, used=False).update(
+            used=True
+        )
+        if marked != 1:
+            raise DomainError(_("This voting code has already been used. Each code votes once."))
+        Ballot.objects.create(round=rnd, rater_class=access.rater_class, ratings=clean)
+        BallotDraft.objects.filter(code_hash=access.code_hash).delete()
+    return rnd

@@ -1,0 +1,148 @@
+import io
+import logging
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from .. import services
+from ..models import Ballot, RoundStatus
+from .conftest import LEAD, vote
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def url(name, town, *args):
+    return reverse(f"evaluation:{name}", args=[town.slug, *args])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "persona, list_status, create_status",
+    [
+        ("assessment_office", 200, 200),
+        ("main_leader", 200, 403),
+        ("scorer", 403, 403),
+        ("cadre", 403, 403),
+        ("town_admin", 403, 403),
+        ("auditor", 403, 403),
+        ("other_town_admin", 404, 404),
+    ],
+)
+def test_who_may_see_and_manage_rounds(client_for, personas, town, persona, list_status, create_status):
+    client = client_for(personas[persona])
+    assert client.get(url("round_list", town)).status_code == list_status
+    assert client.get(url("round_create", town)).status_code == create_status
+
+
+@pytest.mark.django_db
+def test_the_office_prepares_a_round_by_groups_and_individuals(client_for, personas, town, cadres):
+    client = client_for(personas["assessment_office"])
+    data = {
+        "year": 2026,
+        "quarter": 2,
+        "title": "",
+        "held_on": "2026-06-28",
+        "groups": ["leadership"],
+        "cadres": [cadres[3].pk],
+        "sub_items": ["morality", "integrity"],
+        "scale_excellent": 95,
+        "scale_competent": 85,
+        "scale_basic": 75,
+        "scale_incompetent": 65,
+    }
+    for kind, weight in (
+        ("leadership", 40),
+        ("middle_level", 30),
+        ("established", 20),
+        ("non_established", 10),
+    ):
+        data[f"weight_{kind}"] = weight
+        data[f"codes_{kind}"] = 2
+    response = client.post(url("round_create", town), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rnd = town.evaluation_rounds.get()
+    assert {t.cadre.name for t in rnd.targets.all()} == {"刘镇长", "赵强"}
+    assert rnd.sub_items == ["morality", "integrity"]
+
+
+@pytest.mark.django_db
+def test_the_slips_page_shows_each_code_once_with_a_qr_code_and_instructions(
+    client_for, personas, town, draft_round
+):
+    response = client_for(personas["assessment_office"]).post(url("round_codes", town, draft_round.slug))
+    html = response.content.decode()
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert html.count('class="slip"') == 12 and html.count("<svg") == 12
+    assert "Scan the QR code" in html and "http" not in html.split("<style>")[0].replace(
+        "http://testserver", ""
+    )
+
+
+@pytest.mark.django_db
+def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
+    client, open_round, codes, cadres, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    entry = client.get(reverse("ballot:enter"))
+    assert b"location.hash" in entry.content and b"replaceState" in entry.content
+    code = codes[LEAD][0]
+    form = client.post(reverse("ballot:enter"), {"code": code})
+    assert form.status_code == 200 and "刘镇长".encode() in form.content
+    assert code.encode() not in reverse("ballot:enter").encode()
+    saved = client.post(
+        reverse("ballot:enter"), {"code": code, "action": "save", f"r-{cadres[0].pk}": "excellent"}
+    )
+    assert b"Saved" in saved.content and b'value="excellent" checked' in saved.content
+    ratings = {f"r-{c.pk}": "competent" for c in cadres}
+    done = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
+    assert b"your ballot is in" in done.content
+    assert Ballot.objects.count() == 1
+    again = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
+    assert again.status_code == 400 and b"already been used" in again.content
+    assert all(code not in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_the_ballot_page_gives_a_clear_message_for_a_mistyped_code(client, open_round, codes):
+    response = client.post(reverse("ballot:enter"), {"code": codes[LEAD][0][:-2]})
+    assert response.status_code == 400 and b"not a valid voting code" in response.content
+
+
+@pytest.mark.django_db
+def test_turnout_shows_counts_and_results_export_to_excel(
+    client_for, personas, town, open_round, codes, cadres
+):
+    vote(codes[LEAD][0], cadres)
+    client = client_for(personas["assessment_office"])
+    detail = client.get(url("round_detail", town, open_round.slug)).content.decode()
+    assert "1 / 3" in detail and codes[LEAD][0] not in detail
+    assert client.get(url("round_results", town, open_round.slug)).status_code == 404
+    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    results = client.get(url("round_results", town, open_round.slug)).content.decode()
+    assert "95.00" in results and "renormalised" in results
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(url("results_export", town, open_round.slug)).content)
+    ).active
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Name", "Population", "Position", "Democratic score"]
+    assert sheet.max_row == 5
+
+
+@pytest.mark.django_db
+def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
+    client_for, personas, town, open_round, codes, cadres
+):
+    for code in codes[LEAD][:2]:
+        vote(code, cadres)
+    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == sorted(str(b.id) for b in Ballot.objects.all())
+    assert rows[0][1] == "Leadership members" and rows[0][2] == "Excellent"
+    flat = " ".join(str(v) for r in rows for v in r)
+    assert not any(code in flat for code in codes[LEAD])

@@ -1,0 +1,165 @@
+"""Supervision bulletins: the archive, composing, review, publication and the documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.core.errors import DomainError
+
+from . import documents, selectors, services
+from .forms import BulletinForm
+from .models import Bulletin, BulletinStatus, Item
+
+
+def _bulletin_or_404(request, town_obj, pk: int) -> Bulletin:
+    bulletin = object_in_town_or_404(Bulletin.objects.select_related("town"), town_obj, pk=pk)
+    # Drafts are the office's and the reviewer's; everyone of the town reads published ones.
+    if not bulletin.is_published and not (
+        can(request.user, Action.VIEW_SUPERVISION, town_obj)
+        or can(request.user, Action.REVIEW_BULLETINS, town_obj)
+    ):
+        raise Http404
+    return bulletin
+
+
+@login_required
+def archive(request: HttpRequest, town: str) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    query = request.GET.get("q", "")
+    year = request.GET.get("year", "")
+    drafts = None
+    if can(request.user, Action.VIEW_SUPERVISION, town_obj) or can(
+        request.user, Action.REVIEW_BULLETINS, town_obj
+    ):
+        drafts = (
+            Bulletin.objects.filter(town=town_obj).exclude(status=BulletinStatus.PUBLISHED).order_by("-pk")
+        )
+    return render(
+        request,
+        "supervision/bulletin_archive.html",
+        {
+            "town": town_obj,
+            "bulletins": selectors.archive(town_obj, query, int(year) if year.isdigit() else None),
+            "query": query,
+            "year": year,
+            "drafts": drafts,
+            "compose": can(request.user, Action.COMPOSE_BULLETINS, town_obj),
+        },
+    )
+
+
+@login_required
+def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk)
+    compose = can(request.user, Action.COMPOSE_BULLETINS, town_obj)
+    review = can(request.user, Action.REVIEW_BULLETINS, town_obj)
+    return render(
+        request,
+        "supervision/bulletin_detail.html",
+        {
+            "town": town_obj,
+            "bulletin": bulletin,
+            "compose": compose,
+            "review": review,
+            "paragraphs": [p.strip() for p in bulletin.body.split("\n\n") if p.strip()],
+            "items": bulletin.items.all(),
+            "pdf": documents.soffice() is not None,
+        },
+    )
+
+
+@login_required
+def bulletin_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.COMPOSE_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk) if pk else None
+    initial = {
+        "issuer": f"{town_obj.name}督查办公室",
+        "period_label": f"{timezone.localdate():%Y}年{timezone.localdate().month}月",
+    }
+    form = BulletinForm(request.POST or None, instance=bulletin, town=town_obj, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "items"}
+        items = list(form.cleaned_data["items"])
+        if not values["body"].strip() and items:
+            chosen = Item.objects.filter(pk__in=[i.pk for i in items]).prefetch_related("owners__cadre")
+            values["body"] = selectors.draft_text(
+                list(chosen.select_related("department")), timezone.localdate()
+            )
+        try:
+            bulletin = services.bulletin_save(
+                actor=request.user, town=town_obj, values=values, items=items, bulletin=bulletin
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The bulletin is saved."))
+            return redirect("supervision:bulletin_detail", town, bulletin.pk)
+    return render(
+        request, "supervision/bulletin_form.html", {"town": town_obj, "form": form, "bulletin": bulletin}
+    )
+
+
+@login_required
+@require_POST
+def bulletin_move(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk)
+    try:
+        services.bulletin_move(
+            actor=request.user,
+            bulletin=bulletin,
+            to=request.POST.get("to", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("supervision:bulletin_detail", town, pk)
+
+
+@login_required
+@require_POST
+def bulletin_publish(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.COMPOSE_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk)
+    try:
+        bulletin = services.bulletin_publish(actor=request.user, bulletin=bulletin)
+        messages.success(request, _("Published as %(number)s.") % {"number": bulletin.number_label})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("supervision:bulletin_detail", town, pk)
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return response
+
+
+@login_required
+def bulletin_docx(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk)
+    return _download(
+        documents.bulletin_docx(bulletin),
+        documents.filename(bulletin, "docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@login_required
+def bulletin_pdf(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    bulletin = _bulletin_or_404(request, town_obj, pk)
+    try:
+        content = documents.docx_to_pdf(documents.bulletin_docx(bulletin))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:bulletin_detail", town, pk)
+    return _download(content, documents.filename(bulletin, "pdf"), "application/pdf")

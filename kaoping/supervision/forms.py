@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaoping.people.models import Cadre, Department
+
+from .models import Bulletin, Item, Quality, Source, Urgency
+
+
+class ItemForm(forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    requirements = forms.CharField(
+        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=_("Owning department"), queryset=Department.objects.none(), required=False
+    )
+    owners = forms.ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
+    co_owners = forms.ModelMultipleChoiceField(
+        label=_("Co-owners"), queryset=Cadre.objects.none(), required=False
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    assigned_on = forms.DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(town=town, is_active=True)
+        cadres = Cadre.objects.filter(town=town, is_active=True).order_by("name")
+        self.fields["owners"].queryset = cadres
+        self.fields["co_owners"].queryset = cadres
+
+
+class MoveForm(forms.Form):
+    to = forms.CharField()
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    quality = forms.ChoiceField(required=False, choices=[("", "—"), *Quality.choices])
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class BulletinForm(forms.ModelForm):
+    class Meta:
+        model = Bulletin
+        fields = [
+            "kind",
+            "period_label",
+            "title",
+            "body",
+            "issuer",
+            "report_to",
+            "send_to",
+            "issue_to",
+            "copies",
+            "items",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16}), "items": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, town, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = Item.objects.filter(town=town).order_by("-deadline")
+        self.fields["items"].required = False
+        self.fields["body"].required = False
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

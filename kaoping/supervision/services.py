@@ -1,0 +1,393 @@
+"""Writes of supervision: items and their loop, follow-up notes, extensions, bulletins.
+
+Every write validates first, runs in a transaction, records the move in the item's timeline and in
+the audit log (who, when, old and new), and raises `DomainError` with a message the user can read.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.accounts.models import User
+from kaoping.accounts.permissions import Action, can
+from kaoping.audit.services import record
+from kaoping.core.errors import DomainError
+from kaoping.people.models import Cadre, Department, Town
+
+from .models import (
+    Bulletin,
+    BulletinCounter,
+    BulletinStatus,
+    EventKind,
+    Item,
+    ItemEvent,
+    ItemOwner,
+    ItemStatus,
+    OwnerRole,
+    Quality,
+    ScoringRules,
+    Source,
+    Urgency,
+)
+
+S = ItemStatus
+OFFICE, OWNER, EITHER = "office", "owner", "either"
+
+# The loop of an item: (from, to) → who may make the move.
+MOVES: dict[tuple[str, str], str] = {
+    (S.ASSIGNED, S.IN_PROGRESS): EITHER,  # work starts
+    (S.IN_PROGRESS, S.SUBMITTED): OWNER,  # the owner reports the result
+    (S.SUBMITTED, S.VERIFIED): OFFICE,  # the office checks it and rates its quality
+    (S.SUBMITTED, S.IN_PROGRESS): OFFICE,  # sent back to be done again
+    (S.VERIFIED, S.CLOSED): OFFICE,  # closed with feedback
+}
+
+ITEM_FIELDS = ("source", "title", "requirements", "department", "urgency", "assigned_on", "deadline")
+
+
+def is_office(user: User, town: Town) -> bool:
+    return can(user, Action.MANAGE_SUPERVISION, town)
+
+
+def is_owner(user: User, item: Item) -> bool:
+    """True when the user's cadre owns or co-owns the item, or heads the department that owns it."""
+    cadre = getattr(user, "cadre", None)
+    if cadre is None or cadre.town_id != item.town_id or not can(user, Action.HANDLE_OWN_ITEMS, item.town):
+        return False
+    if item.owners.filter(cadre=cadre).exists():
+        return True
+    return bool(cadre.is_middle_level and item.department_id and cadre.department_id == item.department_id)
+
+
+def allowed_moves(user: User, item: Item) -> list[str]:
+    """The statuses the user may move the item to now (for the buttons of the item page)."""
+    office, owner = is_office(user, item.town), is_owner(user, item)
+    return [
+        to
+        for (before, to), who in MOVES.items()
+        if before == item.status
+        and (who == EITHER and (office or owner) or (who == OFFICE and office) or (who == OWNER and owner))
+    ]
+
+
+@dataclass
+class ItemData:
+    source: str
+    title: str
+    deadline: date
+    assigned_on: date
+    requirements: str = ""
+    department: Department | None = None
+    urgency: str = Urgency.NORMAL
+    owners: list[Cadre] = field(default_factory=list)
+    co_owners: list[Cadre] = field(default_factory=list)
+
+
+def item_problems(*, town: Town, data: ItemData) -> dict[str, str]:
+    """What is wrong with an item's data, by field: the form's and the import's one rule."""
+    problems: dict[str, str] = {}
+    if not data.title.strip():
+        problems["title"] = _("A title is required.")
+    if data.source not in Source.values:
+        problems["source"] = _("Choose a source.")
+    if data.urgency not in Urgency.values:
+        problems["urgency"] = _("Choose an urgency.")
+    if data.deadline < data.assigned_on:
+        problems["deadline"] = _("The deadline cannot come before the day of assignment.")
+    if not data.owners and data.department is None:
+        problems["owners"] = _("Name an owner cadre or an owning department.")
+    if data.department is not None and data.department.town_id != town.pk:
+        problems["department"] = _("The department is not in this town.")
+    cadres = [*data.owners, *data.co_owners]
+    if any(c.town_id != town.pk for c in cadres):
+        problems["owners"] = _("Every owner must be a cadre of this town.")
+    elif len({c.pk for c in cadres}) != len(cadres):
+        problems["co_owners"] = _("A cadre cannot be both owner and co-owner, or named twice.")
+    return problems
+
+
+def _require_office(actor: User, town: Town) -> None:
+    if not is_office(actor, town):
+        raise DomainError(_("Only the supervision office may do this."))
+
+
+def _event(item: Item, actor: User, kind: str, **fields) -> ItemEvent:
+    return ItemEvent.objects.create(item=item, actor=actor, kind=kind, at=timezone.now(), **fields)
+
+
+@transaction.atomic
+def item_create(*, actor: User, town: Town, data: ItemData, note: str = "") -> Item:
+    """Register an item with its owners and co-owners."""
+    _require_office(actor, town)
+    problems = item_problems(town=town, data=data)
+    if problems:
+        raise DomainError(" ".join(problems.values()), errors=list(problems.values()))
+    item = Item.objects.create(
+        town=town,
+        year=data.assigned_on.year,
+        created_by=actor,
+        **{name: getattr(data, name) for name in ITEM_FIELDS},
+    )
+    ItemOwner.objects.bulk_create(
+        [ItemOwner(item=item, cadre=c, role=OwnerRole.OWNER) for c in data.owners]
+        + [ItemOwner(item=item, cadre=c, role=OwnerRole.CO_OWNER) for c in data.co_owners]
+    )
+    _event(item, actor, EventKind.MOVE, to_status=S.ASSIGNED)
+    new = {name: getattr(item, name) for name in ITEM_FIELDS}
+    new.update(owners=[c.pk for c in data.owners], co_owners=[c.pk for c in data.co_owners])
+    record(actor=actor, action="supervision_item.create", target=item, new=new, note=note)
+    return item
+
+
+def _lock(item: Item) -> Item:
+    return Item.objects.select_for_update().select_related("town").get(pk=item.pk)
+
+
+@transaction.atomic
+def item_move(
+    *, actor: User, item: Item, to: str, text: str = "", quality: str = "", result: str = ""
+) -> Item:
+    """Move an item along its loop, or refuse with the reason.
+
+    Starting work: the office or an owner. Submitting the result (`result` required): an owner.
+    Verifying (`quality` required), sending back (`text`, the reason, required) and closing
+    (`text`, the feedback, required): the office.
+    """
+    item = _lock(item)
+    before = item.status
+    who = MOVES.get((before, to))
+    if who is None:
+        raise DomainError(
+            _("An item that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": item.get_status_display(), "target": S(to).label if to in S.values else to}
+        )
+    office, owner = is_office(actor, item.town), is_owner(actor, item)
+    if who == OFFICE and not office:
+        raise DomainError(_("Only the supervision office may do this."))
+    if who == OWNER and not owner:
+        raise DomainError(_("Only the item's owners may do this."))
+    if who == EITHER and not (office or owner):
+        raise DomainError(_("Only the supervision office or the item's owners may do this."))
+    now = timezone.now()
+    old = {"status": before}
+    new: dict = {"status": to}
+    if to == S.SUBMITTED:
+        if not result.strip():
+            raise DomainError(_("Describe the result before submitting it."))
+        item.result, item.submitted_at = result.strip(), now
+        new.update(result=item.result)
+    elif (before, to) == (S.SUBMITTED, S.IN_PROGRESS):
+        if not text.strip():
+            raise DomainError(_("Say why the result is sent back."))
+        item.send_backs += 1
+        new.update(send_backs=item.send_backs)
+    elif to == S.VERIFIED:
+        if quality not in Quality.values:
+            raise DomainError(_("Rate the quality of the result to verify it."))
+        item.quality, item.verified_at = quality, now
+        # The result that counts is the one verified: was it in by the (possibly extended) deadline?
+        item.on_time = timezone.localdate(item.submitted_at) <= item.deadline
+        new.update(quality=quality, on_time=item.on_time)
+    elif to == S.CLOSED:
+        if not text.strip():
+            raise DomainError(_("Write the feedback before closing the item."))
+        item.feedback, item.closed_at = text.strip(), now
+        new.update(feedback=item.feedback)
+    item.status = to
+    item.save()
+    _event(item, actor, EventKind.MOVE, from_status=before, to_status=to, text=text.strip() or result.strip())
+    record(actor=actor, action="supervision_item.move", target=item, old=old, new=new, note=text.strip())
+    return item
+
+
+@transaction.atomic
+def item_note(*, actor: User, item: Item, text: str) -> ItemEvent:
+    """Add a follow-up note (跟进), by the office or an owner, at any time before the item is closed."""
+    item = _lock(item)
+    if not (is_office(actor, item.town) or is_owner(actor, item)):
+        raise DomainError(_("Only the supervision office or the item's owners may do this."))
+    if item.status == S.CLOSED:
+        raise DomainError(_("The item is closed; no more notes can be added."))
+    if not text.strip():
+        raise DomainError(_("The note is empty."))
+    event = _event(item, actor, EventKind.NOTE, text=text.strip())
+    record(actor=actor, action="supervision_item.note", target=item, new={"note": text.strip()})
+    return event
+
+
+@transaction.atomic
+def item_extend(*, actor: User, item: Item, deadline: date, reason: str) -> Item:
+    """Move an open item's deadline later, with a reason (the office only)."""
+    item = _lock(item)
+    _require_office(actor, item.town)
+    if item.status not in S.open():
+        raise DomainError(_("Only an item still waiting for its result can be extended."))
+    if deadline <= item.deadline:
+        raise DomainError(
+            _("The new deadline must come after the current one (%(d)s).") % {"d": item.deadline}
+        )
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the extension."))
+    old = item.deadline
+    item.deadline = deadline
+    item.save(update_fields=["deadline"])
+    _event(item, actor, EventKind.EXTENSION, text=reason.strip(), old_deadline=old, new_deadline=deadline)
+    record(
+        actor=actor,
+        action="supervision_item.extend",
+        target=item,
+        old={"deadline": old},
+        new={"deadline": deadline},
+        note=reason.strip(),
+    )
+    return item
+
+
+def rules_for(town: Town, year: int) -> ScoringRules:
+    """The town's scoring rules of the year, the defaults if the office set none."""
+    return ScoringRules.objects.filter(town=town, year=year).first() or ScoringRules(town=town, year=year)
+
+
+@transaction.atomic
+def rules_save(*, actor: User, town: Town, year: int, values: dict) -> ScoringRules:
+    """Set the year's scoring rules (the office only)."""
+    _require_office(actor, town)
+    rules, _created = ScoringRules.objects.select_for_update().get_or_create(town=town, year=year)
+    fields = [f for f in values if f not in ("town", "year")]
+    old = {f: getattr(rules, f) for f in fields}
+    for f in fields:
+        setattr(rules, f, values[f])
+    rules.full_clean()
+    rules.save()
+    record(actor=actor, action="supervision_rules.update", target=rules, town=town, old=old, new=values)
+    return rules
+
+
+# --- Bulletins ------------------------------------------------------------------------------------
+
+B = BulletinStatus
+BULLETIN_FIELDS = (
+    "kind",
+    "period_label",
+    "title",
+    "body",
+    "issuer",
+    "report_to",
+    "send_to",
+    "issue_to",
+    "copies",
+)
+BULLETIN_MOVES: dict[tuple[str, str], Action] = {
+    (B.DRAFT, B.IN_REVIEW): Action.COMPOSE_BULLETINS,
+    (B.IN_REVIEW, B.APPROVED): Action.REVIEW_BULLETINS,
+    (B.IN_REVIEW, B.DRAFT): Action.REVIEW_BULLETINS,  # returned with a note
+    (B.APPROVED, B.DRAFT): Action.COMPOSE_BULLETINS,  # taken back to change it before publication
+}
+
+
+@transaction.atomic
+def bulletin_save(
+    *, actor: User, town: Town, values: dict, items: list[Item], bulletin: Bulletin | None = None
+) -> Bulletin:
+    """Create a bulletin or change a draft one (its text, recipients and chosen items)."""
+    if not can(actor, Action.COMPOSE_BULLETINS, town):
+        raise DomainError(_("Only the supervision office composes bulletins."))
+    if any(i.town_id != town.pk for i in items):
+        raise DomainError(_("Every item must belong to this town."))
+    if bulletin is None:
+        bulletin = Bulletin(town=town, created_by=actor)
+        old = {}
+    else:
+        bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk, town=town)
+        if bulletin.status != B.DRAFT:
+            raise DomainError(
+                _("A bulletin that is “%(status)s” cannot be changed.")
+                % {"status": bulletin.get_status_display()}
+            )
+        old = {f: getattr(bulletin, f) for f in BULLETIN_FIELDS}
+    for name in BULLETIN_FIELDS:
+        if name in values:
+            setattr(bulletin, name, values[name])
+    if not bulletin.title.strip() or not bulletin.body.strip():
+        raise DomainError(_("A bulletin needs a title and a text."))
+    bulletin.save()
+    bulletin.items.set(items)
+    new = {f: getattr(bulletin, f) for f in BULLETIN_FIELDS} | {"items": sorted(i.pk for i in items)}
+    record(actor=actor, action="bulletin.save", target=bulletin, old=old, new=new)
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_move(*, actor: User, bulletin: Bulletin, to: str, note: str = "") -> Bulletin:
+    """Send for review, approve, return (a note required) or take back a bulletin. See `bulletin_publish`."""
+    bulletin = Bulletin.objects.select_for_update().select_related("town").get(pk=bulletin.pk)
+    action = BULLETIN_MOVES.get((bulletin.status, to))
+    if action is None:
+        raise DomainError(
+            _("A bulletin that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": bulletin.get_status_display(), "target": B(to).label if to in B.values else to}
+        )
+    if not can(actor, action, bulletin.town):
+        raise DomainError(_("You are not allowed to do this."))
+    if action == Action.REVIEW_BULLETINS:
+        if to == B.DRAFT and not note.strip():
+            raise DomainError(_("Say what must change before returning the bulletin."))
+        bulletin.reviewed_by, bulletin.reviewed_at, bulletin.review_note = actor, timezone.now(), note.strip()
+    old = bulletin.status
+    bulletin.status = to
+    bulletin.save()
+    record(
+        actor=actor,
+        action="bulletin.move",
+        target=bulletin,
+        old={"status": old},
+        new={"status": to},
+        note=note,
+    )
+    return bulletin
+
+
+def _counter(town: Town, year: int, kind: str) -> BulletinCounter:
+    """The counter row, created on first use. Two first publishes may race to create it: one wins."""
+    try:
+        with transaction.atomic():
+            BulletinCounter.objects.get_or_create(town=town, year=year, kind=kind)
+    except IntegrityError:
+        pass  # created meanwhile by the other publish
+    return BulletinCounter.objects.select_for_update().get(town=town, year=year, kind=kind)
+
+
+def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date | None = None) -> Bulletin:
+    """Publish an approved bulletin under the next number of its year and kind (第N期 / 增刊第N期).
+
+    The per-town, per-year counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+    IMMEDIATE transactions take the write lock up front), so two publishes at the same moment get
+    consecutive numbers, and a failed publish rolls its number back: none is skipped or reused.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        bulletin = Bulletin.objects.select_for_update().select_related("town").get(pk=bulletin.pk)
+        if not can(actor, Action.COMPOSE_BULLETINS, bulletin.town):
+            raise DomainError(_("Only the supervision office publishes bulletins."))
+        if bulletin.status != B.APPROVED:
+            raise DomainError(
+                _("Only an approved bulletin can be published; this one is “%(status)s”.")
+                % {"status": bulletin.get_status_display()}
+            )
+        counter = _counter(bulletin.town, on.year, bulletin.kind)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        bulletin.year, bulletin.number, bulletin.issued_on = on.year, counter.last, on
+        bulletin.status, bulletin.published_by, bulletin.published_at = B.PUBLISHED, actor, timezone.now()
+        bulletin.save()
+        record(
+            actor=actor,
+            action="bulletin.publish",
+            target=bulletin,
+            old={"status": B.APPROVED},
+            new={"status": B.PUBLISHED, "year": on.year, "number": counter.last, "kind": bulletin.kind},
+        )
+    return bulletin

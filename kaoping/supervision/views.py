@@ -1,0 +1,224 @@
+"""Supervision items: the office's board, an owner's own items, an item's page and its moves."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.core import spreadsheets
+from kaoping.core.errors import DomainError
+
+from . import importing, selectors, services
+from .forms import ExtendForm, ItemForm, MoveForm, NoteForm, UploadForm
+from .models import Item, ItemStatus, Quality
+
+
+@login_required
+def home(request: HttpRequest, town: str) -> HttpResponse:
+    """The office and leaders land on the board, cadres on their own items, others on the archive."""
+    town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
+    if can(request.user, Action.VIEW_SUPERVISION, town_obj):
+        return redirect("supervision:board", town)
+    if getattr(request.user, "cadre", None) is not None:
+        return redirect("supervision:my_items", town)
+    return redirect("supervision:bulletin_archive", town)
+
+
+@login_required
+def board(request: HttpRequest, town: str) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_SUPERVISION)
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    department = request.GET.get("department", "")
+    overdue = request.GET.get("overdue") == "1"
+    items = selectors.board(
+        town_obj,
+        status=status,
+        department=int(department) if department.isdigit() else None,
+        overdue_on=today if overdue else None,
+    )
+    return render(
+        request,
+        "supervision/board.html",
+        {
+            "town": town_obj,
+            "items": items,
+            "today": today,
+            "statuses": ItemStatus.choices,
+            "status": status,
+            "departments": town_obj.departments.filter(is_active=True),
+            "department": department,
+            "overdue": overdue,
+            "counts": selectors.status_counts(town_obj, today),
+            "manage": can(request.user, Action.MANAGE_SUPERVISION, town_obj),
+        },
+    )
+
+
+@login_required
+def my_items(request: HttpRequest, town: str) -> HttpResponse:
+    """An owner's own items with their deadlines (linkable from the home page)."""
+    town_obj = town_or_404(request, town, Action.HANDLE_OWN_ITEMS)
+    cadre = request.user.cadre
+    return render(
+        request,
+        "supervision/my_items.html",
+        {
+            "town": town_obj,
+            "items": selectors.my_items(cadre),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _item_or_404(request, town_obj, pk: int) -> Item:
+    item = object_in_town_or_404(Item.objects.select_related("department", "town"), town_obj, pk=pk)
+    if not (can(request.user, Action.VIEW_SUPERVISION, town_obj) or services.is_owner(request.user, item)):
+        raise PermissionDenied
+    return item
+
+
+@login_required
+def item_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_TOWN)
+    item = _item_or_404(request, town_obj, pk)
+    return render(
+        request,
+        "supervision/item_detail.html",
+        {
+            "town": town_obj,
+            "item": item,
+            "today": timezone.localdate(),
+            "events": item.events.select_related("actor"),
+            "owners": item.owners.select_related("cadre"),
+            "moves": [(to, ItemStatus(to).label) for to in services.allowed_moves(request.user, item)],
+            "qualities": Quality.choices,
+            "office": services.is_office(request.user, town_obj),
+            "can_note": item.status != ItemStatus.CLOSED
+            and (services.is_office(request.user, town_obj) or services.is_owner(request.user, item)),
+        },
+    )
+
+
+def _act(request, town: str, pk: int, form_class, action) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.VIEW_TOWN)
+    item = _item_or_404(request, town_obj, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please fill in the form correctly."))
+    else:
+        try:
+            action(item, form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("supervision:item_detail", town, pk)
+
+
+@login_required
+@require_POST
+def item_move(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        town,
+        pk,
+        MoveForm,
+        lambda item, d: services.item_move(
+            actor=request.user,
+            item=item,
+            to=d["to"],
+            text=d["text"],
+            quality=d["quality"],
+            result=d["result"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def item_note(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        town,
+        pk,
+        NoteForm,
+        lambda item, d: services.item_note(actor=request.user, item=item, text=d["text"]),
+    )
+
+
+@login_required
+@require_POST
+def item_extend(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        town,
+        pk,
+        ExtendForm,
+        lambda item, d: services.item_extend(
+            actor=request.user, item=item, deadline=d["deadline"], reason=d["reason"]
+        ),
+    )
+
+
+@login_required
+def item_create(request: HttpRequest, town: str) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.MANAGE_SUPERVISION)
+    form = ItemForm(request.POST or None, town=town_obj, initial={"assigned_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        data = services.ItemData(
+            source=d["source"],
+            title=d["title"],
+            requirements=d["requirements"],
+            department=d["department"],
+            urgency=d["urgency"],
+            assigned_on=d["assigned_on"],
+            deadline=d["deadline"],
+            owners=list(d["owners"]),
+            co_owners=list(d["co_owners"]),
+        )
+        try:
+            item = services.item_create(actor=request.user, town=town_obj, data=data)
+        except DomainError as exc:
+            for error in exc.errors or [exc.message]:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The item is registered."))
+            return redirect("supervision:item_detail", town, item.pk)
+    return render(request, "supervision/item_form.html", {"town": town_obj, "form": form})
+
+
+@login_required
+def item_import(request: HttpRequest, town: str) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.MANAGE_SUPERVISION)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.item_import(
+                actor=request.user, town=town_obj, file=upload, filename=upload.name
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if result.ok:
+                messages.success(request, _("%(n)d items imported.") % {"n": len(result.created)})
+                return redirect("supervision:board", town)
+            problems = result.problems
+    return render(
+        request, "supervision/item_import.html", {"town": town_obj, "form": form, "problems": problems}
+    )
+
+
+@login_required
+def item_import_template(request: HttpRequest, town: str) -> HttpResponse:
+    town_or_404(request, town, Action.MANAGE_SUPERVISION)
+    return spreadsheets.xlsx_response(
+        importing.item_template(), filename="督办事项导入模板.xlsx", fallback="supervision-items.xlsx"
+    )
