@@ -41,6 +41,26 @@ format: setup
 	$(BIN)/ruff format kaoping conftest.py
 	$(BIN)/ruff check --fix kaoping conftest.py
 
+# The city-scale benchmark (docs/performance.md): once on SQLite in a throw-away data directory, once on
+# a throw-away PostgreSQL database; nothing is written to the repository. BENCH_ARGS="--towns 5" to try it.
+BENCH_ARGS ?=
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_PG_DB ?= kaoping_bench
+
+bench: setup
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
+	echo "== SQLite, in $$tmp"; \
+	$(BIN)/kaoping migrate --noinput -v0; \
+	$(BIN)/kaoping bench $(BENCH_ARGS)
+	@set -e; tmp=$$(mktemp -d); \
+	createdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_PG_DB); \
+	trap 'dropdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_PG_DB); rm -rf "$$tmp"' EXIT; \
+	export KAOPING_DATA_DIR="$$tmp" DATABASE_URL="$(BENCH_PG)/$(BENCH_PG_DB)"; \
+	echo "== PostgreSQL, database $(BENCH_PG_DB)"; \
+	$(BIN)/kaoping migrate --noinput -v0; \
+	$(BIN)/kaoping bench $(BENCH_ARGS)
+
 messages: setup
 	cd kaoping && ../$(BIN)/kaoping makemessages -l zh_Hans --no-obsolete --no-location
 	$(BIN)/kaoping compiletranslations

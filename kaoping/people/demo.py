@@ -498,11 +498,10 @@ HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
 
 
 def _load_assessment_history(town: Town) -> dict[str, int]:
-    """The schemes of 2025 and 2026 and a year of scores, bonuses and deductions for `town`."""
+    """Schemes of 2025 and 2026, a year of scores, supervision items and evaluation rounds for `town`."""
+    from kaoping.evaluation.demo import load_demo_rounds
     from kaoping.indicators.demo import load_demo_schemes
     from kaoping.scoring.demo import load_demo_history
-
-    from kaoping.evaluation.demo import load_demo_rounds
     from kaoping.supervision.demo import load_demo_supervision
 
     load_demo_schemes(town, 2025)

@@ -28,7 +28,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -50,6 +50,12 @@ class RuleKind(StrEnum):
 class VetoEffect(StrEnum):
     ZERO_CATEGORY = "zero_category"
     CAP_GRADE = "cap_grade"
+
+
+def _fmt(value: Decimal) -> str:
+    """A number for a breakdown note, without trailing zeros: 3 rather than 3.00, 0.5 rather than 0.50."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class EngineError(ValueError):
@@ -150,58 +156,125 @@ def fraction(rule: Rule, value: Decimal, best: Decimal | None = None) -> tuple[D
 
     The share is given to the precision of the Decimal context; `compute` uses it exact.
     """
-    share, note = _share(rule, value, best)
-    return _decimal(share), note
+    numerator, denominator, note = _share(rule, value, best)
+    return _decimal(numerator, denominator), note
 
 
-def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[Fraction, str]:
-    """`fraction`, exact."""
+# Shares and points are carried as integer pairs (numerator, denominator > 0), not in lowest terms:
+# exact like Fraction, at a fraction of its cost, which matters at 15,000 lines a town-month.
+Ratio = tuple[int, int]
+
+
+def _over(part: Decimal, whole: Decimal) -> Ratio:
+    """part / whole, exact; 0 when `whole` is 0."""
+    if not whole:
+        return 0, 1
+    part_n, part_d = part.as_integer_ratio()
+    whole_n, whole_d = whole.as_integer_ratio()
+    if whole_n < 0:
+        return -part_n * whole_d, part_d * -whole_n
+    return part_n * whole_d, part_d * whole_n
+
+
+def _at_most_one(part: Decimal, whole: Decimal) -> Ratio:
+    """min(part / whole, 1) for a positive `whole`."""
+    numerator, denominator = _over(part, whole)
+    return (1, 1) if numerator >= denominator else (numerator, denominator)
+
+
+def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[int, int, str]:
+    """`fraction`, exact: the share as a numerator and a denominator, and the note."""
     if not value.is_finite():
         raise EngineError("a value must be a number")
     if value < 0:
         raise EngineError("a value cannot be negative")
     kind = rule.kind
-    maximum = Fraction(rule.max_score)
     if kind == RuleKind.MANUAL:
         if value > rule.max_score:
             raise EngineError("a score cannot exceed the indicator's maximum")
-        return (Fraction(value) / maximum if maximum else Fraction(0)), ""
+        return *_over(value, rule.max_score), ""
     if kind in (RuleKind.PASS_FAIL, RuleKind.VETO):
         if value not in (ZERO, ONE):
             raise EngineError("pass/fail takes 1 or 0")
-        return Fraction(value), ""
+        return (1 if value else 0), 1, ""
     if kind == RuleKind.COMPLETION:
         if not rule.target:
             raise EngineError("a completion rule needs a target")
-        ratio = Fraction(value) / Fraction(rule.target)
-        return min(ratio, Fraction(1)), f"{value} / {rule.target}"
+        return *_at_most_one(value, rule.target), f"{_fmt(value)} / {_fmt(rule.target)}"
     if kind == RuleKind.PER_OCCURRENCE:
         if value != value.to_integral_value():
             raise EngineError("a number of occurrences is a whole number")
         each = rule.points_each or ZERO
         moved = value * each
-        note = f"{value} × {each} = {moved}"
+        note = f"{_fmt(value)} × {_fmt(each)} = {_fmt(moved)}"
         limit = min(rule.cap, rule.max_score) if rule.cap is not None else rule.max_score
         if moved > limit:
             moved = limit
-            note += f", ≤ {limit}"
+            note += f", ≤ {_fmt(limit)}"
         points = moved if rule.adds else rule.max_score - moved
-        return (Fraction(points) / maximum if maximum else Fraction(0)), note
+        return *_over(points, rule.max_score), note
     if kind == RuleKind.RANK:
         if rule.proportional:
             if not best:
-                return Fraction(0), "best = 0"
-            return min(Fraction(value) / Fraction(best), Fraction(1)), f"{value} / {best}"
+                return 0, 1, "best = 0"
+            return *_at_most_one(value, best), f"{_fmt(value)} / {_fmt(best)}"
         if value < 1 or value != value.to_integral_value():
             raise EngineError("a rank is a whole number from 1")
         points = max(ZERO, rule.max_score - (value - 1) * (rule.ladder_step or ZERO))
-        return (Fraction(points) / maximum if maximum else Fraction(0)), f"#{value} → {points}"
+        return *_over(points, rule.max_score), f"#{_fmt(value)} → {_fmt(points)}"
     raise EngineError(f"unknown rule {kind}")
 
 
-def _decimal(q: Fraction) -> Decimal:
-    """An exact value as a Decimal, exact when it terminates within the context's precision."""
-    return Decimal(q.numerator) / Decimal(q.denominator)
+class _Lines:
+    """A month's breakdown lines, each with its points as a numerator and a denominator.
+
+    A value earns the same on an indicator whoever scored it, so each distinct (indicator, value,
+    vetoed) is worked out once a month and its line, immutable, is shared by the cadres who have
+    it. Keyed by the value's text, so that 4.5 and 4.50 stay apart.
+    """
+
+    def __init__(
+        self,
+        scheme: SchemeVersion,
+        in_force: Sequence[IndicatorSpec],
+        weight_total: Fraction,
+        best: dict[int, Decimal],
+    ) -> None:
+        self.best = best
+        self.nothing = _decimal(0, 1)
+        # Points are share × (scale × weight / Σ weight): the second factor, once per indicator.
+        self.factors: dict[int, Ratio] = {}
+        scale = Fraction(scheme.scale)
+        for spec in in_force:
+            factor = scale * Fraction(spec.weight) / weight_total if weight_total else Fraction(0)
+            self.factors[spec.id] = (factor.numerator, factor.denominator)
+        self.known: dict[tuple[int, str | None, bool], tuple[Line, int, int]] = {}
+
+    def get(self, spec: IndicatorSpec, raw: Decimal | None, vetoed: bool) -> tuple[Line, int, int]:
+        """The line of `raw` on `spec` and its points, exact; raises EngineError for a bad value."""
+        key = (spec.id, None if raw is None else str(raw), vetoed)
+        found = self.known.get(key)
+        if found is None:
+            best = self.best.get(spec.id)
+            share_n, share_d, note = (0, 1, "") if raw is None else _share(spec.rule, raw, best)
+            if vetoed:
+                share, points, points_n, points_d = self.nothing, self.nothing, 0, 1
+            else:
+                factor_n, factor_d = self.factors[spec.id]
+                points_n, points_d = share_n * factor_n, share_d * factor_d
+                share, points = _decimal(share_n, share_d), _decimal(points_n, points_d)
+            line = Line(spec.id, spec.category_id, spec.weight, raw, share, points, note, vetoed)
+            found = self.known[key] = (line, points_n, points_d)
+        return found
+
+
+def _decimal(numerator: int, denominator: int) -> Decimal:
+    """An exact value as a Decimal, exact when it terminates within the context's precision.
+
+    A correctly rounded division depends on the value only, so a pair not in lowest terms gives
+    the same Decimal as the reduced one.
+    """
+    return Decimal(numerator) / Decimal(denominator)
 
 
 def _round_half_up(q: Fraction) -> Decimal:
@@ -235,21 +308,24 @@ def compute(
     `bonus_used_this_year` and `deduction_used_this_year` are what the earlier months of the year
     applied, without the month computed here (or a recomputation would count it twice).
     """
-    values: dict[tuple[int, int], Decimal] = {}
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)  # cadre → indicator → raw value
     for entry in entries:
-        key = (entry.cadre_id, entry.indicator_id)
-        if key in values:
+        mine = values[entry.cadre_id]
+        if entry.indicator_id in mine:
             raise EngineError("a cadre has two entries for the same indicator")
-        values[key] = entry.value
+        mine[entry.indicator_id] = entry.value
     if len({i.id for i in scheme.indicators}) != len(scheme.indicators):
         raise EngineError("an indicator appears twice in the scheme")
     if any(i.weight < 0 for i in scheme.indicators):
         raise EngineError("a weight cannot be negative")
     cadres = sorted(set(cadre_ids))
-    in_force = [i for i in scheme.indicators if i.weight > 0 or i.rule.kind == RuleKind.VETO]
+    in_force = sorted(
+        (i for i in scheme.indicators if i.weight > 0 or i.rule.kind == RuleKind.VETO), key=lambda s: s.id
+    )
+    vetoes = [i for i in in_force if i.rule.kind == RuleKind.VETO]
     weight_total = sum((Fraction(i.weight) for i in in_force), Fraction(0))
     best = {
-        i.id: max((values.get((c, i.id), ZERO) for c in cadres), default=ZERO)
+        i.id: max((values.get(c, {}).get(i.id, ZERO) for c in cadres), default=ZERO)
         for i in in_force
         if i.rule.kind == RuleKind.RANK and i.rule.proportional
     }
@@ -257,45 +333,33 @@ def compute(
     for adjustment in adjustments:
         by_cadre[adjustment.cadre_id].append(adjustment)
     democratic = democratic or {}
+    lines = _Lines(scheme, in_force, weight_total, best)
     results = {}
     for cadre_id in cadres:
         result = Result(cadre_id=cadre_id)
+        mine = values.get(cadre_id, {})
         zeroed_categories: set[int] = set()
-        raw_lines = []
-        for spec in sorted(in_force, key=lambda s: s.id):
-            raw = values.get((cadre_id, spec.id))
-            share, note = (Fraction(0), "") if raw is None else _share(spec.rule, raw, best.get(spec.id))
-            if spec.rule.kind == RuleKind.VETO and raw is not None and raw == ZERO:
+        for spec in vetoes:
+            if mine.get(spec.id) == ZERO:
                 result.vetoes.append(spec.id)
                 if spec.rule.veto_effect == VetoEffect.ZERO_CATEGORY:
                     zeroed_categories.add(spec.category_id)
                 else:
                     result.grade_capped = True
-            raw_lines.append((spec, raw, share, note))
-        performance = Fraction(0)
-        for spec, raw, share, note in raw_lines:
+        # Performance = Σ points, summed exactly over the least common denominator seen so far.
+        total_n, total_d = 0, 1
+        for spec in in_force:
             vetoed = spec.category_id in zeroed_categories
-            if vetoed:
-                share = Fraction(0)
-            points = (
-                Fraction(scheme.scale) * share * Fraction(spec.weight) / weight_total
-                if weight_total
-                else Fraction(0)
-            )
-            performance += points
-            result.lines.append(
-                Line(
-                    spec.id,
-                    spec.category_id,
-                    spec.weight,
-                    raw,
-                    _decimal(share),
-                    _decimal(points),
-                    note,
-                    vetoed,
-                )
-            )
-        result.performance = _decimal(performance)
+            line, points_n, points_d = lines.get(spec, mine.get(spec.id), vetoed)
+            if points_d == total_d:
+                total_n += points_n
+            elif points_n:
+                common = math.gcd(total_d, points_d)
+                total_n = total_n * (points_d // common) + points_n * (total_d // common)
+                total_d = total_d // common * points_d
+            result.lines.append(line)
+        performance = Fraction(total_n, total_d)
+        result.performance = _decimal(total_n, total_d)
         _apply_adjustments(
             scheme,
             result,
@@ -311,7 +375,7 @@ def compute(
         elif upper is not None and assessment > upper:
             result.notes.append("ceiling")
             assessment = Fraction(upper)
-        result.assessment = _decimal(assessment)
+        result.assessment = _decimal(assessment.numerator, assessment.denominator)
         total = assessment
         if cadre_id in democratic:
             score = democratic[cadre_id]
@@ -361,11 +425,17 @@ def _apply_adjustments(
 
 TieKey = Callable[[Result], Decimal]
 
+
+def _shown(value: Decimal) -> Decimal:
+    """A value as the ranking page shows it: ties are broken only by digits a person can see."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 TIE_BREAKS: dict[str, TieKey] = {
-    "performance": lambda r: r.performance,
-    "democratic": lambda r: r.democratic if r.democratic is not None else Decimal(-1),
-    "fewer_deductions": lambda r: -r.deduction,
-    "bonus": lambda r: r.bonus,
+    "performance": lambda r: _shown(r.performance),
+    "democratic": lambda r: _shown(r.democratic) if r.democratic is not None else Decimal(-1),
+    "fewer_deductions": lambda r: -_shown(r.deduction),
+    "bonus": lambda r: _shown(r.bonus),
 }
 
 

@@ -61,7 +61,12 @@ def ranking(
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
     if span == Span.MONTH:
-        rows = results.filter(period=period).select_related("cadre__department", "cadre__village")
+        # The breakdowns (some 13 KB of JSON a cadre) are for the breakdown page, not the table.
+        rows = (
+            results.filter(period=period)
+            .select_related("cadre__department", "cadre__village")
+            .defer("breakdown")
+        )
         rank_field = "group_rank" if pool else "rank"
         return sorted(
             (Row(r.cadre, r.total, getattr(r, rank_field) or 0, 1, r) for r in rows),
@@ -102,7 +107,7 @@ def pools_of(population: str) -> list[tuple[str, str]]:
 
 def rank_trend(cadre: Cadre, *, published_only: bool) -> list[MonthlyResult]:
     """A cadre's stored results month by month, oldest first, for the trend of their rank."""
-    results = MonthlyResult.objects.filter(cadre=cadre).select_related("period")
+    results = MonthlyResult.objects.filter(cadre=cadre).select_related("period").defer("breakdown")
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
     return list(results.order_by("period__month"))

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, Value
 from django.utils import timezone
 
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
@@ -42,7 +42,27 @@ def _year_used(scheme: Scheme, month: date) -> tuple[dict[int, Decimal], dict[in
     return ({r["cadre_id"]: r["bonus"] for r in rows}, {r["cadre_id"]: r["deduction"] for r in rows})
 
 
-def _serialise(result: engine.Result, indicators: dict[int, Indicator], reasons: dict[int, str]) -> dict:
+def _heads(version: engine.SchemeVersion) -> dict[int, dict]:
+    """The part of a breakdown line that is the same for every cadre: the indicator as in force."""
+    weights = {spec.id: str(spec.weight) for spec in version.indicators}
+    indicators = Indicator.objects.filter(pk__in=weights).values_list(
+        "pk", "code", "name", "category__name", "rule_kind", "max_score"
+    )
+    return {
+        pk: {
+            "indicator": pk,
+            "code": code,
+            "name": name,
+            "category": category,
+            "rule": rule,
+            "max": str(maximum),
+            "weight": weights[pk],
+        }
+        for pk, code, name, category, rule, maximum in indicators
+    }
+
+
+def _serialise(result: engine.Result, heads: dict[int, dict], reasons: dict[int, str]) -> dict:
     """The breakdown as stored: every line with the names it needs to be read without joins."""
 
     def dec(value: Decimal | None) -> str | None:
@@ -51,16 +71,10 @@ def _serialise(result: engine.Result, indicators: dict[int, Indicator], reasons:
     return {
         "lines": [
             {
-                "indicator": line.indicator_id,
-                "code": indicators[line.indicator_id].code,
-                "name": indicators[line.indicator_id].name,
-                "category": indicators[line.indicator_id].category.name,
-                "rule": indicators[line.indicator_id].rule_kind,
-                "max": dec(indicators[line.indicator_id].max_score),
-                "weight": dec(line.weight),
+                **heads[line.indicator_id],
                 "raw": dec(line.raw),
-                "fraction": dec(line.fraction),
-                "points": dec(line.points),
+                "fraction": str(line.fraction),
+                "points": str(line.points),
                 "note": line.note,
                 "vetoed": line.vetoed,
             }
@@ -98,9 +112,9 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
     engine_entries = [engine.Entry(c, i, v) for c, i, v in entries]
     cadres = {
         c.pk: c
-        for c in Cadre.objects.filter(town=period.town, population=scheme.population).filter(
-            Q(is_active=True) | Q(pk__in={e.cadre_id for e in engine_entries})
-        )
+        for c in Cadre.objects.filter(town=period.town, population=scheme.population)
+        .filter(Q(is_active=True) | Q(pk__in={e.cadre_id for e in engine_entries}))
+        .only("population", "agency_category", "is_village_head")  # what `_pool` reads
     }
     shares = AdjustmentShare.objects.filter(
         adjustment__period=period, adjustment__status=AdjustmentStatus.APPROVED, cadre__in=cadres.keys()
@@ -128,7 +142,7 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
         if pool := _pool(cadres[cadre_id]):
             pools[pool].append(result)
     pool_ranks = {cid: r for members in pools.values() for cid, r in engine.rank(members, tie_breaks).items()}
-    indicators = {i.pk: i for i in Indicator.objects.filter(scheme=scheme).select_related("category")}
+    heads = _heads(version)
     return [
         MonthlyResult(
             period=period,
@@ -143,7 +157,7 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
             group_rank=pool_ranks.get(cadre_id),
             group=_pool(cadres[cadre_id]),
             grade_capped=result.grade_capped,
-            breakdown=_serialise(result, indicators, reasons),
+            breakdown=_serialise(result, heads, reasons),
         )
         for cadre_id, result in sorted(computed.items())
     ]
@@ -156,9 +170,22 @@ def period_recompute(period: Period) -> int:
     schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
     rows = [row for scheme in schemes for row in scheme_results(period, scheme)]
     MonthlyResult.objects.filter(period=period).delete()
-    MonthlyResult.objects.bulk_create(rows, batch_size=1000)
+    _insert(rows)
     Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
     return len(rows)
+
+
+def _insert(rows: list[MonthlyResult]) -> None:
+    """Insert results, the breakdown as an expression.
+
+    An expression makes Django insert with VALUES rather than, on PostgreSQL, one array per column
+    (UNNEST): psycopg quotes the text of such an array in Python, character by character, and a
+    town-month's breakdowns (some 4 MB of JSON) then take a second to send instead of a fifth.
+    """
+    field = MonthlyResult._meta.get_field("breakdown")
+    for row in rows:
+        row.breakdown = Value(row.breakdown, output_field=field)
+    MonthlyResult.objects.bulk_create(rows, batch_size=1000)
 
 
 def recompute_from(period: Period) -> None:
