@@ -94,13 +94,13 @@ class RoleAssignment(models.Model):
                 name="role_assignment_unique",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role.city_wide()], town__isnull=True)
-                | (~Q(role__in=[r.value for r in Role.city_wide()]) & Q(town__isnull=False)),
+                condition=Q(role__in=sorted(r.value for r in Role.city_wide()), town__isnull=True)
+                | (~Q(role__in=sorted(r.value for r in Role.city_wide())) & Q(town__isnull=False)),
                 name="role_assignment_town_unless_city_wide",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in Role.for_population()]) & ~Q(population="")
-                | (~Q(role__in=[r.value for r in Role.for_population()]) & Q(population="")),
+                condition=Q(role__in=sorted(r.value for r in Role.for_population())) & ~Q(population="")
+                | (~Q(role__in=sorted(r.value for r in Role.for_population())) & Q(population="")),
                 name="role_assignment_population_for_group_roles",
             ),
         ]

@@ -54,7 +54,7 @@ def load_demo_rounds(town: Town) -> dict[str, int]:
             town=town,
             year=year,
             quarter=quarter,
-            title="",
+            title=f"{year}年第{'一二三四'[quarter - 1]}季度干部民主测评",
             held_on=held_on,
             cadres=targets,
             classes=classes,

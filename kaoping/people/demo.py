@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaoping.accounts.models import Role, RoleAssignment, User
 from kaoping.audit.services import record
@@ -399,6 +400,12 @@ def load_demo(*, plan: Plan | None = None, history: bool = True) -> dict[str, in
     Refuses (DomainError) when a demo town or username is already taken: the demo goes into an
     empty database, or after `kaoping demo --reset`.
     """
+    # Texts the services write (bulletin drafts, default titles) are in the town's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load_demo(plan=plan, history=history)
+
+
+def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
     plan = plan or build_plan()
     slugs = [t.spec.slug for t in plan.towns]
     usernames = [u.username for u in plan.users]

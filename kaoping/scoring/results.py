@@ -62,41 +62,49 @@ def _heads(version: engine.SchemeVersion) -> dict[int, dict]:
     }
 
 
-def _serialise(result: engine.Result, heads: dict[int, dict], reasons: dict[int, str]) -> dict:
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _stored_line(line: engine.Line, heads: dict[int, dict], written: dict[int, dict]) -> dict:
+    """A breakdown line as stored. The engine gives the cadres with the same value on an indicator
+    one shared Line, so each is written out once (in `written`, by identity) and copied."""
+    stored = written.get(id(line))
+    if stored is None:
+        stored = written[id(line)] = {
+            **heads[line.indicator_id],
+            "raw": _dec(line.raw),
+            "fraction": str(line.fraction),
+            "points": str(line.points),
+            "note": line.note,
+            "vetoed": line.vetoed,
+        }
+    return stored.copy()
+
+
+def _serialise(
+    result: engine.Result, heads: dict[int, dict], reasons: dict[int, str], written: dict[int, dict]
+) -> dict:
     """The breakdown as stored: every line with the names it needs to be read without joins."""
-
-    def dec(value: Decimal | None) -> str | None:
-        return None if value is None else str(value)
-
     return {
-        "lines": [
-            {
-                **heads[line.indicator_id],
-                "raw": dec(line.raw),
-                "fraction": str(line.fraction),
-                "points": str(line.points),
-                "note": line.note,
-                "vetoed": line.vetoed,
-            }
-            for line in result.lines
-        ],
+        "lines": [_stored_line(line, heads, written) for line in result.lines],
         "adjustments": [
             {
                 "share": a.adjustment_id,
                 "bonus": a.is_bonus,
-                "points": dec(a.points),
-                "applied": dec(a.applied),
+                "points": _dec(a.points),
+                "applied": _dec(a.applied),
                 "reason": reasons.get(a.adjustment_id, ""),
                 "title": a.reason,
             }
             for a in result.adjustments
         ],
-        "performance": dec(result.performance),
-        "bonus": dec(result.bonus),
-        "deduction": dec(result.deduction),
-        "assessment": dec(result.assessment),
-        "democratic": dec(result.democratic),
-        "total": dec(result.total),
+        "performance": _dec(result.performance),
+        "bonus": _dec(result.bonus),
+        "deduction": _dec(result.deduction),
+        "assessment": _dec(result.assessment),
+        "democratic": _dec(result.democratic),
+        "total": _dec(result.total),
         "vetoes": result.vetoes,
         "grade_capped": result.grade_capped,
         "notes": result.notes,
@@ -143,6 +151,7 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
             pools[pool].append(result)
     pool_ranks = {cid: r for members in pools.values() for cid, r in engine.rank(members, tie_breaks).items()}
     heads = _heads(version)
+    written: dict[int, dict] = {}  # for _stored_line, while `computed` holds the lines
     return [
         MonthlyResult(
             period=period,
@@ -157,7 +166,7 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
             group_rank=pool_ranks.get(cadre_id),
             group=_pool(cadres[cadre_id]),
             grade_capped=result.grade_capped,
-            breakdown=_serialise(result, heads, reasons),
+            breakdown=_serialise(result, heads, reasons, written),
         )
         for cadre_id, result in sorted(computed.items())
     ]
