@@ -67,3 +67,12 @@ LEAD, MID, EST, NON = (
     RaterKind.ESTABLISHED,
     RaterKind.NON_ESTABLISHED,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The services' messages are asserted in English, the language they are written in."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
