@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
+from kaoping.scoring import results
 
 from . import codes, tally
 from .models import (
@@ -167,6 +168,9 @@ def round_move(*, actor, round: Round, to: str) -> Round:
             rnd.save(update_fields=["status", "opened_at"])
         elif (old, to) == (RoundStatus.OPEN, RoundStatus.CLOSED):
             _close(rnd)
+            # The quarter's democratic scores now exist: its months' results change (20% by default).
+            first = 3 * (rnd.quarter - 1) + 1
+            results.recompute_months(rnd.town, [date(rnd.year, m, 1) for m in range(first, first + 3)])
         else:
             raise DomainError(_("A round cannot go from “%(old)s” to “%(new)s”.") % {"old": old, "new": to})
         record(

@@ -513,9 +513,10 @@ def _load_assessment_history(town: Town) -> dict[str, int]:
 
     load_demo_schemes(town, 2025)
     load_demo_schemes(town, 2026)
-    entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
+    # Supervision and evaluation first: the months' results then include their points and scores.
     items = load_demo_supervision(town, today=DEMO_TODAY)
     rounds = load_demo_rounds(town)
+    entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
     return {
         "scored_months": len(HISTORY_MONTHS),
         "score_entries": entries,

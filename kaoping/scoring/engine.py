@@ -135,11 +135,22 @@ class AdjustmentLine:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ProcessPoint:
+    """Points from the process evaluation of supervision items (督促落实), positive or negative."""
+
+    id: int
+    points: Decimal
+    label: str = ""
+
+
 @dataclass
 class Result:
     cadre_id: int
     lines: list[Line] = field(default_factory=list)
     adjustments: list[AdjustmentLine] = field(default_factory=list)
+    process: list[ProcessPoint] = field(default_factory=list)
+    process_total: Decimal = ZERO
     performance: Decimal = ZERO
     bonus: Decimal = ZERO
     deduction: Decimal = ZERO
@@ -297,6 +308,7 @@ def compute(
     democratic: dict[int, Decimal] | None = None,
     bonus_used_this_year: dict[int, Decimal] | None = None,
     deduction_used_this_year: dict[int, Decimal] | None = None,
+    process: dict[int, list[ProcessPoint]] | None = None,
 ) -> dict[int, Result]:
     """Compute every cadre's result for one month of one population's scheme.
 
@@ -307,6 +319,8 @@ def compute(
 
     `bonus_used_this_year` and `deduction_used_this_year` are what the earlier months of the year
     applied, without the month computed here (or a recomputation would count it twice).
+    `process` holds each cadre's points for how their supervision items were handled; they are
+    added to the assessment score as they are (no cap), before the floor and ceiling.
     """
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)  # cadre → indicator → raw value
     for entry in entries:
@@ -367,8 +381,14 @@ def compute(
             (bonus_used_this_year or {}).get(cadre_id, ZERO),
             (deduction_used_this_year or {}).get(cadre_id, ZERO),
         )
+        result.process = sorted((process or {}).get(cadre_id, []), key=lambda p: (p.id, p.points, p.label))
+        if any(not p.points.is_finite() for p in result.process):
+            raise EngineError("process points must be numbers")
+        result.process_total = sum((p.points for p in result.process), ZERO)
         upper = scheme.scale + scheme.bonus_cap_month if scheme.bonus_cap_month is not None else None
-        assessment = performance + Fraction(result.bonus) - Fraction(result.deduction)
+        assessment = (
+            performance + Fraction(result.process_total) + Fraction(result.bonus) - Fraction(result.deduction)
+        )
         if assessment < 0:
             result.notes.append("floor")
             assessment = Fraction(0)

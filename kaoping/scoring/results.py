@@ -99,6 +99,8 @@ def _serialise(
             }
             for a in result.adjustments
         ],
+        "process": [{"item": p.id, "points": _dec(p.points), "label": p.label} for p in result.process],
+        "process_total": _dec(result.process_total),
         "performance": _dec(result.performance),
         "bonus": _dec(result.bonus),
         "deduction": _dec(result.deduction),
@@ -111,7 +113,31 @@ def _serialise(
     }
 
 
-def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
+def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[engine.ProcessPoint]]]:
+    """What other areas feed into a month: the quarter's democratic scores (once its round is
+    closed) and the points for supervision items verified in the month (督促落实)."""
+    from kaoping.evaluation.selectors import democratic_scores
+    from kaoping.supervision.selectors import supervision_points
+
+    month = period.month
+    democratic = democratic_scores(period.town, month.year, (month.month - 1) // 3 + 1)
+    process = {
+        cadre_id: [
+            engine.ProcessPoint(item_id, points, f"{title}：{reason}")
+            for item_id, title, points, reason in lines
+        ]
+        for cadre_id, lines in supervision_points(period.town, month).items()
+    }
+    return democratic, process
+
+
+def scheme_results(
+    period: Period,
+    scheme: Scheme,
+    *,
+    democratic: dict[int, Decimal] | None = None,
+    process: dict[int, list[engine.ProcessPoint]] | None = None,
+) -> list[MonthlyResult]:
     """Compute (without saving) the month's results of one scheme's population."""
     version = scheme_version(scheme, period.month)
     entries = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list(
@@ -142,6 +168,8 @@ def scheme_results(period: Period, scheme: Scheme) -> list[MonthlyResult]:
         engine_adjustments,
         bonus_used_this_year=bonus_used,
         deduction_used_this_year=deduction_used,
+        democratic={c: d for c, d in (democratic or {}).items() if c in cadres},
+        process={c: p for c, p in (process or {}).items() if c in cadres},
     )
     tie_breaks = [t for t in scheme.tie_breaks if t in engine.TIE_BREAKS]
     ranks = engine.rank(list(computed.values()), tie_breaks)
@@ -177,7 +205,12 @@ def period_recompute(period: Period) -> int:
     """Recompute and store every result of the month; returns how many cadres were scored."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
-    rows = [row for scheme in schemes for row in scheme_results(period, scheme)]
+    democratic, process = month_inputs(period)
+    rows = [
+        row
+        for scheme in schemes
+        for row in scheme_results(period, scheme, democratic=democratic, process=process)
+    ]
     MonthlyResult.objects.filter(period=period).delete()
     _insert(rows)
     Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
@@ -209,3 +242,15 @@ def recompute_from(period: Period) -> None:
     months = [period, *[p for p in later if p.pk != period.pk]]
     for month in months:
         period_recompute(month)
+
+
+def recompute_months(town, months: list[date]) -> int:
+    """Recompute the stored results of the given months of a town that have been computed already.
+
+    Called when another area changes a month's inputs: a democratic-evaluation round closing (its
+    quarter's months) or a supervision item being verified (the month of verification).
+    """
+    periods = Period.objects.filter(town=town, month__in=months, computed_at__isnull=False).order_by("month")
+    for period in periods:
+        period_recompute(period)
+    return len(periods)

@@ -16,6 +16,7 @@ from kaoping.accounts.permissions import Action, can
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
+from kaoping.scoring import results
 
 from .models import (
     Bulletin,
@@ -200,6 +201,10 @@ def item_move(
     item.save()
     _event(item, actor, EventKind.MOVE, from_status=before, to_status=to, text=text.strip() or result.strip())
     record(actor=actor, action="supervision_item.move", target=item, old=old, new=new, note=text.strip())
+    if to == S.VERIFIED:
+        # How the item was handled now scores in the month of verification (督促落实).
+        verified = timezone.localtime(item.verified_at).date().replace(day=1)
+        results.recompute_months(item.town, [verified])
     return item
 
 

@@ -156,3 +156,26 @@ def test_recomputing_a_town_month_takes_a_fixed_number_of_queries(
         _score(sheet, cadre, "1.1", str(serial % 11), personas["scorer"])
     with django_assert_max_num_queries(20):
         results.period_recompute(period)
+
+
+@pytest.mark.django_db
+def test_supervision_points_and_the_quarters_democratic_score_flow_into_the_month(
+    month, personas, monkeypatch
+):
+    from kaoping.scoring import engine
+
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "10", personas["scorer"])
+    _score(sheet, cadre, "1.2", "1", personas["scorer"])  # 100
+    monkeypatch.setattr(
+        results,
+        "month_inputs",
+        lambda p: ({cadre.pk: Decimal(80)}, {cadre.pk: [engine.ProcessPoint(9, Decimal("-2"), "逾期")]}),
+    )
+    results.period_recompute(period)
+    result = MonthlyResult.objects.get(period=period, cadre=cadre)
+    # assessment 100 - 2 = 98; total = 0.8 × 98 + 0.2 × 80 = 94.40
+    assert result.total == Decimal("94.40")
+    assert result.breakdown["process"] == [{"item": 9, "points": "-2", "label": "逾期"}]
+    assert result.democratic == Decimal(80)
