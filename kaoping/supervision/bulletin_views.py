@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
 from kaoping.core.errors import DomainError
 
-from . import documents, selectors, services
+from . import documents, highlights, selectors, services
 from .forms import BulletinForm
 from .models import Bulletin, BulletinStatus, Item
 
@@ -75,23 +75,58 @@ def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     )
 
 
+def _draft(town_obj, data: dict, today) -> str:
+    """The first draft of a bulletin's text from the month and the items chosen in the form."""
+    items = [i.pk for i in data.get("items") or []]
+    chosen = list(
+        Item.objects.filter(town=town_obj, pk__in=items)
+        .select_related("department")
+        .prefetch_related("owners__cadre")
+        .order_by("deadline", "pk")
+    )
+    month = data.get("results_month")
+    paragraphs = []
+    if month is not None:
+        paragraphs = highlights.highlights_paragraphs(
+            highlights.ranking_highlights(month, data.get("highlights_count") or highlights.DEFAULT_COUNT)
+        )
+    if not chosen and not paragraphs:
+        return ""
+    return selectors.draft_text(chosen, today, highlights=paragraphs, month_label=_month_label(month))
+
+
+def _month_label(period) -> str:
+    return f"{period.month.year}年{period.month.month}月" if period is not None else ""
+
+
 @login_required
 def bulletin_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpResponse:
+    """Compose or edit a draft. "Write the draft" fills the text from the chosen month's ranking
+    highlights and the chosen items without saving, so that the office edits it before saving."""
     town_obj = town_or_404(request, town, Action.COMPOSE_BULLETINS)
     bulletin = _bulletin_or_404(request, town_obj, pk) if pk else None
-    initial = {
-        "issuer": f"{town_obj.name}督查办公室",
-        "period_label": f"{timezone.localdate():%Y}年{timezone.localdate().month}月",
-    }
+    today = timezone.localdate()
+    initial = {"issuer": f"{town_obj.name}督查办公室", "period_label": f"{today:%Y}年{today.month}月"}
     form = BulletinForm(request.POST or None, instance=bulletin, town=town_obj, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if k != "items"}
-        items = list(form.cleaned_data["items"])
-        if not values["body"].strip() and items:
-            chosen = Item.objects.filter(pk__in=[i.pk for i in items]).prefetch_related("owners__cadre")
-            values["body"] = selectors.draft_text(
-                list(chosen.select_related("department")), timezone.localdate()
-            )
+    if request.method == "POST" and "draft" in request.POST:
+        form.is_valid()  # only the month and the items are needed here; the rest is checked on saving
+        data = form.cleaned_data
+        values = {name: request.POST.get(name, "") for name in form.fields if name != "items"}
+        values["items"] = request.POST.getlist("items")
+        draft = _draft(town_obj, data, today)
+        if draft:
+            values["body"] = draft
+        else:
+            messages.info(request, _("Choose a published month or some items to write the draft from."))
+        if data.get("results_month") is not None:
+            values["period_label"] = _month_label(data["results_month"])
+        form = BulletinForm(instance=bulletin, town=town_obj, initial=values)  # initial wins over instance
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {k: v for k, v in data.items() if k in services.BULLETIN_FIELDS}
+        items = list(data["items"])
+        if not values["body"].strip():
+            values["body"] = _draft(town_obj, data, today)
         try:
             bulletin = services.bulletin_save(
                 actor=request.user, town=town_obj, values=values, items=items, bulletin=bulletin

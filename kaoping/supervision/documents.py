@@ -179,10 +179,9 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         text = " ".join(line.strip() for line in block.splitlines() if line.strip())
         if not text:
             continue
-        if HEADING_1.match(text):
-            _paragraph(doc, text, HEITI, 16)
-        elif HEADING_2.match(text):
-            _paragraph(doc, text, KAITI, 16)
+        if HEADING_1.match(text) or HEADING_2.match(text):
+            heading = _paragraph(doc, text, HEITI if HEADING_1.match(text) else KAITI, 16)
+            heading.paragraph_format.keep_with_next = True  # never a heading alone at a page's foot
         else:
             _paragraph(doc, text, FANGSONG, 16)
 

@@ -1,9 +1,17 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.people.models import Cadre, Department
+from kaoping.scoring.models import Period, PeriodStatus
 
-from .models import Bulletin, Item, Quality, Source, Urgency
+from .highlights import DEFAULT_COUNT
+from .models import Bulletin, Item, Quality, ScoringRules, Source, Urgency
+
+
+class MonthChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Period) -> str:
+        return f"{obj.month:%Y-%m}"
 
 
 class ItemForm(forms.Form):
@@ -48,6 +56,18 @@ class ExtendForm(forms.Form):
 
 
 class BulletinForm(forms.ModelForm):
+    # Not stored: what the first draft of the text is written from (see `selectors.draft_text`).
+    results_month = MonthChoiceField(
+        label=_("Ranking highlights from the month"),
+        queryset=Period.objects.none(),
+        required=False,
+        empty_label=_("No ranking highlights"),
+        help_text=_("Published months only: the top and the bottom of each ranking, with their scores."),
+    )
+    highlights_count = forms.IntegerField(
+        label=_("How many at the top and at the bottom"), min_value=1, max_value=10, initial=DEFAULT_COUNT
+    )
+
     class Meta:
         model = Bulletin
         fields = [
@@ -69,6 +89,26 @@ class BulletinForm(forms.ModelForm):
         self.fields["items"].queryset = Item.objects.filter(town=town).order_by("-deadline")
         self.fields["items"].required = False
         self.fields["body"].required = False
+        self.fields["results_month"].queryset = Period.objects.filter(
+            town=town, status=PeriodStatus.PUBLISHED
+        ).order_by("-month")
+        self.fields["highlights_count"].required = False
+        self.order_fields(
+            ["kind", "period_label", "title", "results_month", "highlights_count", "items", "body"]
+        )
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = ScoringRules
+        fields = ["on_time", "late", "per_send_back", "excellent", "good", "fair", "poor", "co_owner_share"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        share = self.fields["co_owner_share"]
+        share.min_value, share.max_value = 0, 100
+        share.validators += [MinValueValidator(0), MaxValueValidator(100)]
+        share.widget.attrs.update(min=0, max=100)
 
 
 class UploadForm(forms.Form):

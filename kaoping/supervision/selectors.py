@@ -129,8 +129,11 @@ def supervision_points(town: Town, month: date) -> dict[int, list[tuple[int, str
     return dict(lines)
 
 
-def draft_text(items: list[Item], today: date) -> str:
-    """A first draft of a bulletin's text from the chosen items: overdue, sent back, done well."""
+def draft_text(
+    items: list[Item], today: date, *, highlights: list[str] | None = None, month_label: str = ""
+) -> str:
+    """A first draft of a bulletin's text: the ranking highlights of a month when given (paragraphs
+    from `highlights.highlights_paragraphs`), then the chosen items: done well, overdue, sent back."""
     overdue = [i for i in items if i.is_overdue(today)]
     done_well = [i for i in items if i.quality in (Quality.EXCELLENT, Quality.GOOD)]
     sent_back = [i for i in items if i.send_backs and i not in done_well]
@@ -142,7 +145,20 @@ def draft_text(items: list[Item], today: date) -> str:
             names.insert(0, item.department.name)
         return "、".join(names) or "—"
 
-    parts = [_("This issue reports how the following supervision items were carried out.")]
+    if highlights and items:
+        opening = _(
+            "This issue reports the assessment results of %(month)s and how the following supervision "
+            "items were carried out."
+        ) % {"month": month_label}
+    elif highlights:
+        opening = _("This issue reports the assessment results of %(month)s.") % {"month": month_label}
+    else:
+        opening = _("This issue reports how the following supervision items were carried out.")
+    parts = [opening]
+    numerals = iter("一二三四五六七八九十")
+    if highlights:
+        parts.append(f"{next(numerals)}、{_('Ranking highlights')}")
+        parts.extend(highlights)
     sections = [
         (
             _("Items done well"),
@@ -177,7 +193,6 @@ def draft_text(items: list[Item], today: date) -> str:
             ),
         ),
     ]
-    numerals = iter("一二三四")
     for heading, chosen, line in sections:
         if chosen:
             parts.append(f"{next(numerals)}、{heading}")

@@ -6,7 +6,9 @@ the audit log (who, when, old and new), and raises `DomainError` with a message 
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
 from kaoping.scoring import results
+from kaoping.scoring.models import Period, PeriodStatus
 
 from .models import (
     Bulletin,
@@ -256,18 +259,70 @@ def rules_for(town: Town, year: int) -> ScoringRules:
     return ScoringRules.objects.filter(town=town, year=year).first() or ScoringRules(town=town, year=year)
 
 
+RULE_FIELDS = ("on_time", "late", "per_send_back", "excellent", "good", "fair", "poor", "co_owner_share")
+
+
+def rules_problems(values: dict[str, Decimal]) -> list[str]:
+    """What is wrong with a set of scoring rules: the form's and the service's one check."""
+    problems = []
+    if values["late"] > values["on_time"]:
+        problems.append(_("A late result cannot earn more than one on time."))
+    if values["per_send_back"] > 0:
+        problems.append(_("A send-back can only cost points: enter zero or a negative number."))
+    qualities = [values[q] for q in ("excellent", "good", "fair", "poor")]
+    if any(better < worse for better, worse in zip(qualities, qualities[1:], strict=False)):
+        problems.append(_("A better quality cannot earn fewer points than a worse one."))
+    if not 0 <= values["co_owner_share"] <= 100:
+        problems.append(_("The co-owners' share is a percentage between 0 and 100."))
+    return problems
+
+
 @transaction.atomic
-def rules_save(*, actor: User, town: Town, year: int, values: dict) -> ScoringRules:
-    """Set the year's scoring rules (the office only)."""
+def rules_save(*, actor: User, town: Town, year: int, values: dict[str, Decimal]) -> ScoringRules:
+    """Set the year's scoring rules (the office only), with the old and new values in the audit log.
+
+    Items of the year verified in months whose results are computed but not yet published are
+    rescored; a published month keeps the results the town has seen.
+    """
     _require_office(actor, town)
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Choose a year between 2000 and 2100."))
+    unknown = set(values) - set(RULE_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     rules, _created = ScoringRules.objects.select_for_update().get_or_create(town=town, year=year)
-    fields = [f for f in values if f not in ("town", "year")]
-    old = {f: getattr(rules, f) for f in fields}
-    for f in fields:
-        setattr(rules, f, values[f])
-    rules.full_clean()
+    merged = {f: Decimal(values.get(f, getattr(rules, f))) for f in RULE_FIELDS}
+    problems = rules_problems(merged)
+    if problems:
+        raise DomainError(" ".join(problems), errors=problems)
+    changed = [f for f in RULE_FIELDS if merged[f] != getattr(rules, f)]
+    if not changed:
+        return rules
+    old = {f: getattr(rules, f) for f in changed}
+    for f in changed:
+        setattr(rules, f, merged[f])
+    try:
+        rules.full_clean()
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), errors=exc.messages) from exc
     rules.save()
-    record(actor=actor, action="supervision_rules.update", target=rules, town=town, old=old, new=values)
+    record(
+        actor=actor,
+        action="supervision_rules.update",
+        target=rules,
+        town=town,
+        old=old,
+        new={f: merged[f] for f in changed},
+        note=str(year),
+    )
+    verified = Item.objects.filter(town=town, year=year, verified_at__isnull=False).values_list(
+        "verified_at", flat=True
+    )
+    verified_months = {timezone.localtime(at).date().replace(day=1) for at in verified}
+    unpublished = Period.objects.filter(town=town, month__in=verified_months).exclude(
+        status=PeriodStatus.PUBLISHED
+    )
+    results.recompute_months(town, list(unpublished.values_list("month", flat=True)))
     return rules
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("items/<int:pk>/move/", views.item_move, name="item_move"),
     path("items/<int:pk>/note/", views.item_note, name="item_note"),
     path("items/<int:pk>/extend/", views.item_extend, name="item_extend"),
+    path("rules/", views.rules, name="rules"),
     path("bulletins/", bulletin_views.archive, name="bulletin_archive"),
     path("bulletins/new/", bulletin_views.bulletin_edit, name="bulletin_create"),
     path("bulletins/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin_detail"),

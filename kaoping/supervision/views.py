@@ -14,7 +14,7 @@ from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
 
 from . import importing, selectors, services
-from .forms import ExtendForm, ItemForm, MoveForm, NoteForm, UploadForm
+from .forms import ExtendForm, ItemForm, MoveForm, NoteForm, RulesForm, UploadForm
 from .models import Item, ItemStatus, Quality
 
 
@@ -221,4 +221,50 @@ def item_import_template(request: HttpRequest, town: str) -> HttpResponse:
     town_or_404(request, town, Action.MANAGE_SUPERVISION)
     return spreadsheets.xlsx_response(
         importing.item_template(), filename="督办事项导入模板.xlsx", fallback="supervision-items.xlsx"
+    )
+
+
+@login_required
+def rules(request: HttpRequest, town: str) -> HttpResponse:
+    """The year's scoring rules for handling items: read by the office and leaders, set by the office."""
+    town_obj = town_or_404(request, town, Action.VIEW_SUPERVISION)
+    year_text = request.GET.get("year", "")
+    year = (
+        int(year_text)
+        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
+        else timezone.localdate().year
+    )
+    manage = can(request.user, Action.MANAGE_SUPERVISION, town_obj)
+    if request.method == "POST" and not manage:
+        raise PermissionDenied
+    current = services.rules_for(town_obj, year)
+    form = RulesForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rules_save(
+                actor=request.user,
+                town=town_obj,
+                year=year,
+                values={f: form.cleaned_data[f] for f in services.RULE_FIELDS},
+            )
+        except DomainError as exc:
+            for error in exc.errors or [exc.message]:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The scoring rules of %(year)d are saved.") % {"year": year})
+            return redirect(f"{request.path}?year={year}")
+    if not manage:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "supervision/rules.html",
+        {
+            "town": town_obj,
+            "form": form,
+            "year": year,
+            "years": [year - 1, year, year + 1],
+            "stored": current.pk is not None,
+            "manage": manage,
+        },
     )

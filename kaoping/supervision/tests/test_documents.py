@@ -50,6 +50,8 @@ def test_the_word_document_has_the_briefing_layout():
     assert sub.runs[0].font.name == documents.pick(documents.KAITI)
     assert body.runs[0].font.name == documents.pick(documents.FANGSONG)
     assert body.runs[0].font.size == Pt(16)
+    assert heading.paragraph_format.keep_with_next and sub.paragraph_format.keep_with_next
+    assert not body.paragraph_format.keep_with_next
     assert any(t.startswith("报：") for t in texts) and "（共印40份）" in texts
     assert "PAGE" in section.footer._element.xml and "PAGE" in section.even_page_footer._element.xml
 
