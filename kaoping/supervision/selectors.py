@@ -63,6 +63,11 @@ def my_items(cadre: Cadre) -> QuerySet[Item]:
     )
 
 
+def open_items_of(cadre: Cadre) -> QuerySet[Item]:
+    """The items a cadre still has to act on, soonest deadline first (for their home page)."""
+    return my_items(cadre).filter(status__in=ItemStatus.open()).order_by("deadline", "pk")
+
+
 def _month_bounds(month: date) -> tuple[date, date]:
     start = month.replace(day=1)
     end = (
