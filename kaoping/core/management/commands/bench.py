@@ -525,7 +525,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile",
             action="store_true",
-            help="also print where one town-month recompute spends its time (cProfile, by own time)",
+            help="also print where the town-month recomputes spend their time (cProfile, by own time)",
         )
 
     def handle(
@@ -555,7 +555,7 @@ class Command(BaseCommand):
             build_times = self._build(size)
         self._measure(runs, workers, build_times)
         if profile:
-            self._profile()
+            self._profile(runs)
 
     def _check_database(self, keep: bool) -> bool:
         """True when a previous bench dataset is there to reuse; raise unless it is safe to go on."""
@@ -669,13 +669,16 @@ class Command(BaseCommand):
         load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
         self.stdout.write(f"\nload average at the end {load} (other processes share the CPUs: see min)")
 
-    def _profile(self) -> None:
+    def _profile(self, runs: int) -> None:
         period = Period.objects.filter(town__slug__startswith=PREFIX).order_by("town__slug", "-month")[0]
         profiler = cProfile.Profile()
-        profiler.runcall(period_recompute, period)
-        self.stdout.write(f"\nWhere recomputing {period.town.slug} {period.month:%Y-%m} spends its time:")
+        for _n in range(runs):
+            profiler.runcall(period_recompute, period)
+        self.stdout.write(
+            f"\nWhere {runs} recomputes of {period.town.slug} {period.month:%Y-%m} spend their time:"
+        )
         text = io.StringIO()
-        pstats.Stats(profiler, stream=text).strip_dirs().sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler, stream=text).strip_dirs().sort_stats("tottime").print_stats(30)
         self.stdout.write(text.getvalue())
 
     def _describe(self, build_times: dict[str, float], town: Town) -> None:
