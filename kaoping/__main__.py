@@ -11,6 +11,9 @@ OWN_COMMANDS = {
     "demo": "load the demo town (once; --reset starts over) and print the demo accounts",
     "migrate": "create or upgrade the database tables",
     "verifyaudit": "verify the hash chain of the audit log",
+    "checkballots": "check that a democratic-evaluation round's ballots reconcile with its used codes",
+    "bench": "build a city-scale synthetic data set and time recomputes and pages (see docs/performance.md)",
+    "benchballots": "time ballot submissions against the production server (docs/performance-ballots.md)",
     "compiletranslations": "compile the translation catalogues (.po -> .mo)",
     "createsuperuser": "create an operator account for Django's own tools",
 }
