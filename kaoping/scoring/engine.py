@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -96,8 +97,7 @@ class SchemeVersion:
     deduction_cap_year: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # read as a plain triple: a town-month has 15,000 of them
     cadre_id: int
     indicator_id: int
     value: Decimal
@@ -252,6 +252,7 @@ class _Lines:
         best: dict[int, Decimal],
     ) -> None:
         self.best = best
+        self.in_force = in_force
         self.nothing = _decimal(0, 1)
         # Points are share × (scale × weight / Σ weight): the second factor, once per indicator.
         self.factors: dict[int, Ratio] = {}
@@ -277,6 +278,33 @@ class _Lines:
             line = Line(spec.id, spec.category_id, spec.weight, raw, share, points, note, vetoed)
             found = self.known[key] = (line, points_n, points_d)
         return found
+
+    def tables(
+        self, values: dict[int, dict[int, Decimal]]
+    ) -> tuple[list[tuple[int, int, dict[Decimal | None, int]]], int]:
+        """Every value's points on every indicator as numerators over one common denominator.
+
+        For totals without lines: each distinct value of an indicator is checked and worked out
+        once (raising EngineError for a bad one, vetoed or not), and a cadre's performance is then
+        a plain sum of integers. Returns [(indicator id, category id, {value: numerator})] and the
+        denominator. Keyed by the value, so 4.5 and 4.50 are one.
+        """
+        exact: list[tuple[IndicatorSpec, dict[Decimal | None, Ratio]]] = []
+        common = 1
+        for spec in self.in_force:
+            factor_n, factor_d = self.factors[spec.id]
+            points: dict[Decimal | None, Ratio] = {None: (0, 1)}
+            for raw in {mine[spec.id] for mine in values.values() if spec.id in mine}:
+                share_n, share_d, _note = _share(spec.rule, raw, self.best.get(spec.id))
+                points[raw] = (share_n * factor_n, share_d * factor_d)
+            for _n, d in points.values():
+                common = common // math.gcd(common, d) * d
+            exact.append((spec, points))
+        tables = [
+            (spec.id, spec.category_id, {raw: n * (common // d) for raw, (n, d) in points.items()})
+            for spec, points in exact
+        ]
+        return tables, common
 
 
 def _decimal(numerator: int, denominator: int) -> Decimal:
@@ -309,6 +337,8 @@ def compute(
     bonus_used_this_year: dict[int, Decimal] | None = None,
     deduction_used_this_year: dict[int, Decimal] | None = None,
     process: dict[int, list[ProcessPoint]] | None = None,
+    best: dict[int, Decimal] | None = None,
+    explain: bool = True,
 ) -> dict[int, Result]:
     """Compute every cadre's result for one month of one population's scheme.
 
@@ -321,13 +351,17 @@ def compute(
     applied, without the month computed here (or a recomputation would count it twice).
     `process` holds each cadre's points for how their supervision items were handled; they are
     added to the assessment score as they are (no cap), before the floor and ceiling.
+    `best` holds the best value among peers of each proportional rank indicator (`peer_best`); by
+    default it is worked out from `entries`, which must then hold the whole population's.
+    With `explain=False` the results carry no lines, only what they add up to: a whole month is
+    computed that way, and a cadre's lines are worked out again when someone reads them.
     """
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)  # cadre → indicator → raw value
-    for entry in entries:
-        mine = values[entry.cadre_id]
-        if entry.indicator_id in mine:
+    for cadre_id, indicator_id, value in entries:
+        mine = values[cadre_id]
+        if indicator_id in mine:
             raise EngineError("a cadre has two entries for the same indicator")
-        mine[entry.indicator_id] = entry.value
+        mine[indicator_id] = value
     if len({i.id for i in scheme.indicators}) != len(scheme.indicators):
         raise EngineError("an indicator appears twice in the scheme")
     if any(i.weight < 0 for i in scheme.indicators):
@@ -338,16 +372,15 @@ def compute(
     )
     vetoes = [i for i in in_force if i.rule.kind == RuleKind.VETO]
     weight_total = sum((Fraction(i.weight) for i in in_force), Fraction(0))
-    best = {
-        i.id: max((values.get(c, {}).get(i.id, ZERO) for c in cadres), default=ZERO)
-        for i in in_force
-        if i.rule.kind == RuleKind.RANK and i.rule.proportional
-    }
+    if best is None:
+        best = _best(in_force, cadres, values)
     by_cadre: dict[int, list[Adjustment]] = defaultdict(list)
     for adjustment in adjustments:
         by_cadre[adjustment.cadre_id].append(adjustment)
     democratic = democratic or {}
     lines = _Lines(scheme, in_force, weight_total, best)
+    if not explain:
+        tables, denominator = lines.tables({c: values.get(c, {}) for c in cadres})
     results = {}
     for cadre_id in cadres:
         result = Result(cadre_id=cadre_id)
@@ -360,18 +393,26 @@ def compute(
                     zeroed_categories.add(spec.category_id)
                 else:
                     result.grade_capped = True
-        # Performance = Σ points, summed exactly over the least common denominator seen so far.
-        total_n, total_d = 0, 1
-        for spec in in_force:
-            vetoed = spec.category_id in zeroed_categories
-            line, points_n, points_d = lines.get(spec, mine.get(spec.id), vetoed)
-            if points_d == total_d:
-                total_n += points_n
-            elif points_n:
-                common = math.gcd(total_d, points_d)
-                total_n = total_n * (points_d // common) + points_n * (total_d // common)
-                total_d = total_d // common * points_d
-            result.lines.append(line)
+        if explain:
+            # Performance = Σ points, summed exactly over the least common denominator seen so far.
+            total_n, total_d = 0, 1
+            for spec in in_force:
+                vetoed = spec.category_id in zeroed_categories
+                line, points_n, points_d = lines.get(spec, mine.get(spec.id), vetoed)
+                result.lines.append(line)
+                if points_d == total_d:
+                    total_n += points_n
+                elif points_n:
+                    common = math.gcd(total_d, points_d)
+                    total_n = total_n * (points_d // common) + points_n * (total_d // common)
+                    total_d = total_d // common * points_d
+        else:
+            total_d = denominator
+            total_n = sum(
+                table[mine.get(indicator_id)]
+                for indicator_id, category_id, table in tables
+                if category_id not in zeroed_categories
+            )
         performance = Fraction(total_n, total_d)
         result.performance = _decimal(total_n, total_d)
         _apply_adjustments(
@@ -407,6 +448,29 @@ def compute(
         result.total = _round_half_up(total)
         results[cadre_id] = result
     return results
+
+
+def _best(
+    in_force: Iterable[IndicatorSpec], cadres: Iterable[int], values: dict[int, dict[int, Decimal]]
+) -> dict[int, Decimal]:
+    cadres = list(cadres)
+    return {
+        i.id: max((values.get(c, {}).get(i.id, ZERO) for c in cadres), default=ZERO)
+        for i in in_force
+        if i.rule.kind == RuleKind.RANK and i.rule.proportional
+    }
+
+
+def peer_best(
+    scheme: SchemeVersion, cadre_ids: Iterable[int], entries: Iterable[Entry]
+) -> dict[int, Decimal]:
+    """The best value among the cadres of each proportional rank indicator, as `compute` uses it:
+    the month's peer benchmark, kept with the results so that one cadre's lines can be explained
+    again later from their own values."""
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for cadre_id, indicator_id, value in entries:
+        values[cadre_id][indicator_id] = value
+    return _best(scheme.indicators, cadre_ids, values)
 
 
 def _apply_adjustments(

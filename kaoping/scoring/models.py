@@ -161,8 +161,30 @@ class AdjustmentShare(models.Model):
         return f"{self.cadre} {self.points}"
 
 
+class ResultBasis(models.Model):
+    """What a month's results of one scheme were computed from, stored once with them: the scheme
+    as in force (indicators with names, rules and weights; scale, democratic share, caps) and the
+    peers' best values. A cadre's breakdown lines are explained again from it (`basis.explain`)."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="bases")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    basis = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "scheme"], name="basis_one_per_scheme_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.period}"
+
+
 class MonthlyResult(models.Model):
-    """A cadre's computed result for a month, with the breakdown that explains every point."""
+    """A cadre's computed result for a month, with what explains every point.
+
+    `breakdown` holds the cadre's own part: their raw values in the order of the month's
+    `ResultBasis`, bonus, deduction and supervision lines, the totals, vetoes and notes.
+    """
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="monthly_results")

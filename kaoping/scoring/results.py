@@ -5,89 +5,95 @@ to `engine.compute`, ranks the results and replaces the month's stored rows in o
 Running it twice on unchanged inputs leaves identical rows.
 """
 
+import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Q, Sum, Value
+from django.db import connection, transaction
+from django.db.models import CharField, F, Func, Q, Sum
 from django.utils import timezone
 
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Cadre, Population
 
-from . import engine
-from .models import AdjustmentShare, AdjustmentStatus, MonthlyResult, Period, ScoreEntry
+from . import basis, engine
+from .models import AdjustmentShare, AdjustmentStatus, MonthlyResult, Period, ResultBasis, ScoreEntry
 
 VILLAGE_HEADS = "village_head"
 
 
-def _pool(cadre: Cadre) -> str:
+class _ValueText(Func):
+    """A score entry's value as the text of its decimal ("4.50"), as the database gives it.
+
+    Read this way, a town-month's 15,000 values skip Django's per-row conversion (on SQLite a
+    float made Decimal and quantized), and each distinct value is made a Decimal once.
+    """
+
+    output_field = CharField()
+    places = ScoreEntry._meta.get_field("value").decimal_places
+
+    def __init__(self) -> None:
+        super().__init__(F("value"))
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS text)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The column holds the number as REAL or INTEGER: printed back to its decimal places.
+        return super().as_sql(
+            compiler, connection, template=f"printf('%%%%.{self.places}f', %(expressions)s)", **extra
+        )
+
+
+def _pool(population: str, agency_category: str, is_village_head: bool) -> str:
     """The pool a cadre is also ranked within: their agency category, or the village heads."""
-    if cadre.population == Population.AGENCY:
-        return cadre.agency_category
-    if cadre.population == Population.VILLAGE and cadre.is_village_head:
+    if population == Population.AGENCY:
+        return agency_category
+    if population == Population.VILLAGE and is_village_head:
         return VILLAGE_HEADS
     return ""
 
 
-def _year_used(scheme: Scheme, month: date) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    """Bonus and deduction points each cadre already received earlier in the year (for the year caps)."""
+def _year_used(
+    scheme: Scheme, month: date, cadre_ids: set[int]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Bonus and deduction points the given cadres already received earlier in the year (for the
+    year caps). Only cadres with a bonus or deduction this month can meet a cap, so only theirs
+    are read, and nothing when the scheme has no year cap."""
+    if not cadre_ids or (scheme.bonus_cap_year is None and scheme.deduction_cap_year is None):
+        return {}, {}
     rows = (
-        MonthlyResult.objects.filter(scheme=scheme, period__month__lt=month, period__month__year=month.year)
+        MonthlyResult.objects.filter(
+            scheme=scheme,
+            cadre__in=cadre_ids,
+            period__month__gte=month.replace(month=1),
+            period__month__lt=month,
+        )
         .values("cadre_id")
         .annotate(bonus=Sum("bonus"), deduction=Sum("deduction"))
     )
     return ({r["cadre_id"]: r["bonus"] for r in rows}, {r["cadre_id"]: r["deduction"] for r in rows})
 
 
-def _heads(version: engine.SchemeVersion) -> dict[int, dict]:
-    """The part of a breakdown line that is the same for every cadre: the indicator as in force."""
-    weights = {spec.id: str(spec.weight) for spec in version.indicators}
-    indicators = Indicator.objects.filter(pk__in=weights).values_list(
-        "pk", "code", "name", "category__name", "rule_kind", "max_score"
+def _heads(version: engine.SchemeVersion) -> basis.Heads:
+    """Each indicator's code, name and category name, for the month's stored basis."""
+    indicators = Indicator.objects.filter(pk__in=[spec.id for spec in version.indicators]).values_list(
+        "pk", "code", "name", "category__name"
     )
-    return {
-        pk: {
-            "indicator": pk,
-            "code": code,
-            "name": name,
-            "category": category,
-            "rule": rule,
-            "max": str(maximum),
-            "weight": weights[pk],
-        }
-        for pk, code, name, category, rule, maximum in indicators
-    }
+    return {pk: (code, name, category) for pk, code, name, category in indicators}
 
 
 def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _stored_line(line: engine.Line, heads: dict[int, dict], written: dict[int, dict]) -> dict:
-    """A breakdown line as stored. The engine gives the cadres with the same value on an indicator
-    one shared Line, so each is written out once (in `written`, by identity) and copied."""
-    stored = written.get(id(line))
-    if stored is None:
-        stored = written[id(line)] = {
-            **heads[line.indicator_id],
-            "raw": _dec(line.raw),
-            "fraction": str(line.fraction),
-            "points": str(line.points),
-            "note": line.note,
-            "vetoed": line.vetoed,
-        }
-    return stored.copy()
-
-
-def _serialise(
-    result: engine.Result, heads: dict[int, dict], reasons: dict[int, str], written: dict[int, dict]
-) -> dict:
-    """The breakdown as stored: every line with the names it needs to be read without joins."""
+def _serialise(result: engine.Result, values: list[str | None], reasons: dict[int, str]) -> dict:
+    """The cadre's part of the breakdown as stored: their raw values (in the basis's order), the
+    bonus, deduction and supervision lines, the totals, vetoes and notes."""
     return {
-        "lines": [_stored_line(line, heads, written) for line in result.lines],
+        "values": values,
         "adjustments": [
             {
                 "share": a.adjustment_id,
@@ -137,18 +143,25 @@ def scheme_results(
     *,
     democratic: dict[int, Decimal] | None = None,
     process: dict[int, list[engine.ProcessPoint]] | None = None,
-) -> list[MonthlyResult]:
-    """Compute (without saving) the month's results of one scheme's population."""
+) -> tuple[ResultBasis, list[MonthlyResult]]:
+    """Compute (without saving) the month's results of one scheme's population, with their basis."""
     version = scheme_version(scheme, period.month)
     entries = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list(
-        "cadre_id", "indicator_id", "value"
+        "cadre_id", "indicator_id", _ValueText()
     )
-    engine_entries = [engine.Entry(c, i, v) for c, i, v in entries]
-    cadres = {
-        c.pk: c
-        for c in Cadre.objects.filter(town=period.town, population=scheme.population)
-        .filter(Q(is_active=True) | Q(pk__in={e.cadre_id for e in engine_entries}))
-        .only("population", "agency_category", "is_village_head")  # what `_pool` reads
+    numbers: dict[str, Decimal] = {}  # the month's distinct values, each converted once
+    engine_entries = []
+    entries_text = list(entries)
+    for cadre_id, indicator_id, text in entries_text:
+        number = numbers.get(text)
+        if number is None:
+            number = numbers[text] = Decimal(text)
+        engine_entries.append((cadre_id, indicator_id, number))  # an engine.Entry, as a plain tuple
+    cadres = {  # cadre id → the pool they are also ranked within
+        pk: _pool(*fields)
+        for pk, *fields in Cadre.objects.filter(town=period.town, population=scheme.population)
+        .filter(Q(is_active=True) | Q(pk__in={cadre_id for cadre_id, _i, _v in engine_entries}))
+        .values_list("pk", "population", "agency_category", "is_village_head")
     }
     shares = AdjustmentShare.objects.filter(
         adjustment__period=period, adjustment__status=AdjustmentStatus.APPROVED, cadre__in=cadres.keys()
@@ -160,7 +173,8 @@ def scheme_results(
         for s in shares
     ]
     reasons = {s.pk: s.adjustment.reason.name for s in shares}
-    bonus_used, deduction_used = _year_used(scheme, period.month)
+    bonus_used, deduction_used = _year_used(scheme, period.month, {a.cadre_id for a in engine_adjustments})
+    best = engine.peer_best(version, cadres.keys(), engine_entries)
     computed = engine.compute(
         version,
         cadres.keys(),
@@ -170,17 +184,24 @@ def scheme_results(
         deduction_used_this_year=deduction_used,
         democratic={c: d for c, d in (democratic or {}).items() if c in cadres},
         process={c: p for c, p in (process or {}).items() if c in cadres},
+        best=best,
+        explain=False,  # the lines are explained again from the stored basis when read
     )
     tie_breaks = [t for t in scheme.tie_breaks if t in engine.TIE_BREAKS]
     ranks = engine.rank(list(computed.values()), tie_breaks)
     pools: dict[str, list[engine.Result]] = defaultdict(list)
     for cadre_id, result in computed.items():
-        if pool := _pool(cadres[cadre_id]):
+        if pool := cadres[cadre_id]:
             pools[pool].append(result)
     pool_ranks = {cid: r for members in pools.values() for cid, r in engine.rank(members, tie_breaks).items()}
-    heads = _heads(version)
-    written: dict[int, dict] = {}  # for _stored_line, while `computed` holds the lines
-    return [
+    # Each cadre's raw values as text, in the basis's order.
+    position = {indicator_id: n for n, indicator_id in enumerate(basis.order(version))}
+    values: dict[int, list[str | None]] = {cadre_id: [None] * len(position) for cadre_id in cadres}
+    for cadre_id, indicator_id, text in entries_text:
+        if indicator_id in position and cadre_id in values:
+            values[cadre_id][position[indicator_id]] = text
+    stored_basis = ResultBasis(period=period, scheme=scheme, basis=basis.dump(version, _heads(version), best))
+    rows = [
         MonthlyResult(
             period=period,
             cadre_id=cadre_id,
@@ -192,12 +213,13 @@ def scheme_results(
             total=result.total,
             rank=ranks[cadre_id],
             group_rank=pool_ranks.get(cadre_id),
-            group=_pool(cadres[cadre_id]),
+            group=cadres[cadre_id],
             grade_capped=result.grade_capped,
-            breakdown=_serialise(result, heads, reasons, written),
+            breakdown=_serialise(result, values[cadre_id], reasons),
         )
         for cadre_id, result in sorted(computed.items())
     ]
+    return stored_basis, rows
 
 
 @transaction.atomic
@@ -206,28 +228,32 @@ def period_recompute(period: Period) -> int:
     period = Period.objects.select_for_update().get(pk=period.pk)
     schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
     democratic, process = month_inputs(period)
-    rows = [
-        row
-        for scheme in schemes
-        for row in scheme_results(period, scheme, democratic=democratic, process=process)
-    ]
+    bases, rows = [], []
+    for scheme in schemes:
+        scheme_basis, scheme_rows = scheme_results(period, scheme, democratic=democratic, process=process)
+        bases.append(scheme_basis)
+        rows.extend(scheme_rows)
     MonthlyResult.objects.filter(period=period).delete()
+    ResultBasis.objects.filter(period=period).delete()
+    ResultBasis.objects.bulk_create(bases)
     _insert(rows)
     Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
     return len(rows)
 
 
 def _insert(rows: list[MonthlyResult]) -> None:
-    """Insert results, the breakdown as an expression.
-
-    An expression makes Django insert with VALUES rather than, on PostgreSQL, one array per column
-    (UNNEST): psycopg quotes the text of such an array in Python, character by character, and a
-    town-month's breakdowns (some 4 MB of JSON) then take a second to send instead of a fifth.
-    """
-    field = MonthlyResult._meta.get_field("breakdown")
-    for row in rows:
-        row.breakdown = Value(row.breakdown, output_field=field)
-    MonthlyResult.objects.bulk_create(rows, batch_size=1000)
+    """Insert a month's results: on PostgreSQL with COPY, which takes a town-month's 300 rows in a
+    third of the time of an INSERT (8 ms against 23 ms measured); elsewhere with bulk_create."""
+    if connection.vendor != "postgresql":
+        MonthlyResult.objects.bulk_create(rows, batch_size=1000)
+        return
+    names = [f.attname for f in MonthlyResult._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(MonthlyResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = (json.dumps(row.breakdown) if n == "breakdown" else getattr(row, n) for n in names)
+            copy.write_row(list(values))
 
 
 def recompute_from(period: Period) -> None:

@@ -1,5 +1,6 @@
 """Reads of monthly scoring used by several pages."""
 
+import logging
 import re
 from datetime import date
 
@@ -8,6 +9,8 @@ from django.http import Http404
 from kaoping.people.models import Town
 
 from .models import Period
+
+logger = logging.getLogger(__name__)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -42,3 +45,21 @@ def home_summary(town: Town, cadre_id: int | None) -> dict:
     if cadre_id and latest:
         mine = MonthlyResult.objects.filter(period=latest, cadre_id=cadre_id).first()
     return {"latest": latest, "current": current, "mine": mine}
+
+
+def breakdown_lines(result) -> list[dict] | None:
+    """The indicator lines of a stored result, explained again from the month's stored basis
+    (`basis.explain`), in one query. None when they cannot be trusted: no basis stored with the
+    month, or values that no longer add up to the stored performance (logged as an error: a stored
+    row was changed outside the application)."""
+    from . import basis
+    from .models import ResultBasis
+
+    stored = ResultBasis.objects.filter(period_id=result.period_id, scheme_id=result.scheme_id).first()
+    if stored is None or "values" not in result.breakdown:
+        return None
+    try:
+        return basis.explain(stored.basis, result.breakdown, result.cadre_id, result.performance)
+    except (basis.Mismatch, ValueError, KeyError) as exc:
+        logger.error("result %s does not match its basis: %s", result.pk, exc)
+        return None

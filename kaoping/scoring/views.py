@@ -19,7 +19,7 @@ from kaoping.people.models import Cadre, Population
 
 from . import charts, rankings, services
 from .models import MonthlyResult, Period, PeriodStatus
-from .selectors import month_slug, period_or_404
+from .selectors import breakdown_lines, month_slug, period_or_404
 
 
 def _may_see(request: HttpRequest, period: Period) -> bool:
@@ -227,12 +227,10 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         raise Http404
     result = MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme").first()
     categories: OrderedDict[str, list] = OrderedDict()
-    if result:
-        for line in result.breakdown["lines"]:
-            line["rule_label"] = (
-                RuleKind(line["rule"]).label if line["rule"] in RuleKind.values else line["rule"]
-            )
-            categories.setdefault(line["category"], []).append(line)
+    lines = breakdown_lines(result) if result else None
+    for line in lines or ():
+        line["rule_label"] = RuleKind(line["rule"]).label if line["rule"] in RuleKind.values else line["rule"]
+        categories.setdefault(line["category"], []).append(line)
     published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
     trend = rankings.rank_trend(cadre_obj, published_only=published_only)
     context = {
@@ -242,6 +240,7 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "cadre": cadre_obj,
         "result": result,
         "categories": categories,
+        "lines_unavailable": result is not None and lines is None,
         "trend": trend,
     }
     if len(trend) > 1:

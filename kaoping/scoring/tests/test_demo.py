@@ -9,6 +9,7 @@ from django.db.models import Count
 from kaoping.audit.services import verify_chain
 from kaoping.indicators.models import Scheme
 from kaoping.scoring.models import Adjustment, AdjustmentStatus, MonthlyResult, Period, PeriodStatus
+from kaoping.scoring.selectors import breakdown_lines
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_every_published_month_has_a_ranked_result_for_every_cadre_in_service(de
     )
     assert {c["n"] for c in counts} == {184}
     result = MonthlyResult.objects.filter(period__status=PeriodStatus.PUBLISHED, rank=1).first()
-    assert result.breakdown["lines"] and 50 < result.total <= 101
+    assert len(breakdown_lines(result)) == 42 and 50 < result.total <= 101
 
 
 @pytest.mark.django_db

@@ -277,6 +277,29 @@ def test_the_order_of_the_input_never_changes_totals_or_ranks(month, chain, rnd:
     assert rank(shuffle(again.values()), chain) == rank(list(results.values()), chain)
 
 
+@fast
+@given(months())
+def test_a_month_computed_without_lines_adds_up_to_the_same_results(month):
+    """A whole month is stored from `explain=False`; each cadre's lines are worked out again alone,
+    with the month's best peer values (as `basis.explain` does), and add up to the same."""
+    explained = compute(**month)
+    totals = compute(**month, explain=False)
+    assert {c: replace(r, lines=[]) for c, r in explained.items()} == totals
+    best = {
+        spec.id: max((e.value for e in month["entries"] if e.indicator_id == spec.id), default=Decimal(0))
+        for spec in month["scheme"].indicators
+        if spec.rule.kind == RuleKind.RANK and spec.rule.proportional
+    }
+    for cadre_id, result in explained.items():
+        own = [e for e in month["entries"] if e.cadre_id == cadre_id]
+        alone = compute(month["scheme"], [cadre_id], own, best=best)[cadre_id]
+        assert (alone.lines, alone.performance, alone.vetoes) == (
+            result.lines,
+            result.performance,
+            result.vetoes,
+        )
+
+
 # --- (d) Standard competition ranking -----------------------------------------------------------
 
 small = st.integers(0, 4).map(Decimal)  # few values, so that ties are common

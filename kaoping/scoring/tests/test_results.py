@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from kaoping import testing
 from kaoping.indicators.models import AdjustmentReason, Indicator, IndicatorWeight
@@ -15,9 +16,11 @@ from kaoping.scoring.models import (
     AdjustmentStatus,
     MonthlyResult,
     Period,
+    ResultBasis,
     ScoreEntry,
     ScoreSheet,
 )
+from kaoping.scoring.selectors import breakdown_lines
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_a_month_is_computed_ranked_and_explained(month, town, personas):
     assert (ra.total, ra.rank, rb.total, rb.rank) == (Decimal("88.00"), 1, Decimal("60.00"), 2)
     assert ra.group == AgencyCategory.ESTABLISHED and ra.group_rank == 1
     assert rb.group == AgencyCategory.NON_ESTABLISHED and rb.group_rank == 1
-    line = ra.breakdown["lines"][0]
+    line = breakdown_lines(ra)[0]
     assert (line["code"], line["raw"], line["weight"], line["category"]) == (
         "1.1",
         "8.00",
@@ -144,6 +147,48 @@ def test_village_heads_are_also_ranked_among_themselves(town, personas):
     assert MonthlyResult.objects.get(cadre=head).rank == 2
     assert MonthlyResult.objects.get(cadre=head).group_rank == 1
     assert MonthlyResult.objects.get(cadre=member).group_rank is None
+
+
+@pytest.mark.django_db
+def test_the_month_stores_its_basis_once_and_each_cadre_only_their_values(month, town, personas):
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "7.5", personas["scorer"])  # 0.75 × 60 = 45; 1.2 not scored
+    results.period_recompute(period)
+    basis = ResultBasis.objects.get(period=period, scheme=scheme).basis
+    assert [(i["code"], i["weight"], i["rule"]["kind"]) for i in basis["indicators"]] == [
+        ("1.1", "60.00", "manual"),
+        ("1.2", "40.00", "pass_fail"),
+    ]
+    result = MonthlyResult.objects.get(cadre=cadre)
+    assert result.breakdown["values"] == ["7.50", None]
+    assert [(line["raw"], line["points"], line["vetoed"]) for line in breakdown_lines(result)] == [
+        ("7.50", "45", False),
+        (None, "0", False),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_breakdown_page_explains_every_line_and_refuses_values_changed_behind_its_back(
+    month, town, personas, client_for, caplog
+):
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "7.5", personas["scorer"])
+    _score(sheet, cadre, "1.2", "1", personas["scorer"])  # 45 + 40 = 85
+    results.period_recompute(period)
+    url = reverse("scoring:breakdown", args=[town.slug, "2026-01", cadre.pk])
+    page = client_for(personas["assessment_office"]).get(url).content.decode()
+    assert "党建工作" in page and "7.5" in page and "45.00" in page and "85.00" in page
+    # Someone edits the stored values in the database: the lines no longer add up to the score.
+    result = MonthlyResult.objects.get(cadre=cadre)
+    result.breakdown["values"] = ["10.00", "1.00"]
+    MonthlyResult.objects.filter(pk=result.pk).update(breakdown=result.breakdown)
+    with caplog.at_level("ERROR", logger="kaoping.scoring.selectors"):
+        page = client_for(personas["assessment_office"]).get(url).content.decode()
+    assert "党建工作" not in page and "85.00" in page
+    assert "The indicator lines of this result cannot be shown" in page or "无法显示本结果的指标明细" in page
+    assert f"result {result.pk} does not match its basis" in caplog.text
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from kaoping.core.errors import DomainError
 
 from .. import services
 from ..models import AdjustmentStatus, MonthlyResult, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
+from ..selectors import breakdown_lines
 from .conftest import make_scheme
 
 
@@ -36,7 +37,7 @@ def test_saving_cells_stores_them_audits_each_and_recomputes_the_month(
     created = AuditEntry.objects.filter(action="score.create")
     assert {e.object_repr for e in created} == {"张伟 · 1.1", "张伟 · 1.2"}
     result = MonthlyResult.objects.get(period=period, cadre=zhang)
-    assert result.breakdown["lines"][0]["raw"] == "8.00"
+    assert breakdown_lines(result)[0]["raw"] == "8.00"
 
 
 @pytest.mark.django_db
