@@ -361,22 +361,44 @@ def _build_months(rng: random.Random, towns: list[Town], size: Size, out: Callab
                 for indicator in indicators[sheet.scheme_id]:
                     draw, limit = drawers[indicator.pk]
                     for cadre_id, value in zip(cadres, draw(len(cadres)), strict=True):
-                        entries.append(
-                            ScoreEntry(
-                                sheet_id=sheet.pk,
-                                cadre_id=cadre_id,
-                                indicator_id=indicator.pk,
-                                value=value,
-                                limit=limit,
-                                updated_by_id=users["scorer"],
-                            )
-                        )
-            ScoreEntry.objects.bulk_create(entries, batch_size=5000)
+                        entries.append((sheet.pk, cadre_id, indicator.pk, value, limit))
+            _write_entries(entries, users["scorer"], now)
             written += len(entries)
             _build_adjustments(rng, period, reasons, members, users, now)
         elapsed = time.perf_counter() - started
         out(f"  town {number}/{len(towns)}: {written:,} entries, {written / elapsed:,.0f} a second")
     return written
+
+
+def _write_entries(
+    rows: list[tuple[int, int, int, Decimal, Decimal | None]], user: int, at: datetime
+) -> None:
+    """Score entries given as (sheet, cadre, indicator, value, limit), all written by `user` at `at`,
+    the fastest way each database takes them (COPY on PostgreSQL, one prepared INSERT on SQLite):
+    the build writes millions, and `bulk_create` (some 23,000 a second) took most of its time."""
+    table = connection.ops.quote_name(ScoreEntry._meta.db_table)
+    names = ("sheet_id", "cadre_id", "indicator_id", "value", "limit", "note", "updated_by_id", "updated_at")
+    columns = ", ".join(connection.ops.quote_name(c) for c in names)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, "", user, at))
+            return
+        # As Django writes decimals to SQLite: the text to the field's places.
+        places = ScoreEntry._meta.get_field("value").decimal_places
+
+        def text(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:.{places}f}"
+
+        stamp = connection.ops.adapt_datetimefield_value(at)
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})",
+            [
+                (sheet, cadre, indicator, text(value), text(limit), "", user, stamp)
+                for sheet, cadre, indicator, value, limit in rows
+            ],
+        )
 
 
 def _build_adjustments(
