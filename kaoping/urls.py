@@ -12,6 +12,7 @@ urlpatterns = [
     path("t/<slug:town>/supervision/", include("kaoping.supervision.urls")),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
+    path("t/<slug:town>/", core_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),
     path("", core_views.home, name="home"),
 ]

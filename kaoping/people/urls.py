@@ -8,7 +8,6 @@ urlpatterns = [
     path("towns/", views.town_list, name="town_list"),
     path("towns/new/", views.town_edit, name="town_create"),
     path("towns/<int:pk>/edit/", views.town_edit, name="town_edit"),
-    path("t/<slug:town>/", views.town_home, name="town_home"),
     path("t/<slug:town>/cadres/", views.cadre_list, name="cadre_list"),
     path("t/<slug:town>/cadres/new/", views.cadre_edit, name="cadre_create"),
     path("t/<slug:town>/cadres/import/", import_views.cadre_import, name="cadre_import"),

@@ -3,14 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, require, town_or_404
 from kaoping.core.errors import DomainError
-from kaoping.scoring.selectors import home_summary
-from kaoping.supervision.selectors import open_items_of
 
 from . import selectors, services
 from .forms import CadreFilterForm, CadreForm, DepartmentForm, TownForm, VillageForm
@@ -28,21 +25,6 @@ def _unit_context(town: Town, kind: str, **extra) -> dict:
         action: f"people:{kind}_{action}" for action in ("list", "create", "detail", "edit", "set_active")
     }
     return {"town": town, "kind": kind, "names": names, **extra}
-
-
-@login_required
-def town_home(request: HttpRequest, town: str) -> HttpResponse:
-    town = town_or_404(request, town, Action.VIEW_TOWN)
-    context = {"town": town, "overview": selectors.town_overview(town), "today": timezone.localdate()}
-    if request.user.cadre_id and request.user.cadre.town_id == town.pk:
-        context["me"] = request.user.cadre
-        context["my_items"] = list(open_items_of(request.user.cadre)[:8])
-    if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):
-        summary = home_summary(town, context["me"].pk if "me" in context else None)
-        if not can(request.user, Action.VIEW_RESULTS, town):
-            summary["current"] = None  # a month being scored is not shown to the town until published
-        context["assessment"] = summary
-    return render(request, "people/town_home.html", context)
 
 
 @login_required

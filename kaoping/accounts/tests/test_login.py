@@ -22,7 +22,7 @@ def test_a_right_password_logs_in_and_lands_on_the_town_home_page(client, person
     assert response.status_code == 302
     response = client.get(response["Location"])
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:town_home", kwargs={"town": town.slug})
+    assert response["Location"] == reverse("town_home", kwargs={"town": town.slug})
     assert AuditEntry.objects.filter(action="auth.login", town=town).exists()
 
 
@@ -79,7 +79,7 @@ def test_failed_logins_are_audited_without_the_password(client, personas):
 @pytest.mark.django_db
 def test_a_session_ends_after_thirty_idle_minutes(client, personas, town):
     assert _login(client, "main_leader", PASSWORD).status_code == 302
-    home = reverse("people:town_home", kwargs={"town": town.slug})
+    home = reverse("town_home", kwargs={"town": town.slug})
     with time_machine.travel(timezone.now() + timedelta(minutes=20)):
         assert client.get(home).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(minutes=20 + 31)):
@@ -91,7 +91,7 @@ def test_a_session_ends_after_thirty_idle_minutes(client, personas, town):
 @pytest.mark.django_db
 def test_activity_keeps_a_session_alive(client, personas, town):
     assert _login(client, "main_leader", PASSWORD).status_code == 302
-    home = reverse("people:town_home", kwargs={"town": town.slug})
+    home = reverse("town_home", kwargs={"town": town.slug})
     start = timezone.now()
     for minutes in (25, 50, 75):
         with time_machine.travel(start + timedelta(minutes=minutes)):
@@ -102,4 +102,4 @@ def test_activity_keeps_a_session_alive(client, personas, town):
 def test_logout_ends_the_session(client, personas, town):
     _login(client, "main_leader", PASSWORD)
     assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get(reverse("people:town_home", kwargs={"town": town.slug})).status_code == 302
+    assert client.get(reverse("town_home", kwargs={"town": town.slug})).status_code == 302

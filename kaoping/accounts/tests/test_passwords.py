@@ -24,7 +24,7 @@ def test_a_user_with_an_administrator_set_password_must_change_it_first(client, 
     user.must_change_password = True
     user.save()
     client.force_login(user)
-    home = reverse("people:town_home", kwargs={"town": town.slug})
+    home = reverse("town_home", kwargs={"town": town.slug})
     response = client.get(home)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_change")

@@ -21,7 +21,7 @@ PEOPLE_ADMINS = {R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
 
 # (route name, kwargs builder, roles that get the page). Everyone else of the town gets 403.
 PAGES = [
-    ("people:town_home", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("town_home", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
     ("people:cadre_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
     ("people:cadre_detail", lambda t, c: {"town": t.slug, "pk": c.pk}, STAFF | {R.CADRE}),
     ("people:department_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
@@ -93,12 +93,12 @@ def test_a_cadre_of_another_town_is_not_found_under_this_towns_address(
 def test_the_city_administrator_sees_every_town(client_for, personas, town, other_town):
     client = client_for(personas["city_admin"])
     for t in (town, other_town):
-        assert client.get(reverse("people:town_home", kwargs={"town": t.slug})).status_code == 200
+        assert client.get(reverse("town_home", kwargs={"town": t.slug})).status_code == 200
 
 
 @pytest.mark.django_db
 def test_a_user_without_any_role_sees_no_town(client_for, personas, town):
-    response = client_for(personas["no_role"]).get(reverse("people:town_home", kwargs={"town": town.slug}))
+    response = client_for(personas["no_role"]).get(reverse("town_home", kwargs={"town": town.slug}))
     assert response.status_code == 404
 
 
@@ -112,6 +112,6 @@ def test_nobody_else_reads_the_audit_log():
 
 @pytest.mark.django_db
 def test_anonymous_visitors_are_sent_to_the_login_page(client, town):
-    response = client.get(reverse("people:town_home", kwargs={"town": town.slug}))
+    response = client.get(reverse("town_home", kwargs={"town": town.slug}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))

@@ -16,7 +16,7 @@ def test_an_owner_sees_their_open_items_with_deadlines_on_the_home_page(
     mine = make_item(office, town, [owner.cadre], title="秸秆禁烧巡查", deadline=date(2026, 5, 20))
     make_item(office, town, [co_owner], title="别人的事项")
     with time_machine.travel(date(2026, 5, 25)):
-        response = client_for(owner).get(reverse("people:town_home", kwargs={"town": town.slug}))
+        response = client_for(owner).get(reverse("town_home", kwargs={"town": town.slug}))
     page = response.content.decode()
     assert [i.pk for i in response.context["my_items"]] == [mine.pk]
     assert "秸秆禁烧巡查" in page and "2026-05-20" in page and "别人的事项" not in page
@@ -25,6 +25,6 @@ def test_an_owner_sees_their_open_items_with_deadlines_on_the_home_page(
 @pytest.mark.django_db
 def test_staff_without_a_cadre_record_see_no_items_box(client_for, personas, town):
     response = client_for(personas["supervision_office"]).get(
-        reverse("people:town_home", kwargs={"town": town.slug})
+        reverse("town_home", kwargs={"town": town.slug})
     )
     assert "my_items" not in response.context
