@@ -224,3 +224,28 @@ def test_supervision_points_and_the_quarters_democratic_score_flow_into_the_mont
     assert result.total == Decimal("94.40")
     assert result.breakdown["process"] == [{"item": 9, "points": "-2", "label": "逾期"}]
     assert result.democratic == Decimal(80)
+
+
+@pytest.mark.django_db
+def test_results_stored_with_full_lines_before_the_basis_existed_are_converted(month, town, personas):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    convert = import_module("kaoping.scoring.migrations.0002_result_basis").convert
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "7.5", personas["scorer"])
+    _score(sheet, cadre, "1.2", "1", personas["scorer"])
+    results.period_recompute(period)
+    result = MonthlyResult.objects.get(cadre=cadre)
+    explained = breakdown_lines(result)
+    # As a month was stored before: every line in full in the row, no basis.
+    old = {k: v for k, v in result.breakdown.items() if k != "values"}
+    old["lines"] = explained
+    MonthlyResult.objects.filter(pk=result.pk).update(breakdown=old)
+    ResultBasis.objects.all().delete()
+    convert(apps, None)
+    result.refresh_from_db()
+    assert "lines" not in result.breakdown and result.breakdown["values"] == ["7.50", "1.00"]
+    assert breakdown_lines(result) == explained
