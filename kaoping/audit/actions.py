@@ -28,6 +28,7 @@ VERBS = {
     "open": _("opened"),
     "move": _("status changed"),
     "decide": _("decided"),
+    "rescore": _("published results changed by a later input"),
 }
 
 

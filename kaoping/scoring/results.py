@@ -14,12 +14,21 @@ from django.db import connection, transaction
 from django.db.models import CharField, F, Func, Q, Sum
 from django.utils import timezone
 
+from kaoping.audit.services import record
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Cadre, Population
 
 from . import basis, engine
-from .models import AdjustmentShare, AdjustmentStatus, MonthlyResult, Period, ResultBasis, ScoreEntry
+from .models import (
+    AdjustmentShare,
+    AdjustmentStatus,
+    MonthlyResult,
+    Period,
+    PeriodStatus,
+    ResultBasis,
+    ScoreEntry,
+)
 
 VILLAGE_HEADS = "village_head"
 
@@ -270,13 +279,34 @@ def recompute_from(period: Period) -> None:
         period_recompute(month)
 
 
-def recompute_months(town, months: list[date]) -> int:
+def recompute_months(town, months: list[date], *, actor=None, cause: str = "") -> int:
     """Recompute the stored results of the given months of a town that have been computed already.
 
     Called when another area changes a month's inputs: a democratic-evaluation round closing (its
-    quarter's months) or a supervision item being verified (the month of verification).
+    quarter's months) or a supervision item being verified (the month of verification). A month
+    already published keeps a record of what that changed: one audit entry by `actor`, saying
+    `cause`, with the old and new total and rank of every cadre whose result moved.
     """
     periods = Period.objects.filter(town=town, month__in=months, computed_at__isnull=False).order_by("month")
     for period in periods:
+        before = _standings(period) if period.status == PeriodStatus.PUBLISHED else None
         period_recompute(period)
+        if before is not None:
+            after = _standings(period)
+            moved = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+            if moved:
+                record(
+                    actor=actor,
+                    action="period.rescore",
+                    target=period,
+                    old={key: before.get(key) for key in moved},
+                    new={key: after.get(key) for key in moved},
+                    note=cause,
+                )
     return len(periods)
+
+
+def _standings(period: Period) -> dict[str, str]:
+    """Each cadre's published total and rank, as the audit log keeps them ("88.50 #3")."""
+    rows = MonthlyResult.objects.filter(period=period).values_list("cadre_id", "cadre__name", "total", "rank")
+    return {f"{name} ({cadre_id})": f"{total} #{rank}" for cadre_id, name, total, rank in rows}

@@ -207,7 +207,8 @@ def item_move(
     if to == S.VERIFIED:
         # How the item was handled now scores in the month of verification (督促落实).
         verified = timezone.localtime(item.verified_at).date().replace(day=1)
-        results.recompute_months(item.town, [verified])
+        cause = _("Supervision item verified: %(item)s") % {"item": item}
+        results.recompute_months(item.town, [verified], actor=actor, cause=cause)
     return item
 
 

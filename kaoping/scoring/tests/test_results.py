@@ -249,3 +249,30 @@ def test_results_stored_with_full_lines_before_the_basis_existed_are_converted(m
     result.refresh_from_db()
     assert "lines" not in result.breakdown and result.breakdown["values"] == ["7.50", "1.00"]
     assert breakdown_lines(result) == explained
+
+
+@pytest.mark.django_db
+def test_a_later_input_that_moves_a_published_month_is_recorded_with_old_and_new(
+    month, personas, monkeypatch
+):
+    from kaoping.audit.models import AuditEntry
+    from kaoping.scoring.models import PeriodStatus
+
+    scheme, period, sheet = month
+    cadre = personas["cadre"].cadre
+    _score(sheet, cadre, "1.1", "10", personas["scorer"])
+    _score(sheet, cadre, "1.2", "1", personas["scorer"])  # 100
+    results.period_recompute(period)
+    office = personas["assessment_office"]
+    # Recomputing an open month, or a published one to the same result, records nothing.
+    results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PUBLISHED)
+    results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
+    assert not AuditEntry.objects.filter(action="period.rescore").exists()
+    # The quarter's democratic score arrives: 0.8 × 100 + 0.2 × 80 = 96.
+    monkeypatch.setattr(results, "month_inputs", lambda p: ({cadre.pk: Decimal(80)}, {}))
+    results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
+    entry = AuditEntry.objects.get(action="period.rescore")
+    key = f"{cadre.name} ({cadre.pk})"
+    assert (entry.actor, entry.note) == (office, "round closed")
+    assert (entry.old, entry.new) == ({key: "100.00 #1"}, {key: "96.00 #1"})

@@ -12,7 +12,7 @@ from ..models import ItemStatus as S
 @pytest.mark.django_db
 def test_verifying_an_item_recomputes_the_month_it_was_verified_in(office, owner, item, monkeypatch):
     asked = []
-    monkeypatch.setattr(results, "recompute_months", lambda town, months: asked.append((town, months)))
+    monkeypatch.setattr(results, "recompute_months", lambda town, months, **kw: asked.append((town, months)))
     services.item_move(actor=office, item=item, to=S.IN_PROGRESS)
     services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="已完成")
     assert asked == []
