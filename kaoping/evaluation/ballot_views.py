@@ -4,6 +4,10 @@ The code only ever travels in POST bodies. A QR code opens /ballot/#CODE: the fr
 the server, and a small script on the page moves it into the form, clears it from the address bar
 and posts it. So neither access logs (which record the request line) nor the browser history hold a
 code next to a path. Every later step (save, submit) posts the code again from a hidden field.
+
+A whole town opens and submits its ballots in the same few minutes (docs/performance-ballots.md), so
+the form is cheap to render: the view works out every radio button and option (its id, label, style
+and whether it is chosen) in Python, and the template only prints them.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -27,28 +31,53 @@ def _ratings_from(post) -> dict[str, dict[str, str]]:
     return ratings
 
 
-def _form(request: HttpRequest, access: services.BallotAccess, code: str, **extra) -> HttpResponse:
+def _rows(access: services.BallotAccess) -> list[dict]:
+    """One row per cadre on the ballot, with its grade buttons and sub-item options ready to print."""
     rnd = access.round
-    targets = rnd.targets.select_related("cadre__department", "cadre__village")
-    grades = [(g, label) for g, label, _value in rnd.scale_rows()]
-    sub_grades = SubGrade.choices
-    rows = [
-        {
-            "cadre": t.cadre,
-            "key": str(t.cadre_id),
-            "chosen": access.draft.get(str(t.cadre_id), {}),
-        }
-        for t in targets
+    # Labels are translated once here rather than once per cadre in the template.
+    grades = [
+        (g, str(label), "btn-outline-secondary" if g == Grade.UNKNOWN else "btn-outline-primary")
+        for g, label, _value in rnd.scale_rows()
     ]
+    sub_items = [(item, str(label)) for item, label in rnd.sub_item_rows()]
+    sub_grades = [(g, str(label)) for g, label in SubGrade.choices]
+    targets = rnd.targets.select_related("cadre__department", "cadre__village").only(
+        "round",
+        "cadre__name",
+        "cadre__position",
+        "cadre__population",
+        "cadre__department__name",
+        "cadre__village__name",
+    )
+    rows = []
+    for target in targets:
+        cadre, key = target.cadre, str(target.cadre_id)
+        chosen = access.draft.get(key, {})
+        rows.append(
+            {
+                "key": key,
+                "name": cadre.name,
+                "position": cadre.position,
+                "workplace": str(cadre.workplace or ""),
+                "grades": [
+                    (f"r-{key}-{g}", g, label, style, chosen.get(tally.OVERALL) == g)
+                    for g, label, style in grades
+                ],
+                "sub_items": [
+                    (f"r-{key}-{item}", label, [(g, text, chosen.get(item) == g) for g, text in sub_grades])
+                    for item, label in sub_items
+                ],
+            }
+        )
+    return rows
+
+
+def _form(request: HttpRequest, access: services.BallotAccess, code: str, **extra) -> HttpResponse:
     context = {
-        "round": rnd,
+        "round": access.round,
         "rater_class": access.rater_class,
         "code": code,
-        "rows": rows,
-        "grades": grades,
-        "sub_items": rnd.sub_item_rows(),
-        "sub_grades": sub_grades,
-        "unknown": Grade.UNKNOWN,
+        "rows": _rows(access),
         **extra,
     }
     return render(request, "evaluation/ballot_form.html", context)

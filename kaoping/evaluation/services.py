@@ -170,7 +170,9 @@ def round_move(*, actor, round: Round, to: str) -> Round:
             _close(rnd)
             # The quarter's democratic scores now exist: its months' results change (20% by default).
             first = 3 * (rnd.quarter - 1) + 1
-            results.recompute_months(rnd.town, [date(rnd.year, m, 1) for m in range(first, first + 3)])
+            months = [date(rnd.year, m, 1) for m in range(first, first + 3)]
+            cause = _("Democratic evaluation closed: %(round)s") % {"round": rnd}
+            results.recompute_months(rnd.town, months, actor=actor, cause=cause)
         else:
             raise DomainError(_("A round cannot go from “%(old)s” to “%(new)s”.") % {"old": old, "new": to})
         record(
@@ -246,6 +248,13 @@ def _hash(code: str) -> str:
 
 def ballot_open(*, code: str) -> BallotAccess:
     """Check a typed code: well formed, known, unused, its round open and not expired."""
+    found = _usable_code(code)
+    draft = BallotDraft.objects.filter(code_hash=found.code_hash).values_list("ratings", flat=True).first()
+    return BallotAccess(found.round, found.rater_class, found.code_hash, draft or {})
+
+
+def _usable_code(code: str) -> VotingCode:
+    """The typed code's row, with its round and class, if it may vote now; a DomainError if not."""
     normal = codes.normalise(code)
     if not codes.is_well_formed(normal):
         raise DomainError(
@@ -255,8 +264,7 @@ def ballot_open(*, code: str) -> BallotAccess:
     if found is None:
         raise DomainError(_("This voting code is not known. Check that you typed it exactly as printed."))
     _check_usable(found.round, used=found.used)
-    draft = BallotDraft.objects.filter(code_hash=found.code_hash).values_list("ratings", flat=True).first()
-    return BallotAccess(found.round, found.rater_class, found.code_hash, draft or {})
+    return found
 
 
 def _check_usable(rnd: Round, *, used: bool) -> None:
@@ -314,21 +322,20 @@ def ballot_submit(*, code: str, ratings: dict[str, dict[str, str]]) -> Round:
     with a share lock on PostgreSQL, so closing (which locks it for update) waits for ballots under way
     and no ballot lands after the close; SQLite serialises writers (IMMEDIATE transactions).
     """
-    access = ballot_open(code=code)
-    clean = clean_ratings(access.round, ratings, complete=True)
+    # The draft is not read: whatever it holds, the ballot is what was posted, and the draft goes.
+    found = _usable_code(code)
+    clean = clean_ratings(found.round, ratings, complete=True)
     with transaction.atomic():
         with connection.cursor() as cursor:
             lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
-            cursor.execute(f"SELECT status FROM evaluation_round WHERE id = %s{lock}", [access.round.pk])
+            cursor.execute(f"SELECT status FROM evaluation_round WHERE id = %s{lock}", [found.round_id])
             (status,) = cursor.fetchone()
-        rnd = access.round
+        rnd = found.round
         rnd.status = status
         _check_usable(rnd, used=False)
-        marked = VotingCode.objects.filter(code_hash=access.code_hash, round=rnd, used=False).update(
-            used=True
-        )
+        marked = VotingCode.objects.filter(code_hash=found.code_hash, round=rnd, used=False).update(used=True)
         if marked != 1:
             raise DomainError(_("This voting code has already been used. Each code votes once."))
-        Ballot.objects.create(round=rnd, rater_class=access.rater_class, ratings=clean)
-        BallotDraft.objects.filter(code_hash=access.code_hash).delete()
+        Ballot.objects.create(round=rnd, rater_class=found.rater_class, ratings=clean)
+        BallotDraft.objects.filter(code_hash=found.code_hash).delete()
     return rnd

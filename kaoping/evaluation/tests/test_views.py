@@ -1,5 +1,6 @@
 import io
 import logging
+import re
 
 import openpyxl
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 
 from .. import services
 from ..models import Ballot, RoundStatus
-from .conftest import LEAD, vote
+from .conftest import LEAD, all_rated, make_round, vote
 
 
 @pytest.fixture(autouse=True)
@@ -104,6 +105,36 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
     again = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert again.status_code == 400 and b"already been used" in again.content
     assert all(code not in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_a_saved_ballot_comes_back_with_its_grade_and_sub_item_choices(client, town, cadres):
+    rnd = make_round(town, cadres, quarter=2, codes_each=1, sub_items=["morality", "integrity"])
+    code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
+    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN)
+    first = cadres[0].pk
+    saved = {"code": code, "action": "save", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
+    client.post(reverse("ballot:enter"), saved)
+    html = client.post(reverse("ballot:enter"), {"code": code}).content.decode()
+    assert re.findall(r'id="([^"]+)" value="[a-z]+" checked', html) == [f"r-{first}-basic"]
+    selects = dict(re.findall(r'<select[^>]* name="(r-[^"]+)"[^>]*>(.*?)</select>', html, re.S))
+    assert len(selects) == 2 * len(cadres)
+    chosen = {name: re.findall(r'value="([a-z]+)" selected', options) for name, options in selects.items()}
+    assert {name: values for name, values in chosen.items() if values} == {f"r-{first}-integrity": ["fair"]}
+
+
+@pytest.mark.django_db
+def test_opening_and_submitting_a_ballot_do_not_query_per_cadre(
+    client, open_round, codes, cadres, django_assert_num_queries
+):
+    code = codes[LEAD][0]
+    with django_assert_num_queries(3):  # the code, its draft, the cadres
+        client.post(reverse("ballot:enter"), {"code": code})
+    ratings = {f"r-{cadre}": r["overall"] for cadre, r in all_rated(cadres).items()}
+    # The code, the cadres; then the round's status, the code marked, the ballot, the draft gone.
+    with django_assert_num_queries(8):  # ... and the savepoint and its release: the test's transaction
+        response = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
+    assert b"your ballot is in" in response.content
 
 
 @pytest.mark.django_db
