@@ -10,8 +10,12 @@ the form is cheap to render: the view works out every radio button and option (i
 and whether it is chosen) in Python, and the template only prints them.
 """
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -19,6 +23,8 @@ from kaoping.core.errors import DomainError
 
 from . import services, tally
 from .models import Grade, SubGrade
+
+ROWS_CACHE_SECONDS = 60  # a cadre renamed meanwhile shows on fresh ballots within a minute
 
 
 def _ratings_from(post) -> dict[str, dict[str, str]]:
@@ -72,12 +78,26 @@ def _rows(access: services.BallotAccess) -> list[dict]:
     return rows
 
 
+def _rows_html(access: services.BallotAccess) -> str:
+    """The cadres' rows as HTML. Without a draft they are the same for every voter of the round
+    (targets, scale and sub-items are fixed when the round is made), so they are rendered once a
+    minute per round and language, not once per voter; a saved draft's rows are rendered for it."""
+    if access.draft:
+        return render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
+    key = f"ballot-rows:{access.round.pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
+        cache.set(key, html, ROWS_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by the template engine, which escaped every value
+
+
 def _form(request: HttpRequest, access: services.BallotAccess, code: str, **extra) -> HttpResponse:
     context = {
         "round": access.round,
         "rater_class": access.rater_class,
         "code": code,
-        "rows": _rows(access),
+        "rows_html": _rows_html(access),
         **extra,
     }
     return render(request, "evaluation/ballot_form.html", context)

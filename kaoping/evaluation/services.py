@@ -10,7 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,8 +251,7 @@ def _hash(code: str) -> str:
 def ballot_open(*, code: str) -> BallotAccess:
     """Check a typed code: well formed, known, unused, its round open and not expired."""
     found = _usable_code(code)
-    draft = BallotDraft.objects.filter(code_hash=found.code_hash).values_list("ratings", flat=True).first()
-    return BallotAccess(found.round, found.rater_class, found.code_hash, draft or {})
+    return BallotAccess(found.round, found.rater_class, found.code_hash, found.draft or {})
 
 
 def _usable_code(code: str) -> VotingCode:
@@ -260,7 +261,13 @@ def _usable_code(code: str) -> VotingCode:
         raise DomainError(
             _("This is not a valid voting code. Check that you typed it exactly as printed on the slip.")
         )
-    found = VotingCode.objects.select_related("round", "rater_class").filter(code_hash=_hash(normal)).first()
+    draft = BallotDraft.objects.filter(code_hash=OuterRef("code_hash")).values("ratings")
+    found = (
+        VotingCode.objects.select_related("round", "rater_class")
+        .annotate(draft=Subquery(draft, output_field=JSONField()))  # in the same query
+        .filter(code_hash=_hash(normal))
+        .first()
+    )
     if found is None:
         raise DomainError(_("This voting code is not known. Check that you typed it exactly as printed."))
     _check_usable(found.round, used=found.used)
@@ -278,11 +285,22 @@ def _check_usable(rnd: Round, *, used: bool) -> None:
         raise DomainError(_("This voting code has expired; no more ballots are accepted."))
 
 
+def _target_keys(rnd: Round) -> list[str]:
+    """The round's targets as the ballot names them. Fixed when the round is made, so kept in the
+    cache: every submission of a meeting checks against them."""
+    key = f"ballot-targets:{rnd.pk}"
+    targets = cache.get(key)
+    if targets is None:
+        targets = [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)]
+        cache.set(key, targets, 3600)
+    return targets
+
+
 def clean_ratings(rnd: Round, raw: dict[str, dict[str, str]], *, complete: bool) -> dict[str, dict[str, str]]:
     """Keep only known targets, items and grades; with `complete`, every target needs an overall grade."""
     grades = set(rnd.scale) | {Grade.UNKNOWN}
     sub_grades = set(SubGrade.values)
-    targets = [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)]
+    targets = _target_keys(rnd)
     clean: dict[str, dict[str, str]] = {}
     for target in targets:
         given = raw.get(target) or {}

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from .. import services
 from ..models import Ballot, RoundStatus
-from .conftest import LEAD, all_rated, make_round, vote
+from .conftest import LEAD, MID, all_rated, make_round, vote
 
 
 @pytest.fixture(autouse=True)
@@ -128,13 +128,38 @@ def test_opening_and_submitting_a_ballot_do_not_query_per_cadre(
     client, open_round, codes, cadres, django_assert_num_queries
 ):
     code = codes[LEAD][0]
-    with django_assert_num_queries(3):  # the code, its draft, the cadres
+    with django_assert_num_queries(2):  # the code with its draft, the cadres
         client.post(reverse("ballot:enter"), {"code": code})
     ratings = {f"r-{cadre}": r["overall"] for cadre, r in all_rated(cadres).items()}
-    # The code, the cadres; then the round's status, the code marked, the ballot, the draft gone.
+    # The code, the round's targets (read once, then kept); then the round's status, the code
+    # marked, the ballot, the draft gone.
     with django_assert_num_queries(8):  # ... and the savepoint and its release: the test's transaction
         response = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert b"your ballot is in" in response.content
+
+
+@pytest.mark.django_db
+def test_fresh_ballots_share_the_rows_of_the_round_but_a_draft_gets_its_own(
+    client, open_round, codes, cadres, django_assert_num_queries
+):
+    first, second, third = codes[LEAD][:3]
+    opened = client.post(reverse("ballot:enter"), {"code": first}).content.decode()
+    with django_assert_num_queries(1):  # the code with its draft: the rows are the round's, already drawn
+        again = client.post(reverse("ballot:enter"), {"code": second}).content.decode()
+    assert _without_tokens(again, second) == _without_tokens(opened, first)
+    assert " checked" not in again
+    saved = {"code": third, "action": "save", f"r-{cadres[0].pk}": "competent"}
+    assert " checked" in client.post(reverse("ballot:enter"), saved).content.decode()
+    # Someone else's saved choice never shows on a fresh ballot, and each language has its rows.
+    fresh = {"code": codes[MID][0]}
+    assert " checked" not in client.post(reverse("ballot:enter"), fresh).content.decode()
+    chinese = client.post(reverse("ballot:enter"), fresh, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "基本称职" in chinese and "Basically competent" not in chinese
+
+
+def _without_tokens(page: str, code: str) -> str:
+    """The page without what is each voter's own: the code and the CSRF tokens (64 characters)."""
+    return re.sub(r"[A-Za-z0-9]{64}", "", page.replace(code, ""))
 
 
 @pytest.mark.django_db
