@@ -84,7 +84,8 @@ def _rows_html(access: services.BallotAccess) -> str:
     minute per round and language, not once per voter; a saved draft's rows are rendered for it."""
     if access.draft:
         return render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
-    key = f"ballot-rows:{access.round.pk}:{get_language()}"
+    rnd = access.round
+    key = f"ballot-rows:{rnd.pk}:{rnd.created_at.timestamp()}:{get_language()}"  # ids come back after a reset
     html = cache.get(key)
     if html is None:
         html = render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})

@@ -250,24 +250,23 @@ def _hash(code: str) -> str:
 
 def ballot_open(*, code: str) -> BallotAccess:
     """Check a typed code: well formed, known, unused, its round open and not expired."""
-    found = _usable_code(code)
+    found = _usable_code(code, with_draft=True)
     return BallotAccess(found.round, found.rater_class, found.code_hash, found.draft or {})
 
 
-def _usable_code(code: str) -> VotingCode:
-    """The typed code's row, with its round and class, if it may vote now; a DomainError if not."""
+def _usable_code(code: str, *, with_draft: bool = False) -> VotingCode:
+    """The typed code's row, with its round and class (and its saved draft's ratings as `draft`),
+    if it may vote now; a DomainError if not."""
     normal = codes.normalise(code)
     if not codes.is_well_formed(normal):
         raise DomainError(
             _("This is not a valid voting code. Check that you typed it exactly as printed on the slip.")
         )
-    draft = BallotDraft.objects.filter(code_hash=OuterRef("code_hash")).values("ratings")
-    found = (
-        VotingCode.objects.select_related("round", "rater_class")
-        .annotate(draft=Subquery(draft, output_field=JSONField()))  # in the same query
-        .filter(code_hash=_hash(normal))
-        .first()
-    )
+    rows = VotingCode.objects.select_related("round", "rater_class").filter(code_hash=_hash(normal))
+    if with_draft:
+        draft = BallotDraft.objects.filter(code_hash=OuterRef("code_hash")).values("ratings")
+        rows = rows.annotate(draft=Subquery(draft, output_field=JSONField()))  # in the same query
+    found = rows.first()
     if found is None:
         raise DomainError(_("This voting code is not known. Check that you typed it exactly as printed."))
     _check_usable(found.round, used=found.used)
@@ -288,7 +287,7 @@ def _check_usable(rnd: Round, *, used: bool) -> None:
 def _target_keys(rnd: Round) -> list[str]:
     """The round's targets as the ballot names them. Fixed when the round is made, so kept in the
     cache: every submission of a meeting checks against them."""
-    key = f"ballot-targets:{rnd.pk}"
+    key = f"ballot-targets:{rnd.pk}:{rnd.created_at.timestamp()}"  # ids come back after a reset
     targets = cache.get(key)
     if targets is None:
         targets = [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)]

@@ -265,45 +265,50 @@ def _insert(rows: list[MonthlyResult]) -> None:
             copy.write_row(list(values))
 
 
-def recompute_from(period: Period) -> None:
+def recompute_from(period: Period, *, actor=None, cause: str = "") -> None:
     """Recompute a month and every later computed month of its year.
 
     A bonus or deduction approved in March uses up part of the year's caps, and so can change
-    what April onwards may still apply.
+    what April onwards may still apply. Published months that change are recorded (`_recompute`).
     """
     later = Period.objects.filter(
         town=period.town, month__gte=period.month, month__year=period.month.year, computed_at__isnull=False
     ).order_by("month")
-    months = [period, *[p for p in later if p.pk != period.pk]]
-    for month in months:
-        period_recompute(month)
+    for month in [period, *[p for p in later if p.pk != period.pk]]:
+        _recompute(month, actor, cause)
 
 
 def recompute_months(town, months: list[date], *, actor=None, cause: str = "") -> int:
     """Recompute the stored results of the given months of a town that have been computed already.
 
     Called when another area changes a month's inputs: a democratic-evaluation round closing (its
-    quarter's months) or a supervision item being verified (the month of verification). A month
-    already published keeps a record of what that changed: one audit entry by `actor`, saying
-    `cause`, with the old and new total and rank of every cadre whose result moved.
+    quarter's months) or a supervision item being verified (the month of verification).
     """
     periods = Period.objects.filter(town=town, month__in=months, computed_at__isnull=False).order_by("month")
     for period in periods:
-        before = _standings(period) if period.status == PeriodStatus.PUBLISHED else None
-        period_recompute(period)
-        if before is not None:
-            after = _standings(period)
-            moved = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
-            if moved:
-                record(
-                    actor=actor,
-                    action="period.rescore",
-                    target=period,
-                    old={key: before.get(key) for key in moved},
-                    new={key: after.get(key) for key in moved},
-                    note=cause,
-                )
+        _recompute(period, actor, cause)
     return len(periods)
+
+
+def _recompute(period: Period, actor, cause: str) -> None:
+    """`period_recompute`, and for a month already published a record of what a later input changed:
+    one audit entry by `actor`, saying `cause`, with the old and new total and rank of every cadre
+    whose result moved."""
+    before = _standings(period) if period.status == PeriodStatus.PUBLISHED else None
+    period_recompute(period)
+    if before is None:
+        return
+    after = _standings(period)
+    moved = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    if moved:
+        record(
+            actor=actor,
+            action="period.rescore",
+            target=period,
+            old={key: before.get(key) for key in moved},
+            new={key: after.get(key) for key in moved},
+            note=cause,
+        )
 
 
 def _standings(period: Period) -> dict[str, str]:

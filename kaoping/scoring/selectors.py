@@ -47,19 +47,35 @@ def home_summary(town: Town, cadre_id: int | None) -> dict:
     return {"latest": latest, "current": current, "mine": mine}
 
 
+def with_basis(results):
+    """Results with their month's stored basis (`basis_json`), read in the same statement, so that a
+    recompute committing in between cannot pair old values with a new basis."""
+    from django.db.models import JSONField, OuterRef, Subquery
+
+    from .models import ResultBasis
+
+    bases = ResultBasis.objects.filter(period=OuterRef("period"), scheme=OuterRef("scheme")).values("basis")
+    return results.annotate(basis_json=Subquery(bases, output_field=JSONField()))
+
+
 def breakdown_lines(result) -> list[dict] | None:
     """The indicator lines of a stored result, explained again from the month's stored basis
-    (`basis.explain`), in one query. None when they cannot be trusted: no basis stored with the
-    month, or values that no longer add up to the stored performance (logged as an error: a stored
-    row was changed outside the application)."""
+    (`basis.explain`); the basis is read with the result (`with_basis`) or else in one query. None
+    when they cannot be trusted: no basis stored with the month, or values that no longer add up to
+    the stored performance (logged as an error: a stored row was changed outside the application)."""
     from . import basis
     from .models import ResultBasis
 
-    stored = ResultBasis.objects.filter(period_id=result.period_id, scheme_id=result.scheme_id).first()
+    if hasattr(result, "basis_json"):
+        stored = result.basis_json
+    else:
+        found = ResultBasis.objects.filter(period_id=result.period_id, scheme_id=result.scheme_id).first()
+        stored = found.basis if found else None
     if stored is None or "values" not in result.breakdown:
+        logger.error("result %s has no basis to explain it", result.pk)
         return None
     try:
-        return basis.explain(stored.basis, result.breakdown, result.cadre_id, result.performance)
-    except (basis.Mismatch, ValueError, KeyError) as exc:
+        return basis.explain(stored, result.breakdown, result.cadre_id, result.performance)
+    except (basis.Mismatch, ArithmeticError, ValueError, KeyError, TypeError) as exc:
         logger.error("result %s does not match its basis: %s", result.pk, exc)
         return None

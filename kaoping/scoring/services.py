@@ -405,5 +405,6 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
         note=note,
     )
     if approve:
-        results.recompute_from(adjustment.period)
+        cause = _("Bonus or deduction approved: %(title)s") % {"title": adjustment.title}
+        results.recompute_from(adjustment.period, actor=actor, cause=cause)
     return adjustment

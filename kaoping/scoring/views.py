@@ -19,7 +19,7 @@ from kaoping.people.models import Cadre, Population
 
 from . import charts, rankings, services
 from .models import MonthlyResult, Period, PeriodStatus
-from .selectors import breakdown_lines, month_slug, period_or_404
+from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
 
 def _may_see(request: HttpRequest, period: Period) -> bool:
@@ -225,7 +225,9 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
     own = request.user.cadre_id == cadre_obj.pk
     if not (_may_see(request, period) or (own and period.status == PeriodStatus.PUBLISHED)):
         raise Http404
-    result = MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme").first()
+    result = with_basis(
+        MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme")
+    ).first()
     categories: OrderedDict[str, list] = OrderedDict()
     lines = breakdown_lines(result) if result else None
     for line in lines or ():

@@ -22,11 +22,17 @@ def convert(apps, schema_editor):
     ResultBasis = apps.get_model("scoring", "ResultBasis")
     Indicator = apps.get_model("indicators", "Indicator")
     Scheme = apps.get_model("indicators", "Scheme")
-    groups = {}
-    for result in MonthlyResult.objects.order_by("pk").iterator():
-        if "lines" in result.breakdown:
-            groups.setdefault((result.period_id, result.scheme_id), []).append(result)
-    for (period_id, scheme_id), group in groups.items():
+    # One scheme-month at a time (300 rows at most in a town), so that a city's years of results
+    # never sit in memory together.
+    months = MonthlyResult.objects.order_by().values_list("period_id", "scheme_id").distinct()
+    for period_id, scheme_id in list(months):
+        group = [
+            r
+            for r in MonthlyResult.objects.filter(period_id=period_id, scheme_id=scheme_id).order_by("pk")
+            if "lines" in r.breakdown
+        ]
+        if not group:
+            continue
         scheme = Scheme.objects.get(pk=scheme_id)
         heads = {line["indicator"]: line for result in group for line in result.breakdown["lines"]}
         indicators = Indicator.objects.filter(pk__in=heads).order_by("pk")
@@ -75,7 +81,7 @@ def convert(apps, schema_editor):
         for result in group:
             raw = {line["indicator"]: line["raw"] for line in result.breakdown.pop("lines")}
             result.breakdown["values"] = [raw.get(pk) for pk in order]
-            result.save(update_fields=["breakdown"])
+        MonthlyResult.objects.bulk_update(group, ["breakdown"], batch_size=100)
 
 
 class Migration(migrations.Migration):

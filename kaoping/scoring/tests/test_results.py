@@ -276,3 +276,27 @@ def test_a_later_input_that_moves_a_published_month_is_recorded_with_old_and_new
     key = f"{cadre.name} ({cadre.pk})"
     assert (entry.actor, entry.note) == (office, "round closed")
     assert (entry.old, entry.new) == ({key: "100.00 #1"}, {key: "96.00 #1"})
+
+
+@pytest.mark.django_db
+def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is_recorded(
+    month, town, personas
+):
+    from kaoping.audit.models import AuditEntry
+    from kaoping.scoring.models import PeriodStatus
+
+    scheme, january, sheet = month
+    cadre = personas["cadre"].cadre
+    bonus = AdjustmentReason.objects.get(scheme=scheme, kind="bonus")
+    results.period_recompute(january)
+    february = Period.objects.create(town=town, month=date(2026, 2, 1), status=PeriodStatus.PUBLISHED)
+    _approved_share(february, bonus, cadre, "1", personas["assessment_office"])
+    results.period_recompute(february)  # 0 + 1 bonus
+    office = personas["assessment_office"]
+    # January, still open, gets a bonus of 1: the year's cap of 1.5 leaves February 0.5.
+    _approved_share(january, bonus, cadre, "1", office)
+    results.recompute_from(january, actor=office, cause="bonus approved")
+    entry = AuditEntry.objects.get(action="period.rescore")
+    key = f"{cadre.name} ({cadre.pk})"
+    assert (entry.object_id, entry.note) == (str(february.pk), "bonus approved")
+    assert (entry.old, entry.new) == ({key: "1.00 #1"}, {key: "0.50 #1"})
