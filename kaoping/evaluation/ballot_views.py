@@ -82,15 +82,15 @@ def _rows_html(access: services.BallotAccess) -> str:
     """The cadres' rows as HTML. Without a draft they are the same for every voter of the round
     (targets, scale and sub-items are fixed when the round is made), so they are rendered once a
     minute per round and language, not once per voter; a saved draft's rows are rendered for it."""
-    if access.draft:
+
+    def render() -> str:
         return render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
+
+    if access.draft:
+        return render()
     rnd = access.round
     key = f"ballot-rows:{rnd.pk}:{rnd.created_at.timestamp()}:{get_language()}"  # ids come back after a reset
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
-        cache.set(key, html, ROWS_CACHE_SECONDS)
-    return mark_safe(html)  # rendered by the template engine, which escaped every value
+    return mark_safe(cache.get_or_set(key, render, ROWS_CACHE_SECONDS))  # escaped by the template engine
 
 
 def _form(request: HttpRequest, access: services.BallotAccess, code: str, **extra) -> HttpResponse:

@@ -288,11 +288,9 @@ def _target_keys(rnd: Round) -> list[str]:
     """The round's targets as the ballot names them. Fixed when the round is made, so kept in the
     cache: every submission of a meeting checks against them."""
     key = f"ballot-targets:{rnd.pk}:{rnd.created_at.timestamp()}"  # ids come back after a reset
-    targets = cache.get(key)
-    if targets is None:
-        targets = [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)]
-        cache.set(key, targets, 3600)
-    return targets
+    return cache.get_or_set(
+        key, lambda: [str(t) for t in rnd.targets.values_list("cadre_id", flat=True)], 3600
+    )
 
 
 def clean_ratings(rnd: Round, raw: dict[str, dict[str, str]], *, complete: bool) -> dict[str, dict[str, str]]:

@@ -4,11 +4,13 @@ import logging
 import re
 from datetime import date
 
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from kaoping.people.models import Town
 
-from .models import Period
+from . import basis
+from .models import MonthlyResult, Period, PeriodStatus, ResultBasis
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,6 @@ def month_slug(period: Period) -> str:
 def home_summary(town: Town, cadre_id: int | None) -> dict:
     """For the town's home page: the latest published month, the month being scored, and the
     cadre's own latest published result if the user is a cadre of the town."""
-    from .models import MonthlyResult, PeriodStatus
-
     latest = Period.objects.filter(town=town, status=PeriodStatus.PUBLISHED).order_by("-month").first()
     current = Period.objects.filter(town=town, status=PeriodStatus.OPEN).order_by("-month").first()
     mine = None
@@ -47,35 +47,23 @@ def home_summary(town: Town, cadre_id: int | None) -> dict:
     return {"latest": latest, "current": current, "mine": mine}
 
 
-def with_basis(results):
+def with_basis(results: QuerySet) -> QuerySet:
     """Results with their month's stored basis (`basis_json`), read in the same statement, so that a
     recompute committing in between cannot pair old values with a new basis."""
-    from django.db.models import JSONField, OuterRef, Subquery
-
-    from .models import ResultBasis
-
     bases = ResultBasis.objects.filter(period=OuterRef("period"), scheme=OuterRef("scheme")).values("basis")
     return results.annotate(basis_json=Subquery(bases, output_field=JSONField()))
 
 
-def breakdown_lines(result) -> list[dict] | None:
-    """The indicator lines of a stored result, explained again from the month's stored basis
-    (`basis.explain`); the basis is read with the result (`with_basis`) or else in one query. None
-    when they cannot be trusted: no basis stored with the month, or values that no longer add up to
-    the stored performance (logged as an error: a stored row was changed outside the application)."""
-    from . import basis
-    from .models import ResultBasis
-
-    if hasattr(result, "basis_json"):
-        stored = result.basis_json
-    else:
-        found = ResultBasis.objects.filter(period_id=result.period_id, scheme_id=result.scheme_id).first()
-        stored = found.basis if found else None
-    if stored is None or "values" not in result.breakdown:
+def breakdown_lines(result: MonthlyResult) -> list[dict] | None:
+    """The indicator lines of a result read through `with_basis`, explained again from the month's
+    stored basis (`basis.explain`). None when they cannot be trusted: no basis stored with the
+    month, or values that no longer add up to the stored performance (logged as an error: a stored
+    row was changed outside the application)."""
+    if result.basis_json is None or "values" not in result.breakdown:
         logger.error("result %s has no basis to explain it", result.pk)
         return None
     try:
-        return basis.explain(stored, result.breakdown, result.cadre_id, result.performance)
+        return basis.explain(result.basis_json, result.breakdown, result.cadre_id, result.performance)
     except (basis.Mismatch, ArithmeticError, ValueError, KeyError, TypeError) as exc:
         logger.error("result %s does not match its basis: %s", result.pk, exc)
         return None

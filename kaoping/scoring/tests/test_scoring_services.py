@@ -7,7 +7,7 @@ from kaoping.core.errors import DomainError
 
 from .. import services
 from ..models import AdjustmentStatus, MonthlyResult, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
-from ..selectors import breakdown_lines
+from ..selectors import breakdown_lines, with_basis
 from .conftest import make_scheme
 
 
@@ -36,7 +36,7 @@ def test_saving_cells_stores_them_audits_each_and_recomputes_the_month(
     assert ScoreEntry.objects.count() == 2
     created = AuditEntry.objects.filter(action="score.create")
     assert {e.object_repr for e in created} == {"张伟 · 1.1", "张伟 · 1.2"}
-    result = MonthlyResult.objects.get(period=period, cadre=zhang)
+    result = with_basis(MonthlyResult.objects).get(period=period, cadre=zhang)
     assert breakdown_lines(result)[0]["raw"] == "8.00"
 
 
