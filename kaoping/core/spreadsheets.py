@@ -21,7 +21,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -41,11 +41,15 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import iterparse
 
+from kaoping.core import text as texts
 from kaoping.core.errors import DomainError
+from kaoping.core.numbers import NumberError, parse_number
 
 Label = str | Promise
 
@@ -55,6 +59,14 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Offices often put a title line or two above the header row; look for the header this far down.
 HEADER_SEARCH_ROWS = 10
+# What a worksheet may span, whatever its number of data rows: a small file can declare a million rows
+# or hold a row of millions of empty cells, which would take minutes and gigabytes to read. The sheet is
+# scanned as a stream and refused at the first cell past these, before any cell is read.
+MAX_SHEET_ROWS = 20_000
+MAX_COLUMNS = 256
+MAX_CELLS = 300_000
+# Numbers of a column that does not say how many digits it holds: what a score column holds.
+MAX_DIGITS = 12
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -103,11 +115,19 @@ class Text(Kind):
     number_format = "@"
 
     def __init__(
-        self, *, max_length: int | None = None, pattern: str | None = None, pattern_message: Label = ""
+        self,
+        *,
+        max_length: int | None = None,
+        pattern: str | None = None,
+        pattern_message: Label = "",
+        clean: Callable[[str], str] | None = None,
+        multiline: bool = False,
     ) -> None:
         self.max_length = max_length
         self.pattern = re.compile(pattern) if pattern else None
         self.pattern_message = pattern_message
+        self.clean = clean  # e.g. `text.person_name`: how the text is normalised before it is checked
+        self.multiline = multiline
 
     def parse(self, cell: Any) -> str:
         if isinstance(cell, float) and abs(cell) >= 1e15:
@@ -118,6 +138,10 @@ class Text(Kind):
                 )
             )
         text = display(cell)
+        if problem := texts.control_problem(text, multiline=self.multiline):
+            raise CellError(problem)
+        if self.clean is not None:
+            text = self.clean(text)
         if self.max_length is not None and len(text) > self.max_length:
             raise CellError(
                 _("At most %(max)d characters are allowed; this has %(length)d.")
@@ -205,28 +229,36 @@ class Boolean(Kind):
 
 
 class Number(Kind):
-    """A decimal number, optionally with at most `places` decimals and within bounds."""
+    """A decimal number within the digits of its database column, optionally within bounds.
+
+    Cells are read by `kaoping.core.numbers.parse_number`, as the grid and the forms read what is typed.
+    """
 
     def __init__(
-        self, *, places: int | None = None, minimum: Decimal | None = None, maximum: Decimal | None = None
+        self,
+        *,
+        places: int | None = None,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+        max_digits: int = MAX_DIGITS,
     ) -> None:
         self.places = places
         self.minimum = minimum
         self.maximum = maximum
+        self.max_digits = max_digits
         if places is not None:
             self.number_format = "0." + "0" * places if places else "0"
 
     def parse(self, cell: Any) -> Decimal:
-        if isinstance(cell, bool):
-            raise CellError(_("Write a number."))
         try:
-            value = Decimal(str(cell).strip().replace(",", ""))
-        except InvalidOperation:
-            raise CellError(_("Write a number.")) from None
-        if not value.is_finite():
-            raise CellError(_("Write a number."))
-        if self.places is not None and -value.as_tuple().exponent > self.places:
-            raise CellError(_("At most %(places)d decimal places are allowed.") % {"places": self.places})
+            value = parse_number(
+                cell,
+                max_digits=self.max_digits,
+                decimal_places=self.places if self.places is not None else 2,
+                allow_negative=self.minimum is None or self.minimum < 0,
+            )
+        except NumberError as exc:
+            raise CellError(exc.message) from None
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):
@@ -343,6 +375,8 @@ class Table:
     letters: dict[str, str]  # key -> the column's letter in the file
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Header cells that name no column of the declaration: (letter, header as shown).
+    unknown_columns: list[tuple[str, str]] = field(default_factory=list)
     _flagged: set[tuple[int, str]] = field(default_factory=set, repr=False)
 
     def add_problem(self, row: Row, key: str, message: str) -> None:
@@ -355,6 +389,19 @@ class Table:
                 column=self.sheet.column(key).label,
                 cell=f"{letter}{row.number}" if letter else "",
                 value=display(row.cells.get(key)),
+                message=message,
+            )
+        )
+
+    def add_header_problem(self, letter: str, header: str, message: str) -> None:
+        """A problem with a header cell: it is on the header row, under no declared column."""
+        self.problems.append(
+            Problem(
+                row=self.header_row,
+                key="",
+                column=header,
+                cell=f"{letter}{self.header_row}",
+                value=header,
                 message=message,
             )
         )
@@ -387,7 +434,9 @@ def read(
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
         raise SpreadsheetError(_damaged()) from exc
     try:
-        return _read_rows(sheet, _data_worksheet(workbook, sheet), max_rows)
+        worksheet = _data_worksheet(workbook, sheet)
+        extent = _check_extent(worksheet)
+        return _read_rows(sheet, worksheet, max_rows, extent)
     except SpreadsheetError:
         raise
     except Exception as exc:  # likewise when a damaged worksheet fails while its rows are read
@@ -459,14 +508,79 @@ def _data_worksheet(workbook, sheet: Sheet):
     return workbook.worksheets[0]
 
 
-def _read_rows(sheet: Sheet, worksheet, max_rows: int) -> Table:
+def _check_extent(worksheet) -> tuple[int, int]:
+    """The last row and column holding a cell, read as a stream; refuses a sheet past the limits.
+
+    The dimensions the file declares are checked first; as files may declare them wrongly, every cell
+    is then counted on the way (without being read), and the scan stops at the first past a limit.
+    """
+    title = worksheet.title
+    if (worksheet.max_row or 0) > MAX_SHEET_ROWS or (worksheet.max_column or 0) > MAX_COLUMNS:
+        raise SpreadsheetError(_too_wide(title, worksheet.max_row or 0, worksheet.max_column or 0))
+    last_row = last_column = cells = in_row = row = 0
+    with worksheet._get_source() as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start" and tag == "row":
+                row = int(element.get("r") or row + 1)
+                in_row = 0
+                if row > MAX_SHEET_ROWS:
+                    raise SpreadsheetError(_too_wide(title, row, 0))
+            elif event == "start" and tag == "c":
+                cells += 1
+                reference = element.get("r")
+                in_row = column_index_from_string(coordinate_from_string(reference)[0]) if reference else in_row + 1
+                if in_row > MAX_COLUMNS:
+                    raise SpreadsheetError(_too_wide(title, row, in_row))
+                if cells > MAX_CELLS:
+                    raise SpreadsheetError(
+                        _(
+                            "The sheet “%(sheet)s” holds more than %(max)d cells; import it in smaller parts."
+                        )
+                        % {"sheet": title, "max": MAX_CELLS}
+                    )
+                last_row, last_column = max(last_row, row), max(last_column, in_row)
+            elif event == "end" and tag in ("row", "sheetData"):
+                element.clear()  # a row's cells are counted, not kept
+    return last_row, last_column
+
+
+def _too_wide(title: str, rows: int, columns: int) -> str:
+    return _(
+        "The sheet “%(sheet)s” reaches row %(row)d, column %(column)d; at most %(rows)d rows and "
+        "%(columns)d columns are read. Delete the empty rows and columns after your data (or copy the "
+        "data into a new workbook) and upload it again."
+    ) % {"sheet": title, "row": rows, "column": columns, "rows": MAX_SHEET_ROWS, "columns": MAX_COLUMNS}
+
+
+def _cell(cell: Any) -> Any:
+    """What a cell holds as the user sees it: a percentage cell's 0.95 is the text 95%."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        shown = (Decimal(repr(value)) * 100).normalize()
+        return f"{shown:f}%"
+    return value
+
+
+def _read_rows(sheet: Sheet, worksheet, max_rows: int, extent: tuple[int, int]) -> Table:
     worksheet.reset_dimensions()  # some programs record wrong dimensions, which would cut rows short
-    lines = enumerate(worksheet.iter_rows(values_only=True), start=1)
-    header_row, positions = _find_header(sheet, worksheet.title, lines)
+    last_row, last_column = extent
+    lines = (
+        (number, tuple(_cell(cell) for cell in line))
+        for number, line in enumerate(
+            worksheet.iter_rows(max_row=max(last_row, 1), max_col=max(last_column, 1)), start=1
+        )
+    )
+    header_row, positions, unknown = _find_header(sheet, worksheet.title, lines)
     table = Table(
         sheet=sheet,
         header_row=header_row,
         letters={key: get_column_letter(i + 1) for key, i in positions.items()},
+        unknown_columns=unknown,
     )
     for number, line in lines:
         cells = {key: line[i] if i < len(line) else None for key, i in positions.items()}
@@ -486,30 +600,65 @@ def _read_rows(sheet: Sheet, worksheet, max_rows: int) -> Table:
     return table
 
 
-def _find_header(sheet: Sheet, title: str, lines: Iterator[tuple[int, tuple]]) -> tuple[int, dict[str, int]]:
-    """The header's row number and each known column's position in it."""
-    by_spelling = {spelling: column for column in sheet.importable for spelling in column.spellings()}
+def _find_header(
+    sheet: Sheet, title: str, lines: Iterator[tuple[int, tuple]]
+) -> tuple[int, dict[str, int], list[tuple[str, str]]]:
+    """The header's row number, each known column's position in it, and the headers not understood.
+
+    A header cell is matched by what it shows, whatever its type: a CSV opened in Excel turns the
+    code 1.1 into a number, which still names the column 1.1.
+    """
+    by_spelling = {spelling: column for column in sheet.columns for spelling in column.spellings()}
     anything = False
     for number, line in lines:
         anything = anything or not all(_blank(cell) for cell in line)
-        found = {
-            i: by_spelling[normalize(cell)]
-            for i, cell in enumerate(line)
-            if isinstance(cell, str) and normalize(cell) in by_spelling
-        }
+        found: dict[int, Column] = {}
+        unknown: list[tuple[str, str]] = []
+        for i, cell in enumerate(line):
+            if _blank(cell):
+                continue
+            column = _header_column(sheet, by_spelling, cell)
+            if column is None:
+                unknown.append((get_column_letter(i + 1), display(cell)))
+            elif column.importable:
+                found[i] = column
         if found:
-            return number, _positions(sheet, found)
+            return number, _positions(sheet, found), unknown
         if number >= HEADER_SEARCH_ROWS:
             break
     if not anything:
         raise SpreadsheetError(_("The sheet “%(sheet)s” is empty.") % {"sheet": title})
     raise SpreadsheetError(
         _(
-            "No header row was found. The first row should hold the column names of the template, "
-            "such as: %(names)s."
+            "No header row was found in the sheet “%(sheet)s”. Its first row should hold the column "
+            "names of the template, such as: %(names)s."
         )
-        % {"names": "、".join(c.label for c in sheet.importable[:4])}
+        % {"sheet": title, "names": "、".join(c.label for c in sheet.importable[:4])}
     )
+
+
+def _header_column(sheet: Sheet, by_spelling: dict[str, Column], cell: Any) -> Column | None:
+    column = by_spelling.get(normalize(display(cell)))
+    if column is not None or isinstance(cell, str) or isinstance(cell, bool):
+        return column
+    if not isinstance(cell, int | float):
+        return None
+    # A number: 1.1 names the column spelt 1.1 (or 1.10, if no other column is worth 1.1).
+    worth = Decimal(repr(cell))
+    same = {
+        column.key: column
+        for spelling, column in by_spelling.items()
+        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", spelling) and Decimal(spelling) == worth
+    }
+    if len(same) > 1:
+        raise SpreadsheetError(
+            _(
+                "The header %(header)s is a number, so it could name any of %(columns)s. Format the "
+                "header row as text and type the column names again."
+            )
+            % {"header": display(cell), "columns": "、".join(c.label for c in same.values())}
+        )
+    return next(iter(same.values()), None)
 
 
 def _positions(sheet: Sheet, found: dict[int, Column]) -> dict[str, int]:
@@ -732,8 +881,10 @@ def display(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return str(YES if value else NO)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        # The shortest decimal that is this float, written out: 3.70783197003198E+17 is shown as
+        # 370783197003198000, as Excel shows it, not as the float's 370783197003198016.
+        return f"{Decimal(repr(value)).normalize():f}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
