@@ -9,7 +9,6 @@ to its cell; the service checks again, and decides.
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.http import QueryDict
@@ -17,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.core import spreadsheets
+from kaoping.core.numbers import NumberError, parse_number
 from kaoping.indicators.models import AdjustmentReason, Indicator
 from kaoping.people.models import Cadre, Population
 
 from .models import ScoreEntry, SheetStatus
-from .services import Cell, ShareInput, cell_problem
+from .services import Cell, ShareInput, cell_problem, parse_value
 
 _CELL = re.compile(r"^([vn])-(\d+)-(\d+)$")
 NOTE_MAX = 500
@@ -37,16 +37,6 @@ class GridInput:
     values: dict[Key, str] = field(default_factory=dict)  # the values as typed
     notes: dict[Key, str] = field(default_factory=dict)  # the notes as typed
     errors: dict[Key, str] = field(default_factory=dict)
-
-
-def _number(raw: str) -> Decimal:
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError from None
-    if not value.is_finite():
-        raise ValueError
-    return value
 
 
 def grid_input(
@@ -88,9 +78,10 @@ def _cell_error(indicator: Indicator | None, value: str, note: str) -> str:
     if not value:
         return _("Enter a score before its evidence note.") if note else ""
     try:
-        number = _number(value)
-    except ValueError:
-        return _("“%(value)s” is not a number.") % {"value": value}
+        number = parse_value(value)
+    except NumberError as exc:
+        return exc.message
+    assert number is not None  # not blank
     return cell_problem(indicator, number) or ""
 
 
@@ -176,13 +167,13 @@ class AdjustmentForm(forms.Form):
             if cadre is None:
                 row.error = _("Choose a cadre.")
                 continue
-            try:
-                points = _number(row.points)
-            except ValueError:
+            if not row.points:
                 row.error = _("Enter the points as a number, e.g. 0.5.")
                 continue
-            if -points.as_tuple().exponent > 2 or abs(points) >= 10000:
-                row.error = _("At most two decimal places, and less than 10000.")
+            try:
+                points = parse_number(row.points, max_digits=6, decimal_places=2, allow_negative=True)
+            except NumberError as exc:
+                row.error = exc.message
                 continue
             self.shares.append(ShareInput(cadre, points))
         if any(row.error for row in self.share_rows):

@@ -187,6 +187,8 @@ def _grid(sheet: ScoreSheet, typed: GridInput | None = None, *, read_only: bool 
                 if key in typed.notes and typed.notes[key] != cell.note:
                     cell.saved_note, cell.note = cell.note, typed.notes[key]
                 cell.error = typed.errors.get(key, "")
+                if value is not None and not cell.error and key not in typed.values:
+                    cell.error = services.stored_problem(value) or ""  # to be cleared
                 cells.append(cell)
             group.rows.append(GridRow(cadre, cells, _cells_html(cells, read_only=read_only)))
         groups.append(group)

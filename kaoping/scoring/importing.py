@@ -13,7 +13,7 @@ column left out of the file leaves its indicator as it is. Evidence notes are ke
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.core import spreadsheets
+from kaoping.core.numbers import NumberError, parse_number
 from kaoping.core.spreadsheets import CellError, Column, Kind, Number, Problem, Sheet, Text
 from kaoping.indicators import rules
-from kaoping.indicators.models import Indicator, IndicatorWeight
+from kaoping.indicators.models import Indicator, IndicatorWeight, RuleKind
 from kaoping.people.models import Cadre
 
 from . import services
@@ -71,17 +72,35 @@ class Score(Kind):
         self.indicator = indicator
 
     def parse(self, cell: Any) -> Decimal:
-        if isinstance(cell, bool):
-            raise CellError(_("Write a number."))
         try:
-            value = Decimal(str(cell).strip())
-        except InvalidOperation:
-            raise CellError(_("Write a number.")) from None
-        if not value.is_finite():
-            raise CellError(_("Write a number."))
+            value = self._percentage(cell)
+            if value is None:
+                value = services.parse_value(cell)
+        except NumberError as exc:
+            raise CellError(exc.message) from None
+        assert value is not None  # blank cells are not parsed
         if problem := services.cell_problem(self.indicator, value):
             raise CellError(problem)
         return value
+
+    def _percentage(self, cell: Any) -> Decimal | None:
+        """A percentage cell (`95%`) as the percentage the person sees, where the rule reads it so.
+
+        A completion ratio against a target of 100 is a percentage: 95% is 95. Anywhere else a
+        percentage would be a guess (95% of what?), so it is refused with a message.
+        """
+        if not (isinstance(cell, str) and cell.strip().endswith(("%", "％"))):
+            return None
+        indicator = self.indicator
+        if indicator.rule_kind == RuleKind.COMPLETION and indicator.target == 100:
+            return parse_number(cell, max_digits=12, decimal_places=2, allow_negative=True, percent=True)
+        raise NumberError(
+            _(
+                "“%(value)s” is a percentage, but %(code)s is not scored as a percentage of 100; "
+                "write the value itself, as the grid takes it."
+            )
+            % {"value": cell.strip(), "code": indicator.code}
+        )
 
     def describe(self) -> str:
         return rules.describe(self.indicator)
@@ -105,7 +124,7 @@ def score_sheet(indicators: list[Indicator]) -> Sheet:
             Column(
                 CADRE_KEY,
                 gettext_lazy("Cadre ID"),
-                Number(),  # whole, checked below: some programs save 12 as 12.0
+                Number(places=0, minimum=Decimal(1), max_digits=18),  # 12.0 (some programs) is 12
                 required=True,
                 hidden=True,
                 aliases=("cadre id",),
@@ -172,6 +191,17 @@ def sheet_import(*, actor, sheet: ScoreSheet, file: IO[bytes] | bytes) -> Import
         for c in Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
     }
     existing = {(e.cadre_id, e.indicator_id): e for e in ScoreEntry.objects.filter(sheet=sheet)}
+    for letter, header in table.unknown_columns:
+        # A column ignored would look like a score imported: say so, and import nothing.
+        table.add_header_problem(
+            letter,
+            header,
+            _(
+                "No indicator of this sheet has the number “%(header)s”. Correct the header, or delete "
+                "the column if it holds no scores."
+            )
+            % {"header": header},
+        )
     present = [i for i in indicators if indicator_key(i) in table.letters]
     first_row: dict[int, int] = {}
     cells: list[services.Cell] = []

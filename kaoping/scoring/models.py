@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.fields import StoredDecimalField
 from kaoping.indicators.models import AdjustmentKind, AdjustmentReason, Indicator, Scheme
 from kaoping.people.models import Cadre, Town
 
@@ -88,8 +89,9 @@ class ScoreEntry(models.Model):
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="entries")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="score_entries")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="entries")
-    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
-    limit = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # Read back even past its digits, as SQLite may hold it: such a value is shown as refused, and cleared.
+    value = StoredDecimalField(_("value"), max_digits=12, decimal_places=2)
+    limit = StoredDecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("evidence"), max_length=500, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

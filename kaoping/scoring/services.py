@@ -7,7 +7,7 @@ changes a month's inputs, the month's stored results are recomputed (`results.pe
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, can_for_population
 from kaoping.audit.services import Event, record, record_many
 from kaoping.core.errors import DomainError
+from kaoping.core.numbers import largest, parse_number
 from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
 
@@ -115,20 +116,47 @@ class Cell:
     note: str = ""
 
 
-def _parse(raw: str | Decimal | None) -> Decimal | None:
+_VALUE_FIELD = ScoreEntry._meta.get_field("value")
+
+
+def parse_value(raw: str | Decimal | float | int | None) -> Decimal | None:
+    """A grid cell or an Excel cell as a score entry's value (None: blank), or `NumberError`.
+
+    The one parser of typed numbers (`kaoping.core.numbers`), within the digits of the value column;
+    a minus sign is read, so that `cell_problem` can say that a score cannot be negative.
+    """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw}) from None
-    if not value.is_finite():
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
-    return value
+    return parse_number(
+        raw,
+        max_digits=_VALUE_FIELD.max_digits,
+        decimal_places=_VALUE_FIELD.decimal_places,
+        allow_negative=True,
+    )
+
+
+
+def stored_problem(value: Decimal) -> str | None:
+    """Why a value read from the database cannot be a score (too many digits for its column), or None.
+
+    Such a value was stored before numbers were checked; the grid shows it as refused, to be cleared.
+    """
+    most = largest(_VALUE_FIELD.max_digits, _VALUE_FIELD.decimal_places)
+    if value.is_finite() and abs(value) <= most:
+        return None
+    return _("This value is too large: at most %(max)s. Clear it or enter the right value.") % {
+        "max": f"{most:f}"
+    }
 
 
 def cell_problem(indicator: Indicator, value: Decimal) -> str | None:
-    """What is wrong with `value` for `indicator`, or None: the grid's and the import's one rule."""
+    """What is wrong with `value` for `indicator`, or None: the grid's and the import's one rule.
+
+    Also says what is wrong with a value stored before it was checked (too many digits for the
+    column), so that the grid can show it as refused and it can be cleared.
+    """
+    if problem := stored_problem(value):
+        return problem
     if value < 0:
         return _("A score cannot be negative.")
     if value != value.quantize(Decimal("0.01")):
@@ -194,7 +222,7 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
             problems.append(_("A cell refers to a cadre or indicator outside this sheet."))
             continue
         try:
-            value = _parse(cell.value)
+            value = parse_value(cell.value)
         except ValueError as exc:
             problems.append(f"{cadre.name} · {indicator.code}: {exc}")
             continue

@@ -115,9 +115,11 @@ def test_one_incident_shared_by_two_cadres_deducts_from_both_once_approved(
         ([], "Name at least one cadre."),
         ([(0, "2"), (0, "1")], "张伟 is named twice."),
         ([(0, "0")], "Points are entered as positive numbers"),
-        ([(0, "两分")], "Enter the points as a number, e.g. 0.5."),
+        ([(0, "两分")], "“两分” is not a number."),
+        ([(0, "1e3")], "“1e3” is written with an exponent"),
+        ([(0, "10000")], "“10000” is too large: at most 9999.99."),
         ([(None, "2")], "Choose a cadre."),
-        ([(0, "1.234")], "At most two decimal places"),
+        ([(0, "1.234")], "At most 2 decimal places are allowed."),
     ],
 )
 def test_the_form_shows_why_an_adjustment_is_refused(

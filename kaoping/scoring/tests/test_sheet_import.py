@@ -150,7 +150,7 @@ def test_import_errors_name_the_row_and_column_and_nothing_is_saved(scorer, town
     assert problems == [
         (li, f"D{li}", "The maximum for 1.1 is 10.00."),
         (li, f"E{li}", "A score cannot be negative."),
-        (li, f"F{li}", "Write a number."),
+        (li, f"F{li}", "“两次” is not a number."),
         (6, "A6", "No cadre of this sheet has this ID. Keep the hidden ID column as downloaded."),
         (7, "A7", f"张伟 is already on row {zhang}."),
     ]
