@@ -33,7 +33,7 @@ import openpyxl
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -276,24 +276,59 @@ class Number(Kind):
 
 
 class Date(Kind):
-    """A date: a date cell, or text such as 2025-03-31, 2025/3/31 or 2025年3月31日."""
+    """A date: a date cell, text such as 2025-03-31, 2025/3/31, 2025年3月31日 or 20250331 (full-width
+    digits too), or a number typed into a cell formatted as a number (20250331, or an Excel serial).
+
+    Dates outside `earliest` to `latest` years from now are refused as typing mistakes (1900-01-01,
+    9999-12-31, or the serial 0 that Excel shows as 1900-01-00).
+    """
 
     number_format = "yyyy-mm-dd"
-    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+    EARLIEST = date(2000, 1, 1)
+
+    def __init__(self, *, earliest: date = EARLIEST, years_ahead: int = 10) -> None:
+        self.earliest = earliest
+        self.years_ahead = years_ahead
+
+    def latest(self) -> date:
+        return date(timezone.localdate().year + self.years_ahead, 12, 31)
 
     def parse(self, cell: Any) -> date:
+        value = self._date(cell)
+        if value is None:
+            raise CellError(_("“%(value)s” is not a date; write a date such as 2025-03-31.") % {"value": display(cell)})
+        if not self.earliest <= value <= self.latest():
+            raise CellError(
+                _("%(date)s is not a plausible date here: write a date from %(earliest)s to %(latest)s.")
+                % {"date": value.isoformat(), "earliest": self.earliest.isoformat(), "latest": self.latest().isoformat()}
+            )
+        return value
+
+    def _date(self, cell: Any) -> date | None:
         if isinstance(cell, datetime):
             return cell.date()
         if isinstance(cell, date):
             return cell
-        if isinstance(cell, int | float) and not isinstance(cell, bool):
-            return from_excel(cell).date()  # a date typed into a cell formatted as a number
+        if isinstance(cell, bool):
+            return None
+        if isinstance(cell, int | float):
+            if isinstance(cell, int) or cell.is_integer():
+                if 10_000_101 <= cell <= 99_991_231:  # 20260305: a date typed as a number
+                    return self._date(str(int(cell)))
+            if 1 <= cell < 2_958_466:  # an Excel serial (days since 1899-12-30), up to 9999-12-31
+                try:
+                    return from_excel(cell).date()
+                except (ValueError, OverflowError, TypeError):
+                    return None
+            return None
+        typed = re.sub(r"\s+", "", texts.fold_width(display(cell)))
         for pattern in self.FORMATS:
             try:
-                return datetime.strptime(display(cell), pattern).date()
+                return datetime.strptime(typed, pattern).date()
             except ValueError:
                 continue
-        raise CellError(_("Write a date such as 2025-03-31."))
+        return None
 
     def describe(self) -> str:
         return _("A date such as 2025-03-31")
@@ -691,7 +726,17 @@ def _parse_cell(table: Table, row: Row, column: Column) -> Any:
         return column.kind.parse(cell)
     except CellError as exc:
         table.add_problem(row, column.key, str(exc))
-        return column.kind.empty
+    except (ValueError, ArithmeticError, TypeError):
+        # A kind that failed on a cell it did not foresee: that cell is named, not the file called damaged.
+        described = column.kind.describe()
+        table.add_problem(
+            row,
+            column.key,
+            _("This cell could not be read. Expected: %(what)s.") % {"what": described}
+            if described
+            else _("This cell could not be read."),
+        )
+    return column.kind.empty
 
 
 # Writing.

@@ -3,7 +3,9 @@
 Every row is checked first with the rules of the form (`services.item_problems`) plus the name
 look-ups only a file needs; then either every item is created in one transaction, or nothing is
 and the result lists every problem by row and column. Owners are cadres of the town named in the
-cell, several separated by 、 , ， or ;. A name shared by two cadres of the town is refused as
+cell, several separated by 、 , ， or ; (or by blanks, when the cell as a whole names nobody). Names
+are compared as `kaoping.core.text.person_name` spells them, so that `曲　鑫`, padded with a
+full-width space as registers do, is 曲鑫. A name shared by two cadres of the town is refused as
 ambiguous.
 """
 
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.audit.services import record
 from kaoping.core import spreadsheets
 from kaoping.core.spreadsheets import Choice, Column, Date, Problem, Row, Sheet, Table, Text
+from kaoping.core.text import person_name
 from kaoping.people.models import Cadre, Department, Town
 
 from . import services
@@ -30,7 +33,7 @@ _SOURCE_WORDS = {
     Source.ABOVE: ("上级交办", "上级任务"),
 }
 _URGENCY_WORDS = {Urgency.NORMAL: ("一般",), Urgency.URGENT: ("紧急",), Urgency.VERY_URGENT: ("特急",)}
-_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_SEPARATORS = re.compile(r"[、,，;；/／]+")
 
 ITEM_SHEET = Sheet(
     title=gettext_lazy("Supervision items"),
@@ -47,7 +50,7 @@ ITEM_SHEET = Sheet(
         Column(
             "title",
             gettext_lazy("Title"),
-            Text(max_length=120),
+            Text(max_length=120),  # kept as typed: Chinese punctuation and all
             required=True,
             example="秸秆禁烧巡查",
             aliases=("事项", "督办事项", "标题"),
@@ -101,10 +104,38 @@ def item_template() -> bytes:
     return spreadsheets.write_template(ITEM_SHEET, rows=MAX_ROWS)
 
 
+def _name_key(name: str) -> str:
+    return spreadsheets.normalize(person_name(name))
+
+
+def _names(cell: str, by_name: dict[str, list[Cadre]]) -> list[str]:
+    """The names in an owners cell: split at separators, and at blanks only where that names people."""
+    names = []
+    for part in filter(None, (p.strip() for p in _SEPARATORS.split(cell or ""))):
+        if _name_key(part) in by_name or not re.search(r"\s", part):
+            names.append(person_name(part))
+            continue
+        # Blanks separate names (张伟 李娜) or pad one (曲　鑫): take the longest run of pieces that
+        # names a cadre, else a piece on its own.
+        pieces, start = part.split(), 0
+        while start < len(pieces):
+            end = next(
+                (
+                    end
+                    for end in range(len(pieces), start, -1)
+                    if _name_key("".join(pieces[start:end])) in by_name
+                ),
+                start + 1,
+            )
+            names.append(person_name("".join(pieces[start:end])))
+            start = end
+    return names
+
+
 def _cadres(table: Table, row: Row, key: str, by_name: dict[str, list[Cadre]]) -> list[Cadre]:
     found = []
-    for name in filter(None, _SEPARATORS.split(row.values[key] or "")):
-        matches = by_name.get(spreadsheets.normalize(name), [])
+    for name in _names(row.values[key], by_name):
+        matches = by_name.get(_name_key(name), [])
         if not matches:
             table.add_problem(
                 row, key, _("There is no cadre named “%(name)s” in this town.") % {"name": name}
@@ -127,7 +158,7 @@ def item_import(*, actor, town: Town, file: IO[bytes] | bytes, filename: str = "
     }
     by_name: dict[str, list[Cadre]] = {}
     for cadre in Cadre.objects.filter(town=town, is_active=True):
-        by_name.setdefault(spreadsheets.normalize(cadre.name), []).append(cadre)
+        by_name.setdefault(_name_key(cadre.name), []).append(cadre)
     accepted = []
     for row in table.rows:
         values = row.values

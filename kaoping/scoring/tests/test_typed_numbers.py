@@ -124,3 +124,103 @@ def test_a_stored_value_too_large_for_its_column_is_shown_as_refused_and_can_be_
     assert response.status_code == 302
     assert not ScoreEntry.objects.exists()
     assert AuditEntry.objects.filter(action="score.delete").count() == 1
+
+
+def _workbook(scorer, town, sheet):
+    content = scorer.get(url("sheet_template", town, sheet.pk)).content
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def _upload(workbook) -> dict:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {"file": SimpleUploadedFile("scores.xlsx", buffer.getvalue(), content_type="application/octet-stream")}
+
+
+def _column(worksheet, header) -> int:
+    return next(c.column for c in worksheet[1] if c.value == header)
+
+
+def _row(worksheet, name) -> int:
+    return next(c.row for c in worksheet["B"] if c.value == name)
+
+
+@pytest.mark.django_db
+def test_indicator_codes_that_excel_turned_into_numbers_still_name_their_columns(
+    scorer, town, sheet, cadres
+):
+    workbook = _workbook(scorer, town, sheet)
+    data = workbook.worksheets[0]
+    zhang = _row(data, "张伟")
+    data.cell(zhang, _column(data, "1.1"), 7)
+    data.cell(zhang, _column(data, "2.1"), "２")
+    for header in data[1]:
+        if header.value in ("1.1", "1.2", "2.1", "2.2", "2.3"):
+            header.value = float(header.value)  # as a CSV opened in Excel or LibreOffice has it
+    response = scorer.post(url("sheet_import", town, sheet.pk), _upload(workbook))
+    assert response.status_code == 302
+    assert _values(sheet) == {("张伟", "1.1"): Decimal(7), ("张伟", "2.1"): Decimal(2)}
+
+
+@pytest.mark.django_db
+def test_a_column_the_sheet_does_not_know_is_reported_and_nothing_is_imported(scorer, town, sheet, cadres):
+    workbook = _workbook(scorer, town, sheet)
+    data = workbook.worksheets[0]
+    zhang = _row(data, "张伟")
+    data.cell(zhang, _column(data, "1.1"), 7)
+    data.cell(1, 9, 3.1)  # an indicator this scheme does not have
+    data.cell(zhang, 9, 5)
+    response = scorer.post(url("sheet_import", town, sheet.pk), _upload(workbook))
+    assert response.status_code == 200
+    problems = [(p.cell, p.message) for p in response.context["result"].problems]
+    assert problems == [
+        (
+            "I1",
+            "No indicator of this sheet has the number “3.1”. Correct the header, or delete the column "
+            "if it holds no scores.",
+        )
+    ]
+    assert not ScoreEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_percentage_cell_is_read_as_the_percentage_shown_in_a_completion_column_and_refused_elsewhere(
+    scorer, town, sheet, cadres
+):
+    workbook = _workbook(scorer, town, sheet)
+    data = workbook.worksheets[0]
+    zhang = _row(data, "张伟")
+    completion = data.cell(zhang, _column(data, "2.3"), 0.95)  # typed as 95%: target 100
+    completion.number_format = "0%"
+    response = scorer.post(url("sheet_import", town, sheet.pk), _upload(workbook))
+    assert response.status_code == 302
+    assert _values(sheet) == {("张伟", "2.3"): Decimal(95)}
+
+    manual = data.cell(zhang, _column(data, "1.1"), 0.08)
+    manual.number_format = "0.00%"
+    response = scorer.post(url("sheet_import", town, sheet.pk), _upload(workbook))
+    assert response.status_code == 200
+    [problem] = response.context["result"].problems
+    assert problem.value == "8%"
+    assert "“8%” is a percentage, but 1.1 is not scored as a percentage of 100" in problem.message
+    assert _values(sheet) == {("张伟", "2.3"): Decimal(95)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cell_value", "message"),
+    [
+        (1e30, "is too large: at most 9999999999.99."),
+        ("1E+29", "is written with an exponent"),
+        (1234567890123, "“1234567890123” is too large"),
+    ],
+)
+def test_the_import_refuses_numbers_the_column_cannot_hold(scorer, town, sheet, cadres, cell_value, message):
+    workbook = _workbook(scorer, town, sheet)
+    data = workbook.worksheets[0]
+    data.cell(_row(data, "张伟"), _column(data, "2.1"), cell_value)
+    response = scorer.post(url("sheet_import", town, sheet.pk), _upload(workbook))
+    assert response.status_code == 200
+    [problem] = response.context["result"].problems
+    assert message in problem.message
+    assert not ScoreEntry.objects.exists()

@@ -1,0 +1,112 @@
+"""The supervision-item import page reads dates and owners' names as registers write them.
+
+Dates typed as numbers or in full-width digits are read; implausible dates are refused; a name padded
+with a full-width space is one person; every problem names its row and column.
+"""
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kaoping import testing
+from kaoping.supervision.models import Item
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["来源", "事项", "责任人", "交办日期", "办结时限"]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _march_2026():
+    with time_machine.travel(date(2026, 3, 1), tick=False):
+        yield
+
+
+@pytest.fixture
+def office(client_for, personas):
+    return client_for(personas["supervision_office"])
+
+
+@pytest.fixture
+def qu_xin(town):
+    return testing.make_cadre(town, "曲鑫", 41)
+
+
+def _upload(*rows) -> dict:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {"file": SimpleUploadedFile("items.xlsx", buffer.getvalue(), content_type="application/octet-stream")}
+
+
+def _post(office, town, *rows):
+    return office.post(reverse("supervision:item_import", args=[town.slug]), _upload(*rows))
+
+
+@pytest.mark.parametrize(
+    ("assigned", "deadline"),
+    [
+        (20260305, 20260320),
+        ("２０２６年３月５日", "２０２６年３月２０日"),
+        ("2026.3.5", "20260320"),
+        (46086, 46101),  # Excel serials of 2026-03-05 and 2026-03-20
+    ],
+)
+def test_dates_typed_as_numbers_or_in_full_width_digits_are_read(office, town, qu_xin, assigned, deadline):
+    response = _post(office, town, ["两委会分办", "河道清理", "曲鑫", assigned, deadline])
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert (item.assigned_on, item.deadline) == (date(2026, 3, 5), date(2026, 3, 20))
+
+
+@pytest.mark.parametrize(
+    ("assigned", "message"),
+    [
+        (0, "“0” is not a date"),
+        (1, "1900-01-01 is not a plausible date here: write a date from 2000-01-01 to 2036-12-31."),
+        ("1900-01-01", "1900-01-01 is not a plausible date here"),
+        ("9999-12-31", "9999-12-31 is not a plausible date here"),
+        (99999999, "“99999999” is not a date"),
+        ("2026-02-30", "“2026-02-30” is not a date"),
+    ],
+)
+def test_an_implausible_date_is_refused_naming_its_row_and_column(office, town, qu_xin, assigned, message):
+    response = _post(
+        office,
+        town,
+        ["两委会分办", "河道清理", "曲鑫", "2026-03-05", "2026-03-20"],
+        ["两委会分办", "秸秆禁烧", "曲鑫", assigned, "2026-03-20"],
+    )
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert (problem.row, problem.cell) == (3, "D3")
+    assert message in problem.message
+    assert not Item.objects.exists()
+
+
+def test_a_name_padded_with_a_full_width_space_is_one_person(office, town, qu_xin):
+    li = testing.make_cadre(town, "李娜", 42)
+    response = _post(office, town, ["两委会分办", "河道清理", "曲　鑫 李娜", "2026-03-05", "2026-03-20"])
+    assert response.status_code == 302, response.context["problems"]
+    assert {o.cadre for o in Item.objects.get().owners.all()} == {qu_xin, li}
+
+
+def test_control_characters_in_a_title_are_refused_naming_the_cell(office, town, qu_xin):
+    response = _post(office, town, ["两委会分办", "河道\x07清理", "曲鑫", "2026-03-05", "2026-03-20"])
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert problem.cell == "B2" and "control character (U+0007)" in problem.message
