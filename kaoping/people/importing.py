@@ -1,5 +1,9 @@
 """Cadres in and out of Excel: the cadre sheet, declared once, and the import and export built on it.
 
+Names, ID numbers and phone numbers are read as `kaoping.core.text` spells them: full-width digits
+are digits, blanks inside an ID or phone number are dropped, and a name padded with blanks (`曲　鑫`)
+is stored as 曲鑫, as the edit form stores it.
+
 The import is all or nothing. Every row is checked first, with the rules of the edit form
 (`services.cadre_problems`) and the checks only a file needs (one ID number on two rows, two heads
 for one village), in a constant number of queries whatever the number of rows. Then either every
@@ -23,6 +27,7 @@ from kaoping.audit.services import Event, record, record_many, snapshot
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
 from kaoping.core.spreadsheets import Boolean, Choice, Column, Problem, Row, Sheet, Table, Text
+from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers, services
 from .models import AgencyCategory, Cadre, Department, Gender, Population, Town, Village
@@ -75,7 +80,7 @@ def cadre_sheet(*, departments: Sequence[str] = (), villages: Sequence[str] = ()
             Column(
                 "name",
                 gettext_lazy("Name"),
-                Text(max_length=40),
+                Text(max_length=40, clean=person_name),
                 required=True,
                 example="张伟",
                 aliases=("姓名",),
@@ -90,7 +95,7 @@ def cadre_sheet(*, departments: Sequence[str] = (), villages: Sequence[str] = ()
             Column(
                 "id_number",
                 gettext_lazy("ID number"),
-                Text(),
+                Text(clean=digit_string),
                 required=True,
                 example=EXAMPLE_ID_NUMBER,
                 aliases=("身份证号", "身份证号码", "公民身份号码"),
@@ -99,7 +104,11 @@ def cadre_sheet(*, departments: Sequence[str] = (), villages: Sequence[str] = ()
             Column(
                 "phone",
                 gettext_lazy("Mobile phone"),
-                Text(pattern=r"1\d{10}", pattern_message=gettext_lazy("Enter an 11-digit mobile number.")),
+                Text(
+                    pattern=r"1[0-9]{10}",
+                    pattern_message=gettext_lazy("Enter an 11-digit mobile number."),
+                    clean=digit_string,
+                ),
                 example="13800000000",
                 aliases=("手机号", "手机号码", "联系电话"),
             ),

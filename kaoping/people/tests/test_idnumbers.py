@@ -25,10 +25,18 @@ def test_masking_keeps_region_and_last_four():
     assert idnumbers.mask("11010519491231002X") == "110105********002X"
 
 
-@given(st.from_regex(r"\A37108319[5-9]\d(0[1-9]|1[0-2])(0[1-9]|1\d|2[0-8])\d{3}\Z"))
+@given(st.from_regex(r"\A37108319[5-9][0-9](0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}\Z"))
 def test_every_number_with_its_computed_check_character_is_valid_and_any_other_is_not(first17):
     good = first17 + idnumbers.check_char(first17)
     assert idnumbers.is_valid(good)
     for other in "0123456789X":
         if other != good[-1]:
             assert not idnumbers.is_valid(first17 + other)
+
+
+@given(st.from_regex(r"\A37108319[5-9][0-9](0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}\Z"), st.data())
+def test_a_digit_of_another_script_makes_a_number_invalid(first17, data):
+    good = first17 + idnumbers.check_char(first17)
+    position = data.draw(st.integers(0, 16))
+    foreign = data.draw(st.characters(categories=["Nd"]).filter(lambda ch: ch not in "0123456789"))
+    assert not idnumbers.is_valid(good[:position] + foreign + good[position + 1 :])
