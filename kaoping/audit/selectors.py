@@ -102,10 +102,11 @@ def changes(entry: AuditEntry, *, reveal_personal: bool = False) -> list[Change]
     """Old and new values side by side, one row per key in either, labelled with the field's name.
 
     ID numbers and phone numbers are masked unless `reveal_personal`: the auditor sees that
-    they changed, not what they are.
+    they changed, not what they are. Every entry ever written reads: values that are not a
+    mapping (a list, a number, a text) show as one row, keys that name no field of the model
+    (or a model since renamed or removed) show as written.
     """
-    old = entry.old if isinstance(entry.old, dict) else {}
-    new = entry.new if isinstance(entry.new, dict) else {}
+    old, new = _as_mapping(entry.old), _as_mapping(entry.new)
     keys = list(new) + [k for k in old if k not in new]
     model = _model(entry.object_type)
     rows = []
@@ -114,13 +115,25 @@ def changes(entry: AuditEntry, *, reveal_personal: bool = False) -> list[Change]
         rows.append(
             Change(
                 key=key,
-                label=_field_label(model, key),
+                label=_field_label(model, key) if key != WHOLE_VALUE else gettext("value"),
                 old=show(old.get(key)),
                 new=show(new.get(key)),
                 changed=key not in old or key not in new or old[key] != new[key],
             )
         )
     return rows
+
+
+# The key under which a value that is not a mapping is shown.
+WHOLE_VALUE = ""
+
+
+def _as_mapping(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return {WHOLE_VALUE: value}
 
 
 def _masker(head: int, tail: int):
@@ -134,12 +147,18 @@ def _masker(head: int, tail: int):
 
 
 def _field_label(model, key: str) -> str:
+    """The field's name in the user's language; for a reverse relation ("cadres" of a town), the
+    related model's plural name; the key itself when the model has no such field."""
     if model is None:
         return key
     try:
-        return str(model._meta.get_field(key).verbose_name)
+        field = model._meta.get_field(key)
     except FieldDoesNotExist:
         return key
+    label = getattr(field, "verbose_name", None)
+    if label is None and getattr(field, "related_model", None) is not None:
+        label = field.related_model._meta.verbose_name_plural
+    return str(label) if label else key
 
 
 def display_value(value: Any) -> str:
