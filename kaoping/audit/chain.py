@@ -46,7 +46,9 @@ class Break:
 
 
 def verify(
-    entries: Iterable[tuple[int, str, str, dict[str, Any]] | tuple[int, str, str, dict[str, Any], int | None]],
+    entries: Iterable[
+        tuple[int, str, str, dict[str, Any]] | tuple[int, str, str, dict[str, Any], int | None]
+    ],
     key: bytes | None = None,
 ) -> list[Break]:
     """Check a chain given as (id, prev_hash, hash, fields[, version]) in id order; return where it breaks.

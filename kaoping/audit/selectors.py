@@ -1,8 +1,8 @@
 """Reading the audit log: which entries a user may see, the list filters, and the chain check."""
 
+import dataclasses
 import datetime as dt
 import json
-import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any

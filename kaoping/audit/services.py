@@ -216,7 +216,10 @@ def record_reset(*, reason: str) -> None:
         return
     key = keys.read() or keys.create()
     line = anchors.format_line(
-        key, count=0, head=chain.GENESIS, reason=f"{anchors.RESET} {reason}; {count} entries before, last {last}"
+        key,
+        count=0,
+        head=chain.GENESIS,
+        reason=f"{anchors.RESET} {reason}; {count} entries before, last {last}",
     )
     transaction.on_commit(lambda: anchors.append_logged(line), robust=True)
 

@@ -112,7 +112,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             _("…and %(count)d more; run the verifyaudit command for the full list.") % {"count": hidden},
         )
     for problem in report.anchor_problems:
-        messages.error(request, _("Anchor check failed: %(problem)s") % {"problem": _(problem.text) % problem.params})
+        messages.error(
+            request, _("Anchor check failed: %(problem)s") % {"problem": _(problem.text) % problem.params}
+        )
     if report.missing_triggers:
         messages.error(
             request,

@@ -36,7 +36,9 @@ def reading_every_town(monkeypatch):
     from kaoping.audit import selectors
 
     monkeypatch.setattr(
-        selectors, "entries_for", lambda user: AuditEntry.objects.select_related("actor", "town").order_by("-id")
+        selectors,
+        "entries_for",
+        lambda user: AuditEntry.objects.select_related("actor", "town").order_by("-id"),
     )
 
 
@@ -52,7 +54,9 @@ def test_every_page_of_the_log_reads_for_the_demo_auditor(demo_auditor):
 @pytest.mark.django_db
 def test_every_entry_the_demo_writes_reads_on_its_own_page(demo_auditor):
     entries = list(AuditEntry.objects.filter(town__slug="xiacun").order_by("id"))
-    assert {"scheme", "evaluation_round", "supervision_item", "bulletin"} <= {e.action.partition(".")[0] for e in entries}
+    assert {"scheme", "evaluation_round", "supervision_item", "bulletin"} <= {
+        e.action.partition(".")[0] for e in entries
+    }
     for entry in entries:
         response = demo_auditor.get(reverse("audit:entry_detail", kwargs={"pk": entry.pk}))
         assert response.status_code == 200, (entry.pk, entry.action)
@@ -68,7 +72,9 @@ def test_every_kind_of_entry_the_demo_writes_reads_even_those_of_no_town(demo_au
         for entry in AuditEntry.objects.filter(action=action, object_type=object_type).order_by("id")[:3]:
             response = demo_auditor.get(reverse("audit:entry_detail", kwargs={"pk": entry.pk}))
             assert response.status_code == 200, (entry.pk, entry.action)
-        filtered = demo_auditor.get(reverse("audit:entry_list"), {"action": action, "object_type": object_type})
+        filtered = demo_auditor.get(
+            reverse("audit:entry_list"), {"action": action, "object_type": object_type}
+        )
         assert filtered.status_code == 200, action
 
 

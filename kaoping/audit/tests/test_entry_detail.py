@@ -103,7 +103,9 @@ ODD_ENTRIES = {
     "a text as value": dict(action="cadre.update", object_type="people.cadre", old="旧", new="新"),
     "a number as value": dict(action="cadre.update", object_type="people.cadre", old=1, new=2.5),
     "nested values": dict(action="cadre.update", object_type="people.cadre", new={"position": {"a": [1]}}),
-    "personal data not as text": dict(action="cadre.update", object_type="people.cadre", new={"phone": 13800}),
+    "personal data not as text": dict(
+        action="cadre.update", object_type="people.cadre", new={"phone": 13800}
+    ),
 }
 
 
@@ -120,7 +122,9 @@ def test_an_entry_of_any_shape_reads_in_the_list_and_on_its_page(auditor, town, 
 
 @pytest.mark.django_db
 def test_a_value_that_is_not_a_mapping_shows_as_one_row(auditor, town):
-    entry = record(actor=None, town=town, action="cadre.update", object_type="people.cadre", old="旧", new=[1, 2])
+    entry = record(
+        actor=None, town=town, action="cadre.update", object_type="people.cadre", old="旧", new=[1, 2]
+    )
     (row,) = auditor.get(url(entry)).context["changes"]
     assert (row.label, row.old, row.new, row.changed) == ("value", "旧", "[1, 2]", True)
 

@@ -45,7 +45,9 @@ class Command(BaseCommand):
                 f"{len(report.missing_triggers)} missing triggers"
             )
         self.stdout.write(self.style.SUCCESS(f"{report.checked} entries checked: chain intact"))
-        self.stdout.write(f"{report.anchors_checked} anchors checked: all hold (anchor file {anchors.path()})")
+        self.stdout.write(
+            f"{report.anchors_checked} anchors checked: all hold (anchor file {anchors.path()})"
+        )
         if anchor:
             head = services.anchor_now(reason="kaoping verifyaudit --anchor")
             self.stdout.write(f"anchored {head}")
