@@ -9,6 +9,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path_factory):
+    """Each test anchors the audit log in a file of its own, never in the data directory's."""
+    settings.KAOPING_AUDIT_ANCHOR_FILE = tmp_path_factory.mktemp("anchors") / "audit-anchors"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rolled-back rows give their ids to the next test's."""
     from django.core.cache import cache

@@ -22,6 +22,8 @@ OWN_COMMANDS = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaoping.settings")
+    # Whatever the application writes (database, keys, anchors, exports) is for its own user only.
+    os.umask(0o077)
     if len(argv) < 2 or argv[1] in {"-h", "--help"}:
         print("usage: kaoping <command> [options]\n\nKaoping commands:")
         for name, text in OWN_COMMANDS.items():

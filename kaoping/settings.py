@@ -3,7 +3,10 @@
 Everything an operator may change comes from an environment variable, with a default that
 lets `make run` work on a fresh clone:
 
-- KAOPING_DATA_DIR: where the SQLite database and the generated secret key live (./data).
+- KAOPING_DATA_DIR: where the SQLite database, the generated secret key, the audit key and the
+  audit anchors live (./data). The directory is made readable by the service's user only (0700),
+  the database, key and anchor files 0600.
+- KAOPING_AUDIT_KEY_FILE, KAOPING_AUDIT_ANCHOR_FILE: move the audit key or anchors elsewhere.
 - DATABASE_URL: a PostgreSQL URL for real deployments; SQLite in the data directory otherwise.
 - KAOPING_SECRET_KEY, KAOPING_DEBUG, KAOPING_ALLOWED_HOSTS, KAOPING_SECURE_COOKIES.
 """
@@ -18,6 +21,28 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KAOPING_DATA_DIR", Path.cwd() / "data")).resolve()
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and its parents) if needed; the directory itself is for the service's user only."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty if it does not exist, and make it readable by the service's user only."""
+    private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE))
+    if path.stat().st_mode & 0o777 != PRIVATE_FILE_MODE:
+        path.chmod(PRIVATE_FILE_MODE)
+    return path
+
+
+private_dir(DATA_DIR)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -28,11 +53,14 @@ def _secret_key() -> str:
     """Use KAOPING_SECRET_KEY, or a key generated once and kept in the data directory."""
     if key := os.environ.get("KAOPING_SECRET_KEY"):
         return key
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        private_file(key_file)  # tighten a key written by an earlier version
+    else:
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -99,7 +127,13 @@ TEMPLATES = [
 _sqlite_path = DATA_DIR / "kaoping.sqlite3"
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{_sqlite_path}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite gives its -wal and -shm files the database file's permissions: creating the file
+    # 0600 before SQLite does keeps all three private.
+    if (_name := str(DATABASES["default"]["NAME"])) and _name != ":memory:" and not _name.startswith("file:"):
+        _sqlite_file = Path(_name)
+        for _path in (_sqlite_file, Path(f"{_sqlite_file}-wal"), Path(f"{_sqlite_file}-shm")):
+            if _path == _sqlite_file or _path.exists():
+                private_file(_path)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -108,6 +142,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not memory, so that concurrency tests (threads publishing a bulletin or
     # submitting one ballot twice) meet the same locking as the real database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kaoping.sqlite3")}
+else:
+    # Django's own default, written out: `flush` tells the test database from the real one by it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", f"test_{DATABASES['default']['NAME']}")
+
+# The audit log's key and anchors: outside the database, so that whoever can change only the
+# database can neither recompute the chain nor move its anchors (see docs/operations.md).
+KAOPING_AUDIT_KEY_FILE = Path(os.environ.get("KAOPING_AUDIT_KEY_FILE", DATA_DIR / "audit_key"))
+KAOPING_AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOPING_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -145,7 +187,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when serving from finders
+private_dir(STATIC_ROOT)  # WhiteNoise expects it even when serving from finders
 STATICFILES_DIRS = [("bootstrap", bootstrap_wrapper.get_bootstrap_dir())]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -29,9 +29,15 @@ VERBS = {
     "move": _("status changed"),
     "decide": _("decided"),
     "rescore": _("published results changed by a later input"),
+    "codes": _("voting codes generated"),
+    "save": _("saved"),
+    "extend": _("deadline extended"),
+    "note": _("note added"),
+    "anchor": _("log anchored"),
+    "rekey": _("log keyed from here on"),
 }
 
 
 def verb_label(action: str) -> str:
-    verb = action.rpartition(".")[2]
+    verb = str(action or "").rpartition(".")[2]
     return str(VERBS.get(verb, verb))

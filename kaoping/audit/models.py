@@ -3,7 +3,8 @@
 Rows are written only through `kaoping.audit.services.record`. The model refuses updates and
 deletes, and database triggers (see the migrations) refuse them too, so that changing history
 takes a deliberate act on the database, which `kaoping verifyaudit` then detects: each entry
-carries the hash of the previous one, and its own hash covers all its fields.
+carries the hash of the previous one, and its own hash covers all its fields. The hash is keyed
+with a secret kept outside the database, and the head is anchored outside it too (anchors.py).
 """
 
 from django.conf import settings
@@ -51,6 +52,9 @@ class AuditEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # None: hashed with plain SHA-256 (entries written before the key); 2: HMAC-SHA256 under the
+    # audit key kept in the data directory (see chain.py and keys.py).
+    chain_version = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -82,6 +86,7 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+    chain_version = models.PositiveSmallIntegerField(null=True, blank=True)  # of the newest entry
 
     def __str__(self) -> str:
         return f"{self.count} entries, last {self.last_hash[:12]}"

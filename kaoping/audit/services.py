@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import chain
+from . import anchors, chain, keys
 from .models import AuditEntry, AuditHead
 
 # The fields that a hash covers, in the form they are stored.
@@ -44,7 +44,28 @@ def _jsonable(value: Any) -> Any:
 def _hash_fields(entry: AuditEntry) -> dict[str, Any]:
     fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
     fields["at"] = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if entry.chain_version is not None:  # plain entries keep the fields they were hashed with
+        fields["chain_version"] = entry.chain_version
     return fields
+
+
+REKEY_NOTE = (
+    "From this entry on, the log is chained with HMAC-SHA256 under a key kept outside the database; "
+    "the entries before it keep their plain SHA-256 hashes and are sealed by this entry's link to them."
+)
+
+
+def _signing_key(head: AuditHead) -> bytes:
+    """The audit key; created on the first write unless keyed entries exist, whose key must not change."""
+    key = keys.read()
+    if key is not None:
+        return key
+    if head.count and head.chain_version == chain.KEYED:
+        raise keys.KeyMissing(
+            f"The audit key file {keys.path()} is missing, and the log's entries are chained with it. "
+            "Restore it from the backup of the data directory; nothing can be recorded until then."
+        )
+    return keys.create()
 
 
 def snapshot(instance: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -112,50 +133,131 @@ def record_many(*, actor, events: list[Event]) -> list[AuditEntry]:
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"last_hash": chain.GENESIS}
         )
-        now = timezone.now()
-        previous = head.last_hash
+        key = _signing_key(head)
         entries = []
-        for event in events:
-            target = event.target
-            town = event.town
-            if target is not None and town is None:
-                town = getattr(target, "town", None)
-            entry = AuditEntry(
-                at=now,
-                actor=actor_user,
-                actor_name=actor_user.get_username() if actor_user else "system",
-                town=town,
-                action=event.action,
-                object_type=event.object_type or (target._meta.label_lower if target is not None else ""),
-                object_id=event.object_id or (str(target.pk) if target is not None else ""),
-                object_repr=event.object_repr or (str(target)[:200] if target is not None else ""),
-                old=_jsonable(event.old) if event.old is not None else None,
-                new=_jsonable(event.new) if event.new is not None else None,
-                note=event.note,
-                prev_hash=previous,
-            )
-            entry.hash = chain.entry_hash(entry.prev_hash, _hash_fields(entry))
-            previous = entry.hash
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
-        AuditHead.objects.filter(pk=1).update(last_hash=previous, count=models.F("count") + len(entries))
+        if head.chain_version != chain.KEYED:
+            # The first keyed entry: it says so, and the head is anchored outside the database.
+            if head.count:
+                entries.append(Event("audit.rekey", note=REKEY_NOTE, object_repr="audit log"))
+            transaction.on_commit(lambda: anchor_now(reason="the log is keyed from here on"))
+        entries.extend(events)
+        built = _chain(head.last_hash, key, actor_user, entries)
+        AuditEntry.objects.bulk_create(built)
+        AuditHead.objects.filter(pk=1).update(
+            last_hash=built[-1].hash, count=models.F("count") + len(built), chain_version=chain.KEYED
+        )
+    return built[len(built) - len(events) :]
+
+
+def _chain(previous: str, key: bytes, actor_user, events: list[Event]) -> list[AuditEntry]:
+    now = timezone.now()
+    entries = []
+    for event in events:
+        target = event.target
+        town = event.town
+        if target is not None and town is None:
+            town = getattr(target, "town", None)
+        system = event.action.startswith("audit.")
+        entry = AuditEntry(
+            at=now,
+            actor=None if system else actor_user,
+            actor_name=actor_user.get_username() if actor_user and not system else "system",
+            town=town,
+            action=event.action,
+            object_type=event.object_type or (target._meta.label_lower if target is not None else ""),
+            object_id=event.object_id or (str(target.pk) if target is not None else ""),
+            object_repr=event.object_repr or (str(target)[:200] if target is not None else ""),
+            old=_jsonable(event.old) if event.old is not None else None,
+            new=_jsonable(event.new) if event.new is not None else None,
+            note=event.note,
+            prev_hash=previous,
+            chain_version=chain.KEYED,
+        )
+        entry.hash = chain.keyed_hash(key, entry.prev_hash, _hash_fields(entry))
+        previous = entry.hash
+        entries.append(entry)
     return entries
+
+
+def _head() -> tuple[int, str]:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    return (head.count, head.last_hash) if head else (0, chain.GENESIS)
+
+
+def anchor(*, reason: str) -> str:
+    """Anchor the log's head outside the database; return it as "count:hash" to store with the caller.
+
+    The head is written to the anchor file when the caller's transaction commits (a rolled-back
+    publication leaves no anchor). `verifyaudit` then checks that the log still holds that entry
+    at that position: a shorter or rewritten log is reported.
+    """
+    with transaction.atomic():
+        count, last = _head()
+    key = keys.read() or keys.create()
+    line = anchors.format_line(key, count=count, head=last, reason=reason)
+    transaction.on_commit(lambda: anchors.append_logged(line), robust=True)
+    return f"{count}:{last}"
+
+
+def anchor_now(*, reason: str) -> str:
+    """Write the head to the anchor file at once (outside a transaction: after a check, by cron)."""
+    with transaction.atomic():
+        count, last = _head()
+    key = keys.read() or keys.create()
+    anchors.append(anchors.format_line(key, count=count, head=last, reason=reason))
+    return f"{count}:{last}"
+
+
+def record_reset(*, reason: str) -> None:
+    """Note in the anchor file that the log is being emptied on purpose (a demo reset), once it is."""
+    with transaction.atomic():
+        count, last = _head()
+    if not count:
+        return
+    key = keys.read() or keys.create()
+    line = anchors.format_line(
+        key,
+        count=0,
+        head=chain.GENESIS,
+        reason=f"{anchors.RESET} {reason}; {count} entries before, last {last}",
+    )
+    transaction.on_commit(lambda: anchors.append_logged(line), robust=True)
+
+
+@dataclass
+class Scan:
+    """What one pass over the chain found: its breaks, its length, the entries at some positions."""
+
+    breaks: list[chain.Break]
+    count: int
+    at_position: dict[int, tuple[int, str]]  # position (1 = oldest) → (entry id, hash)
 
 
 def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:
     """Recompute every hash in order; return the places where the stored chain breaks."""
+    return scan_chain(batch_size=batch_size).breaks
+
+
+def scan_chain(*, batch_size: int = 2000, positions: frozenset[int] = frozenset()) -> Scan:
+    """Recompute every hash in order, and note the entries at `positions` (for the anchors)."""
+    at_position: dict[int, tuple[int, str]] = {}
+    seen = 0
 
     def rows():
+        nonlocal seen
         last_id = 0
         while True:
             batch = list(AuditEntry.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
             if not batch:
                 return
             for entry in batch:
-                yield entry.id, entry.prev_hash, entry.hash, _hash_fields(entry)
+                seen += 1
+                if seen in positions:
+                    at_position[seen] = (entry.id, entry.hash)
+                yield entry.id, entry.prev_hash, entry.hash, _hash_fields(entry), entry.chain_version
             last_id = batch[-1].id
 
-    breaks = chain.verify(rows())
+    breaks = chain.verify(rows(), keys.read())
     # Hold the head while comparing it with the table, so that an entry appended meanwhile
     # (every login writes one) is not mistaken for tampering.
     with transaction.atomic():
@@ -170,4 +272,4 @@ def verify_chain(*, batch_size: int = 2000) -> list[chain.Break]:
         breaks.append(
             chain.Break(last.id if last else 0, "entries are missing or were added outside the app")
         )
-    return breaks
+    return Scan(breaks, seen, at_position)

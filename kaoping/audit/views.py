@@ -25,6 +25,8 @@ REASONS = (
     gettext_noop("the record of the newest entry is missing"),
     gettext_noop("the newest entry is not the one the log last wrote"),
     gettext_noop("entries are missing or were added outside the app"),
+    gettext_noop("the audit key is missing: keyed entries cannot be checked"),
+    gettext_noop("an entry without the key follows keyed entries"),
 )
 
 
@@ -73,6 +75,8 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     report = selectors.chain_report()
+    for notice in report.notices:
+        messages.warning(request, _(notice.text) % notice.params)
     if report.intact:
         messages.success(
             request,
@@ -83,6 +87,20 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
             % {"count": report.checked},
         )
+        if report.anchors_checked:
+            messages.success(
+                request,
+                ngettext(
+                    "The log still holds the %(count)d head anchored outside the database.",
+                    "The log still holds all %(count)d heads anchored outside the database.",
+                    report.anchors_checked,
+                )
+                % {"count": report.anchors_checked},
+            )
+        else:
+            messages.info(
+                request, _("No head anchored outside the database yet: one is written at every publication.")
+            )
     for item in report.breaks[:BREAKS_SHOWN]:
         reason = _(item.reason)
         messages.error(
@@ -92,6 +110,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             _("…and %(count)d more; run the verifyaudit command for the full list.") % {"count": hidden},
+        )
+    for problem in report.anchor_problems:
+        messages.error(
+            request, _("Anchor check failed: %(problem)s") % {"problem": _(problem.text) % problem.params}
         )
     if report.missing_triggers:
         messages.error(

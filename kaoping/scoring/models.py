@@ -29,6 +29,9 @@ class Period(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=PeriodStatus, default=PeriodStatus.OPEN)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     computed_at = models.DateTimeField(_("results computed at"), null=True, blank=True)
+    # The audit log's head when the month was published, "count:hash" (`kaoping verifyaudit` checks
+    # that the log still holds that entry at that position).
+    audit_anchor = models.CharField(_("audit log anchor"), max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["-month"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, can_for_population
+from kaoping.audit import services as audit
 from kaoping.audit.services import Event, record, record_many
 from kaoping.core.errors import DomainError
 from kaoping.core.numbers import largest, parse_number
@@ -103,6 +104,9 @@ def period_move(*, actor: User, period: Period, to: str) -> Period:
         old={"status": old},
         new={"status": to},
     )
+    if to == PeriodStatus.PUBLISHED:
+        period.audit_anchor = audit.anchor(reason=f"published {period.town.slug} {period}")
+        period.save(update_fields=["audit_anchor"])
     return period
 
 

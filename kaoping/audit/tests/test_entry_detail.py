@@ -89,3 +89,59 @@ def test_every_other_role_is_refused(client_for, personas, entry):
         if name == "auditor":
             continue
         assert client_for(user).get(url(entry)).status_code == 403, name
+
+
+# Entries as old versions of the application, or other apps, may have written them.
+ODD_ENTRIES = {
+    "a reverse relation as key": dict(action="demo.load", object_type="people.town", new={"cadres": 184}),
+    "a many-to-many key": dict(action="user.update", object_type="accounts.user", new={"groups": [1, 2]}),
+    "an unknown verb": dict(action="thing.frobnicate", object_type="people.cadre", new={"name": "甲"}),
+    "no verb at all": dict(action="", object_type="", new={"x": 1}),
+    "a model since renamed": dict(action="member.update", object_type="people.member", old={"name": "乙"}),
+    "a type that is no model": dict(action="x.update", object_type="not a model", new={"a": None}),
+    "a list as value": dict(action="cadre.import", object_type="people.cadre", new=[1, "二", {"三": 3}]),
+    "a text as value": dict(action="cadre.update", object_type="people.cadre", old="旧", new="新"),
+    "a number as value": dict(action="cadre.update", object_type="people.cadre", old=1, new=2.5),
+    "nested values": dict(action="cadre.update", object_type="people.cadre", new={"position": {"a": [1]}}),
+    "personal data not as text": dict(
+        action="cadre.update", object_type="people.cadre", new={"phone": 13800}
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ODD_ENTRIES)
+def test_an_entry_of_any_shape_reads_in_the_list_and_on_its_page(auditor, town, kind):
+    entry = record(actor=None, town=town, object_repr="某对象", object_id="999999", **ODD_ENTRIES[kind])
+    assert auditor.get(reverse("audit:entry_list")).status_code == 200
+    response = auditor.get(url(entry))
+    assert response.status_code == 200
+    if entry.old is not None or entry.new is not None:
+        assert response.context["changes"], "the values are shown"
+
+
+@pytest.mark.django_db
+def test_a_value_that_is_not_a_mapping_shows_as_one_row(auditor, town):
+    entry = record(
+        actor=None, town=town, action="cadre.update", object_type="people.cadre", old="旧", new=[1, 2]
+    )
+    (row,) = auditor.get(url(entry)).context["changes"]
+    assert (row.label, row.old, row.new, row.changed) == ("value", "旧", "[1, 2]", True)
+
+
+@pytest.mark.django_db
+def test_a_reverse_relation_is_named_by_the_related_models_plural(auditor, town):
+    entry = record(actor=None, town=town, action="demo.load", object_type="people.town", new={"cadres": 3})
+    (row,) = auditor.get(url(entry)).context["changes"]
+    assert (row.key, row.label, row.new) == ("cadres", "cadres", "3")
+
+
+@pytest.mark.django_db
+def test_an_entry_whose_object_was_deleted_still_reads(auditor, town, personas):
+    cadre = make_cadre(town, "李四", 2)
+    entry = record(actor=personas["town_admin"], action="cadre.update", target=cadre, new={"name": "李四"})
+    from kaoping.people.models import Cadre
+
+    Cadre.objects.filter(pk=cadre.pk).delete()
+    html = auditor.get(url(entry)).content.decode()
+    assert "李四" in html

@@ -17,7 +17,7 @@ def entries(town):
 def test_it_reports_an_intact_chain_with_the_number_of_entries(entries):
     out = io.StringIO()
     call_command("verifyaudit", stdout=out)
-    assert out.getvalue().strip() == "3 entries checked: chain intact"
+    assert out.getvalue().splitlines()[0] == "3 entries checked: chain intact"
 
 
 @pytest.mark.django_db

@@ -86,7 +86,7 @@ class Command(BaseCommand):
         # PostgreSQL refuses to TRUNCATE a table with deferred foreign-key checks pending, as when
         # this runs inside a caller's transaction (a test) that has just written rows: run them now.
         connection.check_constraints()
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0, audit_reset="kaoping demo --reset")
 
     def _print_plan(self, plan: demo.Plan) -> None:
         for town in plan.towns:
