@@ -28,8 +28,18 @@ import re
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import translation  # type: ignore[import-untyped]
+
+from kaoping.core.text import fold_width
+
+
+def _(message: str) -> str:
+    return str(translation.gettext(message))
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return str(translation.ngettext(singular, plural, count))
+
 
 # The full-width forms a Chinese input method types, mapped to their ASCII equivalents.
 _WIDTH = str.maketrans(
@@ -117,6 +127,7 @@ def _from_text(shown: str, *, percent: bool) -> Decimal:
 
 def _why_not(shown: str, text: str) -> str:
     """The most useful reason a text is not a number."""
+    text = fold_width(text)
     if any(ch.isdigit() and ch not in "0123456789" for ch in text):
         return _("“%(value)s” uses digits other than 0–9; type the number with 0–9.") % {"value": shown}
     if re.fullmatch(r"[+-]?[0-9.,]*[0-9][eE][+-]?[0-9]+", text):

@@ -681,11 +681,9 @@ def _find_header(
 
 def _header_column(sheet: Sheet, by_spelling: dict[str, Column], cell: Any) -> Column | None:
     column = by_spelling.get(normalize(display(cell)))
-    if column is not None or isinstance(cell, str | bool):
+    if isinstance(cell, str | bool) or not isinstance(cell, int | float):
         return column
-    if not isinstance(cell, int | float):
-        return None
-    # A number: 1.1 names the column spelt 1.1 (or 1.10, if no other column is worth 1.1).
+    # A number: 1.1 names the column spelt 1.1 or 1.10, unless both exist (Excel shows 1.10 as 1.1).
     worth = Decimal(repr(cell))
     same = {
         column.key: column
@@ -700,7 +698,7 @@ def _header_column(sheet: Sheet, by_spelling: dict[str, Column], cell: Any) -> C
             )
             % {"header": display(cell), "columns": "、".join(c.label for c in same.values())}
         )
-    return next(iter(same.values()), None)
+    return next(iter(same.values()), column)
 
 
 def _positions(sheet: Sheet, found: dict[int, Column]) -> dict[str, int]:
