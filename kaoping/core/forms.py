@@ -78,5 +78,7 @@ class TextField(forms.CharField):
 
     def validate(self, value: Any) -> None:
         super().validate(value)
-        if value and (problem := text.control_problem(value, multiline=isinstance(self.widget, forms.Textarea))):
+        if value and (
+            problem := text.control_problem(value, multiline=isinstance(self.widget, forms.Textarea))
+        ):
             raise ValidationError(problem, code="control_characters")

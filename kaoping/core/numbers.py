@@ -28,8 +28,18 @@ import re
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils import translation  # type: ignore[import-untyped]
+
+from kaoping.core.text import fold_width
+
+
+def _(message: str) -> str:
+    return str(translation.gettext(message))
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return str(translation.ngettext(singular, plural, count))
+
 
 # The full-width forms a Chinese input method types, mapped to their ASCII equivalents.
 _WIDTH = str.maketrans(
@@ -117,12 +127,11 @@ def _from_text(shown: str, *, percent: bool) -> Decimal:
 
 def _why_not(shown: str, text: str) -> str:
     """The most useful reason a text is not a number."""
+    text = fold_width(text)
     if any(ch.isdigit() and ch not in "0123456789" for ch in text):
         return _("“%(value)s” uses digits other than 0–9; type the number with 0–9.") % {"value": shown}
     if re.fullmatch(r"[+-]?[0-9.,]*[0-9][eE][+-]?[0-9]+", text):
-        return _("“%(value)s” is written with an exponent; write the number out in full.") % {
-            "value": shown
-        }
+        return _("“%(value)s” is written with an exponent; write the number out in full.") % {"value": shown}
     if re.fullmatch(r"[+-]?[0-9,]+(\.[0-9]*)?", text) and "," in text:
         return _(
             "“%(value)s”: a comma may only separate groups of three digits, as in 12,345.5; "
@@ -139,9 +148,7 @@ def _fit(value: Decimal, shown: str, *, max_digits: int, decimal_places: int, ne
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
     if -exponent > decimal_places:
-        rounded = (
-            value.quantize(Decimal(1).scaleb(-decimal_places), context=_WIDE) if _small(value) else None
-        )
+        rounded = value.quantize(Decimal(1).scaleb(-decimal_places), context=_WIDE) if _small(value) else None
         if rounded is None or rounded != value:
             if decimal_places == 0:
                 raise NumberError(_("“%(value)s”: enter a whole number.") % {"value": shown})

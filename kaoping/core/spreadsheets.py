@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from typing import IO, Any
 from urllib.parse import quote
@@ -47,7 +47,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import iterparse
 
-from kaoping.core import text as texts
+from kaoping.core import text as typed_text
 from kaoping.core.errors import DomainError
 from kaoping.core.numbers import NumberError, parse_number
 
@@ -138,7 +138,7 @@ class Text(Kind):
                 )
             )
         text = display(cell)
-        if problem := texts.control_problem(text, multiline=self.multiline):
+        if problem := typed_text.control_problem(text, multiline=self.multiline):
             raise CellError(problem)
         if self.clean is not None:
             text = self.clean(text)
@@ -297,11 +297,17 @@ class Date(Kind):
     def parse(self, cell: Any) -> date:
         value = self._date(cell)
         if value is None:
-            raise CellError(_("“%(value)s” is not a date; write a date such as 2025-03-31.") % {"value": display(cell)})
+            raise CellError(
+                _("“%(value)s” is not a date; write a date such as 2025-03-31.") % {"value": display(cell)}
+            )
         if not self.earliest <= value <= self.latest():
             raise CellError(
                 _("%(date)s is not a plausible date here: write a date from %(earliest)s to %(latest)s.")
-                % {"date": value.isoformat(), "earliest": self.earliest.isoformat(), "latest": self.latest().isoformat()}
+                % {
+                    "date": value.isoformat(),
+                    "earliest": self.earliest.isoformat(),
+                    "latest": self.latest().isoformat(),
+                }
             )
         return value
 
@@ -313,16 +319,15 @@ class Date(Kind):
         if isinstance(cell, bool):
             return None
         if isinstance(cell, int | float):
-            if isinstance(cell, int) or cell.is_integer():
-                if 10_000_101 <= cell <= 99_991_231:  # 20260305: a date typed as a number
-                    return self._date(str(int(cell)))
+            if float(cell).is_integer() and 10_000_101 <= cell <= 99_991_231:  # 20260305 typed as a number
+                return self._date(str(int(cell)))
             if 1 <= cell < 2_958_466:  # an Excel serial (days since 1899-12-30), up to 9999-12-31
                 try:
                     return from_excel(cell).date()
                 except (ValueError, OverflowError, TypeError):
                     return None
             return None
-        typed = re.sub(r"\s+", "", texts.fold_width(display(cell)))
+        typed = re.sub(r"\s+", "", typed_text.fold_width(display(cell)))
         for pattern in self.FORMATS:
             try:
                 return datetime.strptime(typed, pattern).date()
@@ -564,14 +569,16 @@ def _check_extent(worksheet) -> tuple[int, int]:
             elif event == "start" and tag == "c":
                 cells += 1
                 reference = element.get("r")
-                in_row = column_index_from_string(coordinate_from_string(reference)[0]) if reference else in_row + 1
+                in_row = (
+                    column_index_from_string(coordinate_from_string(reference)[0])
+                    if reference
+                    else in_row + 1
+                )
                 if in_row > MAX_COLUMNS:
                     raise SpreadsheetError(_too_wide(title, row, in_row))
                 if cells > MAX_CELLS:
                     raise SpreadsheetError(
-                        _(
-                            "The sheet “%(sheet)s” holds more than %(max)d cells; import it in smaller parts."
-                        )
+                        _("The sheet “%(sheet)s” holds more than %(max)d cells; import it in smaller parts.")
                         % {"sheet": title, "max": MAX_CELLS}
                     )
                 last_row, last_column = max(last_row, row), max(last_column, in_row)
@@ -674,11 +681,9 @@ def _find_header(
 
 def _header_column(sheet: Sheet, by_spelling: dict[str, Column], cell: Any) -> Column | None:
     column = by_spelling.get(normalize(display(cell)))
-    if column is not None or isinstance(cell, str) or isinstance(cell, bool):
+    if isinstance(cell, str | bool) or not isinstance(cell, int | float):
         return column
-    if not isinstance(cell, int | float):
-        return None
-    # A number: 1.1 names the column spelt 1.1 (or 1.10, if no other column is worth 1.1).
+    # A number: 1.1 names the column spelt 1.1 or 1.10, unless both exist (Excel shows 1.10 as 1.1).
     worth = Decimal(repr(cell))
     same = {
         column.key: column
@@ -693,7 +698,7 @@ def _header_column(sheet: Sheet, by_spelling: dict[str, Column], cell: Any) -> C
             )
             % {"header": display(cell), "columns": "、".join(c.label for c in same.values())}
         )
-    return next(iter(same.values()), None)
+    return next(iter(same.values()), column)
 
 
 def _positions(sheet: Sheet, found: dict[int, Column]) -> dict[str, int]:
@@ -821,13 +826,13 @@ def _example(column: Column) -> Any:
 
 def _write_header(worksheet: Worksheet, columns: Sequence[Column], *, with_help: bool) -> None:
     for i, column in enumerate(columns, start=1):
-        cell = worksheet.cell(row=1, column=i, value=column.label)
+        cell = worksheet.cell(row=1, column=i, value=_safe(column.label))
         cell.font = _HEADER_FONT
         cell.fill = _REQUIRED_FILL if column.required and column.importable else _OPTIONAL_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
         if with_help and column.help:
-            cell.comment = Comment(str(column.help), "Kaoping", width=240, height=110)
+            cell.comment = Comment(_safe(column.help), "Kaoping", width=240, height=110)
         worksheet.column_dimensions[get_column_letter(i)].number_format = column.kind.number_format
         if column.hidden:
             worksheet.column_dimensions[get_column_letter(i)].hidden = True
@@ -842,7 +847,8 @@ def _add_drop_down(
     letter = get_column_letter(index)
     lists.cell(row=1, column=index, value=column.label)
     for i, option in enumerate(offered, start=2):
-        lists.cell(row=i, column=index, value=option).data_type = "s"
+        # A name stored before control characters were refused must not break the whole template.
+        lists.cell(row=i, column=index, value=ILLEGAL_CHARACTERS_RE.sub("", option)).data_type = "s"
     validation = DataValidation(
         type="list",
         formula1=f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(offered) + 1}",
@@ -890,7 +896,7 @@ def _write_instructions(worksheet: Worksheet, sheet: Sheet) -> None:
             str(column.help),
         ]
         for i, value in enumerate(line, start=1):
-            cell = worksheet.cell(row=number, column=i, value=value or None)
+            cell = worksheet.cell(row=number, column=i, value=_safe(value) or None)
             cell.alignment = _WRAP
             cell.border = _BORDER
             if isinstance(cell.value, str):
@@ -910,6 +916,11 @@ def _save(workbook: openpyxl.Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _safe(text: Label) -> str:
+    """Text an Excel cell can hold: a name stored with a control character must not break the file."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(text))
 
 
 def _sheet_title(title: Label) -> str:

@@ -13,7 +13,12 @@
 import re
 import unicodedata
 
-from django.utils.translation import gettext as _
+from django.utils import translation  # type: ignore[import-untyped]
+
+
+def _(message: str) -> str:
+    return str(translation.gettext(message))
+
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

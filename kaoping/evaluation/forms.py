@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import NumberField, TextField, WholeNumberField
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -13,11 +14,11 @@ from .services import ClassSpec
 
 
 class RoundForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
     )
-    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    title = TextField(label=_("Title"), max_length=100, required=False)
     held_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_at = forms.DateTimeField(
         label=_("Codes expire at"),
@@ -51,14 +52,14 @@ class RoundForm(forms.Form):
         self.fields["groups"].choices = target_groups()
         self.fields["cadres"].queryset = Cadre.objects.active().filter(town=town).in_display_order()
         for grade, value in DEFAULT_SCALE.items():
-            self.fields[f"scale_{grade}"] = forms.DecimalField(
+            self.fields[f"scale_{grade}"] = NumberField(
                 label=Grade(grade).label, initial=value, min_value=0, max_value=100, decimal_places=2
             )
         for kind, weight in DEFAULT_WEIGHTS.items():
-            self.fields[f"weight_{kind}"] = forms.DecimalField(
+            self.fields[f"weight_{kind}"] = NumberField(
                 label=_("Weight (%)"), initial=weight, min_value=0, max_value=100, decimal_places=2
             )
-            self.fields[f"codes_{kind}"] = forms.IntegerField(
+            self.fields[f"codes_{kind}"] = WholeNumberField(
                 label=_("Codes"), initial=0, min_value=0, max_value=2000
             )
 

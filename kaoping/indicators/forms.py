@@ -8,6 +8,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.core import spreadsheets
+from kaoping.core.forms import NumberField, TextField, WholeNumberField
 from kaoping.people.models import Population
 
 from . import rules, services
@@ -26,8 +27,8 @@ MONTH_CHOICES = [(number, name) for number, name in MONTHS.items()]
 TIE_BREAK_SLOTS = 4
 
 
-def _points(label, **extra) -> forms.DecimalField:
-    return forms.DecimalField(
+def _points(label, **extra) -> NumberField:
+    return NumberField(
         label=label, max_digits=6, decimal_places=2, min_value=Decimal(0), required=False, **extra
     )
 
@@ -37,9 +38,9 @@ def month_field(label, **extra) -> forms.TypedChoiceField:
 
 
 class SchemeCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = WholeNumberField(label=_("Year"), min_value=2000, max_value=2100)
     population = forms.ChoiceField(label=_("Population"), choices=Population.choices)
-    name = forms.CharField(
+    name = TextField(
         label=_("Scheme name"),
         max_length=100,
         required=False,
@@ -61,15 +62,15 @@ class SchemeCreateForm(forms.Form):
 
 
 class SchemeSettingsForm(forms.Form):
-    name = forms.CharField(label=_("Scheme name"), max_length=100)
-    scale = forms.DecimalField(
+    name = TextField(label=_("Scheme name"), max_length=100)
+    scale = NumberField(
         label=_("Full marks"),
         max_digits=6,
         decimal_places=2,
         min_value=Decimal("0.01"),
         help_text=_("100 (百分制) by default: performance is expressed out of this."),
     )
-    democratic_percent = forms.DecimalField(
+    democratic_percent = NumberField(
         label=_("Democratic-evaluation share (%)"),
         max_digits=4,
         decimal_places=1,
@@ -132,26 +133,22 @@ class SchemeSettingsForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(label=_("Category name"), max_length=60, help_text=_("E.g. 党的建设."))
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
+    name = TextField(label=_("Category name"), max_length=60, help_text=_("E.g. 党的建设."))
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
 
 
 class IndicatorForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label="—")
-    code = forms.CharField(
-        label=_("Number"), max_length=12, help_text=_("As printed in the scheme, e.g. 1.3.")
-    )
-    name = forms.CharField(label=_("Indicator name"), max_length=100)
-    standard = forms.CharField(
+    code = TextField(label=_("Number"), max_length=12, help_text=_("As printed in the scheme, e.g. 1.3."))
+    name = TextField(label=_("Indicator name"), max_length=100)
+    standard = TextField(
         label=_("Scoring standard"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("评分标准及规则, as published to the cadres."),
     )
-    max_score = forms.DecimalField(
-        label=_("Maximum"), max_digits=6, decimal_places=2, min_value=Decimal("0.01")
-    )
+    max_score = NumberField(label=_("Maximum"), max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
     rule_kind = forms.ChoiceField(label=_("Rule"), choices=RuleKind.choices)
-    target = forms.DecimalField(
+    target = NumberField(
         label=_("Target"),
         max_digits=12,
         decimal_places=2,
@@ -177,7 +174,7 @@ class IndicatorForm(forms.Form):
     is_fixed = forms.BooleanField(
         label=_("Fixed indicator (always in: Party building, credit system, public demands)"), required=False
     )
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
     weight = _points(
         _("Weight"), help_text=_("Optional: the indicator's first weight, from the month below.")
     )
@@ -219,7 +216,7 @@ class IndicatorForm(forms.Form):
 class WeightsForm(forms.Form):
     """Every indicator's weight from one month on; the initial values are those in force that month."""
 
-    note = forms.CharField(
+    note = TextField(
         label=_("Reason for the change"),
         max_length=200,
         required=False,
@@ -230,7 +227,7 @@ class WeightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for indicator in indicators:
             current = in_force.get(indicator.pk)
-            self.fields[self.key(indicator)] = forms.DecimalField(
+            self.fields[self.key(indicator)] = NumberField(
                 label=str(indicator),
                 max_digits=6,
                 decimal_places=2,
@@ -240,11 +237,10 @@ class WeightsForm(forms.Form):
                 error_messages={
                     "required": _("Enter a weight; 0 takes the indicator out from this month on.")
                 },
-                widget=forms.NumberInput(
+                widget=forms.TextInput(
                     attrs={
                         "data-category": indicator.category_id,
-                        "step": "0.01",
-                        "min": "0",
+                        "inputmode": "decimal",
                         "class": "text-end",
                     }
                 ),
@@ -264,17 +260,17 @@ class WeightsForm(forms.Form):
 
 class ReasonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Bonus or deduction"), choices=AdjustmentKind.choices)
-    name = forms.CharField(label=_("Reason"), max_length=100)
-    standard = forms.CharField(
+    name = TextField(label=_("Reason"), max_length=100)
+    standard = TextField(
         label=_("Standard"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=_("When the bonus or deduction applies, and how much by level or severity."),
     )
-    default_points = forms.DecimalField(
+    default_points = NumberField(
         label=_("Usual points"), max_digits=6, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, max_value=32767, initial=0)
 
 
 class ImportForm(forms.Form):

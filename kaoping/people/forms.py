@@ -1,20 +1,21 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import TextField, WholeNumberField
+from kaoping.core.text import digit_string, person_name
+
+from . import idnumbers
 from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
 from .services import CadreData, cadre_problems
 
 
 class CadreForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=40)
+    name = TextField(label=_("Name"), max_length=40)
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Gender.choices], required=False)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18)
-    phone = forms.RegexField(
-        label=_("Mobile phone"),
-        regex=r"^1\d{10}$",
-        required=False,
-        error_messages={"invalid": _("Enter an 11-digit mobile number.")},
-    )
+    id_number = TextField(label=_("ID number"), max_length=18, min_length=18)
+    phone = TextField(label=_("Mobile phone"), required=False)
     population = forms.ChoiceField(label=_("Population"), choices=[("", "—"), *Population.choices])
     agency_category = forms.ChoiceField(
         label=_("Agency-cadre category"),
@@ -22,7 +23,7 @@ class CadreForm(forms.Form):
         required=False,
         help_text=_("Agency cadres only."),
     )
-    position = forms.CharField(label=_("Position"), max_length=60)
+    position = TextField(label=_("Position"), max_length=60)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False, empty_label="—"
     )
@@ -49,8 +50,17 @@ class CadreForm(forms.Form):
         self.fields["department"].queryset = departments.distinct()
         self.fields["village"].queryset = villages.distinct()
 
+    def clean_name(self):
+        return person_name(self.cleaned_data["name"])  # 曲　鑫 is 曲鑫, as the import stores it
+
     def clean_id_number(self):
-        return self.cleaned_data["id_number"].strip().upper()
+        return idnumbers.normalize(digit_string(self.cleaned_data["id_number"]))
+
+    def clean_phone(self):
+        phone = digit_string(self.cleaned_data["phone"])
+        if phone and not re.fullmatch(r"1[0-9]{10}", phone):
+            raise forms.ValidationError(_("Enter an 11-digit mobile number."))
+        return phone
 
     def clean(self):
         values = super().clean()
@@ -71,20 +81,21 @@ class CadreForm(forms.Form):
 
 
 class DepartmentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = TextField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, initial=0)
 
 
 class VillageForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+    name = TextField(label=_("Name"), max_length=60)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, initial=0)
 
 
 class TownForm(forms.ModelForm):
     class Meta:
         model = Town
         fields = ["name", "slug", "city", "is_active"]
+        field_classes = {"name": TextField, "city": TextField}
 
 
 class CadreFilterForm(forms.Form):

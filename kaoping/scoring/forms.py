@@ -15,7 +15,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaoping.core import spreadsheets
+from kaoping.core import spreadsheets, text
+from kaoping.core.forms import TextField
 from kaoping.core.numbers import NumberError, parse_number
 from kaoping.indicators.models import AdjustmentReason, Indicator
 from kaoping.people.models import Cadre, Population
@@ -75,6 +76,8 @@ def _cell_error(indicator: Indicator | None, value: str, note: str) -> str:
         return ""  # the service refuses cells outside the sheet
     if len(note) > NOTE_MAX:
         return _("The evidence note is too long.")
+    if problem := text.control_problem(note, multiline=True):
+        return problem
     if not value:
         return _("Enter a score before its evidence note.") if note else ""
     try:
@@ -87,7 +90,7 @@ def _cell_error(indicator: Indicator | None, value: str, note: str) -> str:
 
 class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=SheetStatus.choices)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500, required=False)
+    reason = TextField(label=gettext_lazy("Reason"), max_length=500, required=False)
 
 
 class ImportForm(forms.Form):
@@ -119,12 +122,12 @@ class AdjustmentForm(forms.Form):
     """A bonus or deduction incident; its share rows (`cadre`, `points`, repeated) are read alongside."""
 
     reason = forms.TypedChoiceField(label=gettext_lazy("Reason"), coerce=int)
-    title = forms.CharField(
+    title = TextField(
         label=gettext_lazy("What happened"),
         max_length=200,
         help_text=gettext_lazy("One line, e.g. the incident or the honour and its date."),
     )
-    evidence = forms.CharField(
+    evidence = TextField(
         label=gettext_lazy("Evidence"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -183,7 +186,7 @@ class AdjustmentForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
-    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    note = TextField(label=gettext_lazy("Note"), max_length=500, required=False)
 
     def clean(self):
         values = super().clean()

@@ -139,7 +139,6 @@ def parse_value(raw: str | Decimal | float | int | None) -> Decimal | None:
     )
 
 
-
 def stored_problem(value: Decimal) -> str | None:
     """Why a value read from the database cannot be a score (too many digits for its column), or None.
 

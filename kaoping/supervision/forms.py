@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import NumberField, TextField, WholeNumberField
 from kaoping.people.models import Cadre, Department
 from kaoping.scoring.models import Period, PeriodStatus
 
@@ -16,8 +17,8 @@ class MonthChoiceField(forms.ModelChoiceField):
 
 class ItemForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
-    title = forms.CharField(label=_("Title"), max_length=120)
-    requirements = forms.CharField(
+    title = TextField(label=_("Title"), max_length=120)
+    requirements = TextField(
         label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     department = forms.ModelChoiceField(
@@ -40,19 +41,19 @@ class ItemForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    to = forms.CharField()
-    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    result = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    to = TextField()
+    text = TextField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    result = TextField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     quality = forms.ChoiceField(required=False, choices=[("", "—"), *Quality.choices])
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExtendForm(forms.Form):
     deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), max_length=500)
+    reason = TextField(label=_("Reason"), max_length=500)
 
 
 class BulletinForm(forms.ModelForm):
@@ -64,7 +65,7 @@ class BulletinForm(forms.ModelForm):
         empty_label=_("No ranking highlights"),
         help_text=_("Published months only: the top and the bottom of each ranking, with their scores."),
     )
-    highlights_count = forms.IntegerField(
+    highlights_count = WholeNumberField(
         label=_("How many at the top and at the bottom"), min_value=1, max_value=10, initial=DEFAULT_COUNT
     )
 
@@ -83,6 +84,10 @@ class BulletinForm(forms.ModelForm):
             "items",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 16}), "items": forms.CheckboxSelectMultiple}
+        field_classes = {
+            name: TextField
+            for name in ("period_label", "title", "body", "issuer", "report_to", "send_to", "issue_to")
+        } | {"copies": WholeNumberField}
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +107,7 @@ class RulesForm(forms.ModelForm):
     class Meta:
         model = ScoringRules
         fields = ["on_time", "late", "per_send_back", "excellent", "good", "fair", "poor", "co_owner_share"]
+        field_classes = dict.fromkeys(fields, NumberField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

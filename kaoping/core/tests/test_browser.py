@@ -110,7 +110,7 @@ def test_a_scorer_fills_in_the_grid_and_the_cadre_gets_a_result(page, live_serve
     page.click("#grid-save")
     page.wait_for_load_state("load")
     assert not ScoreEntry.objects.exists()  # refused, nothing saved
-    page.fill(f"input[name='v-{cadre.pk}-{manual.pk}']", "8")
+    page.fill(f"input[name='v-{cadre.pk}-{manual.pk}']", "８")  # as a Chinese input method types 8
     page.keyboard.press("Tab")
     page.fill(f"input[name='v-{cadre.pk}-{passed.pk}']", "1")
     page.keyboard.press("Enter")

@@ -295,3 +295,176 @@ def test_a_download_names_the_file_in_chinese_with_an_ascii_fallback():
         "filename*=UTF-8''%E5%A4%8F%E6%9D%91%E9%95%87-%E5%B9%B2%E9%83%A8.xlsx"
     )
     assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
+
+
+def _with_sheet_xml(content: bytes, replace) -> bytes:
+    """The workbook `content` with its first worksheet's XML passed through `replace`."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = replace(data.decode()).encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _one_huge_row(cells: int) -> bytes:
+    def replace(xml: str) -> str:
+        start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+        row = '<row r="1"><c t="inlineStr"><is><t>Name</t></is></c>' + "<c/>" * cells + "</row>"
+        return xml[:start] + row + xml[end:]
+
+    return _with_sheet_xml(_workbook(["Name"]), replace)
+
+
+def test_a_small_file_with_a_row_of_four_million_empty_cells_is_refused_at_once():
+    import time
+
+    content = _one_huge_row(4_000_000)
+    assert len(content) < 200_000  # a small upload: what it unpacks to is the danger
+    started = time.perf_counter()
+    with pytest.raises(SpreadsheetError) as refused:
+        spreadsheets.read(SHEET, content)
+    assert time.perf_counter() - started < 2
+    assert "“Staff” reaches row 1, column 257" in refused.value.message
+    assert "at most 20000 rows and 256 columns" in refused.value.message
+
+
+def test_declared_dimensions_past_the_limits_are_refused_before_any_cell_is_read():
+    content = _with_sheet_xml(
+        _workbook(["Name", "Colour"], ["张伟", "Red"]),
+        lambda xml: xml.replace('<dimension ref="A1:B2"/>', '<dimension ref="A1:XFD1048576"/>'),
+    )
+    with pytest.raises(SpreadsheetError, match="reaches row 1048576, column 16384"):
+        spreadsheets.read(SHEET, content)
+
+
+def test_a_cell_far_down_the_sheet_is_refused_without_reading_the_rows_before_it():
+    content = _with_sheet_xml(
+        _workbook(["Name", "Colour"], ["张伟", "Red"]),
+        lambda xml: xml.replace(
+            "</sheetData>", '<row r="1000000"><c r="A1000000" t="n"><v>1</v></c></row></sheetData>'
+        ),
+    )
+    with pytest.raises(SpreadsheetError, match="reaches row 1000000"):
+        spreadsheets.read(SHEET, content)
+
+
+def test_more_cells_than_the_limit_are_refused(monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_CELLS", 10)
+    with pytest.raises(SpreadsheetError, match="more than 10 cells"):
+        spreadsheets.read(SHEET, _workbook(["Name", "Colour"], *[["张伟", "Red"]] * 6))
+
+
+def test_a_header_typed_as_a_number_names_its_column_and_unknown_headers_are_recorded():
+    sheet = Sheet(
+        title="Scores",
+        columns=(Column("name", "Name"), Column("a", "1.1", Number()), Column("b", "2.10", Number())),
+    )
+    table = spreadsheets.read(
+        sheet, _workbook(["Name", 1.1, 2.1, 3.5, "Remarks"], ["张伟", 5, 6, 7, "x"], title="Scores")
+    )
+    assert table.letters == {"name": "A", "a": "B", "b": "C"}
+    assert table.rows[0].values == {"name": "张伟", "a": Decimal(5), "b": Decimal(6)}
+    assert table.unknown_columns == [("D", "3.5"), ("E", "Remarks")]
+
+
+def test_a_number_header_that_could_name_two_columns_is_refused():
+    sheet = Sheet(title="Scores", columns=(Column("a", "2.1", Number()), Column("b", "2.10", Number())))
+    with pytest.raises(SpreadsheetError, match="could name any of 2.1、2.10"):
+        spreadsheets.read(sheet, _workbook([2.1], [5], title="Scores"))
+
+
+def test_a_percentage_cell_reads_as_the_percentage_shown():
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = "Staff"
+    worksheet.append(["Name", "Colour", "Score"])
+    worksheet.append(["张伟", "Red", 0.95])
+    worksheet["C2"].number_format = "0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = spreadsheets.read(SHEET, buffer.getvalue())
+    [problem] = table.problems
+    assert (problem.cell, problem.value) == ("C2", "95%")
+    assert "is a percentage" in problem.message
+
+
+def test_long_numbers_are_shown_as_excel_shows_them():
+    assert spreadsheets.display(3.70783197003198e17) == "370783197003198000"
+    assert spreadsheets.display(12.0) == "12"
+    assert spreadsheets.display(0.1) == "0.1"
+    assert spreadsheets.display(1e-05) == "0.00001"
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        (20260305, date(2026, 3, 5)),
+        (20260305.0, date(2026, 3, 5)),
+        ("20260305", date(2026, 3, 5)),
+        ("２０２６年３月５日", date(2026, 3, 5)),
+        ("2026 年 3 月 5 日", date(2026, 3, 5)),
+        ("２０２６－０３－０５", date(2026, 3, 5)),
+        (46086, date(2026, 3, 5)),
+        (datetime(2026, 3, 5, 9, 30), date(2026, 3, 5)),
+    ],
+)
+def test_dates_are_read_as_offices_type_them(cell, value):
+    assert Date().parse(cell) == value
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (0, "“0” is not a date"),
+        (-1, "is not a date"),
+        (1, "1900-01-01 is not a plausible date"),
+        (99999999, "is not a date"),
+        (1e20, "is not a date"),
+        ("1900-01-01", "1900-01-01 is not a plausible date"),
+        ("9999-12-31", "9999-12-31 is not a plausible date"),
+        (date(1999, 12, 31), "1999-12-31 is not a plausible date"),
+        ("2026-02-30", "is not a date"),
+        (True, "is not a date"),
+    ],
+)
+def test_implausible_dates_are_refused(cell, message):
+    with pytest.raises(CellError, match=message):
+        Date().parse(cell)
+
+
+def test_text_cells_refuse_control_characters_and_apply_their_normalisation():
+    with pytest.raises(CellError, match="U\\+0007"):
+        Text().parse("东\x07村")
+    assert Text(clean=str.upper).parse(" abc ") == "ABC"
+
+
+def test_a_kind_that_fails_unexpectedly_names_the_cell_instead_of_calling_the_file_damaged():
+    class Fragile(spreadsheets.Kind):
+        def parse(self, cell):
+            raise OverflowError
+
+        def describe(self):
+            return "a fragile value"
+
+    sheet = Sheet(title="Staff", columns=(Column("name", "Name"), Column("x", "X", Fragile())))
+    table = spreadsheets.read(sheet, _workbook(["Name", "X"], ["张伟", 1]))
+    assert [(p.cell, p.message) for p in table.problems] == [
+        ("B2", "This cell could not be read. Expected: a fragile value.")
+    ]
+
+
+def test_a_template_writes_names_holding_control_characters_without_them():
+    sheet = Sheet(title="Staff", columns=(Column("village", "Village", options=("东村\x07", "西村")),))
+    workbook = openpyxl.load_workbook(io.BytesIO(spreadsheets.write_template(sheet)))
+    assert workbook["Lists"]["A2"].value == "东村"
+
+
+def test_a_missing_header_row_names_the_sheet_read():
+    with pytest.raises(SpreadsheetError, match="No header row was found in the sheet “Staff”"):
+        spreadsheets.read(SHEET, _workbook(["名册"], ["张伟"]))

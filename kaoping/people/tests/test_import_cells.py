@@ -13,7 +13,15 @@ from kaoping.people.models import Cadre
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Name", "ID number", "Mobile phone", "Population", "Agency-cadre category", "Position", "Department"]
+HEADER = [
+    "Name",
+    "ID number",
+    "Mobile phone",
+    "Population",
+    "Agency-cadre category",
+    "Position",
+    "Department",
+]
 WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
@@ -53,7 +61,9 @@ def test_full_width_digits_in_id_and_phone_numbers_are_read_as_digits(office, to
 
 
 def test_a_name_padded_with_blanks_is_stored_as_one_word(office, town):
-    response = _post(office, town, _agency("曲　鑫", testing.id_number(8)), _agency(" 王 芳 ", testing.id_number(9)))
+    response = _post(
+        office, town, _agency("曲　鑫", testing.id_number(8)), _agency(" 王 芳 ", testing.id_number(9))
+    )
     assert response.status_code == 302
     assert Cadre.objects.filter(name__in=["曲鑫", "王芳"]).count() == 2
 

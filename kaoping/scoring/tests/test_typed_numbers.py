@@ -71,9 +71,7 @@ def test_the_grid_reads_full_width_digits_and_blanks_as_a_chinese_office_types_t
 def test_the_grid_refuses_what_is_not_a_number_the_column_holds_with_a_message(
     scorer, town, sheet, cadres, indicators, typed, message
 ):
-    response = scorer.post(
-        url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["2.1"]): typed}
-    )
+    response = scorer.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["2.1"]): typed})
     assert response.status_code == 200
     html = response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
     assert "Nothing was saved: 1 cell needs fixing." in html
@@ -95,7 +93,6 @@ def test_the_service_refuses_a_number_too_long_for_the_column_whoever_calls_it(
     assert not ScoreEntry.objects.exists()
 
 
-
 @pytest.fixture(params=["1234567890123", "1e30", "9e999"], ids=["13-digits", "1e30", "infinite"])
 def bricked(request, personas, sheet, cadres, indicators, db):
     """张伟 has 2 on 2.1, then a 13-digit value written past the service, as SQLite kept it."""
@@ -107,7 +104,9 @@ def bricked(request, personas, sheet, cadres, indicators, db):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL refuses to store a number past its column's digits")
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE scoring_scoreentry SET value = {request.param} WHERE sheet_id = %s", [sheet.pk])
+        cursor.execute(
+            f"UPDATE scoring_scoreentry SET value = {request.param} WHERE sheet_id = %s", [sheet.pk]
+        )
     return sheet
 
 
@@ -134,7 +133,9 @@ def _workbook(scorer, town, sheet):
 def _upload(workbook) -> dict:
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return {"file": SimpleUploadedFile("scores.xlsx", buffer.getvalue(), content_type="application/octet-stream")}
+    return {
+        "file": SimpleUploadedFile("scores.xlsx", buffer.getvalue(), content_type="application/octet-stream")
+    }
 
 
 def _column(worksheet, header) -> int:
@@ -146,9 +147,7 @@ def _row(worksheet, name) -> int:
 
 
 @pytest.mark.django_db
-def test_indicator_codes_that_excel_turned_into_numbers_still_name_their_columns(
-    scorer, town, sheet, cadres
-):
+def test_indicator_codes_that_excel_turned_into_numbers_still_name_their_columns(scorer, town, sheet, cadres):
     workbook = _workbook(scorer, town, sheet)
     data = workbook.worksheets[0]
     zhang = _row(data, "张伟")

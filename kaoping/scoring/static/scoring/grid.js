@@ -31,12 +31,19 @@
     return td ? (readOnly ? td : td.querySelector("input")) : null;
   };
 
+  // What a Chinese input method types, as kaoping/core/numbers.py reads it: full-width digits, ．
+  // and 。 as the decimal point, full-width minus and comma; the server's parser has the last word.
+  const WIDE = { "．": ".", "。": ".", "，": ",", "－": "-", "−": "-", "＋": "+" };
+  const fold = (raw) =>
+    raw.replace(/[\uFF10-\uFF19]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/[．。，－−＋]/g, (ch) => WIDE[ch]);
+
   // The rule of services.cell_problem, for the obvious mistakes.
   function problem(column, raw) {
-    const value = raw.trim();
-    if (!value) return "";
+    const typed = raw.trim();
+    if (!typed) return "";
+    const value = fold(typed).replace(/^(\+?)(\d{1,3}(,\d{3})+)(?=\.|$)/, (_m, sign, whole) => sign + whole.replaceAll(",", ""));
     if (!/^\+?(\d+\.?\d*|\.\d+)$/.test(value)) {
-      return /^-\s*(\d+\.?\d*|\.\d+)$/.test(value) ? text.negative : format(text.nan, { value });
+      return /^-\s*(\d+\.?\d*|\.\d+)$/.test(value) ? text.negative : format(text.nan, { value: typed });
     }
     const number = Number(value);
     const decimals = value.includes(".") ? value.split(".")[1].length : 0;
