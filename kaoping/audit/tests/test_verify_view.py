@@ -67,3 +67,25 @@ def test_a_long_list_of_breaks_is_cut_short(auditor, town, tamper):
     shown = messages_of(auditor.post(URL))
     assert len(shown) == 11
     assert shown[-1] == "…and 2 more; run the verifyaudit command for the full list."
+
+
+@pytest.mark.django_db
+def test_a_log_shorter_than_its_anchor_is_reported(auditor, entries, tamper):
+    from kaoping.audit.models import AuditHead
+    from kaoping.audit.services import anchor_now
+
+    anchor_now(reason="cron")
+    tamper("DELETE FROM {table} WHERE id = %s", [entries[1].pk])
+    AuditHead.objects.filter(pk=1).update(last_hash=entries[0].hash, count=2)  # the login and one entry
+    [shown] = messages_of(auditor.post(URL))
+    assert shown.startswith("Anchor check failed: The log has 2 entries, but 3 were anchored on ")
+    assert shown.endswith("(cron): entries were removed.")
+
+
+@pytest.mark.django_db
+def test_held_anchors_are_reported(auditor, entries):
+    from kaoping.audit.services import anchor_now
+
+    anchor_now(reason="cron")
+    shown = messages_of(auditor.post(URL))
+    assert "The log still holds the 1 head anchored outside the database." in shown
