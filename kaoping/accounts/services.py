@@ -10,6 +10,7 @@ from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
 
+from . import lockout
 from .models import Role, RoleAssignment, User
 
 
@@ -106,9 +107,8 @@ def _set_initial_password(user: User, password: str) -> None:
 def user_reset_password(*, actor: User, town: Town | None, user: User, password: str) -> User:
     """Set a new initial password; the user must replace it at the next login. Also unlocks."""
     _set_initial_password(user, password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+    user.save(update_fields=["password", "must_change_password"])
+    lockout.unlock(user.username)
     record(
         actor=actor, action="user.reset_password", target=user, town=town, new={"must_change_password": True}
     )
@@ -117,14 +117,13 @@ def user_reset_password(*, actor: User, town: Town | None, user: User, password:
 
 @transaction.atomic
 def user_unlock(*, actor: User, town: Town | None, user: User) -> User:
-    """Lift a lockout before its 15 minutes are over."""
+    """Lift a lockout, from every address, before its 15 minutes are over."""
     if not user.is_locked():
         raise DomainError(_("This account is not locked."))
-    old = {"locked_until": user.locked_until}
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    record(actor=actor, action="user.unlock", target=user, town=town, old=old, new={"locked_until": None})
+    lockout.unlock(user.username)
+    record(
+        actor=actor, action="user.unlock", target=user, town=town, old={"locked": True}, new={"locked": False}
+    )
     return user
 
 

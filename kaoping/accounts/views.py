@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.core.errors import DomainError
 
-from . import services
+from . import lockout, services
 from .forms import InitialPasswordForm, LoginForm, PasswordChangeForm, UserForm
 from .models import RoleAssignment, User
 from .permissions import Action, town_or_404
@@ -54,7 +54,9 @@ def _town_users(town):
 @login_required
 def user_list(request: HttpRequest, town: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    return render(request, "accounts/user_list.html", {"town": town, "users": _town_users(town)})
+    users = list(_town_users(town))
+    locked = lockout.locked_usernames([u.username for u in users])
+    return render(request, "accounts/user_list.html", {"town": town, "users": users, "locked": locked})
 
 
 @login_required
