@@ -165,6 +165,9 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
+# A one-time link to set one's password after an administrator's reset works for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -47,6 +47,11 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # The last reset by an administrator, told to the owner at their next login and then cleared.
+    password_reset_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    password_reset_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
