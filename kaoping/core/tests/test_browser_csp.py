@@ -21,8 +21,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-def _violations(page, console):
-    found = list(page.evaluate("window.__csp || []"))
+def _violations(browser_page, console):
+    found = list(browser_page.evaluate("window.__csp || []"))
     return found + [m for m in console if "Content Security Policy" in m or "Content-Security-Policy" in m]
 
 
