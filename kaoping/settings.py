@@ -8,15 +8,20 @@ lets `make run` work on a fresh clone:
   the database, key and anchor files 0600.
 - KAOPING_AUDIT_KEY_FILE, KAOPING_AUDIT_ANCHOR_FILE: move the audit key or anchors elsewhere.
 - DATABASE_URL: a PostgreSQL URL for real deployments; SQLite in the data directory otherwise.
-- KAOPING_SECRET_KEY, KAOPING_DEBUG, KAOPING_ALLOWED_HOSTS, KAOPING_SECURE_COOKIES.
+- KAOPING_SECRET_KEY, KAOPING_DEBUG, KAOPING_ALLOWED_HOSTS.
+- KAOPING_BEHIND_PROXY, KAOPING_HTTPS, KAOPING_CSRF_TRUSTED_ORIGINS: the HTTPS reverse proxy.
+
+A yes/no variable must read true/false (1/0, yes/no, on/off): anything else stops the start.
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_wrapper
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -46,7 +51,20 @@ private_dir(DATA_DIR)
 
 
 def _env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting; anything but a clear yes or no stops the start (a typo must not read as no)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {os.environ[name]!r}")
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    """A comma-separated setting, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _secret_key() -> str:
@@ -66,7 +84,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("KAOPING_DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("KAOPING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+ALLOWED_HOSTS = _env_list("KAOPING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -76,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "axes",
     "kaoping.core",
     "kaoping.accounts",
     "kaoping.people",
@@ -88,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kaoping.accounts.middleware.PasswordChangeRequiredMiddleware",
+    # Last, as axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kaoping.urls"
@@ -153,7 +176,8 @@ KAOPING_AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOPING_AUDIT_ANCHOR_FILE", DAT
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["kaoping.accounts.backends.LockoutBackend"]
+# Axes refuses a locked login before the password is checked (kaoping/accounts/lockout.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -165,9 +189,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "kaoping.accounts.validators.CharacterClassValidator"},
 ]
 
-# Account protection (see kaoping.accounts.backends).
+# Login lockout (kaoping/accounts/lockout.py): five failures for one account from one address lock
+# that account from that address; twenty from one address over any accounts lock the address. A
+# lock ends fifteen minutes after the last failure, or when an administrator unlocks the account.
 KAOPING_LOGIN_MAX_FAILURES = 5
+KAOPING_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
 KAOPING_LOGIN_LOCK_MINUTES = 15
+AXES_HANDLER = "kaoping.accounts.lockout.LoginAttemptHandler"
+AXES_FAILURE_LIMIT = KAOPING_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=KAOPING_LOGIN_LOCK_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kaoping.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "kaoping.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Retries during a lock are refused without being counted, so the lock ends on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are in the audit log already.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts only from the application's own static files, never
+# inline, no eval. Styles may be inline: the SVG charts drawn on the server carry their own <style>
+# element with per-chart ids, and a few tables size their columns in style attributes; CSS cannot run
+# code, so the strict part of the policy is the script one. Bootstrap's CSS draws icons as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# A one-time link to set one's password after an administrator's reset works for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -175,8 +237,30 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("KAOPING_SECURE_COOKIES", False)
 X_FRAME_OPTIONS = "DENY"
+
+# Deployment behind an HTTPS reverse proxy (docs/operations.md, "Deployment").
+# KAOPING_BEHIND_PROXY: the proxy says in X-Forwarded-Proto whether the client used HTTPS, in
+# X-Forwarded-Host which host it asked for, and in X-Forwarded-For its address (for the login
+# lockout). Those headers are believed only then: without a proxy they are the client's own word.
+KAOPING_BEHIND_PROXY = _env_bool("KAOPING_BEHIND_PROXY", False)
+if KAOPING_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Origins (scheme://host[:port]) that may post forms, when they differ from the host served.
+CSRF_TRUSTED_ORIGINS = _env_list("KAOPING_CSRF_TRUSTED_ORIGINS", "")
+# KAOPING_HTTPS: the site is reached over HTTPS only: cookies only over HTTPS, plain HTTP redirected
+# (except /healthz, for the load balancer), and browsers told to use HTTPS for a year (HSTS).
+KAOPING_HTTPS = _env_bool("KAOPING_HTTPS", False)
+if "KAOPING_SECURE_COOKIES" in os.environ:
+    raise ImproperlyConfigured("KAOPING_SECURE_COOKIES is replaced by KAOPING_HTTPS (docs/operations.md).")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = KAOPING_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if KAOPING_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

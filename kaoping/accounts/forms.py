@@ -1,17 +1,17 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.people.models import Cadre, Population, Town
 
+from . import lockout
 from .models import Role, User
 
 
 class LoginForm(AuthenticationForm):
-    """The login form, which also tells a locked-out user until when."""
+    """The login form. A locked-out login gets the lockout page instead (`lockout.lockout_response`)."""
 
     error_messages = {
         "invalid_login": gettext_lazy("The username or password is wrong."),
@@ -19,15 +19,17 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        user = User.objects.filter(username=username).first() if username else None
-        if user is not None and user.is_locked():
-            until = formats.time_format(timezone.localtime(user.locked_until), "H:i")
-            raise forms.ValidationError(
-                _("Too many failed attempts: this account is locked until %(time)s.") % {"time": until},
-                code="locked",
-            )
-        return super().clean()
+        # Attempts at one account wait for each other, so that a burst is checked one by one. A wrong
+        # password leaves the block normally: the counted failure must be committed, not rolled back.
+        refusal = None
+        with lockout.attempts_serialised(str(self.cleaned_data.get("username") or "")):
+            try:
+                cleaned = super().clean()
+            except forms.ValidationError as exc:
+                refusal = exc
+        if refusal is not None:
+            raise refusal
+        return cleaned
 
 
 class PasswordChangeForm(SetPasswordForm):

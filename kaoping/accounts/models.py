@@ -3,7 +3,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.people.models import Cadre, Population, Town
@@ -47,9 +46,12 @@ class User(AbstractUser):
         verbose_name=_("cadre record"),
     )
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # The last reset by an administrator, told to the owner at their next login and then cleared.
+    password_reset_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    password_reset_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -58,9 +60,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
-    def is_locked(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.locked_until is not None and self.locked_until > now
+    def is_locked(self) -> bool:
+        """Locked out from at least one address after failed logins (see `lockout.py`)."""
+        from .lockout import locked_usernames
+
+        return self.username in locked_usernames([self.username])
 
 
 class RoleAssignment(models.Model):

@@ -196,3 +196,55 @@ def can_anywhere(user: User, action: Action | str) -> bool:
     """True when the user may do `action` in at least one town (for menus and landing pages)."""
     allowed = POLICY[Action(action)]
     return any(g.role in allowed for g in grants(user))
+
+
+# Account administration keeps the system, security and audit administrators apart (三员分立). These
+# roles are granted or removed, and their holders' passwords reset, by the city administrator only;
+# the town administrator manages the other roles of the town. Nobody does either for themselves.
+CITY_GRANTED_ROLES = frozenset({R.TOWN_ADMIN, R.MAIN_LEADER, R.AUDITOR})
+_TOWN_ROLES = frozenset(r for r in Role if r not in Role.city_wide() | {R.CADRE})
+
+
+def grantable_roles(actor: User, town: Town) -> frozenset[Role]:
+    """The roles `actor` may grant to, or remove from, someone else in `town`."""
+    held = roles_in(actor, town)
+    if R.CITY_ADMIN in held:
+        return _TOWN_ROLES
+    if R.TOWN_ADMIN in held:
+        return _TOWN_ROLES - CITY_GRANTED_ROLES
+    return frozenset()
+
+
+def role_change_refusal(
+    actor: User, target: User | None, town: Town, before: set[str], after: set[str]
+) -> str | None:
+    """Why `actor` may not change `target`'s roles in `town` from `before` to `after`, or None."""
+    changed = before ^ after
+    if not changed:
+        return None
+    if target is not None and target.pk == actor.pk:
+        return str(_("Nobody can grant or remove their own roles; ask another administrator."))
+    roles = {Role(r.partition(":")[0]) for r in changed}  # "scorer:agency" is the scorer role
+    refused = sorted(str(r.label) for r in roles if r not in grantable_roles(actor, town))
+    if refused:
+        return str(
+            _("Only the city administrator can grant or remove these roles: %(roles)s.")
+            % {"roles": "、".join(refused)}
+        )
+    return None
+
+
+def account_administration_refusal(actor: User, target: User, town: Town) -> str | None:
+    """Why `actor` may not reset the password of (or disable) `target`, or None.
+
+    The holder of a city-granted role (anywhere) is administered by the city administrator only, a
+    city administrator by nobody through these pages, and nobody administers their own account.
+    """
+    if target.pk == actor.pk:
+        return str(_("Change your own password from your account menu; nobody resets their own."))
+    held = {Role(r) for r in RoleAssignment.objects.filter(user=target).values_list("role", flat=True)}
+    if R.CITY_ADMIN in held:
+        return str(_("A city administrator's account is managed outside the town's pages."))
+    if held & CITY_GRANTED_ROLES and R.CITY_ADMIN not in roles_in(actor, town):
+        return str(_("Only the city administrator can reset this account: it holds a role the city grants."))
+    return None

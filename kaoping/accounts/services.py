@@ -1,16 +1,26 @@
-"""Writes to accounts: creating users, giving roles, passwords and unlocking. All audited."""
+"""Writes to accounts: creating users, giving roles, passwords and unlocking. All audited.
+
+Who may give which role or reset whose password is decided in `permissions.py`; these services ask it.
+"""
+
+from datetime import datetime
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
 
+from . import lockout, permissions
 from .models import Role, RoleAssignment, User
+from .tokens import reset_tokens
 
 
 def _town_roles(user: User, town: Town) -> list[str]:
@@ -40,6 +50,7 @@ def user_save(
     """
     if cadre is not None and cadre.town_id != town.pk:
         raise DomainError(_("This cadre belongs to another town."))
+    roles = sorted(set(roles))
     unknown = set(roles) - {r.value for r in Role if r not in Role.city_wide() | {Role.CADRE}}
     if unknown:
         raise DomainError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
@@ -58,6 +69,17 @@ def user_save(
             "roles": _town_roles(user, town),
         }
     )
+    refusal = permissions.role_change_refusal(
+        actor,
+        None if creating else user,
+        town,
+        set(before.get("roles", [])),
+        {f"{r}:{group_population}" if Role(r) in Role.for_population() else r for r in roles},
+    )
+    if refusal is None and not creating and user.is_active != is_active:
+        refusal = permissions.account_administration_refusal(actor, user, town)
+    if refusal:
+        raise DomainError(refusal)
     user.display_name = display_name
     user.cadre = cadre
     user.is_active = is_active
@@ -103,29 +125,51 @@ def _set_initial_password(user: User, password: str) -> None:
 
 
 @transaction.atomic
-def user_reset_password(*, actor: User, town: Town | None, user: User, password: str) -> User:
-    """Set a new initial password; the user must replace it at the next login. Also unlocks."""
-    _set_initial_password(user, password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+def user_reset_password(*, actor: User, town: Town, user: User) -> str:
+    """Reset a password: the old one stops working and a one-time link lets the owner choose a new one.
+
+    Returns the link's path, to be shown once to the administrator, who hands it to the owner. The
+    administrator never knows the new password; the owner is told at their next login who reset it.
+    """
+    if refusal := permissions.account_administration_refusal(actor, user, town):
+        raise DomainError(refusal)
+    user.set_unusable_password()  # also makes every earlier link of this account invalid
+    user.must_change_password = False
+    user.password_reset_by = actor
+    user.password_reset_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_reset_by", "password_reset_at"])
+    lockout.unlock(user.username)
+    record(actor=actor, action="user.reset_password", target=user, town=town, new={"one_time_link": True})
+    return reverse(
+        "accounts:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": reset_tokens.make_token(user),
+        },
+    )
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, town: Town | None, user: User) -> User:
+    """Lift a lockout, from every address, before its 15 minutes are over."""
+    if not user.is_locked():
+        raise DomainError(_("This account is not locked."))
+    lockout.unlock(user.username)
     record(
-        actor=actor, action="user.reset_password", target=user, town=town, new={"must_change_password": True}
+        actor=actor, action="user.unlock", target=user, town=town, old={"locked": True}, new={"locked": False}
     )
     return user
 
 
 @transaction.atomic
-def user_unlock(*, actor: User, town: Town | None, user: User) -> User:
-    """Lift a lockout before its 15 minutes are over."""
-    if not user.is_locked():
-        raise DomainError(_("This account is not locked."))
-    old = {"locked_until": user.locked_until}
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    record(actor=actor, action="user.unlock", target=user, town=town, old=old, new={"locked_until": None})
-    return user
+def password_reset_notice_take(*, user: User) -> tuple[User, datetime] | None:
+    """Who reset the user's password and when, once: the notice is cleared as it is read."""
+    if user.password_reset_at is None:
+        return None
+    notice = (user.password_reset_by, user.password_reset_at)
+    User.objects.filter(pk=user.pk).update(password_reset_by=None, password_reset_at=None)
+    user.password_reset_by, user.password_reset_at = None, None
+    return notice  # type: ignore[return-value]
 
 
 @transaction.atomic

@@ -1,10 +1,13 @@
-"""Logins, logouts and failed logins go to the audit log."""
+"""Logins, logouts and lockouts go to the audit log (single failed attempts do not: see lockout.py)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from kaoping.audit.services import record
 
+from . import lockout
 from .models import RoleAssignment, User
 
 
@@ -27,15 +30,28 @@ def _logged_out(sender, request, user, **kwargs):
         record(actor=user, action="auth.logout", target=user, town=_home_town(user))
 
 
-@receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
-    user = User.objects.filter(username=username).first()
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    """One audit entry per lockout: the attempt that locked, not every refused retry or failure."""
+    if getattr(request, "kaoping_address_locked", False):
+        record(
+            actor=None,
+            action="address.locked",
+            object_type="address",
+            object_id=str(ip_address or "")[:64],
+            object_repr=str(ip_address or ""),
+            new={"address": ip_address, "failures": settings.KAOPING_LOGIN_MAX_FAILURES_PER_ADDRESS},
+        )
+        return
+    if not lockout.is_new_account_lockout(request):
+        return
+    user = User.objects.filter(username=username).first() if username else None
     record(
         actor=None,
-        action="auth.login_failed",
-        object_type="accounts.user",
-        object_id=str(user.pk) if user else "",
-        object_repr=username,
+        action="account.locked",
+        target=user,
+        object_type="" if user else "accounts.user",
+        object_repr="" if user else str(username or "")[:150],
         town=_home_town(user) if user else None,
+        new={"address": ip_address, "failures": settings.KAOPING_LOGIN_MAX_FAILURES},
     )

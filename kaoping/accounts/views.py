@@ -2,22 +2,65 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.core.errors import DomainError
 
-from . import services
+from . import lockout, services
 from .forms import InitialPasswordForm, LoginForm, PasswordChangeForm, UserForm
 from .models import RoleAssignment, User
-from .permissions import Action, town_or_404
+from .permissions import Action, account_administration_refusal, town_or_404
+from .tokens import reset_tokens
 
-login_view = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", authentication_form=LoginForm, redirect_authenticated_user=True
-)
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if notice := services.password_reset_notice_take(user=form.get_user()):
+            by, at = notice
+            messages.warning(
+                self.request,
+                _(
+                    "Your password was reset by %(name)s on %(date)s. If you did not ask for it, "
+                    "tell the city administrator."
+                )
+                % {
+                    "name": by.username if by else "—",
+                    "date": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        return response
+
+
+login_view = LoginView.as_view()
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The owner chooses their own password with the one-time link an administrator handed over."""
+
+    template_name = "accounts/password_set.html"
+    token_generator = reset_tokens
+    form_class = SetPasswordForm
+    reset_url_token = "set"
+
+    def form_valid(self, form):
+        services.password_change(user=self.user, new_password=form.cleaned_data["new_password1"])
+        messages.success(self.request, _("Your password has been set. Log in with it."))
+        return redirect("accounts:login")
+
+
+password_set_view = PasswordSetView.as_view()
 
 
 @require_POST
@@ -54,7 +97,9 @@ def _town_users(town):
 @login_required
 def user_list(request: HttpRequest, town: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    return render(request, "accounts/user_list.html", {"town": town, "users": _town_users(town)})
+    users = list(_town_users(town))
+    locked = lockout.locked_usernames([u.username for u in users])
+    return render(request, "accounts/user_list.html", {"town": town, "users": users, "locked": locked})
 
 
 @login_required
@@ -110,22 +155,21 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
 def user_password(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
     user = get_object_or_404(_town_users(town), pk=pk)
-    form = InitialPasswordForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    context = {
+        "town": town,
+        "edited": user,
+        "refusal": account_administration_refusal(request.user, user, town),
+    }
+    if request.method == "POST" and context["refusal"] is None:
         try:
-            services.user_reset_password(
-                actor=request.user, town=town, user=user, password=form.cleaned_data["password"]
-            )
+            path = services.user_reset_password(actor=request.user, town=town, user=user)
         except DomainError as exc:
-            form.add_error("password", exc.message)
+            context["refusal"] = exc.message
         else:
-            messages.success(
-                request,
-                _("New initial password set for %(name)s; they must change it at login.")
-                % {"name": user.username},
-            )
-            return redirect("accounts:user_list", town.slug)
-    return render(request, "accounts/user_password.html", {"town": town, "form": form, "edited": user})
+            context["link"] = request.build_absolute_uri(path)
+    response = render(request, "accounts/user_password.html", context)
+    add_never_cache_headers(response)  # the link is shown once and must not stay in a cache
+    return response
 
 
 @require_POST

@@ -101,33 +101,37 @@ def test_a_cadre_can_be_linked_to_one_account_only(admin, town, personas):
     assert "cadre" in response.context["form"].errors
 
 
-@pytest.mark.django_db
-def test_resetting_a_password_unlocks_and_forces_a_change(admin, town, personas):
-    from django.utils import timezone
+def _lock(username, address="198.51.100.7"):
+    from django.test import Client
 
-    user = personas["scorer"]
-    user.locked_until = timezone.now() + timezone.timedelta(minutes=10)
-    user.save()
-    response = admin.post(
-        reverse("accounts:user_password", kwargs={"town": town.slug, "pk": user.pk}),
-        {"password": "Reset#pass9"},
-    )
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert not user.is_locked() and user.must_change_password and user.check_password("Reset#pass9")
+    for _ in range(5):
+        Client().post(
+            "/accounts/login/", {"username": username, "password": "wrong-Pass1!"}, REMOTE_ADDR=address
+        )
 
 
 @pytest.mark.django_db
-def test_unlocking_lifts_a_lockout(admin, town, personas):
-    from django.utils import timezone
-
+def test_unlocking_lifts_a_lockout_from_every_address_and_is_audited(admin, town, personas):
     user = personas["scorer"]
-    user.locked_until = timezone.now() + timezone.timedelta(minutes=10)
-    user.save()
+    _lock("scorer")
+    _lock("scorer", address="198.51.100.8")
+    assert user.is_locked()
+    listing = admin.get(reverse("accounts:user_list", kwargs={"town": town.slug})).content.decode()
+    assert reverse("accounts:user_unlock", kwargs={"town": town.slug, "pk": user.pk}) in listing
     admin.post(reverse("accounts:user_unlock", kwargs={"town": town.slug, "pk": user.pk}))
-    user.refresh_from_db()
     assert not user.is_locked()
-    assert AuditEntry.objects.filter(action="user.unlock").exists()
+    entry = AuditEntry.objects.get(action="user.unlock")
+    assert entry.actor == personas["town_admin"] and entry.object_id == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_unlocking_an_account_that_is_not_locked_says_so_and_records_nothing(admin, town, personas):
+    user = personas["scorer"]
+    response = admin.post(
+        reverse("accounts:user_unlock", kwargs={"town": town.slug, "pk": user.pk}), follow=True
+    )
+    assert "not locked" in response.content.decode() or "未被锁定" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="user.unlock").exists()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 
 from kaoping.accounts.models import Role, RoleAssignment, User
@@ -100,7 +101,9 @@ def test_every_role_has_a_demo_user_who_can_log_in_with_the_demo_password(loaded
             user = User.objects.filter(roles__role=role).first()
         assert user is not None, role
         assert not user.must_change_password
-        assert Client().login(username=user.username, password=demo.DEMO_PASSWORD), user.username
+        assert Client().login(request=HttpRequest(), username=user.username, password=demo.DEMO_PASSWORD), (
+            user.username
+        )
 
 
 def test_the_demo_password_satisfies_the_password_policy(loaded):
@@ -169,7 +172,7 @@ def test_reset_wipes_everything_the_audit_log_included_and_loads_again(loaded):
     names = sorted(Cadre.objects.values_list("name", flat=True))
     Town.objects.create(name="其他镇", slug="other")
     User.objects.create_user("someone", password="Other#pass1")
-    assert Client().login(username="admin", password=demo.DEMO_PASSWORD)  # an auth.login entry
+    assert Client().login(request=HttpRequest(), username="admin", password=demo.DEMO_PASSWORD)  # audited
     assert AuditEntry.objects.count() == 2
 
     run_demo("--reset")
