@@ -468,3 +468,20 @@ def test_a_template_writes_names_holding_control_characters_without_them():
 def test_a_missing_header_row_names_the_sheet_read():
     with pytest.raises(SpreadsheetError, match="No header row was found in the sheet “Staff”"):
         spreadsheets.read(SHEET, _workbook(["名册"], ["张伟"]))
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("1e30", "is written with an exponent"),
+        (1e30, "is too large"),
+        ("٣", "uses digits other than 0–9"),
+        ("1_0", "is not a number"),
+        ("95%", "is a percentage"),
+        ("12.345", "At most 1 decimal place is allowed."),
+    ],
+)
+def test_number_cells_are_read_by_the_one_number_parser(cell, message):
+    with pytest.raises(CellError, match=message):
+        Number(places=1).parse(cell)
+    assert Number(places=1).parse("　９．５　") == Decimal("9.5")

@@ -80,16 +80,25 @@ def test_the_grid_refuses_what_is_not_a_number_the_column_holds_with_a_message(
 
 
 @pytest.mark.django_db
-def test_the_service_refuses_a_number_too_long_for_the_column_whoever_calls_it(
-    personas, sheet, cadres, indicators
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1234567890123", "too large"),
+        ("1e30", "is written with an exponent"),
+        ("٣", "uses digits other than 0–9"),
+        ("NaN", "is not a number"),
+    ],
+)
+def test_the_service_refuses_what_is_not_a_number_the_column_holds_whoever_calls_it(
+    personas, sheet, cadres, indicators, typed, message
 ):
     with pytest.raises(services.DomainError) as refused:
         services.entries_save(
             actor=personas["scorer"],
             sheet=sheet,
-            cells=[services.Cell(cadres[0].pk, indicators["2.1"].pk, "1234567890123")],
+            cells=[services.Cell(cadres[0].pk, indicators["2.1"].pk, typed)],
         )
-    assert "too large" in refused.value.errors[0]
+    assert message in refused.value.errors[0]
     assert not ScoreEntry.objects.exists()
 
 
