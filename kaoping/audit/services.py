@@ -139,7 +139,7 @@ def record_many(*, actor, events: list[Event]) -> list[AuditEntry]:
             # The first keyed entry: it says so, and the head is anchored outside the database.
             if head.count:
                 entries.append(Event("audit.rekey", note=REKEY_NOTE, object_repr="audit log"))
-            transaction.on_commit(lambda: anchor_now(reason="the log is keyed from here on"))
+            transaction.on_commit(lambda: anchor_now(reason="the log is keyed from here on"), robust=True)
         entries.extend(events)
         built = _chain(head.last_hash, key, actor_user, entries)
         AuditEntry.objects.bulk_create(built)

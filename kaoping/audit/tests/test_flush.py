@@ -15,15 +15,20 @@ from kaoping.people.models import Town
 
 @pytest.fixture
 def production(monkeypatch):
-    """The database seen as a real one: its name is not the test run's."""
-    monkeypatch.setitem(
-        connection.settings_dict, "TEST", {**connection.settings_dict["TEST"], "NAME": "elsewhere"}
-    )
+    """The database seen as a real one: outside a test run (no test mail outbox)."""
+    from django.core import mail
+
+    monkeypatch.delattr(mail, "outbox")
     assert not is_test_database(connection)
 
 
 def test_the_test_run_s_own_database_is_recognised(db):
     assert is_test_database(connection)
+
+
+def test_a_database_not_named_for_tests_is_not_taken_for_one(db, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "NAME", "kaoping")
+    assert not is_test_database(connection)
 
 
 @pytest.mark.django_db(transaction=True)

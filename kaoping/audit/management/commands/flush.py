@@ -11,6 +11,9 @@ On SQLite flushing deletes row by row, which the append-only triggers refuse; so
 lifted for the flush and put back after it.
 """
 
+from pathlib import Path
+
+from django.core import mail
 from django.core.management.base import CommandError
 from django.core.management.commands import flush
 from django.db import connections
@@ -19,9 +22,16 @@ from kaoping.audit import services, triggers
 
 
 def is_test_database(connection) -> bool:
-    """True on the database a test run created (Django gives it its TEST name while tests run)."""
-    test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")
-    return bool(test_name) and str(connection.settings_dict.get("NAME")) == str(test_name)
+    """True on a database a test run created, inside that test run.
+
+    Django's test runner sets up a test environment (it is what provides `mail.outbox`) and names
+    the databases it creates after their TEST name, "test…" by default; both must hold.
+    """
+    if not hasattr(mail, "outbox"):
+        return False
+    name = str(connection.settings_dict.get("NAME") or "")
+    test_name = str((connection.settings_dict.get("TEST") or {}).get("NAME") or "")
+    return name == test_name or Path(name).name.startswith("test")
 
 
 class Command(flush.Command):
