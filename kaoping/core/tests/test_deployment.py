@@ -27,6 +27,7 @@ PRODUCTION = {
 def _kaoping(tmp_path, *args, **env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_")}
     environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     environ.update(KAOPING_DATA_DIR=str(tmp_path), KAOPING_SECRET_KEY=secrets.token_urlsafe(50), **env)
     return subprocess.run(
         [sys.executable, "-m", "kaoping", *args], env=environ, capture_output=True, text=True, timeout=120
