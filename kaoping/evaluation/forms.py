@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import ModelMultipleChoiceField
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -28,7 +29,7 @@ class RoundForm(forms.Form):
     groups = forms.MultipleChoiceField(
         label=_("Evaluate these groups"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    cadres = forms.ModelMultipleChoiceField(
+    cadres = ModelMultipleChoiceField(
         label=_("… and these cadres"),
         queryset=Cadre.objects.none(),
         required=False,

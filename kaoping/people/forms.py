@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import SORT_ORDER_MAX, ModelChoiceField
+
 from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
 from .services import CadreData, cadre_problems
 
@@ -23,10 +25,10 @@ class CadreForm(forms.Form):
         help_text=_("Agency cadres only."),
     )
     position = forms.CharField(label=_("Position"), max_length=60)
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False, empty_label="—"
     )
-    village = forms.ModelChoiceField(
+    village = ModelChoiceField(
         label=_("Village"),
         queryset=Village.objects.none(),
         required=False,
@@ -73,12 +75,16 @@ class CadreForm(forms.Form):
 class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+    sort_order = forms.IntegerField(
+        label=_("Display order"), min_value=0, max_value=SORT_ORDER_MAX, initial=0
+    )
 
 
 class VillageForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    sort_order = forms.IntegerField(label=_("Display order"), min_value=0, initial=0)
+    sort_order = forms.IntegerField(
+        label=_("Display order"), min_value=0, max_value=SORT_ORDER_MAX, initial=0
+    )
 
 
 class TownForm(forms.ModelForm):
@@ -101,13 +107,13 @@ class CadreFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *AgencyCategory.choices]
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),
         empty_label=_("All departments"),
     )
-    village = forms.ModelChoiceField(
+    village = ModelChoiceField(
         label=_("Village"), required=False, queryset=Village.objects.none(), empty_label=_("All villages")
     )
     role = forms.ChoiceField(

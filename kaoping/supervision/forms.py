@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import ModelChoiceField, ModelMultipleChoiceField, formfield_for
 from kaoping.people.models import Cadre, Department
 from kaoping.scoring.models import Period, PeriodStatus
 
@@ -9,7 +10,7 @@ from .highlights import DEFAULT_COUNT
 from .models import Bulletin, Item, Quality, ScoringRules, Source, Urgency
 
 
-class MonthChoiceField(forms.ModelChoiceField):
+class MonthChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Period) -> str:
         return f"{obj.month:%Y-%m}"
 
@@ -20,13 +21,11 @@ class ItemForm(forms.Form):
     requirements = forms.CharField(
         label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    department = forms.ModelChoiceField(
+    department = ModelChoiceField(
         label=_("Owning department"), queryset=Department.objects.none(), required=False
     )
-    owners = forms.ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
-    co_owners = forms.ModelMultipleChoiceField(
-        label=_("Co-owners"), queryset=Cadre.objects.none(), required=False
-    )
+    owners = ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
+    co_owners = ModelMultipleChoiceField(label=_("Co-owners"), queryset=Cadre.objects.none(), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
     assigned_on = forms.DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -83,6 +82,7 @@ class BulletinForm(forms.ModelForm):
             "items",
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 16}), "items": forms.CheckboxSelectMultiple}
+        formfield_callback = staticmethod(formfield_for)
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,76 @@
+"""Form fields that refuse what the database cannot hold, with the usual message instead of a crash.
+
+A choice posted by hand can carry an id far beyond the key column (2**64, 99999999999999999999):
+Django's own model choice fields send it to the database, which raises OverflowError (SQLite) or
+DataError (PostgreSQL). These fields check the id's range first and answer "not one of the available
+choices". Every form of the project uses them for model choices; `tests/test_forms.py` checks it.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Model
+
+# A display order typed by a person: far more than any list needs, and fits every integer column.
+SORT_ORDER_MAX = 32767
+
+
+def key_range(model: type[Model], field_name: str | None, using: str) -> tuple[int, int] | None:
+    """The (min, max) the column of `model.field_name` (the primary key if None) can hold, if integer."""
+    field = model._meta.get_field(field_name) if field_name else model._meta.pk
+    assert field is not None
+    internal_type = field.target_field.get_internal_type() if field.is_relation else field.get_internal_type()
+    try:
+        return connections[using].ops.integer_field_range(internal_type)
+    except KeyError:
+        return None
+
+
+def fits(value: object, bounds: tuple[int, int] | None) -> bool:
+    """False if `value` reads as an integer outside `bounds`; anything else is left to Django's checks."""
+    if bounds is None or isinstance(value, Model):
+        return True
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return True  # not a number at all: the field itself refuses it
+    low, high = bounds
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """`forms.ModelChoiceField` that refuses an id beyond its column as an unknown choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            bounds = key_range(self.queryset.model, self.to_field_name, self.queryset.db)
+            if not fits(value, bounds):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                )
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """`forms.ModelMultipleChoiceField` that refuses an id beyond its column as an unknown choice."""
+
+    def _check_values(self, value):
+        if isinstance(value, list | tuple | set | frozenset):
+            bounds = key_range(self.queryset.model, self.to_field_name, self.queryset.db)
+            for pk in value:
+                if not fits(pk, bounds):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                    )
+        return super()._check_values(value)
+
+
+def formfield_for(db_field, **kwargs):
+    """`formfield_callback` of a ModelForm: its relations become the bounded choice fields above."""
+    from django.db import models
+
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    return db_field.formfield(**kwargs)

@@ -1,0 +1,32 @@
+"""Reading numbers and text from a query string, where anyone can type anything.
+
+A filter in the address (`?department=12`, `?year=2026`) is a convenience, not a form: garbage in it
+(letters, superscript digits, 99999999999999999999, NUL characters) means "no such filter", never an
+error page. Views read their query parameters through these functions.
+"""
+
+# The widest integer column of the project (BigAutoField keys).
+ID_MAX = 2**63 - 1
+
+
+def int_param(value: str | None, *, low: int, high: int, default: int | None = None) -> int | None:
+    """`value` as an integer in low..high, else `default`."""
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:  # also for "²", "1e3" and digit strings longer than Python reads
+        return default
+    return number if low <= number <= high else default
+
+
+def id_param(value: str | None) -> int | None:
+    """An object id from the query string, or None if it cannot be one."""
+    return int_param(value, low=1, high=ID_MAX)
+
+
+def text_param(value: str | None, *, max_length: int = 200) -> str:
+    """Free text for a search box: control characters (NUL included) dropped, cut at `max_length`."""
+    if not value:
+        return ""
+    return "".join(c for c in value if c.isprintable() or c == " ")[:max_length].strip()
