@@ -8,11 +8,21 @@ choices". Every form of the project uses them for model choices; `tests/test_for
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 
-# A display order typed by a person: far more than any list needs, and fits every integer column.
-SORT_ORDER_MAX = 32767
+from kaoping.core.limits import DATE_MAX, DATE_MIN, SORT_ORDER_MAX
+
+__all__ = [
+    "SORT_ORDER_MAX",
+    "DateField",
+    "DateTimeField",
+    "ModelChoiceField",
+    "ModelMultipleChoiceField",
+    "formfield_for",
+]
 
 
 def key_range(model: type[Model], field_name: str | None, using: str) -> tuple[int, int] | None:
@@ -36,6 +46,27 @@ def fits(value: object, bounds: tuple[int, int] | None) -> bool:
         return True  # not a number at all: the field itself refuses it
     low, high = bounds
     return (low is None or number >= low) and (high is None or number <= high)
+
+
+class DateField(forms.DateField):
+    """`forms.DateField` limited to the application's working years (2000-2100)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators += [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
+
+
+class DateTimeField(forms.DateTimeField):
+    """`forms.DateTimeField` limited to the application's working years (2000-2100)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value.date() <= DATE_MAX:
+            raise ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": DATE_MIN.isoformat(), "last": DATE_MAX.isoformat()},
+            )
 
 
 class ModelChoiceField(forms.ModelChoiceField):

@@ -5,8 +5,7 @@ A filter in the address (`?department=12`, `?year=2026`) is a convenience, not a
 error page. Views read their query parameters through these functions.
 """
 
-# The widest integer column of the project (BigAutoField keys).
-ID_MAX = 2**63 - 1
+from kaoping.core.limits import ID_MAX
 
 
 def int_param(value: str | None, *, low: int, high: int, default: int | None = None) -> int | None:

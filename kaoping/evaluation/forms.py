@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import ModelMultipleChoiceField
+from kaoping.core.forms import DateField, DateTimeField, ModelMultipleChoiceField
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -19,8 +19,8 @@ class RoundForm(forms.Form):
         label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
     )
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
-    held_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_at = forms.DateTimeField(
+    held_on = DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_at = DateTimeField(
         label=_("Codes expire at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.core import spreadsheets
+from kaoping.core.params import id_param
 from kaoping.indicators.models import AdjustmentReason, Indicator
 from kaoping.people.models import Cadre, Population
 
@@ -172,7 +173,7 @@ class AdjustmentForm(forms.Form):
         for row in self.share_rows:
             if not row.cadre and not row.points:
                 continue
-            cadre = self.cadres.get(int(row.cadre)) if row.cadre.isdigit() else None
+            cadre = self.cadres.get(id_param(row.cadre))
             if cadre is None:
                 row.error = _("Choose a cadre.")
                 continue

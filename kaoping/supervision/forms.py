@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import ModelChoiceField, ModelMultipleChoiceField, formfield_for
+from kaoping.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, formfield_for
 from kaoping.people.models import Cadre, Department
 from kaoping.scoring.models import Period, PeriodStatus
 
@@ -27,8 +27,8 @@ class ItemForm(forms.Form):
     owners = ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
     co_owners = ModelMultipleChoiceField(label=_("Co-owners"), queryset=Cadre.objects.none(), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    assigned_on = forms.DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    assigned_on = DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +50,7 @@ class NoteForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
 

@@ -93,6 +93,14 @@ def test_any_page_number_of_the_audit_log_shows_a_page(client_for, personas, pag
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-02-30", "1e309"])
+def test_any_date_in_the_audit_log_filter_shows_a_page(client_for, personas, day):
+    response = client_for(personas["auditor"]).get(
+        reverse("audit:entry_list"), {"date_from": day, "date_to": day}
+    )
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("page", ["-5", BIG, "1e309"])
 def test_any_page_number_of_the_cadre_list_shows_a_page(office, town, page):
     response = office.get(reverse("people:cadre_list", args=[town.slug]), {"page": page})
@@ -121,3 +129,23 @@ def test_another_towns_item_under_ones_own_town_is_not_found(supervisor, persona
     )
     response = supervisor.get(reverse("supervision:item_detail", args=[town.slug, item.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("cadre", ["²", BIG, "-1", "1e3"])
+def test_a_share_for_a_cadre_id_that_cannot_be_one_asks_to_choose_a_cadre(office, town, cadre):
+    from kaoping.scoring import services as scoring
+
+    testing.make_scheme(town)
+    scoring.period_open(actor=_office(town), town=town, month=date(2026, 3, 1))
+    response = office.post(
+        reverse("scoring:adjustment_create", args=[town.slug, "2026-03"]),
+        {"title": "招商", "cadre": [cadre], "points": ["1"]},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].share_rows[0].error
+
+
+def _office(town):
+    from kaoping.accounts.models import User
+
+    return User.objects.get(username="assessment_office")
