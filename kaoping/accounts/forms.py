@@ -5,7 +5,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaoping.core.forms import ModelChoiceField
 from kaoping.people.models import Cadre, Population, Town
 
 from .models import Role, User
@@ -64,7 +63,7 @@ class UserForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Use letters, digits and . @ + - _ only.")},
     )
     display_name = forms.CharField(label=gettext_lazy("Display name"), max_length=40, required=False)
-    cadre = ModelChoiceField(
+    cadre = forms.ModelChoiceField(
         label=gettext_lazy("Cadre record"), queryset=Cadre.objects.none(), required=False
     )
     roles = forms.MultipleChoiceField(

@@ -2,7 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import DateField, ModelChoiceField
+from kaoping.core.forms import DateField
 from kaoping.people.models import Town
 
 from .models import AuditEntry
@@ -14,7 +14,7 @@ ISO_DATE = "%Y-%m-%d"  # what <input type="date"> reads, whatever the language
 class EntryFilterForm(forms.Form):
     """The filters of the audit log; every field optional. Choices come from what the user may see."""
 
-    town = ModelChoiceField(
+    town = forms.ModelChoiceField(
         label=_("Town"), required=False, queryset=Town.objects.none(), empty_label=_("All towns")
     )
     user = forms.CharField(label=_("User"), required=False, max_length=150)

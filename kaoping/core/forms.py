@@ -1,9 +1,11 @@
 """Form fields that refuse what the database cannot hold, with the usual message instead of a crash.
 
-A choice posted by hand can carry an id far beyond the key column (2**64, 99999999999999999999):
-Django's own model choice fields send it to the database, which raises OverflowError (SQLite) or
-DataError (PostgreSQL). These fields check the id's range first and answer "not one of the available
-choices". Every form of the project uses them for model choices; `tests/test_forms.py` checks it.
+A multiple choice posted by hand can carry an id far beyond the key column (2**64,
+99999999999999999999): Django's own field sends the ids to the database in one IN (...), which raises
+OverflowError (SQLite) or DataError (PostgreSQL). `ModelMultipleChoiceField` checks each id's range
+first and answers "not one of the available choices". Dates typed by people stay within the
+application's working years. Every form of the project uses these fields; `tests/test_forms.py`
+checks it.
 """
 
 from django import forms
@@ -19,7 +21,6 @@ __all__ = [
     "SORT_ORDER_MAX",
     "DateField",
     "DateTimeField",
-    "ModelChoiceField",
     "ModelMultipleChoiceField",
     "formfield_for",
 ]
@@ -69,19 +70,6 @@ class DateTimeField(forms.DateTimeField):
             )
 
 
-class ModelChoiceField(forms.ModelChoiceField):
-    """`forms.ModelChoiceField` that refuses an id beyond its column as an unknown choice."""
-
-    def to_python(self, value):
-        if value not in self.empty_values:
-            bounds = key_range(self.queryset.model, self.to_field_name, self.queryset.db)
-            if not fits(value, bounds):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-                )
-        return super().to_python(value)
-
-
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """`forms.ModelMultipleChoiceField` that refuses an id beyond its column as an unknown choice."""
 
@@ -97,11 +85,9 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def formfield_for(db_field, **kwargs):
-    """`formfield_callback` of a ModelForm: its relations become the bounded choice fields above."""
+    """`formfield_callback` of a ModelForm: its many-to-many relations become the bounded field above."""
     from django.db import models
 
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
-    elif isinstance(db_field, models.ForeignKey):
-        kwargs.setdefault("form_class", ModelChoiceField)
     return db_field.formfield(**kwargs)

@@ -8,7 +8,6 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.core import spreadsheets
-from kaoping.core.forms import ModelChoiceField
 from kaoping.people.models import Population
 
 from . import rules, services
@@ -138,7 +137,7 @@ class CategoryForm(forms.Form):
 
 
 class IndicatorForm(forms.Form):
-    category = ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label="—")
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label="—")
     code = forms.CharField(
         label=_("Number"), max_length=12, help_text=_("As printed in the scheme, e.g. 1.3.")
     )

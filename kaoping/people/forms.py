@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import SORT_ORDER_MAX, ModelChoiceField
+from kaoping.core.forms import SORT_ORDER_MAX
 
 from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
 from .services import CadreData, cadre_problems
@@ -25,10 +25,10 @@ class CadreForm(forms.Form):
         help_text=_("Agency cadres only."),
     )
     position = forms.CharField(label=_("Position"), max_length=60)
-    department = ModelChoiceField(
+    department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False, empty_label="—"
     )
-    village = ModelChoiceField(
+    village = forms.ModelChoiceField(
         label=_("Village"),
         queryset=Village.objects.none(),
         required=False,
@@ -107,13 +107,13 @@ class CadreFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *AgencyCategory.choices]
     )
-    department = ModelChoiceField(
+    department = forms.ModelChoiceField(
         label=_("Department"),
         required=False,
         queryset=Department.objects.none(),
         empty_label=_("All departments"),
     )
-    village = ModelChoiceField(
+    village = forms.ModelChoiceField(
         label=_("Village"), required=False, queryset=Village.objects.none(), empty_label=_("All villages")
     )
     role = forms.ChoiceField(

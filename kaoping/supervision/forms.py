@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import DateField, ModelChoiceField, ModelMultipleChoiceField, formfield_for
+from kaoping.core.forms import DateField, ModelMultipleChoiceField, formfield_for
 from kaoping.people.models import Cadre, Department
 from kaoping.scoring.models import Period, PeriodStatus
 
@@ -10,7 +10,7 @@ from .highlights import DEFAULT_COUNT
 from .models import Bulletin, Item, Quality, ScoringRules, Source, Urgency
 
 
-class MonthChoiceField(ModelChoiceField):
+class MonthChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Period) -> str:
         return f"{obj.month:%Y-%m}"
 
@@ -21,7 +21,7 @@ class ItemForm(forms.Form):
     requirements = forms.CharField(
         label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    department = ModelChoiceField(
+    department = forms.ModelChoiceField(
         label=_("Owning department"), queryset=Department.objects.none(), required=False
     )
     owners = ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)

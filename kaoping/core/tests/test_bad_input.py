@@ -149,3 +149,26 @@ def _office(town):
     from kaoping.accounts.models import User
 
     return User.objects.get(username="assessment_office")
+
+
+@pytest.mark.parametrize("year", ["²", BIG, "-1", "1e3"])
+def test_any_year_in_the_address_of_the_supervision_rules_shows_this_years_rules(supervisor, town, year):
+    response = supervisor.get(reverse("supervision:rules", args=[town.slug]), {"year": year})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("year", ["²", BIG, "-1"])
+def test_any_year_or_text_in_the_bulletin_archive_search_shows_the_archive(supervisor, town, year):
+    response = supervisor.get(
+        reverse("supervision:bulletin_archive", args=[town.slug]), {"year": year, "q": "通报\x00"}
+    )
+    assert response.status_code == 200
+
+
+def test_a_bulletin_printed_in_more_copies_than_a_small_number_holds_is_refused(supervisor, town):
+    response = supervisor.post(
+        reverse("supervision:bulletin_create", args=[town.slug]),
+        {"kind": "special", "title": "简报", "period_label": "5月", "issuer": "督查室", "copies": "99999"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["copies"]

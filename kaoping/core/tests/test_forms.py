@@ -35,12 +35,12 @@ def test_the_project_has_forms_to_check():
 
 
 @pytest.mark.parametrize("form_class", FORMS, ids=lambda c: f"{c.__module__}.{c.__name__}")
-def test_every_model_choice_of_every_form_refuses_ids_beyond_the_database(form_class):
+def test_every_multiple_model_choice_of_every_form_refuses_ids_beyond_the_database(form_class):
+    """Django sends the ids of a multiple choice to the database in one IN (...), which overflows; a
+    single choice's lookup is safe (Django answers "no such row" for an id beyond the column)."""
     for name, field in form_class.base_fields.items():
         if isinstance(field, forms.ModelMultipleChoiceField):
             assert isinstance(field, core_forms.ModelMultipleChoiceField), name
-        elif isinstance(field, forms.ModelChoiceField):
-            assert isinstance(field, core_forms.ModelChoiceField), name
 
 
 def _model_bounds(form_class, name) -> set[type]:
@@ -82,14 +82,6 @@ def test_a_date_outside_the_working_years_is_refused(value):
 def test_a_date_within_the_working_years_is_read():
     assert core_forms.DateField().clean("2026-05-10") == date(2026, 5, 10)
     assert core_forms.DateTimeField().clean("2026-05-10T10:00").date() == date(2026, 5, 10)
-
-
-@pytest.mark.parametrize("value", [str(2**63), str(2**64), "99999999999999999999", str(-(2**63) - 1)])
-def test_an_id_beyond_the_key_column_is_an_unknown_choice(db, value):
-    field = core_forms.ModelChoiceField(queryset=Department.objects.all())
-    with pytest.raises(ValidationError) as refused:
-        field.clean(value)
-    assert refused.value.code == "invalid_choice"
 
 
 @pytest.mark.parametrize("value", [str(2**64), "99999999999999999999"])
