@@ -15,7 +15,7 @@ the next, and the run is the same every time (derandomized).
 
 Run deeper locally with
 `KAOPING_FUZZ_EXAMPLES=500 .venv/bin/python -m pytest kaoping/core/tests/test_fuzz_views.py`
-(default: 12 drawn examples per page besides the sweep of the worst values).
+(default: 6 drawn examples per page besides the sweep of the worst values).
 """
 
 import copy
@@ -40,7 +40,7 @@ from kaoping import testing
 from kaoping.accounts.models import Role
 from kaoping.people.models import Department, Population, Village
 
-EXAMPLES = int(os.environ.get("KAOPING_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("KAOPING_FUZZ_EXAMPLES", "6"))
 MARKER = "异乡"  # in every name of the other town; never in a page of this town
 MONTH, OTHER_MONTH = "2026-03", "2026-04"
 ROUND, OTHER_ROUND = "2026Q1", "2026Q2"
@@ -91,7 +91,7 @@ NASTY = [
     "true",
 ]
 # The worst of them, tried in every field of every page at once.
-SWEEP = [str(2**64), "-99999999999999999999", "²", "9999-12-31", "a\x00b"]
+SWEEP = [str(2**64), "²", "9999-12-31", "a\x00b"]
 # Query parameters some page reads, tried on every page.
 GENERIC_PARAMS = [
     "page",
