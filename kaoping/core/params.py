@@ -24,8 +24,12 @@ def id_param(value: str | None) -> int | None:
     return int_param(value, low=1, high=ID_MAX)
 
 
-def text_param(value: str | None, *, max_length: int = 200) -> str:
-    """Free text for a search box: control characters (NUL included) dropped, cut at `max_length`."""
+def text_param(value: str | None, *, max_length: int = 200, multiline: bool = False) -> str:
+    """Free text typed outside a form (a search box, a short reason): control characters (NUL
+    included, which PostgreSQL refuses to store) dropped, cut at `max_length`; line breaks kept if
+    `multiline`."""
     if not value:
         return ""
-    return "".join(c for c in value if c.isprintable() or c == " ")[:max_length].strip()
+    kept = "\n\t" if multiline else ""
+    text = value.replace("\r\n", "\n")
+    return "".join(c for c in text if c.isprintable() or c == " " or c in kept)[:max_length].strip()

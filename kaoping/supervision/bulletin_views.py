@@ -152,7 +152,7 @@ def bulletin_move(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             actor=request.user,
             bulletin=bulletin,
             to=request.POST.get("to", ""),
-            note=request.POST.get("note", ""),
+            note=text_param(request.POST.get("note"), max_length=2000, multiline=True),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

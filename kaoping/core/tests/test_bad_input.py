@@ -172,3 +172,13 @@ def test_a_bulletin_printed_in_more_copies_than_a_small_number_holds_is_refused(
     )
     assert response.status_code == 200
     assert response.context["form"].errors["copies"]
+
+
+def test_a_nul_character_in_the_reason_a_cadre_left_is_dropped(office, town, personas):
+    cadre = testing.make_cadre(town, "李娜", 901)
+    response = office.post(
+        reverse("people:cadre_set_active", args=[town.slug, cadre.pk]), {"reason": "调\x00离"}
+    )
+    assert response.status_code == 302
+    cadre.refresh_from_db()
+    assert not cadre.is_active

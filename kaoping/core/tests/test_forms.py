@@ -127,4 +127,9 @@ def test_an_integer_out_of_its_range_gives_the_default():
 
 def test_search_text_loses_control_characters_and_is_cut():
     assert text_param("a\x00b\x1fc") == "abc"
+    assert text_param("a\nb") == "ab"
     assert len(text_param("x" * 5000)) == 200
+
+
+def test_a_longer_text_keeps_its_lines_but_no_other_control_character():
+    assert text_param("a\r\nb\x00\tc", multiline=True) == "a\nb\tc"
