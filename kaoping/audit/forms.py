@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.forms import DateField
 from kaoping.people.models import Town
 
 from .models import AuditEntry
@@ -25,10 +26,10 @@ class EntryFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "audit-actions", "placeholder": "cadre."}),
     )
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(
+    date_from = DateField(
         label=_("From"), required=False, widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label=_("To"), required=False, widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
     )
     q = forms.CharField(

@@ -5,7 +5,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import NumberField, TextField, WholeNumberField
+from kaoping.core.forms import (
+    DateField,
+    DateTimeField,
+    ModelMultipleChoiceField,
+    NumberField,
+    TextField,
+    WholeNumberField,
+)
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -19,8 +26,8 @@ class RoundForm(forms.Form):
         label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
     )
     title = TextField(label=_("Title"), max_length=100, required=False)
-    held_on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_at = forms.DateTimeField(
+    held_on = DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_at = DateTimeField(
         label=_("Codes expire at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -29,7 +36,7 @@ class RoundForm(forms.Form):
     groups = forms.MultipleChoiceField(
         label=_("Evaluate these groups"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    cadres = forms.ModelMultipleChoiceField(
+    cadres = ModelMultipleChoiceField(
         label=_("… and these cadres"),
         queryset=Cadre.objects.none(),
         required=False,

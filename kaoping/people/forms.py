@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import TextField, WholeNumberField
+from kaoping.core.forms import SORT_ORDER_MAX, TextField, WholeNumberField
 from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers
@@ -83,12 +83,12 @@ class CadreForm(forms.Form):
 class DepartmentForm(forms.Form):
     name = TextField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=DepartmentKind.choices)
-    sort_order = WholeNumberField(label=_("Display order"), min_value=0, initial=0)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, max_value=SORT_ORDER_MAX, initial=0)
 
 
 class VillageForm(forms.Form):
     name = TextField(label=_("Name"), max_length=60)
-    sort_order = WholeNumberField(label=_("Display order"), min_value=0, initial=0)
+    sort_order = WholeNumberField(label=_("Display order"), min_value=0, max_value=SORT_ORDER_MAX, initial=0)
 
 
 class TownForm(forms.ModelForm):

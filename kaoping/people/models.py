@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.limits import SORT_ORDER_VALIDATORS
+
 from . import idnumbers
 
 
@@ -42,7 +44,7 @@ class Department(models.Model):
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="departments")
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind, default=DepartmentKind.OFFICE)
-    sort_order = models.PositiveIntegerField(_("display order"), default=0)
+    sort_order = models.PositiveIntegerField(_("display order"), default=0, validators=SORT_ORDER_VALIDATORS)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -62,7 +64,7 @@ class Village(models.Model):
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="villages")
     name = models.CharField(_("name"), max_length=60)
-    sort_order = models.PositiveIntegerField(_("display order"), default=0)
+    sort_order = models.PositiveIntegerField(_("display order"), default=0, validators=SORT_ORDER_VALIDATORS)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

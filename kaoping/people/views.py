@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, require, town_or_404
 from kaoping.core.errors import DomainError
+from kaoping.core.params import text_param
 
 from . import selectors, services
 from .forms import CadreFilterForm, CadreForm, DepartmentForm, TownForm, VillageForm
@@ -98,7 +99,9 @@ def cadre_set_active(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             services.cadre_reactivate(actor=request.user, cadre=cadre)
             messages.success(request, _("%(name)s is in service again.") % {"name": cadre.name})
         else:
-            services.cadre_deactivate(actor=request.user, cadre=cadre, reason=request.POST.get("reason", ""))
+            services.cadre_deactivate(
+                actor=request.user, cadre=cadre, reason=text_param(request.POST.get("reason"))
+            )
             messages.success(
                 request, _("%(name)s has left service; the record is kept.") % {"name": cadre.name}
             )

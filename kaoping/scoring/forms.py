@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.core import spreadsheets, text
 from kaoping.core.forms import TextField
 from kaoping.core.numbers import NumberError, parse_number
+from kaoping.core.params import id_param
 from kaoping.indicators.models import AdjustmentReason, Indicator
 from kaoping.people.models import Cadre, Population
 
@@ -166,7 +167,7 @@ class AdjustmentForm(forms.Form):
         for row in self.share_rows:
             if not row.cadre and not row.points:
                 continue
-            cadre = self.cadres.get(int(row.cadre)) if row.cadre.isdigit() else None
+            cadre = self.cadres.get(id_param(row.cadre))
             if cadre is None:
                 row.error = _("Choose a cadre.")
                 continue

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
 from kaoping.core.errors import DomainError
+from kaoping.core.params import int_param, text_param
 
 from . import documents, highlights, selectors, services
 from .forms import BulletinForm
@@ -31,7 +32,7 @@ def _bulletin_or_404(request, town_obj, pk: int) -> Bulletin:
 @login_required
 def archive(request: HttpRequest, town: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
-    query = request.GET.get("q", "")
+    query = text_param(request.GET.get("q"))
     year = request.GET.get("year", "")
     drafts = None
     if can(request.user, Action.VIEW_SUPERVISION, town_obj) or can(
@@ -45,7 +46,7 @@ def archive(request: HttpRequest, town: str) -> HttpResponse:
         "supervision/bulletin_archive.html",
         {
             "town": town_obj,
-            "bulletins": selectors.archive(town_obj, query, int(year) if year.isdigit() else None),
+            "bulletins": selectors.archive(town_obj, query, int_param(year, low=2000, high=2100)),
             "query": query,
             "year": year,
             "drafts": drafts,
@@ -151,7 +152,7 @@ def bulletin_move(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             actor=request.user,
             bulletin=bulletin,
             to=request.POST.get("to", ""),
-            note=request.POST.get("note", ""),
+            note=text_param(request.POST.get("note"), max_length=2000, multiline=True),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -2,7 +2,14 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import NumberField, TextField, WholeNumberField
+from kaoping.core.forms import (
+    DateField,
+    ModelMultipleChoiceField,
+    NumberField,
+    TextField,
+    WholeNumberField,
+    formfield_for,
+)
 from kaoping.people.models import Cadre, Department
 from kaoping.scoring.models import Period, PeriodStatus
 
@@ -24,13 +31,11 @@ class ItemForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Owning department"), queryset=Department.objects.none(), required=False
     )
-    owners = forms.ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
-    co_owners = forms.ModelMultipleChoiceField(
-        label=_("Co-owners"), queryset=Cadre.objects.none(), required=False
-    )
+    owners = ModelMultipleChoiceField(label=_("Owners"), queryset=Cadre.objects.none(), required=False)
+    co_owners = ModelMultipleChoiceField(label=_("Co-owners"), queryset=Cadre.objects.none(), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    assigned_on = forms.DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    assigned_on = DateField(label=_("Assigned on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +57,7 @@ class NoteForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = TextField(label=_("Reason"), max_length=500)
 
 
@@ -88,6 +93,7 @@ class BulletinForm(forms.ModelForm):
             name: TextField
             for name in ("period_label", "title", "body", "issuer", "report_to", "send_to", "issue_to")
         } | {"copies": WholeNumberField}
+        formfield_callback = staticmethod(formfield_for)
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)

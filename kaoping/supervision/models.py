@@ -11,10 +11,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.limits import SMALL_INT_MAX
 from kaoping.people.models import Cadre, Department, Town
 
 
@@ -272,7 +274,9 @@ class Bulletin(models.Model):
     report_to = models.CharField(_("reported to (报)"), max_length=200, blank=True)
     send_to = models.CharField(_("sent to (送)"), max_length=200, blank=True)
     issue_to = models.CharField(_("issued to (发)"), max_length=200, blank=True)
-    copies = models.PositiveSmallIntegerField(_("copies printed"), default=30)
+    copies = models.PositiveSmallIntegerField(
+        _("copies printed"), default=30, validators=[MinValueValidator(0), MaxValueValidator(SMALL_INT_MAX)]
+    )
     items = models.ManyToManyField(Item, blank=True, related_name="bulletins", verbose_name=_("items"))
     status = models.CharField(
         _("status"), max_length=16, choices=BulletinStatus, default=BulletinStatus.DRAFT

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
+from kaoping.core.params import id_param, int_param
 
 from . import importing, selectors, services
 from .forms import ExtendForm, ItemForm, MoveForm, NoteForm, RulesForm, UploadForm
@@ -39,7 +40,7 @@ def board(request: HttpRequest, town: str) -> HttpResponse:
     items = selectors.board(
         town_obj,
         status=status,
-        department=int(department) if department.isdigit() else None,
+        department=id_param(department),
         overdue_on=today if overdue else None,
     )
     return render(
@@ -228,12 +229,7 @@ def item_import_template(request: HttpRequest, town: str) -> HttpResponse:
 def rules(request: HttpRequest, town: str) -> HttpResponse:
     """The year's scoring rules for handling items: read by the office and leaders, set by the office."""
     town_obj = town_or_404(request, town, Action.VIEW_SUPERVISION)
-    year_text = request.GET.get("year", "")
-    year = (
-        int(year_text)
-        if year_text.isdigit() and 2000 <= int(year_text) <= 2100
-        else timezone.localdate().year
-    )
+    year = int_param(request.GET.get("year"), low=2000, high=2100, default=timezone.localdate().year)
     manage = can(request.user, Action.MANAGE_SUPERVISION, town_obj)
     if request.method == "POST" and not manage:
         raise PermissionDenied
