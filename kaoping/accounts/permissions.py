@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.errors import DomainError
 from kaoping.people.models import Town
 
 from .models import Role, RoleAssignment, User
@@ -196,3 +197,27 @@ def can_anywhere(user: User, action: Action | str) -> bool:
     """True when the user may do `action` in at least one town (for menus and landing pages)."""
     allowed = POLICY[Action(action)]
     return any(g.role in allowed for g in grants(user))
+
+
+# Duties kept apart (四眼原则). Every two-step workflow (a score sheet submitted then approved, a
+# bonus or deduction registered then decided, a bulletin sent for review then approved, a supervision
+# result submitted then verified) has its second step taken by someone other than whoever took the
+# first, whatever roles they hold. The services refuse through `require_duties_apart`; pages ask
+# `duties_apart_problem` to hide the button and say why instead.
+
+
+def duties_apart_problem(user: User, first_step_by_id: int | None, *, first_step: str) -> str:
+    """Why `user` may not take the second step of a workflow whose first step (`first_step`, in
+    words: "submitted this score sheet") was taken by the user `first_step_by_id`; "" when they may."""
+    if first_step_by_id is None or user.pk != first_step_by_id:
+        return ""
+    return str(
+        _("You %(first_step)s: someone else must take the next step, so that two people see it.")
+        % {"first_step": first_step}
+    )
+
+
+def require_duties_apart(user: User, first_step_by_id: int | None, *, first_step: str) -> None:
+    """Raise DomainError when `user` took the first step of the workflow (see `duties_apart_problem`)."""
+    if problem := duties_apart_problem(user, first_step_by_id, first_step=first_step):
+        raise DomainError(problem)

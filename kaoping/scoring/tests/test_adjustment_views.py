@@ -152,7 +152,7 @@ def test_whoever_registers_cannot_approve(client_for, personas, town, period, ca
     detail = client.get(url("adjustment_detail", town, adjustment.pk)).content.decode()
     assert "You registered this; another leader must decide on it." in detail
     response = client.post(url("adjustment_decide", town, adjustment.pk), {"decision": "approve"})
-    assert "Whoever registers a bonus or deduction cannot also approve it." in response.content.decode()
+    assert "You registered this bonus or deduction: someone else must take the next step" in response.content.decode()
     adjustment.refresh_from_db()
     assert adjustment.status == AdjustmentStatus.DRAFT
     assert not AuditEntry.objects.filter(action="adjustment.decide").exists()
