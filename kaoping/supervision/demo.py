@@ -85,8 +85,8 @@ def _advance(item: Item, owner: Cadre, office: User, rng: random.Random, today: 
     import time_machine
 
     user = getattr(owner, "user", None)
-    if user is None:
-        return
+    if user is None or user == office:
+        return  # the office verifies no result it submitted itself (duties kept apart)
     target = rng.choice([S.ASSIGNED, S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED, S.CLOSED, S.CLOSED])
     day = item.assigned_on
     steps = [S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED]

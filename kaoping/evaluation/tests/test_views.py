@@ -111,7 +111,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
 def test_a_saved_ballot_comes_back_with_its_grade_and_sub_item_choices(client, town, cadres):
     rnd = make_round(town, cadres, quarter=2, codes_each=1, sub_items=["morality", "integrity"])
     code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
-    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN)
+    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN, confirmed=True)
     first = cadres[0].pk
     saved = {"code": code, "action": "save", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
     client.post(reverse("ballot:enter"), saved)
@@ -177,7 +177,9 @@ def test_turnout_shows_counts_and_results_export_to_excel(
     detail = client.get(url("round_detail", town, open_round.slug)).content.decode()
     assert "1 / 3" in detail and codes[LEAD][0] not in detail
     assert client.get(url("round_results", town, open_round.slug)).status_code == 404
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     results = client.get(url("round_results", town, open_round.slug)).content.decode()
     assert "95.00" in results and "renormalised" in results
     sheet = openpyxl.load_workbook(
@@ -194,7 +196,9 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
 ):
     for code in codes[LEAD][:2]:
         vote(code, cadres)
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
