@@ -206,3 +206,20 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
     assert rows[0][1] == "Leadership members" and rows[0][2] == "Excellent"
     flat = " ".join(str(v) for r in rows for v in r)
     assert not any(code in flat for code in codes[LEAD])
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_for_a_confirmation_that_says_what_cannot_be_undone(
+    client_for, personas, town, open_round
+):
+    with pytest.raises(services.DomainError, match="Confirm first: Closing cannot be undone"):
+        services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    client = client_for(personas["assessment_office"])
+    page = client.get(url("round_detail", town, open_round.slug)).content.decode()
+    assert "This cannot be undone." in page and 'name="confirmed" value="1"' in page
+    client.post(url("round_move", town, open_round.slug), {"to": "closed"})
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN
+    client.post(url("round_move", town, open_round.slug), {"to": "closed", "confirmed": "1"})
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.CLOSED
