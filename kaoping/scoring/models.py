@@ -99,8 +99,8 @@ class ScoreEntry(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     # The sheet's revision at the cell's last change: a save based on an older version of the cell
-    # is refused instead of overwriting a change it never saw.
-    version = models.PositiveIntegerField(default=1)
+    # is refused instead of overwriting a change it never saw. The database default serves raw inserts.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("score")
