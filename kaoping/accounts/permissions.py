@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.errors import DomainError
 from kaoping.people.models import Town
 
 from .models import Role, RoleAssignment, User
@@ -248,3 +249,27 @@ def account_administration_refusal(actor: User, target: User, town: Town) -> str
     if held & CITY_GRANTED_ROLES and R.CITY_ADMIN not in roles_in(actor, town):
         return str(_("Only the city administrator can reset this account: it holds a role the city grants."))
     return None
+
+
+# Duties kept apart (四眼原则). Every two-step workflow (a score sheet submitted then approved, a
+# bonus or deduction registered then decided, a bulletin sent for review then approved, a supervision
+# result submitted then verified) has its second step taken by someone other than whoever took the
+# first, whatever roles they hold. The services refuse through `require_duties_apart`; pages ask
+# `duties_apart_problem` to hide the button and say why instead.
+
+
+def duties_apart_problem(user: User, first_step_by_id: int | None, *, first_step: str) -> str:
+    """Why `user` may not take the second step of a workflow whose first step (`first_step`, in
+    words: "submitted this score sheet") was taken by the user `first_step_by_id`; "" when they may."""
+    if first_step_by_id is None or user.pk != first_step_by_id:
+        return ""
+    return str(
+        _("You %(first_step)s: someone else must take the next step, so that two people see it.")
+        % {"first_step": first_step}
+    )
+
+
+def require_duties_apart(user: User, first_step_by_id: int | None, *, first_step: str) -> None:
+    """Raise DomainError when `user` took the first step of the workflow (see `duties_apart_problem`)."""
+    if problem := duties_apart_problem(user, first_step_by_id, first_step=first_step):
+        raise DomainError(problem)

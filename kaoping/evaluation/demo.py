@@ -83,6 +83,6 @@ def load_demo_rounds(town: Town) -> dict[str, int]:
                 ballots.append(Ballot(round=rnd, rater_class=rater_class, ratings=ratings))
         VotingCode.objects.filter(pk__in=used).update(used=True)
         Ballot.objects.bulk_create(ballots, batch_size=500)
-        services.round_move(actor=None, round=rnd, to=RoundStatus.CLOSED)
+        services.round_move(actor=None, round=rnd, to=RoundStatus.CLOSED, confirmed=True)
         ballots_written += len(ballots)
     return {"evaluation_rounds": len(QUARTERS), "ballots": ballots_written}

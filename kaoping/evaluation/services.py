@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
@@ -158,8 +159,17 @@ def codes_generate(*, actor, round: Round) -> dict[RaterClass, list[str]]:
     return made
 
 
-def round_move(*, actor, round: Round, to: str) -> Round:
-    """Open a prepared round for voting, or close an open one (which computes its results)."""
+CLOSE_CONSEQUENCE = gettext_lazy(
+    "Closing cannot be undone: no more ballots are accepted, unused codes become void, the results "
+    "are computed and change the quarter's monthly results (published months included)."
+)
+
+
+def round_move(*, actor, round: Round, to: str, confirmed: bool = False) -> Round:
+    """Open a prepared round for voting, or close an open one (which computes its results).
+
+    Closing cannot be undone: it needs `confirmed=True`, given after showing `CLOSE_CONSEQUENCE`.
+    """
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         old = rnd.status
@@ -169,6 +179,8 @@ def round_move(*, actor, round: Round, to: str) -> Round:
             rnd.status, rnd.opened_at = RoundStatus.OPEN, timezone.now()
             rnd.save(update_fields=["status", "opened_at"])
         elif (old, to) == (RoundStatus.OPEN, RoundStatus.CLOSED):
+            if not confirmed:
+                raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": CLOSE_CONSEQUENCE})
             _close(rnd)
             # The quarter's democratic scores now exist: its months' results change (20% by default).
             first = 3 * (rnd.quarter - 1) + 1

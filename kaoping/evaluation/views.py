@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, town_or_404
 from kaoping.core import spreadsheets
+from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 
 from . import codes, exports, selectors, services
@@ -76,6 +77,7 @@ def round_detail(request: HttpRequest, town: str, round: str) -> HttpResponse:
             "targets": rnd.targets.select_related("cadre__department", "cadre__village"),
             "manage": can(request.user, Action.MANAGE_EVALUATIONS, town),
             "ballot_url": request.build_absolute_uri(reverse("ballot:enter")),
+            "close_consequence": services.CLOSE_CONSEQUENCE,
         },
     )
 
@@ -118,7 +120,7 @@ def round_move_view(request: HttpRequest, town: str, round: str) -> HttpResponse
     rnd = selectors.round_or_404(town, round)
     to = request.POST.get("to", "")
     try:
-        services.round_move(actor=request.user, round=rnd, to=to)
+        services.round_move(actor=request.user, round=rnd, to=to, confirmed=confirmed(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -85,6 +85,7 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
                 period=period,
                 scheme=scheme,
                 status=sheet_status,
+                revision=1,  # its entries are version 1
                 submitted_by=scorer if sheet_status == SheetStatus.APPROVED else None,
                 submitted_at=timezone.now() if sheet_status == SheetStatus.APPROVED else None,
                 approved_by=approver if sheet_status == SheetStatus.APPROVED else None,

@@ -22,10 +22,10 @@ from kaoping.core.params import id_param
 from kaoping.indicators.models import AdjustmentReason, Indicator
 from kaoping.people.models import Cadre, Population
 
-from .models import ScoreEntry, SheetStatus
+from .models import ExcuseReason, ScoreEntry, SheetStatus
 from .services import Cell, ShareInput, cell_problem, parse_value
 
-_CELL = re.compile(r"^([vn])-(\d+)-(\d+)$")
+_CELL = re.compile(r"^([vnr])-(\d+)-(\d+)$")
 NOTE_MAX = 500
 
 Key = tuple[int, int]  # (cadre id, indicator id)
@@ -47,7 +47,8 @@ def grid_input(
     """The changed cells posted from the grid, each checked by the rule of `services.cell_problem`.
 
     A cell whose value is posted keeps its stored note unless a note is posted too, and the other way
-    round. Clearing a value clears its note.
+    round. Clearing a value clears its note. `r-<cadre>-<indicator>` carries the version the cell was
+    loaded with (the grid's script adds it for each changed cell).
     """
     posted: dict[Key, dict[str, str]] = {}
     for name in data:
@@ -56,7 +57,10 @@ def grid_input(
             posted.setdefault((int(cadre_id), int(indicator_id)), {})[kind] = data.get(name, "")
     result = GridInput()
     for key, fields in posted.items():
+        if "v" not in fields and "n" not in fields:
+            continue  # a version alone changes nothing
         entry = existing.get(key)
+        version = int(fields["r"]) if fields.get("r", "").isdigit() and len(fields["r"]) < 10 else None
         value = fields["v"].strip() if "v" in fields else (f"{entry.value}" if entry else "")
         note = fields["n"].strip() if "n" in fields else (entry.note if entry else "")
         if "v" in fields:
@@ -68,7 +72,7 @@ def grid_input(
         if problem := _cell_error(indicators.get(key[1]), value, note):
             result.errors[key] = problem
             continue
-        result.cells.append(Cell(key[0], key[1], value or None, note))
+        result.cells.append(Cell(key[0], key[1], value or None, note, version))
     return result
 
 
@@ -87,6 +91,12 @@ def _cell_error(indicator: Indicator | None, value: str, note: str) -> str:
         return exc.message
     assert number is not None  # not blank
     return cell_problem(indicator, number) or ""
+
+
+class ExcusalForm(forms.Form):
+    cadre = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = forms.ChoiceField(label=gettext_lazy("Why not scored"), choices=ExcuseReason.choices)
+    note = TextField(label=gettext_lazy("Details"), max_length=200, required=False)
 
 
 class MoveForm(forms.Form):

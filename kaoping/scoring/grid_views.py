@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kaoping.accounts.permissions import Action, can_for_population, town_or_404
+from kaoping.accounts.permissions import Action, can_for_population, duties_apart_problem, town_or_404
 from kaoping.audit.models import AuditEntry
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
@@ -30,8 +30,8 @@ from kaoping.indicators.models import Indicator, RuleKind
 from kaoping.people.models import Cadre, Population
 
 from . import importing, services
-from .forms import GridInput, ImportForm, MoveForm, grid_input
-from .models import Period, ScoreEntry, ScoreSheet, SheetStatus
+from .forms import ExcusalForm, GridInput, ImportForm, MoveForm, grid_input
+from .models import Excusal, ExcuseReason, Period, ScoreEntry, ScoreSheet, SheetStatus
 from .selectors import period_or_404
 
 
@@ -68,16 +68,25 @@ def _read_only_reason(request: HttpRequest, sheet: ScoreSheet) -> str:
     return ""
 
 
-def _allowed_moves(request: HttpRequest, sheet: ScoreSheet) -> list[str]:
-    """The workflow moves this user may make on the sheet now (the service checks again)."""
+def _allowed_moves(request: HttpRequest, sheet: ScoreSheet) -> tuple[list[str], str]:
+    """The workflow moves this user may make on the sheet now (the service checks again), and why
+    approving is not among them when the user submitted the sheet (duties kept apart)."""
     if not sheet.period.is_open:
-        return []
+        return [], ""
     town, population = sheet.period.town, sheet.scheme.population
-    return [
+    moves = [
         to
         for (frm, to), action in services.SHEET_MOVES.items()
         if frm == sheet.status and can_for_population(request.user, action, town, population)
     ]
+    why_not = ""
+    if SheetStatus.APPROVED in moves:
+        why_not = duties_apart_problem(
+            request.user, sheet.submitted_by_id, first_step=str(services.SUBMITTED_SHEET)
+        )
+        if why_not:
+            moves.remove(SheetStatus.APPROVED)
+    return moves, why_not
 
 
 # The grid as the template reads it.
@@ -99,6 +108,8 @@ class GridCell:
     saved: str | None = None  # the stored value, when the value shown is one typed and refused
     saved_note: str | None = None
     error: str = ""
+    version: int = 0  # the stored cell's version (0: empty), sent back with a change
+    conflict: services.Conflict | None = None  # changed by someone else since the refused save
 
 
 @dataclass
@@ -106,6 +117,8 @@ class GridRow:
     cadre: Cadre
     cells: list[GridCell]
     html: str = ""  # the row's cells, rendered by `_cells_html`
+    excused: Excusal | None = None  # not scored this month, and why
+    empty: int = 0  # cells without a score (excused rows: 0)
 
 
 @dataclass
@@ -131,29 +144,44 @@ def _attr(name: str, value: str | None) -> str:
     return "" if value is None else f' {name}="{escape(value)}"'
 
 
-def _cells_html(cells: list[GridCell], *, read_only: bool) -> SafeString:
+def _cells_html(cells: list[GridCell], *, read_only: bool, excused: bool = False) -> SafeString:
     """The cells of one row. Written here rather than in the template: a 90 × 42 grid has 3,780 cells,
     which the template engine takes half a second to render and this a few milliseconds."""
     parts = []
     for cell in cells:
+        if excused:
+            parts.append('<td class="gc-excused" aria-label="—">—</td>')
+            continue
         if read_only:
             note = escape(cell.note)
             marked = ' class="gc-ro has-note"' if cell.note else ' class="gc-ro"'
             title = f' title="{note}"' if cell.note else ""
             parts.append(f'<td{marked} data-note="{note}"{title}>{escape(cell.value)}</td>')
             continue
-        css = "gc is-invalid" if cell.error else "gc"
-        if not cell.error and (cell.saved is not None or cell.saved_note is not None):
-            css += " gc-dirty"
+        error = ""
         attributes = (
-            _attr("data-saved", cell.saved)
+            f' data-v="{cell.version}"'
+            + _attr("data-saved", cell.saved)
             + _attr("data-note", cell.note or None)
             + _attr("data-saved-note", cell.saved_note)
         )
-        error = ""
-        if cell.error:
+        if cell.conflict:
+            # Not an error of the value: saving again keeps the user's, the button takes theirs.
+            css = "gc gc-dirty gc-clash"
+            attributes += _attr("data-theirs", cell.conflict.value) + _attr(
+                "data-theirs-note", cell.conflict.note
+            )
+            take = escape(_("Take their value"))
+            error = (
+                f'<div class="gc-error gc-conflict" role="status">{escape(cell.error)} '
+                f'<button type="button" class="btn btn-link btn-sm p-0 gc-take">{take}</button></div>'
+            )
+        elif cell.error:
+            css = "gc is-invalid"
             attributes += f' aria-invalid="true"{_attr("data-error", cell.error)}{_attr("title", cell.error)}'
             error = f'<div class="gc-error">{escape(cell.error)}</div>'
+        else:
+            css = "gc gc-dirty" if cell.saved is not None or cell.saved_note is not None else "gc"
         td = '<td class="has-note">' if cell.note else "<td>"
         parts.append(
             f'{td}<input class="{css}" name="v-{cell.name}" value="{escape(cell.value)}" inputmode="decimal"'
@@ -162,26 +190,46 @@ def _cells_html(cells: list[GridCell], *, read_only: bool) -> SafeString:
     return mark_safe("".join(parts))  # every value above is escaped
 
 
-def _grid(sheet: ScoreSheet, typed: GridInput | None = None, *, read_only: bool = False) -> dict:
+def _conflict_message(conflict: services.Conflict) -> str:
+    if not conflict.value:
+        return _("%(by)s cleared this cell after you loaded it.") % {"by": conflict.by}
+    return _("%(by)s changed this cell to “%(value)s” after you loaded it.") % {
+        "by": conflict.by,
+        "value": conflict.value,
+    }
+
+
+def _grid(
+    sheet: ScoreSheet,
+    typed: GridInput | None = None,
+    *,
+    read_only: bool = False,
+    conflicts: list[services.Conflict] | None = None,
+) -> dict:
     """Columns, category spans and grouped rows of the sheet, with what was typed laid over it."""
     indicators = importing.sheet_indicators(sheet)
     cadres = list(importing.sheet_cadres(sheet))
     entries = {
-        (c, i): (v, n)
-        for c, i, v, n in sheet.entries.values_list("cadre_id", "indicator_id", "value", "note")
+        (c, i): (v, n, r)
+        for c, i, v, n, r in sheet.entries.values_list("cadre_id", "indicator_id", "value", "note", "version")
     }
+    excusals = {e.cadre_id: e for e in Excusal.objects.filter(sheet=sheet).select_related("created_by")}
+    clashes = {(c.cadre_id, c.indicator_id): c for c in conflicts or []}
     typed = typed or GridInput()
     groups: list[GridGroup] = []
-    filled = 0
+    filled = scored_cells = 0
     for label, members in groupby(cadres, key=_group_label):
         group = GridGroup(label)
         for cadre in members:
+            excused = excusals.get(cadre.pk)
             cells = []
+            empty = 0
             for indicator in indicators:
                 key = (cadre.pk, indicator.pk)
-                value, note = entries.get(key, (None, ""))
-                cell = GridCell(f"{cadre.pk}-{indicator.pk}", _shown(value), note)
+                value, note, version = entries.get(key, (None, "", 0))
+                cell = GridCell(f"{cadre.pk}-{indicator.pk}", _shown(value), note, version=version)
                 filled += value is not None
+                empty += value is None
                 if key in typed.values and typed.values[key] != cell.value:
                     cell.saved, cell.value = cell.value, typed.values[key]
                 if key in typed.notes and typed.notes[key] != cell.note:
@@ -189,8 +237,14 @@ def _grid(sheet: ScoreSheet, typed: GridInput | None = None, *, read_only: bool 
                 cell.error = typed.errors.get(key, "")
                 if value is not None and not cell.error and key not in typed.values:
                     cell.error = services.stored_problem(value) or ""  # to be cleared
+                if key in clashes:
+                    cell.conflict = clashes[key]
+                    cell.error = _conflict_message(clashes[key])
                 cells.append(cell)
-            group.rows.append(GridRow(cadre, cells, _cells_html(cells, read_only=read_only)))
+            if excused is None:
+                scored_cells += len(indicators)
+            html = _cells_html(cells, read_only=read_only, excused=excused is not None)
+            group.rows.append(GridRow(cadre, cells, html, excused, 0 if excused else empty))
         groups.append(group)
     columns = [Column(i, rules.describe(i), rules.number(i.max_score)) for i in indicators]
     for index, column in enumerate(columns):
@@ -204,8 +258,10 @@ def _grid(sheet: ScoreSheet, typed: GridInput | None = None, *, read_only: bool 
         "categories": categories,
         "groups": groups,
         "row_count": len(cadres),
-        "cell_count": len(cadres) * len(indicators),
+        "cell_count": scored_cells,
         "filled": filled,
+        "excusals": sorted(excusals.values(), key=lambda e: e.cadre.name),
+        "excusable": [c for c in cadres if c.pk not in excusals],
         "client_rules": {
             "manual": RuleKind.MANUAL,
             "pass_fail": RuleKind.PASS_FAIL,
@@ -245,6 +301,7 @@ def _client_messages() -> dict[str, str]:
         "fix": _("Some cells need fixing before saving: they are marked in red."),
         "nothing": _("Nothing has changed since the last save."),
         "unsaved": _("Some scores are not saved yet. Leave without saving them?"),
+        "took": _("Their value is back in the cell; yours is gone."),
         "changed": _("%(count)s unsaved"),
     }
 
@@ -258,8 +315,10 @@ def _render_grid(
     typed: GridInput | None = None,
     error: str = "",
     errors: list[str] | None = None,
+    conflicts: list[services.Conflict] | None = None,
 ) -> HttpResponse:
     read_only = _read_only_reason(request, sheet)
+    moves, why_not_approve = _allowed_moves(request, sheet)
     context = {
         "town": town,
         "period": period,
@@ -267,16 +326,20 @@ def _render_grid(
         "sheet": sheet,
         "read_only": read_only,
         "may_enter": _may_enter(request, sheet),
-        "moves": _allowed_moves(request, sheet),
+        "moves": moves,
+        "why_not_approve": why_not_approve,
+        "reasons": ExcuseReason.choices,
         "statuses": SheetStatus,
         "last_return": _last_return(sheet),
         "error": error,
         "errors": errors or [],
         "messages_json": _client_messages(),
-        **_grid(sheet, typed, read_only=bool(read_only)),
+        **_grid(sheet, typed, read_only=bool(read_only), conflicts=conflicts),
     }
     if typed and typed.errors:
         context["cell_errors"] = len(typed.errors)
+    if conflicts:
+        context["conflicts"] = len(conflicts)
     return render(request, "scoring/grid.html", context)
 
 
@@ -301,8 +364,19 @@ def sheet_save(request: HttpRequest, town: str, month: str, sheet: int) -> HttpR
             len(typed.errors),
         ) % {"count": len(typed.errors)}
         return _render_grid(request, town_obj, period, sheet_obj, typed=typed, error=message)
+    revision = request.POST.get("revision", "")
     try:
-        changed = services.entries_save(actor=request.user, sheet=sheet_obj, cells=typed.cells)
+        changed = services.entries_save(
+            actor=request.user,
+            sheet=sheet_obj,
+            cells=typed.cells,
+            based_on_revision=int(revision) if revision.isdigit() and len(revision) < 10 else None,
+        )
+    except services.StaleSave as exc:
+        sheet_obj.refresh_from_db()
+        return _render_grid(
+            request, town_obj, period, sheet_obj, typed=typed, error=exc.message, conflicts=exc.conflicts
+        )
     except DomainError as exc:
         sheet_obj.refresh_from_db()
         return _render_grid(
@@ -333,9 +407,55 @@ def sheet_move_view(request: HttpRequest, town: str, month: str, sheet: int) -> 
                 actor=request.user, sheet=sheet_obj, to=to, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, " ".join([exc.message, *exc.errors]))
         else:
             messages.success(request, _move_message(old, to))
+    return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
+
+
+@require_POST
+@login_required
+def excusal_add(request: HttpRequest, town: str, month: str, sheet: int) -> HttpResponse:
+    """Mark a cadre of the sheet not scored this month, with the reason."""
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.ENTER_SCORES)
+    _require_enter(request, sheet_obj)
+    form = ExcusalForm(request.POST)
+    cadre = None
+    if form.is_valid():
+        cadre = Cadre.objects.filter(
+            pk=form.cleaned_data["cadre"], town=town_obj, population=sheet_obj.scheme.population
+        ).first()
+    if cadre is None:
+        messages.error(request, _("Choose a cadre of this sheet and the reason."))
+    else:
+        try:
+            services.excusal_set(
+                actor=request.user,
+                sheet=sheet_obj,
+                cadre=cadre,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(name)s is marked not scored this month.") % {"name": cadre.name})
+    return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
+
+
+@require_POST
+@login_required
+def excusal_remove(request: HttpRequest, town: str, month: str, sheet: int, cadre: int) -> HttpResponse:
+    """Remove a cadre's "not scored this month" mark: their cells are to be scored again."""
+    town_obj, period, sheet_obj = _load(request, town, month, sheet, Action.ENTER_SCORES)
+    _require_enter(request, sheet_obj)
+    cadre_obj = get_object_or_404(Cadre, pk=cadre, town=town_obj)
+    try:
+        services.excusal_clear(actor=request.user, sheet=sheet_obj, cadre=cadre_obj)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s is to be scored this month again.") % {"name": cadre_obj.name})
     return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
 
 

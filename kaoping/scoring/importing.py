@@ -10,17 +10,26 @@ The import is all or nothing: every cell is checked first and every problem repo
 row and column; only then are the changed cells saved through `services.entries_save`, exactly as if
 they had been typed into the grid (same checks, same audit entries). A blank cell clears the score; a
 column left out of the file leaves its indicator as it is. Evidence notes are kept as they are.
+
+An import is a save based on the sheet as it was downloaded: the template carries the sheet's
+revision at download (a custom document property, kept by Excel and WPS when the file is saved), and
+a cell the file would change that changed on the grid after the download is refused, with what it
+holds now, instead of being overwritten. A file without that property is refused: download it again.
 """
 
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
+import openpyxl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.packaging.custom import IntProperty
 
 from kaoping.core import spreadsheets
+from kaoping.core.errors import DomainError
 from kaoping.core.numbers import NumberError, parse_number
 from kaoping.core.spreadsheets import CellError, Column, Kind, Number, Problem, Sheet, Text
 from kaoping.indicators import rules
@@ -33,6 +42,7 @@ from .models import ScoreEntry, ScoreSheet
 # A population has at most a few hundred cadres.
 MAX_ROWS = 1000
 CADRE_KEY = "cadre_id"
+REVISION_PROPERTY = "kaoping-sheet-revision"  # the sheet's revision when the template was downloaded
 
 
 def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
@@ -162,7 +172,29 @@ def sheet_template(sheet: ScoreSheet) -> bytes:
         }
         for cadre in sheet_cadres(sheet)
     ]
-    return spreadsheets.write_rows(score_sheet(indicators), rows, instructions=True)
+    content = spreadsheets.write_rows(score_sheet(indicators), rows, instructions=True)
+    return _with_revision(content, sheet.revision)
+
+
+def _with_revision(content: bytes, revision: int) -> bytes:
+    """The workbook with the sheet's revision stored as a custom document property."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    workbook.custom_doc_props.append(IntProperty(name=REVISION_PROPERTY, value=revision))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _revision_of(content: bytes) -> int | None:
+    """The sheet revision the file was downloaded at, or None when the file does not say."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        for prop in workbook.custom_doc_props.props:
+            if prop.name == REVISION_PROPERTY and isinstance(prop.value, int) and prop.value >= 0:
+                return prop.value
+    except Exception:  # noqa: BLE001 - a file spreadsheets.read accepted but whose properties are unreadable
+        return None
+    return None
 
 
 @dataclass
@@ -185,7 +217,17 @@ def sheet_import(*, actor, sheet: ScoreSheet, file: IO[bytes] | bytes) -> Import
     `DomainError` when the sheet cannot be changed now (closed month, not a draft, not one's population).
     """
     indicators = sheet_indicators(sheet)
-    table = spreadsheets.read(score_sheet(indicators), file, max_rows=MAX_ROWS)
+    content = file if isinstance(file, bytes) else file.read(spreadsheets.MAX_BYTES + 1)
+    table = spreadsheets.read(score_sheet(indicators), content, max_rows=MAX_ROWS)
+    revision = _revision_of(content)
+    if revision is None:
+        raise DomainError(
+            _(
+                "This file does not say when it was downloaded, so scores changed on the grid since "
+                "could be overwritten unseen. Download the Excel file again, copy your values into it, "
+                "and import that file."
+            )
+        )
     cadres = {
         c.pk: c
         for c in Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
@@ -231,4 +273,6 @@ def sheet_import(*, actor, sheet: ScoreSheet, file: IO[bytes] | bytes) -> Import
             cells.append(services.Cell(cadre.pk, indicator.pk, value, entry.note if entry else ""))
     if table.problems:
         return ImportResult(problems=table.sorted_problems())
-    return ImportResult(changed=services.entries_save(actor=actor, sheet=sheet, cells=cells))
+    return ImportResult(
+        changed=services.entries_save(actor=actor, sheet=sheet, cells=cells, based_on_revision=revision)
+    )

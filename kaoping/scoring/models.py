@@ -70,6 +70,11 @@ class ScoreSheet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Raised by one on every save that changes a cell; a changed cell takes the new number as its
+    # `ScoreEntry.version`. `cleared_revision` is the last revision that cleared a cell: an Excel file
+    # downloaded before it may hold values cleared since (see `services.entries_save`).
+    revision = models.PositiveIntegerField(default=0)
+    cleared_revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("score sheet")
@@ -98,6 +103,9 @@ class ScoreEntry(models.Model):
     note = models.CharField(_("evidence"), max_length=500, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # The sheet's revision at the cell's last change: a save based on an older version of the cell
+    # is refused instead of overwriting a change it never saw. The database default serves raw inserts.
+    version = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         verbose_name = _("score")
@@ -112,6 +120,43 @@ class ScoreEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.indicator.code} = {self.value}"
+
+
+class ExcuseReason(models.TextChoices):
+    LEAVE = "leave", _("On leave")
+    NEW_IN_POST = "new_in_post", _("New in post")
+    SECONDED = "seconded", _("Seconded elsewhere")
+    OTHER = "other", _("Other reason")
+
+
+class Excusal(models.Model):
+    """A cadre not scored in a month, with the reason (leave, new in post …), recorded on the sheet.
+
+    An empty cell is never a zero: a sheet with empty cells cannot be submitted unless their cadre is
+    excused. An excused cadre has no scores on the sheet and gets no result for the month: they are
+    left out of the month's ranking, and their breakdown and the grid say why.
+    """
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="excusals")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="excusals")
+    reason = models.CharField(_("reason"), max_length=16, choices=ExcuseReason)
+    note = models.CharField(_("details"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cadre not scored this month")
+        verbose_name_plural = _("cadres not scored this month")
+        constraints = [models.UniqueConstraint(fields=["sheet", "cadre"], name="excusal_one_per_cadre_sheet")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.get_reason_display()}"
+
+    @property
+    def label(self) -> str:
+        """The reason as shown: "On leave", or "Other reason: seconded to the county"."""
+        reason = self.get_reason_display()
+        return f"{reason}: {self.note}" if self.note else str(reason)
 
 
 class AdjustmentStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from . import basis, engine
 from .models import (
     AdjustmentShare,
     AdjustmentStatus,
+    Excusal,
     MonthlyResult,
     Period,
     PeriodStatus,
@@ -155,8 +156,14 @@ def scheme_results(
 ) -> tuple[ResultBasis, list[MonthlyResult]]:
     """Compute (without saving) the month's results of one scheme's population, with their basis."""
     version = scheme_version(scheme, period.month)
-    entries = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list(
-        "cadre_id", "indicator_id", _ValueText()
+    # A cadre excused for the month (leave, new in post …) gets no result: left out, never scored 0.
+    excused = set(
+        Excusal.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list("cadre_id", flat=True)
+    )
+    entries = (
+        ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme)
+        .exclude(cadre_id__in=excused)
+        .values_list("cadre_id", "indicator_id", _ValueText())
     )
     numbers: dict[str, Decimal] = {}  # the month's distinct values, each converted once
     engine_entries = []
@@ -170,6 +177,7 @@ def scheme_results(
         pk: _pool(*fields)
         for pk, *fields in Cadre.objects.filter(town=period.town, population=scheme.population)
         .filter(Q(is_active=True) | Q(pk__in={cadre_id for cadre_id, _i, _v in engine_entries}))
+        .exclude(pk__in=excused)
         .values_list("pk", "population", "agency_category", "is_village_head")
     }
     shares = AdjustmentShare.objects.filter(

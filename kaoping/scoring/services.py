@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from kaoping.accounts.models import User
-from kaoping.accounts.permissions import Action, can, can_for_population
+from kaoping.accounts.permissions import Action, can, can_for_population, require_duties_apart
 from kaoping.audit import services as audit
 from kaoping.audit.services import Event, record, record_many
 from kaoping.core.errors import DomainError
@@ -27,6 +28,8 @@ from .models import (
     Adjustment,
     AdjustmentShare,
     AdjustmentStatus,
+    Excusal,
+    ExcuseReason,
     Period,
     PeriodStatus,
     ScoreEntry,
@@ -41,6 +44,9 @@ SHEET_MOVES: dict[tuple[str, str], Action] = {
     (SheetStatus.SUBMITTED, SheetStatus.DRAFT): Action.APPROVE_SCORES,  # returned to the scorers
     (SheetStatus.APPROVED, SheetStatus.DRAFT): Action.APPROVE_SCORES,  # reopened while the month is open
 }
+# The first steps of the scoring workflows, in words, for the duties-apart rule (`require_duties_apart`).
+SUBMITTED_SHEET = gettext_lazy("submitted this score sheet")
+REGISTERED_ADJUSTMENT = gettext_lazy("registered this bonus or deduction")
 PERIOD_MOVES = {
     (PeriodStatus.OPEN, PeriodStatus.CLOSED),
     (PeriodStatus.CLOSED, PeriodStatus.OPEN),
@@ -75,21 +81,56 @@ def period_open(*, actor: User, town: Town, month: date) -> Period:
     return period
 
 
+# Moves of a month that need the caller's explicit confirmation, and what cannot be undone about them.
+PERIOD_CONSEQUENCES: dict[str, str] = {
+    PeriodStatus.CLOSED: gettext_lazy(
+        "Closing stops all scoring of the month: no cell, sheet, bonus or deduction can change until "
+        "the month is reopened."
+    ),
+    PeriodStatus.PUBLISHED: gettext_lazy(
+        "Publishing cannot be undone: every cadre of the town sees the rankings and their breakdown, "
+        "and the month can never be reopened; a later change is recorded as a correction."
+    ),
+}
+
+
 @transaction.atomic
-def period_move(*, actor: User, period: Period, to: str) -> Period:
-    """Close, reopen or publish a month. Publishing needs every score sheet approved."""
+def period_move(*, actor: User, period: Period, to: str, confirmed: bool = False) -> Period:
+    """Close, reopen or publish a month.
+
+    Closing and publishing need `confirmed=True`: the caller shows the month's summary
+    (`completeness.period_summary`) and `PERIOD_CONSEQUENCES` first. Publishing needs every score
+    sheet approved and no empty cell left unexcused: an empty cell is never a zero.
+    """
+    from .completeness import period_summary
+
     period = Period.objects.select_for_update().get(pk=period.pk)
     if (period.status, to) not in PERIOD_MOVES:
         raise DomainError(
             _("A month that is %(current)s cannot become %(target)s.")
-            % {"current": period.get_status_display(), "target": PeriodStatus(to).label}
+            % {
+                "current": period.get_status_display(),
+                "target": PeriodStatus(to).label if to in PeriodStatus.values else to,
+            }
         )
+    if to in PERIOD_CONSEQUENCES and not confirmed:
+        raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": PERIOD_CONSEQUENCES[to]})
     if to == PeriodStatus.PUBLISHED:
         pending = period.sheets.exclude(status=SheetStatus.APPROVED).select_related("scheme")
         if pending:
             raise DomainError(
                 _("Not every score sheet is approved yet: %(sheets)s.")
                 % {"sheets": "、".join(str(s.scheme) for s in pending)}
+            )
+        summary = period_summary(period)
+        if summary.unscored:
+            raise DomainError(
+                _(
+                    "%(count)d cells are still empty. An empty cell is never a zero: reopen the sheet, "
+                    "score them or mark their cadres not scored this month, and approve it again."
+                )
+                % {"count": summary.unscored},
+                errors=[line for gaps in summary.sheets for line in gaps.missing_lines()],
             )
         results.period_recompute(period)
         period.published_at = timezone.now()
@@ -112,12 +153,42 @@ def period_move(*, actor: User, period: Period, to: str) -> Period:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of the grid as submitted: a value (None clears it) and its evidence note."""
+    """One cell of the grid as submitted: a value (None clears it), its evidence note, and the
+    `version` of the cell the change was based on (0: the cell was empty), as the grid loaded it."""
 
     cadre_id: int
     indicator_id: int
     value: str | Decimal | None
     note: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A cell changed by someone else since the save's base: what it holds now, and who changed it."""
+
+    cadre_id: int
+    indicator_id: int
+    label: str  # "张伟 · 1.1"
+    value: str  # "" when it was cleared
+    note: str
+    version: int  # 0 when it was cleared
+    by: str
+
+
+class StaleSave(DomainError):
+    """A save refused because some of its cells changed meanwhile; `conflicts` says how."""
+
+    def __init__(self, message: str, *, conflicts: list[Conflict]) -> None:
+        super().__init__(
+            message,
+            errors=[
+                _("%(cell)s is now “%(value)s” (changed by %(by)s).")
+                % {"cell": c.label, "value": c.value or _("empty"), "by": c.by}
+                for c in conflicts
+            ],
+        )
+        self.conflicts = conflicts
 
 
 _VALUE_FIELD = ScoreEntry._meta.get_field("value")
@@ -204,9 +275,33 @@ def _require_sheet_editable(actor: User, sheet: ScoreSheet) -> None:
         )
 
 
+def _stale(entry: ScoreEntry | None, cell: Cell, based_on_revision: int | None, sheet: ScoreSheet) -> bool:
+    """True when the cell changed since the save's base, so that saving it would lose that change.
+
+    The grid sends each cell's own version (exact). An Excel import carries the sheet's revision at
+    the template's download: a cell changed after it is stale, and so is an empty cell the file fills
+    if any cell was cleared after it (which ones the sheet does not keep).
+    """
+    if cell.version is not None:
+        return (entry.version if entry else 0) != cell.version
+    if based_on_revision is None:
+        return True  # no base: the change cannot be shown to have seen the cell as it is
+    if entry is not None:
+        return entry.version > based_on_revision
+    return cell.value is not None and sheet.cleared_revision > based_on_revision
+
+
 @transaction.atomic
-def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
+def entries_save(
+    *, actor: User, sheet: ScoreSheet, cells: list[Cell], based_on_revision: int | None = None
+) -> int:
     """Save a batch of grid cells all or nothing; returns how many cells changed.
+
+    Each cell carries the version it was based on (`Cell.version`, from the grid), or the whole
+    batch the sheet's revision it was based on (`based_on_revision`, from an Excel template). The
+    sheet row is locked for the whole save, so two saves of one sheet run one after the other, and a
+    cell changed since its base is refused (`StaleSave`, with what the cell holds now) instead of
+    being overwritten unseen. Cells of a cadre excused for the month are refused.
 
     Raises DomainError listing every bad cell (cadre, indicator, reason) and changes nothing.
     """
@@ -216,13 +311,24 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
     cadres = {
         c.pk: c for c in Cadre.objects.filter(town=sheet.period.town, population=sheet.scheme.population)
     }
-    existing = {(e.cadre_id, e.indicator_id): e for e in ScoreEntry.objects.filter(sheet=sheet)}
+    existing = {
+        (e.cadre_id, e.indicator_id): e
+        for e in ScoreEntry.objects.filter(sheet=sheet).select_for_update().select_related("updated_by")
+    }
+    excused = dict(Excusal.objects.filter(sheet=sheet).values_list("cadre_id", "reason"))
     problems: list[str] = []
+    conflicts: list[Conflict] = []
     parsed: list[tuple[Cell, Decimal | None]] = []
     for cell in cells:
         cadre, indicator = cadres.get(cell.cadre_id), indicators.get(cell.indicator_id)
         if cadre is None or indicator is None:
             problems.append(_("A cell refers to a cadre or indicator outside this sheet."))
+            continue
+        if cell.cadre_id in excused:
+            problems.append(
+                _("%(name)s is marked not scored this month (%(reason)s): remove the mark before scoring.")
+                % {"name": cadre.name, "reason": ExcuseReason(excused[cell.cadre_id]).label}
+            )
             continue
         try:
             value = parse_value(cell.value)
@@ -235,11 +341,39 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
         if len(cell.note) > 500:
             problems.append(f"{cadre.name} · {indicator.code}: " + _("The evidence note is too long."))
             continue
+        entry = existing.get((cell.cadre_id, cell.indicator_id))
+        unchanged = (entry.value if entry else None) == value and (entry.note if entry else "") == (
+            cell.note if value is not None else ""
+        )
+        if not unchanged and _stale(entry, cell, based_on_revision, sheet):
+            conflicts.append(
+                Conflict(
+                    cell.cadre_id,
+                    cell.indicator_id,
+                    f"{cadre.name} · {indicator.code}",
+                    _shown(entry.value) if entry else "",
+                    entry.note if entry else "",
+                    entry.version if entry else 0,
+                    str(entry.updated_by) if entry else _("someone else"),
+                )
+            )
+            continue
         parsed.append((cell, value))
     if problems:
         raise DomainError(
             _("Nothing was saved: %(count)d cells need fixing.") % {"count": len(problems)}, errors=problems
         )
+    if conflicts:
+        raise StaleSave(
+            ngettext(
+                "Nothing was saved: %(count)d cell was changed by someone else after you loaded it.",
+                "Nothing was saved: %(count)d cells were changed by someone else after you loaded them.",
+                len(conflicts),
+            )
+            % {"count": len(conflicts)},
+            conflicts=conflicts,
+        )
+    revision = sheet.revision + 1
 
     to_create, to_update, to_delete, events = [], [], [], []
     for cell, value in parsed:
@@ -268,6 +402,7 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
                 limit=_limit(indicators[cell.indicator_id]),
                 note=cell.note,
                 updated_by=actor,
+                version=revision,
             )
             to_create.append(entry)
             continue
@@ -285,9 +420,12 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
         )
         entry.value, entry.note, entry.updated_by = value, cell.note, actor
         entry.limit = _limit(indicators[cell.indicator_id])
+        entry.version = revision
         to_update.append(entry)
     ScoreEntry.objects.filter(pk__in=to_delete).delete()
-    ScoreEntry.objects.bulk_update(to_update, ["value", "note", "updated_by", "limit", "updated_at"])
+    ScoreEntry.objects.bulk_update(
+        to_update, ["value", "note", "updated_by", "limit", "updated_at", "version"]
+    )
     created = ScoreEntry.objects.bulk_create(to_create)
     events += [
         Event(
@@ -302,8 +440,104 @@ def entries_save(*, actor: User, sheet: ScoreSheet, cells: list[Cell]) -> int:
     record_many(actor=actor, events=events)
     changed = len(to_delete) + len(to_update) + len(created)
     if changed:
+        sheet.revision = revision
+        if to_delete:
+            sheet.cleared_revision = revision
+        sheet.save(update_fields=["revision", "cleared_revision"])
         results.period_recompute(sheet.period)
     return changed
+
+
+def _shown(value: Decimal) -> str:
+    """A stored value as the grid shows it: 4.5 rather than 4.50."""
+    from kaoping.indicators import rules
+
+    return rules.number(value)
+
+
+@transaction.atomic
+def excusal_set(*, actor: User, sheet: ScoreSheet, cadre: Cadre, reason: str, note: str = "") -> Excusal:
+    """Mark a cadre not scored this month, with the reason (leave, new in post …), on a draft sheet.
+
+    The cadre then needs no scores for the sheet to be submitted, and gets no result for the month:
+    they are left out of its ranking, never ranked at 0. A cadre with scores on the sheet cannot be
+    excused until those are cleared, so that a result is never made of a part of a month.
+    """
+    sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
+    _require_sheet_editable(actor, sheet)
+    if cadre.town_id != sheet.period.town_id or cadre.population != sheet.scheme.population:
+        raise DomainError(_("This cadre is not on this score sheet."))
+    if reason not in ExcuseReason.values:
+        raise DomainError(_("Choose why the cadre is not scored."))
+    note = note.strip()
+    if len(note) > 200:
+        raise DomainError(_("The details are too long (at most 200 characters)."))
+    if reason == ExcuseReason.OTHER and not note:
+        raise DomainError(_("Say why the cadre is not scored."))
+    scored = ScoreEntry.objects.filter(sheet=sheet, cadre=cadre).count()
+    if scored:
+        raise DomainError(
+            ngettext(
+                "%(name)s has %(count)d score this month: clear it before marking them not scored.",
+                "%(name)s has %(count)d scores this month: clear them before marking them not scored.",
+                scored,
+            )
+            % {"name": cadre.name, "count": scored}
+        )
+    excusal, created = Excusal.objects.get_or_create(
+        sheet=sheet, cadre=cadre, defaults={"reason": reason, "note": note, "created_by": actor}
+    )
+    old = {} if created else {"reason": excusal.reason, "note": excusal.note}
+    if not created:
+        excusal.reason, excusal.note, excusal.created_by = reason, note, actor
+        excusal.save()
+    record(
+        actor=actor,
+        action="excusal.create" if created else "excusal.update",
+        target=excusal,
+        town=sheet.period.town,
+        object_repr=f"{cadre.name} · {sheet}",
+        old=old,
+        new={"reason": reason, "note": note},
+    )
+    results.period_recompute(sheet.period)
+    return excusal
+
+
+@transaction.atomic
+def excusal_clear(*, actor: User, sheet: ScoreSheet, cadre: Cadre) -> None:
+    """Remove a cadre's "not scored this month" mark: their cells are to be scored again."""
+    sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
+    _require_sheet_editable(actor, sheet)
+    excusal = Excusal.objects.filter(sheet=sheet, cadre=cadre).first()
+    if excusal is None:
+        raise DomainError(_("%(name)s is not marked as not scored.") % {"name": cadre.name})
+    record(
+        actor=actor,
+        action="excusal.delete",
+        target=excusal,
+        town=sheet.period.town,
+        object_repr=f"{cadre.name} · {sheet}",
+        old={"reason": excusal.reason, "note": excusal.note},
+    )
+    excusal.delete()
+    results.period_recompute(sheet.period)
+
+
+def _require_complete(sheet: ScoreSheet) -> None:
+    """Refuse a sheet with empty cells whose cadre is not excused: an empty cell is never a zero."""
+    from .completeness import sheet_gaps
+
+    gaps = sheet_gaps(sheet)
+    if gaps.unscored:
+        raise DomainError(
+            _(
+                "%(cells)d cells of %(cadres)d cadres are empty. An empty cell is never a zero: score "
+                "them, or mark the cadre not scored this month with the reason (leave, new in post …)."
+            )
+            % {"cells": gaps.unscored, "cadres": len(gaps.missing)},
+            errors=gaps.missing_lines(),
+        )
 
 
 @transaction.atomic
@@ -320,6 +554,10 @@ def sheet_move(*, actor: User, sheet: ScoreSheet, to: str, reason: str = "") -> 
         raise DomainError(_("You are not allowed to do this."))
     if not sheet.period.is_open:
         raise DomainError(_("%(month)s is closed: scores can no longer change.") % {"month": sheet.period})
+    if to == SheetStatus.APPROVED:
+        require_duties_apart(actor, sheet.submitted_by_id, first_step=str(SUBMITTED_SHEET))
+    if to in (SheetStatus.SUBMITTED, SheetStatus.APPROVED):
+        _require_complete(sheet)
     if to == SheetStatus.DRAFT and sheet.status == SheetStatus.SUBMITTED and not reason.strip():
         raise DomainError(_("Say why the sheet is returned."))
     old = sheet.status
@@ -414,8 +652,7 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
     town = adjustment.period.town
     if not can(actor, Action.APPROVE_ADJUSTMENTS, town):
         raise DomainError(_("You are not allowed to do this."))
-    if adjustment.created_by_id == actor.pk:
-        raise DomainError(_("Whoever registers a bonus or deduction cannot also approve it."))
+    require_duties_apart(actor, adjustment.created_by_id, first_step=str(REGISTERED_ADJUSTMENT))
     if adjustment.status != AdjustmentStatus.DRAFT:
         raise DomainError(_("This has already been decided."))
     if not adjustment.period.is_open:

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
 from kaoping.core import spreadsheets
+from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
 
-from . import charts, rankings, services
-from .models import MonthlyResult, Period, PeriodStatus
+from . import charts, completeness, rankings, services
+from .models import Excusal, MonthlyResult, Period, PeriodStatus
 from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
 
@@ -99,13 +100,42 @@ def period_detail(request: HttpRequest, town: str, month: str) -> HttpResponse:
     )
 
 
+@login_required
+def period_confirm(request: HttpRequest, town: str, month: str, to: str) -> HttpResponse:
+    """Before closing or publishing: what the month holds and what is missing (sheets and their
+    states, empty cells, cadres not scored, bonuses and deductions waiting for a decision), what cannot
+    be undone, and the form that confirms it."""
+    town = town_or_404(request, town, Action.MANAGE_PERIODS)
+    period = period_or_404(town, month)
+    if to not in services.PERIOD_CONSEQUENCES or (period.status, to) not in services.PERIOD_MOVES:
+        messages.error(request, _("This month cannot take that step now."))
+        return redirect("scoring:period_detail", town.slug, month)
+    summary = completeness.period_summary(period)
+    return render(
+        request,
+        "scoring/period_confirm.html",
+        {
+            "town": town,
+            "period": period,
+            "month": month,
+            "to": to,
+            "summary": summary,
+            "consequence": services.PERIOD_CONSEQUENCES[to],
+            "publishable": to != PeriodStatus.PUBLISHED
+            or (summary.complete and all(s.sheet.status == "approved" for s in summary.sheets)),
+        },
+    )
+
+
 @require_POST
 @login_required
 def period_move_view(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_PERIODS)
     period = period_or_404(town, month)
     try:
-        services.period_move(actor=request.user, period=period, to=request.POST.get("to", ""))
+        services.period_move(
+            actor=request.user, period=period, to=request.POST.get("to", ""), confirmed=confirmed(request)
+        )
     except (DomainError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", _("Unknown status.")))
     else:
@@ -228,6 +258,13 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
     result = with_basis(
         MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme")
     ).first()
+    excusal = (
+        None
+        if result
+        else Excusal.objects.filter(sheet__period=period, cadre=cadre_obj)
+        .select_related("created_by")
+        .first()
+    )
     categories: OrderedDict[str, list] = OrderedDict()
     lines = breakdown_lines(result) if result else None
     for line in lines or ():
@@ -241,6 +278,7 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "month": month,
         "cadre": cadre_obj,
         "result": result,
+        "excusal": excusal,
         "categories": categories,
         "lines_unavailable": result is not None and lines is None,
         "trend": trend,

@@ -9,7 +9,14 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.accounts.permissions import (
+    Action,
+    can,
+    duties_apart_problem,
+    object_in_town_or_404,
+    town_or_404,
+)
+from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import int_param, text_param
 
@@ -61,6 +68,11 @@ def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     bulletin = _bulletin_or_404(request, town_obj, pk)
     compose = can(request.user, Action.COMPOSE_BULLETINS, town_obj)
     review = can(request.user, Action.REVIEW_BULLETINS, town_obj)
+    why_not_review = ""
+    if review and bulletin.status == BulletinStatus.IN_REVIEW:
+        why_not_review = duties_apart_problem(
+            request.user, bulletin.sent_by_id, first_step=str(services.SENT_BULLETIN)
+        )
     return render(
         request,
         "supervision/bulletin_detail.html",
@@ -68,7 +80,9 @@ def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "town": town_obj,
             "bulletin": bulletin,
             "compose": compose,
-            "review": review,
+            "review": review and not why_not_review,
+            "why_not_review": why_not_review,
+            "publish_consequence": services.PUBLISH_CONSEQUENCE,
             "paragraphs": [p.strip() for p in bulletin.body.split("\n\n") if p.strip()],
             "items": bulletin.items.all(),
             "pdf": documents.soffice() is not None,
@@ -129,16 +143,31 @@ def bulletin_edit(request: HttpRequest, town: str, pk: int | None = None) -> Htt
         if not values["body"].strip():
             values["body"] = _draft(town_obj, data, today)
         try:
+            posted = request.POST.get("version", "")
             bulletin = services.bulletin_save(
-                actor=request.user, town=town_obj, values=values, items=items, bulletin=bulletin
+                actor=request.user,
+                town=town_obj,
+                values=values,
+                items=items,
+                bulletin=bulletin,
+                version=int(posted) if posted.isdigit() and len(posted) < 10 else None,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The bulletin is saved."))
             return redirect("supervision:bulletin_detail", town, bulletin.pk)
+    # The version the page was first loaded with travels with every post, so that a save made after
+    # someone else's change is refused until the page is reloaded.
+    version = (
+        request.POST.get("version", "")
+        if request.method == "POST"
+        else (bulletin.version if bulletin else "")
+    )
     return render(
-        request, "supervision/bulletin_form.html", {"town": town_obj, "form": form, "bulletin": bulletin}
+        request,
+        "supervision/bulletin_form.html",
+        {"town": town_obj, "form": form, "bulletin": bulletin, "version": version},
     )
 
 
@@ -165,7 +194,9 @@ def bulletin_publish(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.COMPOSE_BULLETINS)
     bulletin = _bulletin_or_404(request, town_obj, pk)
     try:
-        bulletin = services.bulletin_publish(actor=request.user, bulletin=bulletin)
+        bulletin = services.bulletin_publish(
+            actor=request.user, bulletin=bulletin, confirmed=confirmed(request)
+        )
         messages.success(request, _("Published as %(number)s.") % {"number": bulletin.number_label})
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -85,8 +85,8 @@ def _advance(item: Item, owner: Cadre, office: User, rng: random.Random, today: 
     import time_machine
 
     user = getattr(owner, "user", None)
-    if user is None:
-        return
+    if user is None or user == office:
+        return  # the office verifies no result it submitted itself (duties kept apart)
     target = rng.choice([S.ASSIGNED, S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED, S.CLOSED, S.CLOSED])
     day = item.assigned_on
     steps = [S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED]
@@ -106,9 +106,13 @@ def _advance(item: Item, owner: Cadre, office: User, rng: random.Random, today: 
                     )
                     services.item_move(actor=user, item=item, to=step, result="已补充佐证材料。")
             elif step == S.VERIFIED:
-                services.item_move(actor=office, item=item, to=step, quality=rng.choice(Quality.values))
+                services.item_move(
+                    actor=office, item=item, to=step, quality=rng.choice(Quality.values), confirmed=True
+                )
             else:
-                services.item_move(actor=office, item=item, to=step, text="经核查，事项已办结。")
+                services.item_move(
+                    actor=office, item=item, to=step, text="经核查，事项已办结。", confirmed=True
+                )
 
 
 def _bulletin(town, office, leader, month, items, today, rng) -> None:
@@ -134,4 +138,4 @@ def _bulletin(town, office, leader, month, items, today, rng) -> None:
         bulletin = services.bulletin_save(actor=office, town=town, values=values, items=items)
         services.bulletin_move(actor=office, bulletin=bulletin, to=BulletinStatus.IN_REVIEW)
         services.bulletin_move(actor=leader, bulletin=bulletin, to=BulletinStatus.APPROVED)
-        services.bulletin_publish(actor=office, bulletin=bulletin, on=issue_day)
+        services.bulletin_publish(actor=office, bulletin=bulletin, on=issue_day, confirmed=True)

@@ -93,6 +93,8 @@ class ScoringRules(models.Model):
         default=Decimal("50"),
         help_text=_("Co-owners receive this percentage of each line; owners receive it whole."),
     )
+    # Incremented on every change: rules saved from an older page are refused, not saved over others.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("supervision scoring rules")
@@ -287,6 +289,9 @@ class Bulletin(models.Model):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(  # who last sent it for review: never the one who approves it
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -295,6 +300,8 @@ class Bulletin(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Incremented on every change: an edit made from an older page is refused, not saved over another.
+    version = models.PositiveIntegerField(default=1)
 
     objects = BulletinQuerySet.as_manager()
 

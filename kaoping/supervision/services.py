@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaoping.accounts.models import User
-from kaoping.accounts.permissions import Action, can
+from kaoping.accounts.permissions import Action, can, require_duties_apart
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
@@ -48,6 +49,19 @@ MOVES: dict[tuple[str, str], str] = {
     (S.SUBMITTED, S.IN_PROGRESS): OFFICE,  # sent back to be done again
     (S.VERIFIED, S.CLOSED): OFFICE,  # closed with feedback
 }
+
+# Moves that cannot be undone: the service refuses them unless the caller confirms (`confirmed=True`)
+# after showing what follows from them (`IRREVERSIBLE`, read by the confirmation page).
+IRREVERSIBLE: dict[str, str] = {
+    S.VERIFIED: gettext_lazy(
+        "Verifying cannot be undone: the quality and the on-time mark are fixed, and the points they "
+        "earn count in this month's results of the owners."
+    ),
+    S.CLOSED: gettext_lazy("Closing cannot be undone: the feedback is final and no more notes can be added."),
+}
+# The first steps of the two-step workflows here, in words, for the duties-apart rule.
+SUBMITTED_RESULT = gettext_lazy("submitted this result")
+SENT_BULLETIN = gettext_lazy("sent this bulletin for review")
 
 ITEM_FIELDS = ("source", "title", "requirements", "department", "urgency", "assigned_on", "deadline")
 
@@ -150,15 +164,33 @@ def _lock(item: Item) -> Item:
     return Item.objects.select_for_update().select_related("town").get(pk=item.pk)
 
 
+def result_submitter_id(item: Item) -> int | None:
+    """Who submitted the item's current result (the latest move to "submitted"), from its timeline."""
+    return (
+        item.events.filter(kind=EventKind.MOVE, to_status=S.SUBMITTED)
+        .order_by("-at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def item_move(
-    *, actor: User, item: Item, to: str, text: str = "", quality: str = "", result: str = ""
+    *,
+    actor: User,
+    item: Item,
+    to: str,
+    text: str = "",
+    quality: str = "",
+    result: str = "",
+    confirmed: bool = False,
 ) -> Item:
     """Move an item along its loop, or refuse with the reason.
 
     Starting work: the office or an owner. Submitting the result (`result` required): an owner.
     Verifying (`quality` required), sending back (`text`, the reason, required) and closing
-    (`text`, the feedback, required): the office.
+    (`text`, the feedback, required): the office. Verifying and closing cannot be undone: they need
+    `confirmed=True`, and the result is verified by someone other than whoever submitted it.
     """
     item = _lock(item)
     before = item.status
@@ -175,6 +207,10 @@ def item_move(
         raise DomainError(_("Only the item's owners may do this."))
     if who == EITHER and not (office or owner):
         raise DomainError(_("Only the supervision office or the item's owners may do this."))
+    if to == S.VERIFIED:
+        require_duties_apart(actor, result_submitter_id(item), first_step=str(SUBMITTED_RESULT))
+    if to in IRREVERSIBLE and not confirmed:
+        raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": IRREVERSIBLE[to]})
     now = timezone.now()
     old = {"status": before}
     new: dict = {"status": to}
@@ -279,8 +315,13 @@ def rules_problems(values: dict[str, Decimal]) -> list[str]:
 
 
 @transaction.atomic
-def rules_save(*, actor: User, town: Town, year: int, values: dict[str, Decimal]) -> ScoringRules:
+def rules_save(
+    *, actor: User, town: Town, year: int, values: dict[str, Decimal], version: int | None = None
+) -> ScoringRules:
     """Set the year's scoring rules (the office only), with the old and new values in the audit log.
+
+    `version` is the version of the rules the form was loaded with (None: none were stored yet);
+    the save is refused when the stored rules changed since, so that nobody's change is lost unseen.
 
     Items of the year verified in months whose results are computed but not yet published are
     rescored; a published month keeps the results the town has seen.
@@ -291,7 +332,14 @@ def rules_save(*, actor: User, town: Town, year: int, values: dict[str, Decimal]
     unknown = set(values) - set(RULE_FIELDS)
     if unknown:
         raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(sorted(unknown))})
-    rules, _created = ScoringRules.objects.select_for_update().get_or_create(town=town, year=year)
+    rules, created = ScoringRules.objects.select_for_update().get_or_create(town=town, year=year)
+    if version != (None if created else rules.version):
+        raise DomainError(
+            _(
+                "Someone else changed these rules after you opened the page: nothing was saved. "
+                "Reload the page to see their values, then make your change again."
+            )
+        )
     merged = {f: Decimal(values.get(f, getattr(rules, f))) for f in RULE_FIELDS}
     problems = rules_problems(merged)
     if problems:
@@ -302,6 +350,7 @@ def rules_save(*, actor: User, town: Town, year: int, values: dict[str, Decimal]
     old = {f: getattr(rules, f) for f in changed}
     for f in changed:
         setattr(rules, f, merged[f])
+    rules.version += 1
     try:
         rules.full_clean()
     except ValidationError as exc:
@@ -351,9 +400,19 @@ BULLETIN_MOVES: dict[tuple[str, str], Action] = {
 
 @transaction.atomic
 def bulletin_save(
-    *, actor: User, town: Town, values: dict, items: list[Item], bulletin: Bulletin | None = None
+    *,
+    actor: User,
+    town: Town,
+    values: dict,
+    items: list[Item],
+    bulletin: Bulletin | None = None,
+    version: int | None = None,
 ) -> Bulletin:
-    """Create a bulletin or change a draft one (its text, recipients and chosen items)."""
+    """Create a bulletin or change a draft one (its text, recipients and chosen items).
+
+    A change carries the `version` of the bulletin it was made from, and is refused when the
+    bulletin changed since (someone else saved or moved it), so that nobody's text is lost unseen.
+    """
     if not can(actor, Action.COMPOSE_BULLETINS, town):
         raise DomainError(_("Only the supervision office composes bulletins."))
     if any(i.town_id != town.pk for i in items):
@@ -368,6 +427,14 @@ def bulletin_save(
                 _("A bulletin that is “%(status)s” cannot be changed.")
                 % {"status": bulletin.get_status_display()}
             )
+        if version != bulletin.version:
+            raise DomainError(
+                _(
+                    "Someone else changed this bulletin after you opened it: nothing was saved. "
+                    "Reload the page to see their changes, then make yours again."
+                )
+            )
+        bulletin.version += 1
         old = {f: getattr(bulletin, f) for f in BULLETIN_FIELDS}
     for name in BULLETIN_FIELDS:
         if name in values:
@@ -393,12 +460,17 @@ def bulletin_move(*, actor: User, bulletin: Bulletin, to: str, note: str = "") -
         )
     if not can(actor, action, bulletin.town):
         raise DomainError(_("You are not allowed to do this."))
+    if to == B.APPROVED:
+        require_duties_apart(actor, bulletin.sent_by_id, first_step=str(SENT_BULLETIN))
+    if to == B.IN_REVIEW:
+        bulletin.sent_by = actor
     if action == Action.REVIEW_BULLETINS:
         if to == B.DRAFT and not note.strip():
             raise DomainError(_("Say what must change before returning the bulletin."))
         bulletin.reviewed_by, bulletin.reviewed_at, bulletin.review_note = actor, timezone.now(), note.strip()
     old = bulletin.status
     bulletin.status = to
+    bulletin.version += 1
     bulletin.save()
     record(
         actor=actor,
@@ -421,8 +493,19 @@ def _counter(town: Town, year: int, kind: str) -> BulletinCounter:
     return BulletinCounter.objects.select_for_update().get(town=town, year=year, kind=kind)
 
 
-def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date | None = None) -> Bulletin:
+PUBLISH_CONSEQUENCE = gettext_lazy(
+    "Publishing cannot be undone: the bulletin takes the next number of the year for good, becomes "
+    "readable by the whole town and can no longer be changed."
+)
+
+
+def bulletin_publish(
+    *, actor: User, bulletin: Bulletin, on: date | None = None, confirmed: bool = False
+) -> Bulletin:
     """Publish an approved bulletin under the next number of its year and kind (第N期 / 增刊第N期).
+
+    Numbering and publishing cannot be undone: the caller confirms (`confirmed=True`) after showing
+    `PUBLISH_CONSEQUENCE`.
 
     The per-town, per-year counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's
     IMMEDIATE transactions take the write lock up front), so two publishes at the same moment get
@@ -438,11 +521,14 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date | None = None)
                 _("Only an approved bulletin can be published; this one is “%(status)s”.")
                 % {"status": bulletin.get_status_display()}
             )
+        if not confirmed:
+            raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": PUBLISH_CONSEQUENCE})
         counter = _counter(bulletin.town, on.year, bulletin.kind)
         counter.last += 1
         counter.save(update_fields=["last"])
         bulletin.year, bulletin.number, bulletin.issued_on = on.year, counter.last, on
         bulletin.status, bulletin.published_by, bulletin.published_at = B.PUBLISHED, actor, timezone.now()
+        bulletin.version += 1
         bulletin.save()
         record(
             actor=actor,

@@ -9,8 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.accounts.permissions import (
+    Action,
+    can,
+    duties_apart_problem,
+    object_in_town_or_404,
+    town_or_404,
+)
 from kaoping.core import spreadsheets
+from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import id_param, int_param
 
@@ -88,6 +95,14 @@ def _item_or_404(request, town_obj, pk: int) -> Item:
 def item_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_TOWN)
     item = _item_or_404(request, town_obj, pk)
+    moves = services.allowed_moves(request.user, item)
+    why_not_verify = ""
+    if ItemStatus.VERIFIED in moves:
+        why_not_verify = duties_apart_problem(
+            request.user, services.result_submitter_id(item), first_step=str(services.SUBMITTED_RESULT)
+        )
+        if why_not_verify:
+            moves.remove(ItemStatus.VERIFIED)
     return render(
         request,
         "supervision/item_detail.html",
@@ -97,7 +112,9 @@ def item_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "events": item.events.select_related("actor"),
             "owners": item.owners.select_related("cadre"),
-            "moves": [(to, ItemStatus(to).label) for to in services.allowed_moves(request.user, item)],
+            "moves": [(to, ItemStatus(to).label) for to in moves],
+            "why_not_verify": why_not_verify,
+            "irreversible": services.IRREVERSIBLE,
             "qualities": Quality.choices,
             "office": services.is_office(request.user, town_obj),
             "can_note": item.status != ItemStatus.CLOSED
@@ -136,6 +153,7 @@ def item_move(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             text=d["text"],
             quality=d["quality"],
             result=d["result"],
+            confirmed=confirmed(request),
         ),
     )
 
@@ -235,6 +253,9 @@ def rules(request: HttpRequest, town: str) -> HttpResponse:
         raise PermissionDenied
     current = services.rules_for(town_obj, year)
     form = RulesForm(request.POST or None, instance=current)
+    # The version the page was loaded with ("" when no rules were stored yet) travels with the post.
+    loaded = current.version if current.pk else ""
+    version = request.POST.get("version", "") if request.method == "POST" else loaded
     if request.method == "POST" and form.is_valid():
         try:
             services.rules_save(
@@ -242,6 +263,7 @@ def rules(request: HttpRequest, town: str) -> HttpResponse:
                 town=town_obj,
                 year=year,
                 values={f: form.cleaned_data[f] for f in services.RULE_FIELDS},
+                version=int(version) if str(version).isdigit() and len(str(version)) < 10 else None,
             )
         except DomainError as exc:
             for error in exc.errors or [exc.message]:
@@ -262,5 +284,6 @@ def rules(request: HttpRequest, town: str) -> HttpResponse:
             "years": [year - 1, year, year + 1],
             "stored": current.pk is not None,
             "manage": manage,
+            "version": version,
         },
     )

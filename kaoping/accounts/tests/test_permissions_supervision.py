@@ -65,7 +65,7 @@ def supervision(town, personas):
     services.bulletin_move(actor=office, bulletin=in_review, to=BulletinStatus.IN_REVIEW)
     published = services.bulletin_save(actor=office, town=town, items=[], values=values)
     Bulletin.objects.filter(pk=published.pk).update(status=BulletinStatus.APPROVED)
-    services.bulletin_publish(actor=office, bulletin=published, on=date(2026, 5, 8))
+    services.bulletin_publish(actor=office, bulletin=published, on=date(2026, 5, 8), confirmed=True)
     return {
         "mine": mine.pk,
         "department_item": department_item.pk,

@@ -49,7 +49,9 @@ def codes(draft_round, personas):
 
 @pytest.fixture
 def open_round(draft_round, codes, personas):
-    services.round_move(actor=personas["assessment_office"], round=draft_round, to=RoundStatus.OPEN)
+    services.round_move(
+        actor=personas["assessment_office"], round=draft_round, to=RoundStatus.OPEN, confirmed=True
+    )
     return draft_round
 
 

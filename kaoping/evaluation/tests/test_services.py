@@ -118,7 +118,9 @@ def test_codes_do_not_work_before_the_round_opens(draft_round, codes, cadres):
 def test_closing_refuses_all_further_ballots(open_round, codes, cadres, personas):
     vote(codes[LEAD][0], cadres)
     services.ballot_save(code=codes[LEAD][1], ratings={})
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     with pytest.raises(DomainError, match="closed"):
         vote(codes[LEAD][1], cadres)
     assert Ballot.objects.count() == 1
@@ -133,7 +135,9 @@ def test_closing_computes_weighted_scores_and_says_which_classes_were_left_out(
     vote(codes[LEAD][1], cadres, "competent")
     vote(codes[MID][0], cadres, "basic")
     vote(codes[EST][0], cadres, "unknown")
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     result = TargetResult.objects.get(round=open_round, cadre=cadres[1])
     # leadership 90 (w40), middle 75 (w30); established only "don't know", non-established no ballot.
     assert result.score == Decimal("83.57")
@@ -158,7 +162,9 @@ def test_ballots_are_listed_in_random_key_order_not_in_voting_order(open_round, 
         vote(code, cadres)
     listed = list(Ballot.objects.filter(round=open_round).values_list("id", flat=True))
     assert listed == sorted(listed)
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     if connection.vendor == "sqlite":
         # After closing, even the physical order (rowid) follows the random keys, not the voting.
         with connection.cursor() as cursor:
@@ -174,7 +180,9 @@ def test_a_stored_ballot_cannot_be_changed_and_a_closed_rounds_ballots_cannot_be
     vote(codes[LEAD][0], cadres)
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.update(ratings={})
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.all().delete()
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -115,7 +115,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
 def test_a_saved_ballot_comes_back_with_its_grade_and_sub_item_choices(client, town, cadres):
     rnd = make_round(town, cadres, quarter=2, codes_each=1, sub_items=["morality", "integrity"])
     code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
-    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN)
+    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN, confirmed=True)
     first = cadres[0].pk
     saved = {"code": code, "action": "save", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
     client.post(reverse("ballot:enter"), saved)
@@ -181,7 +181,9 @@ def test_turnout_shows_counts_and_results_export_to_excel(
     detail = client.get(url("round_detail", town, open_round.slug)).content.decode()
     assert "1 / 3" in detail and codes[LEAD][0] not in detail
     assert client.get(url("round_results", town, open_round.slug)).status_code == 404
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     results = client.get(url("round_results", town, open_round.slug)).content.decode()
     assert "95.00" in results and "renormalised" in results
     sheet = openpyxl.load_workbook(
@@ -198,7 +200,9 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
 ):
     for code in codes[LEAD][:2]:
         vote(code, cadres)
-    services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    services.round_move(
+        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    )
     content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
@@ -206,3 +210,20 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
     assert rows[0][1] == "Leadership members" and rows[0][2] == "Excellent"
     flat = " ".join(str(v) for r in rows for v in r)
     assert not any(code in flat for code in codes[LEAD])
+
+
+@pytest.mark.django_db
+def test_closing_a_round_asks_for_a_confirmation_that_says_what_cannot_be_undone(
+    client_for, personas, town, open_round
+):
+    with pytest.raises(services.DomainError, match="Confirm first: Closing cannot be undone"):
+        services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+    client = client_for(personas["assessment_office"])
+    page = client.get(url("round_detail", town, open_round.slug)).content.decode()
+    assert "This cannot be undone." in page and 'name="confirmed" value="1"' in page
+    client.post(url("round_move", town, open_round.slug), {"to": "closed"})
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN
+    client.post(url("round_move", town, open_round.slug), {"to": "closed", "confirmed": "1"})
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.CLOSED

@@ -121,3 +121,24 @@ def cell(cadre, indicator) -> str:
 
 def note(cadre, indicator) -> str:
     return f"n-{cadre.pk}-{indicator.pk}"
+
+
+def fill(sheet, user, value: str = "1") -> None:
+    """Score every cell of the sheet (a sheet with empty cells cannot be submitted)."""
+    from ..importing import sheet_cadres, sheet_indicators
+    from ..models import ScoreSheet
+
+    sheet = ScoreSheet.objects.select_related("period__town", "scheme").get(pk=sheet.pk)
+    cells = [
+        services.Cell(c.pk, i.pk, "1" if i.rule_kind != RuleKind.MANUAL else value)
+        for c in sheet_cadres(sheet)
+        for i in sheet_indicators(sheet)
+    ]
+    services.entries_save(actor=user, sheet=sheet, cells=cells, based_on_revision=sheet.revision)
+
+
+@pytest.fixture
+def complete(sheet, personas):
+    """The sheet with every cell scored."""
+    fill(sheet, personas["scorer"])
+    return sheet

@@ -154,7 +154,10 @@ def test_whoever_registers_cannot_approve(client_for, personas, town, period, ca
     detail = client.get(url("adjustment_detail", town, adjustment.pk)).content.decode()
     assert "You registered this; another leader must decide on it." in detail
     response = client.post(url("adjustment_decide", town, adjustment.pk), {"decision": "approve"})
-    assert "Whoever registers a bonus or deduction cannot also approve it." in response.content.decode()
+    assert (
+        "You registered this bonus or deduction: someone else must take the next step"
+        in response.content.decode()
+    )
     adjustment.refresh_from_db()
     assert adjustment.status == AdjustmentStatus.DRAFT
     assert not AuditEntry.objects.filter(action="adjustment.decide").exists()
@@ -200,7 +203,9 @@ def test_only_the_main_leader_decides(client_for, personas, town, period, cadres
 
 @pytest.mark.django_db
 def test_a_closed_month_takes_no_new_adjustments(office, personas, town, period, cadres, deduction):
-    services.period_move(actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED)
+    services.period_move(
+        actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
+    )
     response = office.post(url("adjustment_create", town), _form(deduction, (cadres[0], "1")))
     assert "2026-03 is closed: scores can no longer change." in response.content.decode()
     assert not Adjustment.objects.exists()

@@ -29,7 +29,10 @@ def _values(sheet) -> dict:
 
 def _save(sheet, user, cells):
     services.entries_save(
-        actor=user, sheet=sheet, cells=[services.Cell(c.pk, i.pk, str(v)) for c, i, v in cells]
+        based_on_revision=ScoreSheet.objects.get(pk=sheet.pk).revision,
+        actor=user,
+        sheet=sheet,
+        cells=[services.Cell(c.pk, i.pk, str(v)) for c, i, v in cells],
     )
 
 
@@ -62,6 +65,7 @@ def test_a_scorer_saves_cells_and_the_audit_log_keeps_old_and_new_per_cell(
     response = scorer.post(
         url("sheet_save", town, sheet.pk),
         {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
             cell(zhang, indicators["1.1"]): "8.5",
             note(zhang, indicators["1.1"]): "党委会议记录第3号",
             cell(li, indicators["1.2"]): "1",
@@ -86,10 +90,22 @@ def test_a_note_keeps_its_score_and_a_note_alone_is_refused(
 ):
     zhang, li = cadres[0], cadres[1]
     _save(sheet, personas["scorer"], [(zhang, indicators["1.1"], 6)])
-    scorer.post(url("sheet_save", town, sheet.pk), {note(zhang, indicators["1.1"]): "现场检查"})
+    scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            note(zhang, indicators["1.1"]): "现场检查",
+        },
+    )
     entry = ScoreEntry.objects.get(cadre=zhang)
     assert (entry.value, entry.note) == (Decimal(6), "现场检查")
-    response = scorer.post(url("sheet_save", town, sheet.pk), {note(li, indicators["1.1"]): "无分数的说明"})
+    response = scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            note(li, indicators["1.1"]): "无分数的说明",
+        },
+    )
     assert "Enter a score before its evidence note." in response.content.decode()
     assert not ScoreEntry.objects.filter(cadre=li).exists()
 
@@ -98,11 +114,15 @@ def test_a_note_keeps_its_score_and_a_note_alone_is_refused(
 def test_clearing_a_value_deletes_the_score_and_its_note(scorer, personas, town, sheet, cadres, indicators):
     zhang = cadres[0]
     services.entries_save(
+        based_on_revision=ScoreSheet.objects.get(pk=sheet.pk).revision,
         actor=personas["scorer"],
         sheet=sheet,
         cells=[services.Cell(zhang.pk, indicators["1.1"].pk, "6", "记录")],
     )
-    scorer.post(url("sheet_save", town, sheet.pk), {cell(zhang, indicators["1.1"]): ""})
+    scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {"revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision), cell(zhang, indicators["1.1"]): ""},
+    )
     assert not ScoreEntry.objects.filter(sheet=sheet).exists()
     assert AuditEntry.objects.get(action="score.delete").old == {"value": "6.00", "note": "记录"}
 
@@ -124,7 +144,11 @@ def test_a_refused_value_is_shown_next_to_its_cell_and_nothing_is_saved(
     zhang, li = cadres[0], cadres[1]
     response = scorer.post(
         url("sheet_save", town, sheet.pk),
-        {cell(zhang, indicators["1.1"]): "7", cell(li, indicators[code]): value},
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            cell(zhang, indicators["1.1"]): "7",
+            cell(li, indicators[code]): value,
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -132,7 +156,10 @@ def test_a_refused_value_is_shown_next_to_its_cell_and_nothing_is_saved(
     assert f'<div class="gc-error">{message}</div>' in html.replace("&quot;", '"')
     # What was typed stays in the grid, marked as not yet saved.
     assert f'name="{cell(li, indicators[code])}" value="{value}"' in html
-    assert f'name="{cell(zhang, indicators["1.1"])}" value="7" inputmode="decimal" data-saved=""' in html
+    assert (
+        f'name="{cell(zhang, indicators["1.1"])}" value="7" inputmode="decimal" data-v="0" data-saved=""'
+        in html
+    )
     assert not ScoreEntry.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="score.").exists()
 
@@ -141,8 +168,16 @@ def test_a_refused_value_is_shown_next_to_its_cell_and_nothing_is_saved(
 def test_a_closed_month_refuses_scores_and_shows_the_grid_read_only(
     scorer, personas, town, period, sheet, cadres, indicators
 ):
-    services.period_move(actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED)
-    response = scorer.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["1.1"]): "5"})
+    services.period_move(
+        actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
+    )
+    response = scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            cell(cadres[0], indicators["1.1"]): "5",
+        },
+    )
     assert "2026-03 is closed: scores can no longer change." in response.content.decode()
     assert not ScoreEntry.objects.exists()
     html = scorer.get(url("sheet_grid", town, sheet.pk)).content.decode()
@@ -152,12 +187,18 @@ def test_a_closed_month_refuses_scores_and_shows_the_grid_read_only(
 
 
 @pytest.mark.django_db
-def test_a_submitted_sheet_refuses_scores(scorer, personas, town, sheet, cadres, indicators):
+def test_a_submitted_sheet_refuses_scores(scorer, personas, town, sheet, cadres, indicators, complete):
     _save(sheet, personas["scorer"], [(cadres[0], indicators["1.1"], 5)])
     services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
-    response = scorer.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["1.1"]): "9"})
+    response = scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            cell(cadres[0], indicators["1.1"]): "9",
+        },
+    )
     assert "This score sheet is Submitted; it must be returned to draft" in response.content.decode()
-    assert _values(sheet) == {(cadres[0].pk, "1.1"): Decimal(5)}
+    assert _values(sheet)[(cadres[0].pk, "1.1")] == Decimal(5)
 
 
 @pytest.mark.django_db
@@ -168,7 +209,13 @@ def test_a_scorer_of_another_population_may_read_the_grid_but_not_save_it(
     html = client.get(url("sheet_grid", town, sheet.pk)).content.decode()
     assert "only its population&#x27;s scorers fill it in" in html
     assert 'class="gc"' not in html
-    response = client.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["1.1"]): "5"})
+    response = client.post(
+        url("sheet_save", town, sheet.pk),
+        {
+            "revision": str(ScoreSheet.objects.get(pk=sheet.pk).revision),
+            cell(cadres[0], indicators["1.1"]): "5",
+        },
+    )
     assert response.status_code == 403
     assert client.post(url("sheet_move", town, sheet.pk), {"to": "submitted"}).status_code == 302
     sheet.refresh_from_db()
@@ -198,7 +245,7 @@ def test_the_assessment_office_reads_the_grid_without_inputs(
 
 @pytest.mark.django_db
 def test_the_group_leader_approves_a_submitted_sheet_and_the_grid_says_who_and_when(
-    client_for, scorer, personas, town, sheet
+    complete, client_for, scorer, personas, town, sheet
 ):
     response = scorer.post(url("sheet_move", town, sheet.pk), {"to": "submitted"})
     assert response.status_code == 302
@@ -217,7 +264,7 @@ def test_the_group_leader_approves_a_submitted_sheet_and_the_grid_says_who_and_w
 
 @pytest.mark.django_db
 def test_returning_a_sheet_needs_a_reason_which_the_scorers_then_see(
-    client_for, scorer, personas, town, sheet
+    complete, client_for, scorer, personas, town, sheet
 ):
     services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
     leader = client_for(personas["group_leader"])
@@ -308,9 +355,14 @@ def test_the_grid_is_read_in_a_bounded_number_of_queries(
         for c in sheet.scheme.town.cadres.filter(population="agency")
         for i in indicators
     ]
-    services.entries_save(actor=personas["scorer"], sheet=sheet, cells=cells)
+    services.entries_save(
+        based_on_revision=ScoreSheet.objects.get(pk=sheet.pk).revision,
+        actor=personas["scorer"],
+        sheet=sheet,
+        cells=cells,
+    )
     client = client_for(personas["scorer"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # + the cadres not scored this month
         response = client.get(url("sheet_grid", town, sheet.pk))
     assert response.status_code == 200
     assert (

@@ -21,7 +21,12 @@ def _cells(*cells):
 
 
 def _save(personas, sheet, *cells, who="scorer"):
-    return services.entries_save(actor=personas[who], sheet=sheet, cells=_cells(*cells))
+    return services.entries_save(
+        based_on_revision=ScoreSheet.objects.get(pk=sheet.pk).revision,
+        actor=personas[who],
+        sheet=sheet,
+        cells=_cells(*cells),
+    )
 
 
 @pytest.mark.django_db
@@ -77,7 +82,9 @@ def test_a_cell_outside_the_sheet_is_refused(personas, town, sheet, cadres, indi
 
 @pytest.mark.django_db
 def test_a_closed_month_refuses_scores(personas, period, sheet, cadres, indicators):
-    services.period_move(actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED)
+    services.period_move(
+        actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
+    )
     with pytest.raises(DomainError, match="2026-03 is closed"):
         _save(personas, sheet, (cadres[0], indicators["1.1"], "5", ""))
     assert not ScoreEntry.objects.exists()
@@ -105,7 +112,7 @@ def test_the_group_leader_also_enters_scores(personas, sheet, cadres, indicators
 
 
 @pytest.mark.django_db
-def test_a_sheet_goes_through_submission_return_approval_and_reopening(personas, sheet):
+def test_a_sheet_goes_through_submission_return_approval_and_reopening(personas, sheet, complete):
     scorer, leader = personas["scorer"], personas["group_leader"]
     services.sheet_move(actor=scorer, sheet=sheet, to=SheetStatus.SUBMITTED)
     with pytest.raises(DomainError, match="Say why the sheet is returned."):
@@ -144,7 +151,9 @@ def test_illegal_sheet_moves_are_refused(personas, village_scorer, sheet, who, b
 
 @pytest.mark.django_db
 def test_a_closed_month_refuses_sheet_moves(personas, period, sheet):
-    services.period_move(actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED)
+    services.period_move(
+        actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
+    )
     with pytest.raises(DomainError, match="closed"):
         services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
 
@@ -182,7 +191,7 @@ def test_the_registrar_cannot_decide_and_a_decision_is_final(personas, period, s
         evidence="",
         shares=[services.ShareInput(cadres[0], Decimal(1))],
     )
-    with pytest.raises(DomainError, match="cannot also approve it"):
+    with pytest.raises(DomainError, match="You registered this bonus or deduction: someone else must"):
         services.adjustment_decide(actor=office, adjustment=adjustment, approve=True)
     services.adjustment_decide(
         actor=personas["main_leader"], adjustment=adjustment, approve=False, note="不符"

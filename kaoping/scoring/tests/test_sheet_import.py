@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kaoping.audit.models import AuditEntry
 
 from .. import importing, services
-from ..models import PeriodStatus, ScoreEntry, SheetStatus
+from ..models import PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
 from .conftest import url
 
 
@@ -56,6 +56,7 @@ def _values(sheet) -> dict:
 def scored(personas, sheet, cadres, indicators):
     """张伟 has 6 on 1.1 (with a note) and 1 on 1.2."""
     services.entries_save(
+        based_on_revision=ScoreSheet.objects.get(pk=sheet.pk).revision,
         actor=personas["scorer"],
         sheet=sheet,
         cells=[
@@ -169,13 +170,17 @@ def test_a_file_without_the_id_column_is_refused_as_a_whole(scorer, town, scored
 
 
 @pytest.mark.django_db
-def test_a_submitted_sheet_or_a_closed_month_refuses_an_import(scorer, personas, town, period, scored):
+def test_a_submitted_sheet_or_a_closed_month_refuses_an_import(
+    scorer, personas, town, period, scored, complete
+):
     content = scorer.get(url("sheet_template", town, scored.pk)).content
     services.sheet_move(actor=personas["scorer"], sheet=scored, to=SheetStatus.SUBMITTED)
     response = scorer.post(url("sheet_import", town, scored.pk), _upload(content))
     assert "This score sheet is Submitted" in response.content.decode()
     services.sheet_move(actor=personas["group_leader"], sheet=scored, to=SheetStatus.DRAFT, reason="重填")
-    services.period_move(actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED)
+    services.period_move(
+        actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
+    )
     response = scorer.post(url("sheet_import", town, scored.pk), _upload(content))
     assert "2026-03 is closed" in response.content.decode()
 

@@ -45,7 +45,9 @@ def _published(office, town, number_of_issues=1) -> Bulletin:
             values={k: v for k, v in FORM.items() if k != "highlights_count"},
         )
         Bulletin.objects.filter(pk=bulletin.pk).update(status=BulletinStatus.APPROVED)
-        bulletin = services.bulletin_publish(actor=office, bulletin=bulletin, on=date(2026, 5, 8))
+        bulletin = services.bulletin_publish(
+            actor=office, bulletin=bulletin, on=date(2026, 5, 8), confirmed=True
+        )
     return bulletin
 
 
@@ -74,7 +76,10 @@ def test_a_draft_is_edited_and_a_bulletin_in_review_is_not(client_for, personas,
     bulletin = Bulletin.objects.get()
     page = client.get(url("bulletin_edit", town, bulletin.pk))
     assert page.context["form"].initial["title"] == FORM["title"]
-    client.post(url("bulletin_edit", town, bulletin.pk), FORM | {"title": "关于河道整治的通报"})
+    client.post(
+        url("bulletin_edit", town, bulletin.pk),
+        FORM | {"title": "关于河道整治的通报", "version": page.context["version"]},
+    )
     bulletin.refresh_from_db()
     assert bulletin.title == "关于河道整治的通报"
     services.bulletin_move(actor=office, bulletin=bulletin, to=BulletinStatus.IN_REVIEW)

@@ -33,13 +33,20 @@ def approved(personas, town, kind=BulletinKind.REGULAR):
 @pytest.mark.django_db
 def test_a_bulletin_is_reviewed_approved_and_published_with_the_next_number(personas, town):
     office = personas["supervision_office"]
-    first = services.bulletin_publish(actor=office, bulletin=approved(personas, town), on=date(2026, 5, 8))
-    second = services.bulletin_publish(actor=office, bulletin=approved(personas, town), on=date(2026, 6, 8))
+    first = services.bulletin_publish(
+        actor=office, bulletin=approved(personas, town), on=date(2026, 5, 8), confirmed=True
+    )
+    second = services.bulletin_publish(
+        actor=office, bulletin=approved(personas, town), on=date(2026, 6, 8), confirmed=True
+    )
     extra = services.bulletin_publish(
-        actor=office, bulletin=approved(personas, town, BulletinKind.SUPPLEMENT), on=date(2026, 6, 9)
+        actor=office,
+        bulletin=approved(personas, town, BulletinKind.SUPPLEMENT),
+        on=date(2026, 6, 9),
+        confirmed=True,
     )
     next_year = services.bulletin_publish(
-        actor=office, bulletin=approved(personas, town), on=date(2027, 1, 5)
+        actor=office, bulletin=approved(personas, town), on=date(2027, 1, 5), confirmed=True
     )
     assert [b.number_label for b in (first, second, extra, next_year)] == [
         "第1期",
@@ -60,19 +67,19 @@ def test_the_reviewer_returns_with_a_note_and_the_composer_cannot_approve(person
         services.bulletin_move(actor=leader, bulletin=bulletin, to=B.DRAFT)
     services.bulletin_move(actor=leader, bulletin=bulletin, to=B.DRAFT, note="补充逾期事项")
     with pytest.raises(DomainError, match="approved"):
-        services.bulletin_publish(actor=office, bulletin=bulletin)
+        services.bulletin_publish(actor=office, bulletin=bulletin, confirmed=True)
 
 
 @pytest.mark.django_db
 def test_a_published_bulletin_cannot_be_changed_or_published_again(personas, town):
     office = personas["supervision_office"]
-    bulletin = services.bulletin_publish(actor=office, bulletin=approved(personas, town))
+    bulletin = services.bulletin_publish(actor=office, bulletin=approved(personas, town), confirmed=True)
     with pytest.raises(DomainError, match="cannot be changed"):
         services.bulletin_save(actor=office, town=town, values={"title": "x"}, items=[], bulletin=bulletin)
     with pytest.raises(DomainError, match="cannot become"):
         services.bulletin_move(actor=office, bulletin=bulletin, to=B.DRAFT)
     with pytest.raises(DomainError, match="approved"):
-        services.bulletin_publish(actor=office, bulletin=bulletin)
+        services.bulletin_publish(actor=office, bulletin=bulletin, confirmed=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -87,7 +94,7 @@ def test_two_bulletins_published_at_the_same_moment_get_consecutive_numbers(pers
     def publish(bulletin):
         try:
             barrier.wait()
-            services.bulletin_publish(actor=office, bulletin=bulletin, on=date(2026, 5, 8))
+            services.bulletin_publish(actor=office, bulletin=bulletin, on=date(2026, 5, 8), confirmed=True)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

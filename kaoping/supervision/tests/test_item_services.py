@@ -20,14 +20,14 @@ def _english(settings):
 
 
 def test_an_item_goes_round_the_whole_loop_and_each_move_is_audited(office, owner, item):
-    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
+    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
     services.item_note(actor=office, item=item, text="已电话督促")
     services.item_note(actor=owner, item=item, text="已完成一半")
-    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="已全部完成")
-    services.item_move(actor=office, item=item, to=S.IN_PROGRESS, text="台账不全")
-    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="台账已补齐")
-    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good")
-    services.item_move(actor=office, item=item, to=S.CLOSED, text="办理较好")
+    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="已全部完成", confirmed=True)
+    services.item_move(actor=office, item=item, to=S.IN_PROGRESS, text="台账不全", confirmed=True)
+    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="台账已补齐", confirmed=True)
+    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good", confirmed=True)
+    services.item_move(actor=office, item=item, to=S.CLOSED, text="办理较好", confirmed=True)
     item.refresh_from_db()
     assert (item.status, item.send_backs, item.quality, item.feedback) == (S.CLOSED, 1, "good", "办理较好")
     moves = AuditEntry.objects.filter(action="supervision_item.move", object_id=str(item.pk)).order_by("id")
@@ -55,20 +55,22 @@ def test_an_item_goes_round_the_whole_loop_and_each_move_is_audited(office, owne
 def test_illegal_moves_are_refused_with_a_clear_message(office, item, before, to, message):
     Item.objects.filter(pk=item.pk).update(status=before, quality="good")
     with pytest.raises(DomainError, match=message):
-        services.item_move(actor=office, item=item, to=to)
+        services.item_move(actor=office, item=item, to=to, confirmed=True)
     item.refresh_from_db()
     assert item.status == before
 
 
 def test_only_the_owner_submits_and_only_the_office_verifies(personas, office, owner, item):
-    services.item_move(actor=office, item=item, to=S.IN_PROGRESS)
+    services.item_move(actor=office, item=item, to=S.IN_PROGRESS, confirmed=True)
     with pytest.raises(DomainError, match="owners"):
-        services.item_move(actor=office, item=item, to=S.SUBMITTED, result="x")
+        services.item_move(actor=office, item=item, to=S.SUBMITTED, result="x", confirmed=True)
     with pytest.raises(DomainError, match="owners"):
-        services.item_move(actor=personas["main_leader"], item=item, to=S.SUBMITTED, result="x")
-    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="x")
+        services.item_move(
+            actor=personas["main_leader"], item=item, to=S.SUBMITTED, result="x", confirmed=True
+        )
+    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="x", confirmed=True)
     with pytest.raises(DomainError, match="supervision office"):
-        services.item_move(actor=owner, item=item, to=S.VERIFIED, quality="excellent")
+        services.item_move(actor=owner, item=item, to=S.VERIFIED, quality="excellent", confirmed=True)
 
 
 def test_another_cadre_cannot_touch_an_item_they_do_not_own(town, office, item):
@@ -78,7 +80,7 @@ def test_another_cadre_cannot_touch_an_item_they_do_not_own(town, office, item):
         "stranger", town=town, role=None, cadre=testing.make_cadre(town, "赵六", 905)
     )
     with pytest.raises(DomainError):
-        services.item_move(actor=stranger, item=item, to=S.IN_PROGRESS)
+        services.item_move(actor=stranger, item=item, to=S.IN_PROGRESS, confirmed=True)
     with pytest.raises(DomainError):
         services.item_note(actor=stranger, item=item, text="x")
 
@@ -89,7 +91,7 @@ def test_the_head_of_the_owning_department_acts_on_a_department_item(town, offic
     head = testing.make_cadre(town, "钱主任", 906, is_middle_level=True)
     user = testing.make_user("head", town=town, role=None, cadre=head)
     item = make_item(office, town, [], department=town.departments.first())
-    services.item_move(actor=user, item=item, to=S.IN_PROGRESS)
+    services.item_move(actor=user, item=item, to=S.IN_PROGRESS, confirmed=True)
     assert list(Item.objects.owned_by(head)) == [item]
 
 
@@ -100,21 +102,21 @@ def test_the_head_of_the_owning_department_acts_on_a_department_item(town, offic
     ],
 )
 def test_a_submission_needs_a_result(owner, item, field, kwargs, message):
-    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
+    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
     with pytest.raises(DomainError, match=message):
-        services.item_move(actor=owner, item=item, **kwargs)
+        services.item_move(actor=owner, item=item, **kwargs, confirmed=True)
 
 
 def test_sending_back_needs_a_reason_verifying_a_quality_and_closing_feedback(office, owner, item):
-    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
-    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done")
+    services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
+    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done", confirmed=True)
     with pytest.raises(DomainError, match="sent back"):
-        services.item_move(actor=office, item=item, to=S.IN_PROGRESS)
+        services.item_move(actor=office, item=item, to=S.IN_PROGRESS, confirmed=True)
     with pytest.raises(DomainError, match="quality"):
-        services.item_move(actor=office, item=item, to=S.VERIFIED)
-    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="fair")
+        services.item_move(actor=office, item=item, to=S.VERIFIED, confirmed=True)
+    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="fair", confirmed=True)
     with pytest.raises(DomainError, match="feedback"):
-        services.item_move(actor=office, item=item, to=S.CLOSED)
+        services.item_move(actor=office, item=item, to=S.CLOSED, confirmed=True)
 
 
 def test_an_item_needs_an_owner_and_a_deadline_after_assignment(town, office):
@@ -134,10 +136,10 @@ def test_overdue_items_are_flagged_and_listed_until_the_result_comes(office, own
     with time_machine.travel(date(2026, 5, 21)):
         assert list(Item.objects.overdue(date(2026, 5, 21))) == [item]
         assert item.is_overdue(date(2026, 5, 21))
-        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
-        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done")
+        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
+        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done", confirmed=True)
         assert list(Item.objects.overdue(date(2026, 5, 21))) == []
-        services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good")
+        services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good", confirmed=True)
     item.refresh_from_db()
     assert item.on_time is False
 
@@ -157,8 +159,8 @@ def test_an_extension_moves_the_deadline_with_a_reason_and_makes_a_later_result_
         "雨季施工受阻",
     )
     with time_machine.travel(date(2026, 6, 5)):
-        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
-        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done")
-        services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good")
+        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
+        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done", confirmed=True)
+        services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good", confirmed=True)
     item.refresh_from_db()
     assert item.on_time is True

@@ -13,8 +13,8 @@ from ..models import ItemStatus as S
 def test_verifying_an_item_recomputes_the_month_it_was_verified_in(office, owner, item, monkeypatch):
     asked = []
     monkeypatch.setattr(results, "recompute_months", lambda town, months, **kw: asked.append((town, months)))
-    services.item_move(actor=office, item=item, to=S.IN_PROGRESS)
-    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="已完成")
+    services.item_move(actor=office, item=item, to=S.IN_PROGRESS, confirmed=True)
+    services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="已完成", confirmed=True)
     assert asked == []
-    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good")
+    services.item_move(actor=office, item=item, to=S.VERIFIED, quality="good", confirmed=True)
     assert asked == [(item.town, [timezone.localdate().replace(day=1)])]

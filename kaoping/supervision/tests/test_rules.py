@@ -53,8 +53,8 @@ def test_the_office_sets_the_years_rules_and_the_audit_log_keeps_old_and_new(cli
 def test_saving_the_same_rules_again_writes_no_audit_entry(personas, town):
     office = personas["supervision_office"]
     values = {k: Decimal(v) for k, v in FORM.items()}
-    services.rules_save(actor=office, town=town, year=2026, values=values)
-    services.rules_save(actor=office, town=town, year=2026, values=values)
+    rules = services.rules_save(actor=office, town=town, year=2026, values=values)
+    services.rules_save(actor=office, town=town, year=2026, values=values, version=rules.version)
     assert AuditEntry.objects.filter(action="supervision_rules.update").count() == 1
 
 
@@ -108,9 +108,13 @@ def test_new_rules_rescore_a_month_not_yet_published_but_not_a_published_one(
     april = make_item(office, town, [owner.cadre], assigned_on=date(2026, 4, 1), deadline=date(2026, 4, 20))
     for verified_on, handled in ((date(2026, 4, 10), april), (date(2026, 5, 10), item)):
         with time_machine.travel(verified_on):
-            services.item_move(actor=owner, item=handled, to=ItemStatus.IN_PROGRESS)
-            services.item_move(actor=owner, item=handled, to=ItemStatus.SUBMITTED, result="done")
-            services.item_move(actor=office, item=handled, to=ItemStatus.VERIFIED, quality="good")
+            services.item_move(actor=owner, item=handled, to=ItemStatus.IN_PROGRESS, confirmed=True)
+            services.item_move(
+                actor=owner, item=handled, to=ItemStatus.SUBMITTED, result="done", confirmed=True
+            )
+            services.item_move(
+                actor=office, item=handled, to=ItemStatus.VERIFIED, quality="good", confirmed=True
+            )
     Period.objects.filter(pk__in=[open_month.pk, published.pk]).update(computed_at="2026-05-10T00:00:00Z")
     calls = []
     monkeypatch.setattr(results, "period_recompute", lambda period: calls.append(period.month) or 0)

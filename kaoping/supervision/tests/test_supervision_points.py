@@ -21,12 +21,12 @@ def _english(settings):
 
 def _handle(office, owner, item, *, on: date, send_backs: int = 0, quality: str = "good"):
     with time_machine.travel(on):
-        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
-        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done")
+        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
+        services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done", confirmed=True)
         for _ in range(send_backs):
-            services.item_move(actor=office, item=item, to=S.IN_PROGRESS, text="redo")
-            services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done again")
-        services.item_move(actor=office, item=item, to=S.VERIFIED, quality=quality)
+            services.item_move(actor=office, item=item, to=S.IN_PROGRESS, text="redo", confirmed=True)
+            services.item_move(actor=owner, item=item, to=S.SUBMITTED, result="done again", confirmed=True)
+        services.item_move(actor=office, item=item, to=S.VERIFIED, quality=quality, confirmed=True)
 
 
 def test_the_default_rules_score_on_time_send_backs_and_quality_line_by_line(
@@ -67,7 +67,7 @@ def test_the_towns_own_rules_for_the_year_are_used(town, office, owner, item):
 
 def test_an_unverified_item_earns_nothing(town, owner, item):
     with time_machine.travel(date(2026, 5, 2)):
-        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS)
+        services.item_move(actor=owner, item=item, to=S.IN_PROGRESS, confirmed=True)
     assert supervision_points(town, date(2026, 5, 1)) == {}
 
 

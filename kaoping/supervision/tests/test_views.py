@@ -65,7 +65,7 @@ def test_a_published_bulletin_downloads_as_word_and_is_in_the_searchable_archive
         },
     )
     Bulletin.objects.filter(pk=bulletin.pk).update(status=BulletinStatus.APPROVED)
-    services.bulletin_publish(actor=office, bulletin=bulletin, on=date(2026, 5, 8))
+    services.bulletin_publish(actor=office, bulletin=bulletin, on=date(2026, 5, 8), confirmed=True)
     client = client_for(personas["cadre"])
     assert "关于河道整治的通报" in client.get(url("bulletin_archive", town), {"q": "河道"}).content.decode()
     assert (

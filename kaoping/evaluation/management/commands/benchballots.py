@@ -557,7 +557,7 @@ class Command(BaseCommand):
         server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
         problems = self._verify(rnd, tasks, out)
         close_started = time.perf_counter()
-        services.round_move(actor=None, round=rnd, to=RoundStatus.CLOSED)
+        services.round_move(actor=None, round=rnd, to=RoundStatus.CLOSED, confirmed=True)
         close_seconds = time.perf_counter() - close_started
         problems += self._check_ballots(rnd, "after closing")
         accepted = sum(out.accepted.values())

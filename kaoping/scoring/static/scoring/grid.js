@@ -73,7 +73,7 @@
     input.toggleAttribute("aria-invalid", Boolean(message));
     input.title = message;
     input.classList.toggle("gc-dirty", !message && isDirty(input));
-    const shown = input.parentElement.querySelector(".gc-error");
+    const shown = input.parentElement.querySelector(".gc-error:not(.gc-conflict)");
     if (shown && !message) shown.remove();
     if (input === current) cellError.textContent = message;
     return message;
@@ -208,6 +208,32 @@
     }
   });
 
+  function add(name, value) {
+    const hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = name;
+    hidden.value = value;
+    hidden.dataset.added = "";
+    form.appendChild(hidden);
+  }
+
+  // A cell changed by someone else meanwhile: take their value back into the cell.
+  table.addEventListener("click", (event) => {
+    const button = event.target.closest("button.gc-take");
+    if (!button) return;
+    const input = button.closest("td").querySelector("input.gc");
+    input.value = input.dataset.theirs ?? "";
+    input.dataset.note = input.dataset.theirsNote ?? "";
+    delete input.dataset.savedNote;
+    input.dataset.saved = input.value;
+    delete input.dataset.error;
+    input.defaultValue = input.value;
+    button.parentElement.textContent = text.took;
+    check(input);
+    countDirty();
+    input.focus();
+  });
+
   // Post only what changed: unchanged inputs are disabled for the submission, changed notes added.
   form.addEventListener("submit", (event) => {
     const inputs = Array.from(form.querySelectorAll("input.gc"));
@@ -228,13 +254,10 @@
     for (const input of inputs) {
       if (!changed.includes(input)) {
         input.disabled = true;
-      } else if (note(input) !== savedNote(input)) {
-        const hidden = document.createElement("input");
-        hidden.type = "hidden";
-        hidden.name = "n-" + input.name.slice(2);
-        hidden.value = note(input);
-        hidden.dataset.added = "";
-        form.appendChild(hidden);
+      } else {
+        // The version the cell was loaded with: the server refuses the save if it changed since.
+        add("r-" + input.name.slice(2), input.dataset.v ?? "0");
+        if (note(input) !== savedNote(input)) add("n-" + input.name.slice(2), note(input));
       }
     }
     noteField.disabled = true;
