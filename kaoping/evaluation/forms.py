@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.core.months import quarter_of
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -43,9 +44,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, town: Town, **kwargs) -> None:
         today = timezone.localdate()
-        kwargs.setdefault(
-            "initial", {"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today}
-        )
+        kwargs.setdefault("initial", {"year": today.year, "quarter": quarter_of(today), "held_on": today})
         super().__init__(*args, **kwargs)
         self.town = town
         self.fields["groups"].choices = target_groups()

@@ -20,7 +20,6 @@ from kaoping.scoring.engine import (
     VetoEffect,
     compute,
     fraction,
-    rank,
 )
 
 D = Decimal
@@ -354,64 +353,6 @@ def test_an_exact_half_cent_rounds_up_even_when_the_shares_do_not_terminate():
 
 def test_the_total_has_two_places():
     assert str(score(FLAT, {1: "90"}).total) == "90.00"
-
-
-# --- Ranking ------------------------------------------------------------------------------------
-
-
-def ranked(*rows: tuple[int, str, str, str]) -> list[Result]:
-    """(cadre id, total, performance, deduction) → results as `compute` would give them."""
-    return [
-        Result(cadre_id=cadre, total=D(total), performance=D(performance), deduction=D(deducted))
-        for cadre, total, performance, deducted in rows
-    ]
-
-
-def test_equal_totals_share_a_rank_and_the_next_rank_is_skipped():
-    results = ranked((1, "90", "90", "0"), (2, "90", "90", "0"), (3, "85", "85", "0"))
-    assert rank(results) == {1: 1, 2: 1, 3: 3}
-
-
-def test_ranks_skip_after_a_tie_in_the_middle():
-    results = ranked((1, "90", "90", "0"), (2, "85", "85", "0"), (3, "85", "85", "0"), (4, "80", "80", "0"))
-    assert rank(results) == {1: 1, 2: 2, 3: 2, 4: 4}
-
-
-def test_the_tie_break_chain_is_applied_in_its_order():
-    # all four at 90: (performance, deduction) A (90, 0), B (91, 1), C (91, 1), D (92, 2)
-    results = ranked((1, "90", "90", "0"), (2, "90", "91", "1"), (3, "90", "91", "1"), (4, "90", "92", "2"))
-    # by performance then fewer deductions: D 92; B and C 91 and equal again; A 90
-    assert rank(results, ["performance", "fewer_deductions"]) == {4: 1, 2: 2, 3: 2, 1: 4}
-    # fewer deductions first: A none; B and C one each; D two
-    assert rank(results, ["fewer_deductions", "performance"]) == {1: 1, 2: 2, 3: 2, 4: 4}
-
-
-def test_democratic_and_bonus_tie_breaks_favour_more():
-    results = [
-        Result(cadre_id=1, total=D(90), democratic=D(85), bonus=D(0)),
-        Result(cadre_id=2, total=D(90), democratic=None, bonus=D(1)),
-        Result(cadre_id=3, total=D(90), democratic=D(88), bonus=D(0)),
-    ]
-    # a higher democratic score first; no democratic score at all comes after any score
-    assert rank(results, ["democratic"]) == {3: 1, 1: 2, 2: 3}
-    assert rank(results, ["bonus"]) == {2: 1, 1: 2, 3: 2}
-
-
-def test_a_tie_break_never_overrides_the_total():
-    results = ranked((1, "90.01", "80", "5"), (2, "90", "90", "0"))
-    assert rank(results, ["performance", "fewer_deductions"]) == {1: 1, 2: 2}
-
-
-def test_ranks_come_from_computed_results():
-    version = scheme(indicator(1, manual()))
-    entries = [Entry(1, 1, D(88)), Entry(2, 1, D(92)), Entry(3, 1, D(88))]
-    results = compute(version, [1, 2, 3], entries)
-    assert rank(list(results.values())) == {2: 1, 1: 2, 3: 2}
-
-
-def test_an_unknown_tie_break_is_refused():
-    with pytest.raises(EngineError, match="seniority"):
-        rank(ranked((1, "90", "90", "0")), ["seniority"])
 
 
 # --- Input the engine refuses -------------------------------------------------------------------
