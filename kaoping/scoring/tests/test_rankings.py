@@ -171,10 +171,10 @@ def test_a_month_shows_its_stored_ranks_and_what_decided_between_equal_totals(to
 def test_a_span_mean_rounds_half_up_from_the_exact_stored_totals(town, personas):
     scheme = testing.make_scheme(town)
     a, b = personas["cadre"].cadre, testing.make_cadre(town, "李强", 1)
-    _month_rows(scheme, (a, b), 1, [("85.12", "0", "0", "0", None, 1), ("80.14", "0", "0", "0", None, 2)])
+    _month_rows(scheme, (a, b), 1, [("85.12", "0", "0", "0", None, 1), ("80.00", "0", "0", "0", None, 2)])
     feb = _month_rows(
-        scheme, (a, b), 2, [("85.13", "0", "0", "0", None, 1), ("80.15", "0", "0", "0", None, 2)]
+        scheme, (a, b), 2, [("85.13", "0", "0", "0", None, 1), ("80.01", "0", "0", "0", None, 2)]
     )
     rows = rankings.ranking(period=feb, population="agency", span="quarter")
-    # 85.125 → 85.13 (half-up, not half-even); 80.145 → 80.15 (80.145 as a float is 80.1449…)
-    assert [r.score for r in rows] == [Decimal("85.13"), Decimal("80.15")]
+    # 85.125 → 85.13 (half-up, not half-even); 80.005 → 80.01 (a mean in floats is 80.00499…: 80.00)
+    assert [r.score for r in rows] == [Decimal("85.13"), Decimal("80.01")]
