@@ -19,6 +19,7 @@ that a cadre with fewer months counted is neither helped nor hurt by the number 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -118,25 +119,23 @@ def rank(standings: Iterable[Standing], tie_breaks: Sequence[str] = ()) -> list[
 
     ordered = sorted(sorted(given, key=lambda s: s.key), key=sort_key, reverse=True)
     placed: list[Placed] = []
-    above: Standing | None = None
-    current = 0
     for position, standing in enumerate(ordered, start=1):
-        decision = None
-        if above is None or sort_key(standing) != sort_key(above):
-            current = position
-            if above is not None and standing.total == above.total:
-                decision = _decision(above, standing, tie_breaks)
-        placed.append(Placed(standing.key, current, decision))
-        above = standing
+        above = ordered[position - 2] if position > 1 else None
+        if above is not None and sort_key(standing) == sort_key(above):
+            placed.append(Placed(standing.key, placed[-1].rank))  # equal on everything: the same rank
+        elif above is not None and standing.total == above.total:
+            placed.append(Placed(standing.key, position, _decision(above, standing, tie_breaks)))
+        else:
+            placed.append(Placed(standing.key, position))
     return placed
 
 
-def _decision(above: Standing, mine: Standing, tie_breaks: Sequence[str]) -> Decision | None:
-    """The first criterion of the chain on which two equal totals differ."""
+def _decision(above: Standing, mine: Standing, tie_breaks: Sequence[str]) -> Decision:
+    """The first criterion of the chain on which two equal totals that `rank` separated differ."""
     for name in tie_breaks:
         if _order(above, name) != _order(mine, name):
             return Decision(name, above.value(name), mine.value(name), above.key)
-    return None  # not reached: a standing below with an equal total differs on some criterion
+    raise AssertionError("separated equal totals differ on a criterion")  # pragma: no mutate
 
 
 def ranks(placed: Iterable[Placed]) -> dict[int, int]:
@@ -145,12 +144,13 @@ def ranks(placed: Iterable[Placed]) -> dict[int, int]:
 
 
 def span_mean(values: Sequence[Decimal]) -> Decimal:
-    """The mean of the values, rounded half-up to 2 places from its exact value."""
+    """The mean of the values (none negative), rounded half-up to 2 places from its exact value."""
     if not values:
         raise RankingError("a mean needs at least one value")
-    exact = sum((Fraction(v) for v in values), Fraction(0)) / len(values)
-    cents = (abs(exact) * 100 + Fraction(1, 2)).__floor__()
-    return (Decimal(cents) if exact >= 0 else -Decimal(cents)) * CENT
+    if any(v < 0 for v in values):
+        raise RankingError("a mean of scores takes no negative value")
+    exact = Fraction(sum(values)) / len(values)
+    return Decimal(math.floor(exact * 100 + Fraction(1, 2))) * CENT
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ def test_each_month_falls_in_its_quarter(month, quarter):
     assert quarter_of(date(2026, month, 1)) == quarter
 
 
-def test_a_quarter_is_its_three_months():
-    assert quarter_months(2026, 1) == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
-    assert quarter_months(2026, 4) == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
+@pytest.mark.parametrize(("quarter", "first"), [(1, 1), (2, 4), (3, 7), (4, 10)])
+def test_a_quarter_is_its_three_months(quarter, first):
+    assert quarter_months(2026, quarter) == [date(2026, m, 1) for m in (first, first + 1, first + 2)]
 
 
 @pytest.mark.parametrize("quarter", [0, 5, -1])
 def test_there_is_no_fifth_quarter(quarter):
-    with pytest.raises(ValueError, match="1 to 4"):
+    with pytest.raises(ValueError, match="^a quarter is 1 to 4$"):
         quarter_months(2026, quarter)
 
 

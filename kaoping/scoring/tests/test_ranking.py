@@ -97,18 +97,20 @@ def test_a_tie_is_broken_only_by_digits_a_person_can_see():
     assert ranks(rank(given_, ["performance"])) == {3: 1, 1: 2, 2: 2}
 
 
-def test_an_unknown_tie_break_is_refused():
-    with pytest.raises(RankingError, match="seniority"):
-        rank(standings((1, "90", "90", "0")), ["seniority"])
+def test_an_unknown_tie_break_is_refused_even_with_nobody_to_rank():
+    with pytest.raises(RankingError, match="^unknown tie-break seniority, age$"):
+        rank(standings((1, "90", "90", "0")), ["performance", "seniority", "age"])
+    with pytest.raises(RankingError, match="^unknown tie-break seniority$"):
+        rank([], ["seniority"])
 
 
 def test_a_cadre_given_twice_is_refused():
-    with pytest.raises(RankingError, match="twice"):
+    with pytest.raises(RankingError, match="^a cadre is ranked twice$"):
         rank(standings((1, "90", "90", "0"), (1, "80", "80", "0")))
 
 
 def test_an_unknown_criterion_has_no_value():
-    with pytest.raises(RankingError, match="seniority"):
+    with pytest.raises(RankingError, match="^unknown tie-break seniority$"):
         Standing(1, D(90)).value("seniority")
 
 
@@ -181,9 +183,12 @@ def test_a_span_mean_rounds_half_up_from_the_exact_value():
     assert str(span_mean([D(80)])) == "80.00"
 
 
-def test_a_span_mean_of_nothing_is_refused():
-    with pytest.raises(RankingError):
+def test_a_span_mean_of_nothing_or_of_a_negative_value_is_refused():
+    with pytest.raises(RankingError, match="^a mean needs at least one value$"):
         span_mean([])
+    with pytest.raises(RankingError, match="^a mean of scores takes no negative value$"):
+        span_mean([D(1), D("-0.01")])
+    assert span_mean([D(0), D("0.01")]) == D("0.01")  # 0.005
 
 
 def test_a_span_standing_is_the_mean_of_each_value_over_the_months_counted():

@@ -16,5 +16,5 @@ def test_a_supplement_is_numbered_apart_and_says_so():
 
 @pytest.mark.parametrize("number", [0, -1])
 def test_a_number_starts_at_one(number):
-    with pytest.raises(ValueError, match="starts at 1"):
+    with pytest.raises(ValueError, match="^a bulletin number starts at 1$"):
         label("regular", number)
