@@ -20,6 +20,7 @@ from kaoping.scoring.engine import (
     VetoEffect,
     compute,
     fraction,
+    peer_best,
 )
 
 D = Decimal
@@ -143,6 +144,27 @@ def test_proportional_rank_compares_each_value_with_the_best_peer():
     # the best peer is cadre 2 with 80: 60/80 = 0.75, 80/80 → full marks, 0/80 = 0
     assert [results[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
     assert results[1].lines[0].note == "60 / 80"
+
+
+def test_a_proportional_share_is_worked_out_against_the_best_value_given():
+    share, note = fraction(Rule(RuleKind.RANK, D(6), proportional=True), D(5), best=D(10))
+    assert (share, note) == (D("0.5"), "5 / 10")
+
+
+def test_the_peer_best_is_the_highest_value_of_each_proportional_indicator_among_the_cadres():
+    proportional = indicator(1, Rule(RuleKind.RANK, D(6), proportional=True))
+    ladder = indicator(2, Rule(RuleKind.RANK, D(6), ladder_step=D(1)))
+    version = scheme(proportional, ladder, indicator(3, manual()))
+    entries = [
+        Entry(1, 1, D(4)),
+        Entry(2, 1, D(9)),
+        Entry(3, 1, D(12)),
+        Entry(1, 2, D(1)),
+        Entry(1, 3, D(99)),
+    ]
+    # cadre 3 is not among those counted: their 12 is not the benchmark
+    assert peer_best(version, [1, 2], entries) == {1: D(9)}
+    assert peer_best(version, [], entries) == {1: D(0)}
 
 
 def test_proportional_rank_with_nobody_above_zero_gives_zero():
