@@ -174,3 +174,19 @@ def test_the_engine_rule_carries_every_parameter():
     )
     assert rules.engine_rule(params("veto")).veto_effect == engine.VetoEffect.ZERO_CATEGORY
     assert rules.engine_rule(params("manual", max_score=None)).max_score == Decimal(0)
+
+
+def test_a_rule_in_words_never_goes_below_zero_nor_past_the_maximum():
+    steep = params("rank", ladder_step=Decimal(3))
+    assert rules.describe(steep) == "1st place 4, each place below 3 less (2nd 1, 3rd 0)."
+    loose_cap = params("per_occurrence", points_each=Decimal(1), cap=Decimal(10))
+    assert rules.describe(loose_cap) == "4, less 1 per occurrence, at most 4 deducted."
+    tight_cap = params("per_occurrence", points_each=Decimal(1), cap=Decimal(3), adds=True)
+    assert rules.describe(tight_cap) == "1 per occurrence, up to 3."
+    no_maximum = params("per_occurrence", max_score=None, points_each=Decimal(1), cap=Decimal(2))
+    assert rules.describe(no_maximum) == ", less 1 per occurrence, at most 2 deducted."
+    assert (
+        rules.describe(params("rank", ladder_step=None))
+        == "1st place 4, each place below 0 less (2nd 4, 3rd 4)."
+    )
+    assert rules.describe(params("nonsense")) == ""

@@ -167,6 +167,19 @@ def test_the_peer_best_is_the_highest_value_of_each_proportional_indicator_among
     assert peer_best(version, [], entries) == {1: D(0)}
 
 
+@pytest.mark.parametrize(
+    ("value", "target", "note"),
+    [
+        ("30.00", "100", "30 / 100"),
+        ("1.50", "2.0", "1.5 / 2"),
+        ("1E+1", "100", "10 / 100"),
+        ("7", "70", "7 / 70"),
+    ],
+)
+def test_a_note_writes_numbers_as_people_do(value, target, note):
+    assert fraction(Rule(RuleKind.COMPLETION, D(5), target=D(target)), D(value))[1] == note
+
+
 def test_proportional_rank_with_nobody_above_zero_gives_zero():
     rule = Rule(RuleKind.RANK, D(10), proportional=True)
     assert fraction(rule, D(0), best=D(0)) == (D(0), "best = 0")
