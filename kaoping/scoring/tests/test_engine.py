@@ -430,8 +430,16 @@ def test_a_negative_weight_is_refused():
         compute(scheme(indicator(1, Rule(RuleKind.VETO, D(0)), weight="-5")), [7], [])
 
 
+def test_each_bonus_and_deduction_line_says_which_it_is():
+    result = score(FLAT, {1: "80"}, adjustments=[bonus(1, "2"), deduction(2, "1.5")])
+    assert [(a.adjustment_id, a.is_bonus, a.points, a.applied) for a in result.adjustments] == [
+        (1, True, D(2), D(2)),
+        (2, False, D("1.5"), D("1.5")),
+    ]
+
+
 def test_negative_adjustment_points_are_refused():
-    with pytest.raises(EngineError, match="positive"):
+    with pytest.raises(EngineError, match="^adjustment points are entered as positive numbers$"):
         score(FLAT, {1: "80"}, adjustments=[deduction(1, "-2")])
 
 
