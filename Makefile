@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export KAOPING_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: setup run demo-reset test test-postgres lint format bench bench-ballots messages clean
+.PHONY: setup run demo-reset test test-postgres lint format bench bench-ballots messages mutate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,15 @@ bench-ballots: setup
 	echo "== PostgreSQL, database $(BENCH_BALLOTS_PG_DB)"; \
 	$(BIN)/kaoping migrate --noinput -v0; \
 	$(BIN)/kaoping benchballots $(BENCH_BALLOTS_ARGS)
+
+# Mutation testing of the pure modules with their own tests (docs/testing.md); not part of `make test`.
+# [tool.mutmut] in pyproject.toml names the modules and the tests. Bounded: it stops after MUTATE_TIME
+# seconds, and a later run carries on where it stopped (the state is kept in mutants/).
+MUTATE_TIME ?= 5400
+
+mutate: setup
+	-timeout --foreground $(MUTATE_TIME) $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 messages: setup
 	cd kaoping && ../$(BIN)/kaoping makemessages -l zh_Hans --no-obsolete --no-location

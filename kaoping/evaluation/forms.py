@@ -13,6 +13,7 @@ from kaoping.core.forms import (
     TextField,
     WholeNumberField,
 )
+from kaoping.core.months import quarter_of
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem
@@ -51,9 +52,7 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, town: Town, **kwargs) -> None:
         today = timezone.localdate()
-        kwargs.setdefault(
-            "initial", {"year": today.year, "quarter": (today.month - 1) // 3 + 1, "held_on": today}
-        )
+        kwargs.setdefault("initial", {"year": today.year, "quarter": quarter_of(today), "held_on": today})
         super().__init__(*args, **kwargs)
         self.town = town
         self.fields["groups"].choices = target_groups()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
+from kaoping.core.months import quarter_months
 from kaoping.people.models import Cadre, Town
 from kaoping.scoring import results
 
@@ -183,8 +184,7 @@ def round_move(*, actor, round: Round, to: str, confirmed: bool = False) -> Roun
                 raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": CLOSE_CONSEQUENCE})
             _close(rnd)
             # The quarter's democratic scores now exist: its months' results change (20% by default).
-            first = 3 * (rnd.quarter - 1) + 1
-            months = [date(rnd.year, m, 1) for m in range(first, first + 3)]
+            months = quarter_months(rnd.year, rnd.quarter)
             cause = _("Democratic evaluation closed: %(round)s") % {"round": rnd}
             results.recompute_months(rnd.town, months, actor=actor, cause=cause)
         else:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import NamedTuple
@@ -505,44 +505,3 @@ def _apply_adjustments(
             result.bonus = applied_total
         else:
             result.deduction = applied_total
-
-
-TieKey = Callable[[Result], Decimal]
-
-
-def _shown(value: Decimal) -> Decimal:
-    """A value as the ranking page shows it: ties are broken only by digits a person can see."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-TIE_BREAKS: dict[str, TieKey] = {
-    "performance": lambda r: _shown(r.performance),
-    "democratic": lambda r: _shown(r.democratic) if r.democratic is not None else Decimal(-1),
-    "fewer_deductions": lambda r: -_shown(r.deduction),
-    "bonus": lambda r: _shown(r.bonus),
-}
-
-
-def rank(results: Sequence[Result], tie_breaks: Sequence[str] = ()) -> dict[int, int]:
-    """Standard competition ranking (1, 1, 3) by total, then by each named tie-break in turn.
-
-    Cadres equal on the total and on every tie-break share a rank; the next rank skips.
-    """
-    unknown = [name for name in tie_breaks if name not in TIE_BREAKS]
-    if unknown:
-        raise EngineError(f"unknown tie-break {', '.join(unknown)}")
-    keys = [TIE_BREAKS[name] for name in tie_breaks]
-
-    def sort_key(r: Result) -> tuple[Decimal, ...]:
-        return (r.total, *(k(r) for k in keys))
-
-    ordered = sorted(results, key=sort_key, reverse=True)
-    ranks: dict[int, int] = {}
-    previous = None
-    for position, result in enumerate(ordered, start=1):
-        key = sort_key(result)
-        if key != previous:
-            current = position
-            previous = key
-        ranks[result.cadre_id] = current
-    return ranks

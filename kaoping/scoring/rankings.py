@@ -1,19 +1,28 @@
 """Rankings over a month, a quarter or the year to date, read from the stored monthly results.
 
-A month's ranks are stored with its results. A quarter or the year to date ranks cadres by the
-mean of their monthly totals over the months in the span (months not yet computed are left out),
-with the same competition ranking (1, 1, 3); the mean is rounded half-up to 2 places first, so
-that equal displayed scores share a rank.
+Every span is ranked by the one function `ranking.rank`: standard competition ranking (1, 1, 3) after
+the scheme's tie-break chain. A month's ranks are stored with its results (made by that function when
+the month was computed) and shown as stored. A quarter or the year to date ranks cadres by the mean of
+their monthly totals over the months in the span (months not yet computed, or not yet published for
+those who see published results only, are left out), and each tie-break by the mean of its monthly
+value over the same months (`ranking.span_standing`); every mean is rounded half-up to 2 places from
+its exact value, so that equal displayed scores share a rank. Where two equal totals were separated,
+the row says which criterion decided and the two values it compared.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from kaoping.core.months import quarter_to_date, year_to_date
+from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
 
+from . import ranking as rules
 from .models import MonthlyResult, Period, PeriodStatus
 from .results import VILLAGE_HEADS
 
@@ -28,12 +37,10 @@ class Span:
 def span_months(month: date, span: str) -> list[date]:
     """The months a span ending with `month` covers: itself, its quarter so far, or the year so far."""
     if span == Span.QUARTER:
-        first = (month.month - 1) // 3 * 3 + 1
-    elif span == Span.YEAR:
-        first = 1
-    else:
-        first = month.month
-    return [date(month.year, m, 1) for m in range(first, month.month + 1)]
+        return quarter_to_date(month)
+    if span == Span.YEAR:
+        return year_to_date(month)
+    return [month]
 
 
 @dataclass
@@ -43,6 +50,43 @@ class Row:
     rank: int
     months: int
     result: MonthlyResult | None = None  # the month's stored result, for a one-month span
+    decided_by: rules.Decision | None = None  # what separated this row from an equal total above
+    above: Cadre | None = None  # the cadre of that equal total
+
+    @property
+    def decided_by_text(self) -> str:
+        """ "Equal to 张三; higher performance score: 85.00 > 80.00", or "" where nothing was decided."""
+        if self.decided_by is None or self.above is None:
+            return ""
+        return decision_text(self.decided_by, self.above.name)
+
+
+def _value_text(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def decision_text(decision: rules.Decision, above: str) -> str:
+    """A decision in words, for the page and the export."""
+    criterion = (
+        TieBreak(decision.criterion).label if decision.criterion in TieBreak.values else decision.criterion
+    )
+    return _("Same score as %(name)s; by “%(criterion)s”: %(above)s %(sign)s %(mine)s") % {
+        "name": above,
+        "criterion": criterion,
+        "above": _value_text(decision.above),
+        "sign": decision.sign,
+        "mine": _value_text(decision.mine),
+    }
+
+
+def tie_breaks_of(period: Period, population: str) -> list[str]:
+    """The tie-break chain of the population's scheme in the period's year (empty without a scheme)."""
+    chain = (
+        Scheme.objects.filter(town=period.town, year=period.month.year, population=population)
+        .values_list("tie_breaks", flat=True)
+        .first()
+    )
+    return [t for t in chain or [] if t in rules.HIGHER_IS_BETTER]
 
 
 def _pool_filter(pool: str) -> Q:
@@ -60,42 +104,53 @@ def ranking(
     )
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
+    chain = tie_breaks_of(period, population)
     if span == Span.MONTH:
-        # The breakdowns (some 13 KB of JSON a cadre) are for the breakdown page, not the table.
-        rows = (
-            results.filter(period=period)
-            .select_related("cadre__department", "cadre__village")
-            .defer("breakdown")
+        return _month(results.filter(period=period), pool, chain)
+    by_cadre: dict[int, list[rules.Month]] = defaultdict(list)
+    fields = ("cadre_id", "total", "performance", "bonus", "deduction", "democratic")
+    for cadre_id, *values in results.filter(period__month__in=span_months(period.month, span)).values_list(
+        *fields
+    ):
+        by_cadre[cadre_id].append(rules.Month(*values))
+    cadres = Cadre.objects.filter(pk__in=by_cadre).select_related("department", "village").in_bulk()
+    standings = {key: rules.span_standing(key, months) for key, months in by_cadre.items()}
+    rows = []
+    for placed in rules.rank(standings.values(), chain):
+        decision = placed.decided_by
+        rows.append(
+            Row(
+                cadres[placed.key],
+                standings[placed.key].total,
+                placed.rank,
+                len(by_cadre[placed.key]),
+                decided_by=decision,
+                above=cadres[decision.above_key] if decision else None,
+            )
         )
-        rank_field = "group_rank" if pool else "rank"
-        return sorted(
-            (Row(r.cadre, r.total, getattr(r, rank_field) or 0, 1, r) for r in rows),
-            key=lambda row: (row.rank, row.cadre.name),
-        )
-    months = span_months(period.month, span)
-    aggregates = (
-        results.filter(period__month__in=months)
-        .values("cadre_id")
-        .annotate(mean=Avg("total"), months=Count("id"))
-    )
-    means = {
-        a["cadre_id"]: (Decimal(a["mean"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), a["months"])
-        for a in aggregates
-    }
-    cadres = Cadre.objects.filter(pk__in=means).select_related("department", "village").in_bulk()
-    ordered = sorted(means.items(), key=lambda item: (-item[1][0], cadres[item[0]].name))
-    rows, previous, current = [], None, 0
-    for position, (cadre_id, (mean, count)) in enumerate(ordered, start=1):
-        if mean != previous:
-            current, previous = position, mean
-        rows.append(Row(cadres[cadre_id], mean, current, count))
-    return rows
+    return sorted(rows, key=lambda row: (row.rank, row.cadre.name))
+
+
+def _month(results, pool: str, chain: list[str]) -> list[Row]:
+    """A month's rows with their stored ranks, and what decided between equal totals."""
+    # The breakdowns (some 13 KB of JSON a cadre) are for the breakdown page, not the table.
+    stored = list(results.select_related("cadre__department", "cadre__village").defer("breakdown"))
+    rank_field = "group_rank" if pool else "rank"
+    rows = {r.cadre_id: Row(r.cadre, r.total, getattr(r, rank_field) or 0, 1, r) for r in stored}
+    standings = [
+        rules.Standing(r.cadre_id, r.total, r.performance, r.democratic, r.deduction, r.bonus) for r in stored
+    ]
+    for placed in rules.rank(standings, chain):
+        row = rows[placed.key]
+        # Stored and recomputed ranks agree (the chain of a published scheme is fixed): a reason is
+        # shown only where they do, never one that did not make the stored order.
+        if placed.decided_by and placed.rank == row.rank:
+            row.decided_by, row.above = placed.decided_by, rows[placed.decided_by.above_key].cadre
+    return sorted(rows.values(), key=lambda row: (row.rank, row.cadre.name))
 
 
 def pools_of(population: str) -> list[tuple[str, str]]:
     """The pools a population is also ranked in: agency categories, or the village heads."""
-    from django.utils.translation import gettext as _
-
     from kaoping.people.models import AgencyCategory
 
     if population == Population.AGENCY:

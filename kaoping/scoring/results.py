@@ -15,11 +15,12 @@ from django.db.models import CharField, F, Func, Q, Sum
 from django.utils import timezone
 
 from kaoping.audit.services import record
+from kaoping.core.months import quarter_of
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Cadre, Population
 
-from . import basis, engine
+from . import basis, engine, ranking
 from .models import (
     AdjustmentShare,
     AdjustmentStatus,
@@ -95,6 +96,11 @@ def _heads(version: engine.SchemeVersion) -> basis.Heads:
     return {pk: (code, name, category) for pk, code, name, category in indicators}
 
 
+def _stored_performance(result: engine.Result) -> Decimal:
+    """The performance score as a month's row keeps it (4 places)."""
+    return result.performance.quantize(Decimal("0.0001"))
+
+
 def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -136,7 +142,7 @@ def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[eng
     from kaoping.supervision.selectors import supervision_points
 
     month = period.month
-    democratic = democratic_scores(period.town, month.year, (month.month - 1) // 3 + 1)
+    democratic = democratic_scores(period.town, month.year, quarter_of(month))
     process = {
         cadre_id: [
             engine.ProcessPoint(item_id, points, f"{title}：{reason}")
@@ -204,13 +210,24 @@ def scheme_results(
         best=best,
         explain=False,  # the lines are explained again from the stored basis when read
     )
-    tie_breaks = [t for t in scheme.tie_breaks if t in engine.TIE_BREAKS]
-    ranks = engine.rank(list(computed.values()), tie_breaks)
-    pools: dict[str, list[engine.Result]] = defaultdict(list)
-    for cadre_id, result in computed.items():
+    # Ranked from the values as stored, so that the ranking pages, which read them back, agree.
+    tie_breaks = [t for t in scheme.tie_breaks if t in ranking.HIGHER_IS_BETTER]
+    standings = {
+        cadre_id: ranking.Standing(
+            cadre_id, r.total, _stored_performance(r), r.democratic, r.deduction, r.bonus
+        )
+        for cadre_id, r in computed.items()
+    }
+    ranks = ranking.ranks(ranking.rank(standings.values(), tie_breaks))
+    pools: dict[str, list[ranking.Standing]] = defaultdict(list)
+    for cadre_id, standing in standings.items():
         if pool := cadres[cadre_id]:
-            pools[pool].append(result)
-    pool_ranks = {cid: r for members in pools.values() for cid, r in engine.rank(members, tie_breaks).items()}
+            pools[pool].append(standing)
+    pool_ranks = {
+        cid: r
+        for members in pools.values()
+        for cid, r in ranking.ranks(ranking.rank(members, tie_breaks)).items()
+    }
     # Each cadre's raw values as text, in the basis's order.
     position = {indicator_id: n for n, indicator_id in enumerate(basis.order(version))}
     values: dict[int, list[str | None]] = {cadre_id: [None] * len(position) for cadre_id in cadres}
@@ -223,7 +240,7 @@ def scheme_results(
             period=period,
             cadre_id=cadre_id,
             scheme=scheme,
-            performance=result.performance.quantize(Decimal("0.0001")),
+            performance=_stored_performance(result),
             bonus=result.bonus,
             deduction=result.deduction,
             democratic=result.democratic,

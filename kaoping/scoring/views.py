@@ -15,7 +15,7 @@ from kaoping.accounts.permissions import Action, can, object_in_town_or_404, tow
 from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
-from kaoping.indicators.models import RuleKind, Scheme, TieBreak
+from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 
 from . import charts, completeness, rankings, services
@@ -174,8 +174,7 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
         span=span,
         published_only=not can(request.user, Action.VIEW_RESULTS, town),
     )
-    scheme = Scheme.objects.filter(town=town, year=period.month.year, population=population).first()
-    tie_breaks = [TieBreak(t).label for t in (scheme.tie_breaks if scheme else []) if t in TieBreak.values]
+    tie_breaks = [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)]
     context = {
         "town": town,
         "period": period,
@@ -212,6 +211,7 @@ RANKING_SHEET = spreadsheets.Sheet(
         spreadsheets.Column("workplace", gettext_lazy("Department or village")),
         spreadsheets.Column("score", gettext_lazy("Score"), spreadsheets.Number(places=2)),
         spreadsheets.Column("months", gettext_lazy("Months counted"), spreadsheets.Number(places=0)),
+        spreadsheets.Column("decided_by", gettext_lazy("Order of equal scores decided by")),
     ),
 )
 
@@ -236,6 +236,7 @@ def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
             "workplace": str(r.cadre.workplace or ""),
             "score": r.score,
             "months": r.months,
+            "decided_by": r.decided_by_text,
         }
         for r in rows
     ]

@@ -79,3 +79,50 @@ def test_sub_items_get_their_own_means():
         sub_scale={"good": Decimal(95), "poor": Decimal(65)},
     )[1]
     assert result.sub_means == {"morality": Decimal(80)}
+
+
+def test_a_score_exactly_half_a_cent_rounds_up_not_to_even():
+    # one class, two ratings 80.01 and 80.00: 80.005 → 80.01 (half-even would give 80.00)
+    scale = {"a": Decimal("80.01"), "b": Decimal("80.00")}
+    ballots = [b("leadership", "a"), b("leadership", "b")]
+    result = tally.tally(targets=[1], weights={"leadership": Decimal(40)}, scale=scale, ballots=ballots)[1]
+    assert result.score == Decimal("80.01")
+    assert tally.round2(Decimal("0.125")) == Decimal("0.13")
+
+
+def test_only_a_class_with_a_weight_is_named_as_left_out():
+    weights = {"leadership": Decimal(40), "middle_level": Decimal("0.5"), "established": Decimal(0)}
+    result = tally.tally(targets=[1], weights=weights, scale=SCALE, ballots=[b("leadership", "excellent")])[1]
+    assert result.left_out == ["middle_level"]  # weight 0.5 counts; a class weighted 0 was never in
+    assert result.score == Decimal("95.00")
+
+
+def test_a_ballot_of_a_class_without_a_weight_counts_for_nothing():
+    ballots = [b("leadership", "competent"), b("visitor", "excellent")]
+    result = tally.tally(targets=[1], weights={"leadership": Decimal(40)}, scale=SCALE, ballots=ballots)[1]
+    assert result.score == Decimal("85.00")
+    assert [(c.kind, c.ballots, c.rated) for c in result.classes] == [("leadership", 1, 1)]
+    assert result.distribution == {"competent": 1, "excellent": 1}
+
+
+def test_a_class_with_no_ballot_at_all_counts_zero_ballots():
+    result = tally.tally(targets=[1], weights=W, scale=SCALE, ballots=[b("leadership", "excellent")])[1]
+    assert {c.kind: c.ballots for c in result.classes} == {
+        "leadership": 1,
+        "middle_level": 0,
+        "established": 0,
+        "non_established": 0,
+    }
+
+
+def test_a_sub_item_nobody_rated_has_no_mean():
+    ballots = [("leadership", {"1": {"overall": "excellent", "morality": "unknown"}})]
+    result = tally.tally(
+        targets=[1],
+        weights=W,
+        scale=SCALE,
+        ballots=ballots,
+        sub_items=["morality", "ability"],
+        sub_scale={"good": Decimal(95)},
+    )[1]
+    assert result.sub_means == {"morality": None, "ability": None}

@@ -151,11 +151,25 @@ def test_the_list_answers_htmx_with_the_table_only(office, town):
 
 
 @pytest.mark.django_db
-def test_the_list_needs_a_fixed_number_of_queries(office, town, django_assert_max_num_queries):
-    for serial in range(30):
-        testing.make_cadre(town, f"干部{serial}", 200 + serial)
+def test_the_list_needs_a_fixed_number_of_queries(office, town, personas, django_assert_max_num_queries):
+    cadres = [
+        testing.make_cadre(
+            town, f"干部{serial}", 200 + serial, (Population.AGENCY, Population.VILLAGE)[serial % 2]
+        )
+        for serial in range(30)
+    ]
     with django_assert_max_num_queries(12):
-        office.get(reverse("people:cadre_list", kwargs={"town": town.slug}))
+        response = office.get(reverse("people:cadre_list", kwargs={"town": town.slug}))
+    assert response.status_code == 200
+    listed = list(response.context["page"].object_list)
+    assert sorted(c.pk for c in listed) == sorted([personas["cadre"].cadre_id, *(c.pk for c in cadres)])
+    page = response.content.decode()
+    # every row printed with its workplace, a department or a village (each read with the cadres)
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr")[1:]
+    assert len(rows) == 31
+    for cadre in cadres:
+        row = next(r for r in rows if f">{cadre.name}</a>" in r)
+        assert f"<td>{cadre.workplace}</td>" in row
 
 
 @pytest.mark.django_db

@@ -40,3 +40,35 @@ def test_a_digit_of_another_script_makes_a_number_invalid(first17, data):
     position = data.draw(st.integers(0, 16))
     foreign = data.draw(st.characters(categories=["Nd"]).filter(lambda ch: ch not in "0123456789"))
     assert not idnumbers.is_valid(good[:position] + foreign + good[position + 1 :])
+
+
+def test_spaces_inside_the_number_are_removed_and_nothing_typed_is_empty():
+    assert idnumbers.normalize("110105 19491231 002x") == "11010519491231002X"
+    assert idnumbers.normalize(None) == ""  # type: ignore[arg-type]
+
+
+def test_anything_but_17_digits_and_a_check_character_is_invalid():
+    assert not idnumbers.is_valid("abc")
+    assert not idnumbers.is_valid("1101051949123100")
+
+
+def test_a_leap_day_birth_is_valid_in_a_leap_year():
+    first17 = "37108320000229001"  # 29 February 2000
+    assert idnumbers.is_valid(first17 + idnumbers.check_char(first17))
+
+
+def test_the_check_character_needs_exactly_17_digits():
+    import pytest
+
+    with pytest.raises(ValueError):
+        idnumbers.check_char("1234")
+
+
+def test_a_number_of_the_wrong_length_is_masked_whole():
+    assert idnumbers.mask("12345") == "*****"
+
+
+def test_the_birth_date_is_read_from_positions_7_to_14():
+    from datetime import date
+
+    assert idnumbers.birth_date("11010519491231002X") == date(1949, 12, 31)

@@ -20,7 +20,7 @@ from kaoping.scoring.engine import (
     VetoEffect,
     compute,
     fraction,
-    rank,
+    peer_best,
 )
 
 D = Decimal
@@ -144,6 +144,40 @@ def test_proportional_rank_compares_each_value_with_the_best_peer():
     # the best peer is cadre 2 with 80: 60/80 = 0.75, 80/80 → full marks, 0/80 = 0
     assert [results[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
     assert results[1].lines[0].note == "60 / 80"
+
+
+def test_a_proportional_share_is_worked_out_against_the_best_value_given():
+    share, note = fraction(Rule(RuleKind.RANK, D(6), proportional=True), D(5), best=D(10))
+    assert (share, note) == (D("0.5"), "5 / 10")
+
+
+def test_the_peer_best_is_the_highest_value_of_each_proportional_indicator_among_the_cadres():
+    proportional = indicator(1, Rule(RuleKind.RANK, D(6), proportional=True))
+    ladder = indicator(2, Rule(RuleKind.RANK, D(6), ladder_step=D(1)))
+    version = scheme(proportional, ladder, indicator(3, manual()))
+    entries = [
+        Entry(1, 1, D(4)),
+        Entry(2, 1, D(9)),
+        Entry(3, 1, D(12)),
+        Entry(1, 2, D(1)),
+        Entry(1, 3, D(99)),
+    ]
+    # cadre 3 is not among those counted: their 12 is not the benchmark
+    assert peer_best(version, [1, 2], entries) == {1: D(9)}
+    assert peer_best(version, [], entries) == {1: D(0)}
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "note"),
+    [
+        ("30.00", "100", "30 / 100"),
+        ("1.50", "2.0", "1.5 / 2"),
+        ("1E+1", "100", "10 / 100"),
+        ("7", "70", "7 / 70"),
+    ],
+)
+def test_a_note_writes_numbers_as_people_do(value, target, note):
+    assert fraction(Rule(RuleKind.COMPLETION, D(5), target=D(target)), D(value))[1] == note
 
 
 def test_proportional_rank_with_nobody_above_zero_gives_zero():
@@ -356,64 +390,6 @@ def test_the_total_has_two_places():
     assert str(score(FLAT, {1: "90"}).total) == "90.00"
 
 
-# --- Ranking ------------------------------------------------------------------------------------
-
-
-def ranked(*rows: tuple[int, str, str, str]) -> list[Result]:
-    """(cadre id, total, performance, deduction) → results as `compute` would give them."""
-    return [
-        Result(cadre_id=cadre, total=D(total), performance=D(performance), deduction=D(deducted))
-        for cadre, total, performance, deducted in rows
-    ]
-
-
-def test_equal_totals_share_a_rank_and_the_next_rank_is_skipped():
-    results = ranked((1, "90", "90", "0"), (2, "90", "90", "0"), (3, "85", "85", "0"))
-    assert rank(results) == {1: 1, 2: 1, 3: 3}
-
-
-def test_ranks_skip_after_a_tie_in_the_middle():
-    results = ranked((1, "90", "90", "0"), (2, "85", "85", "0"), (3, "85", "85", "0"), (4, "80", "80", "0"))
-    assert rank(results) == {1: 1, 2: 2, 3: 2, 4: 4}
-
-
-def test_the_tie_break_chain_is_applied_in_its_order():
-    # all four at 90: (performance, deduction) A (90, 0), B (91, 1), C (91, 1), D (92, 2)
-    results = ranked((1, "90", "90", "0"), (2, "90", "91", "1"), (3, "90", "91", "1"), (4, "90", "92", "2"))
-    # by performance then fewer deductions: D 92; B and C 91 and equal again; A 90
-    assert rank(results, ["performance", "fewer_deductions"]) == {4: 1, 2: 2, 3: 2, 1: 4}
-    # fewer deductions first: A none; B and C one each; D two
-    assert rank(results, ["fewer_deductions", "performance"]) == {1: 1, 2: 2, 3: 2, 4: 4}
-
-
-def test_democratic_and_bonus_tie_breaks_favour_more():
-    results = [
-        Result(cadre_id=1, total=D(90), democratic=D(85), bonus=D(0)),
-        Result(cadre_id=2, total=D(90), democratic=None, bonus=D(1)),
-        Result(cadre_id=3, total=D(90), democratic=D(88), bonus=D(0)),
-    ]
-    # a higher democratic score first; no democratic score at all comes after any score
-    assert rank(results, ["democratic"]) == {3: 1, 1: 2, 2: 3}
-    assert rank(results, ["bonus"]) == {2: 1, 1: 2, 3: 2}
-
-
-def test_a_tie_break_never_overrides_the_total():
-    results = ranked((1, "90.01", "80", "5"), (2, "90", "90", "0"))
-    assert rank(results, ["performance", "fewer_deductions"]) == {1: 1, 2: 2}
-
-
-def test_ranks_come_from_computed_results():
-    version = scheme(indicator(1, manual()))
-    entries = [Entry(1, 1, D(88)), Entry(2, 1, D(92)), Entry(3, 1, D(88))]
-    results = compute(version, [1, 2, 3], entries)
-    assert rank(list(results.values())) == {2: 1, 1: 2, 3: 2}
-
-
-def test_an_unknown_tie_break_is_refused():
-    with pytest.raises(EngineError, match="seniority"):
-        rank(ranked((1, "90", "90", "0")), ["seniority"])
-
-
 # --- Input the engine refuses -------------------------------------------------------------------
 
 
@@ -454,8 +430,16 @@ def test_a_negative_weight_is_refused():
         compute(scheme(indicator(1, Rule(RuleKind.VETO, D(0)), weight="-5")), [7], [])
 
 
+def test_each_bonus_and_deduction_line_says_which_it_is():
+    result = score(FLAT, {1: "80"}, adjustments=[bonus(1, "2"), deduction(2, "1.5")])
+    assert [(a.adjustment_id, a.is_bonus, a.points, a.applied) for a in result.adjustments] == [
+        (1, True, D(2), D(2)),
+        (2, False, D("1.5"), D("1.5")),
+    ]
+
+
 def test_negative_adjustment_points_are_refused():
-    with pytest.raises(EngineError, match="positive"):
+    with pytest.raises(EngineError, match="^adjustment points are entered as positive numbers$"):
         score(FLAT, {1: "80"}, adjustments=[deduction(1, "-2")])
 
 

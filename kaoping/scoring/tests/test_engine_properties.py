@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from kaoping.scoring import ranking
 from kaoping.scoring.engine import (
-    TIE_BREAKS,
     Adjustment,
     Entry,
     IndicatorSpec,
@@ -27,7 +27,6 @@ from kaoping.scoring.engine import (
     SchemeVersion,
     VetoEffect,
     compute,
-    rank,
 )
 
 # The root conftest's autouse fixture only swaps the password hasher: harmless across examples.
@@ -140,7 +139,16 @@ def months(draw: st.DrawFn, version: SchemeVersion | None = None) -> dict[str, A
     }
 
 
-tie_break_chains = st.lists(st.sampled_from(sorted(TIE_BREAKS)), unique=True, max_size=len(TIE_BREAKS))
+tie_break_chains = st.lists(st.sampled_from(sorted(ranking.HIGHER_IS_BETTER)), unique=True, max_size=4)
+
+
+def ranks(results: list[Result], chain: list[str]) -> dict[int, int]:
+    """The ranks of computed results, as the month's recomputation ranks them."""
+    standings = [
+        ranking.Standing(r.cadre_id, r.total, r.performance, r.democratic, r.deduction, r.bonus)
+        for r in results
+    ]
+    return ranking.ranks(ranking.rank(standings, chain))
 
 
 def year_left(cap: Decimal | None, used: Decimal) -> Decimal | None:
@@ -274,7 +282,7 @@ def test_the_order_of_the_input_never_changes_totals_or_ranks(month, chain, rnd:
 
     results, again = compute(**month), compute(**shuffled)
     assert again == results
-    assert rank(shuffle(again.values()), chain) == rank(list(results.values()), chain)
+    assert ranks(shuffle(again.values()), chain) == ranks(list(results.values()), chain)
 
 
 @fast
@@ -300,40 +308,6 @@ def test_a_month_computed_without_lines_adds_up_to_the_same_results(month):
         )
 
 
-# --- (d) Standard competition ranking -----------------------------------------------------------
-
-small = st.integers(0, 4).map(Decimal)  # few values, so that ties are common
-
-
-@st.composite
-def ranked_results(draw: st.DrawFn) -> list[Result]:
-    cadres = draw(st.lists(st.integers(1, 100), min_size=1, max_size=12, unique=True))
-    return [
-        Result(
-            cadre_id=c,
-            total=draw(small),
-            performance=draw(small),
-            bonus=draw(small),
-            deduction=draw(small),
-            democratic=draw(st.none() | small),
-        )
-        for c in cadres
-    ]
-
-
-@fast
-@given(ranked_results() | months().map(lambda m: list(compute(**m).values())), tie_break_chains)
-def test_a_rank_is_one_more_than_the_number_of_cadres_strictly_ahead(results, chain):
-    def standing(r: Result) -> tuple[Decimal, ...]:
-        return (r.total, *(TIE_BREAKS[name](r) for name in chain))
-
-    ranks = rank(results, chain)
-    assert set(ranks) == {r.cadre_id for r in results}
-    for r in results:
-        assert ranks[r.cadre_id] == 1 + sum(standing(other) > standing(r) for other in results)
-        assert all(ranks[o.cadre_id] == ranks[r.cadre_id] for o in results if standing(o) == standing(r))
-
-
 # --- (e) Recomputing ----------------------------------------------------------------------------
 
 
@@ -344,7 +318,7 @@ def test_recomputing_gives_the_same_results_and_leaves_the_input_alone(month, ch
     first = compute(**month)
     second = compute(**month)
     assert first == second
-    assert rank(list(first.values()), chain) == rank(list(second.values()), chain)
+    assert ranks(list(first.values()), chain) == ranks(list(second.values()), chain)
     assert month == snapshot
 
 

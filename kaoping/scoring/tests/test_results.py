@@ -196,11 +196,64 @@ def test_recomputing_a_town_month_takes_a_fixed_number_of_queries(
     month, town, personas, django_assert_max_num_queries
 ):
     scheme, period, sheet = month
+    expected = {}
     for serial in range(40):
         cadre = testing.make_cadre(town, f"干部{serial}", 300 + serial)
         _score(sheet, cadre, "1.1", str(serial % 11), personas["scorer"])
+        expected[cadre.pk] = Decimal(serial % 11 * 6)  # value / 10 × 60
+    expected[personas["cadre"].cadre_id] = Decimal(0)  # active, not scored
     with django_assert_max_num_queries(20):
-        results.period_recompute(period)
+        scored = results.period_recompute(period)
+    assert scored == 41
+    stored = dict(MonthlyResult.objects.filter(period=period).values_list("cadre_id", "total"))
+    assert stored == expected
+    ranks = dict(MonthlyResult.objects.filter(period=period).values_list("cadre_id", "rank"))
+    assert ranks == {
+        c: 1 + sum(other > total for other in expected.values()) for c, total in expected.items()
+    }
+
+
+def _equal_totals(month, town, personas, monkeypatch):
+    """Two cadres with 96.00 each: A by performance 100 and democratic 80, B by 97 and 92."""
+    scheme, period, sheet = month
+    a = personas["cadre"].cadre
+    b = testing.make_cadre(town, "李强", 1)
+    user = personas["scorer"]
+    _score(sheet, a, "1.1", "10", user)  # 60
+    _score(sheet, a, "1.2", "1", user)  # 40 → 100; total 0.8 × 100 + 0.2 × 80 = 96
+    _score(sheet, b, "1.1", "9.5", user)  # 57
+    _score(sheet, b, "1.2", "1", user)  # 40 → 97; total 0.8 × 97 + 0.2 × 92 = 96
+    monkeypatch.setattr(results, "month_inputs", lambda p: ({a.pk: Decimal(80), b.pk: Decimal(92)}, {}))
+    return scheme, period, a, b
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("chain", "ranks"),
+    [
+        (["performance", "democratic"], ("a", 1, "b", 2)),
+        (["democratic", "performance"], ("b", 1, "a", 2)),
+        ([], ("a", 1, "b", 1)),
+    ],
+)
+def test_equal_totals_are_ranked_by_the_schemes_tie_break_chain(
+    month, town, personas, monkeypatch, chain, ranks
+):
+    scheme, period, a, b = _equal_totals(month, town, personas, monkeypatch)
+    scheme.tie_breaks = chain
+    scheme.save(update_fields=["tie_breaks"])
+    results.period_recompute(period)
+    stored = {r.cadre_id: r for r in MonthlyResult.objects.filter(period=period)}
+    assert stored[a.pk].total == stored[b.pk].total == Decimal("96.00")
+    cadres = {"a": a, "b": b}
+    first, first_rank, second, second_rank = ranks
+    assert (stored[cadres[first].pk].rank, stored[cadres[second].pk].rank) == (first_rank, second_rank)
+    # the pool (both are established staff) is ranked by the same chain
+    assert stored[a.pk].group == stored[b.pk].group
+    assert (stored[cadres[first].pk].group_rank, stored[cadres[second].pk].group_rank) == (
+        first_rank,
+        second_rank,
+    )
 
 
 @pytest.mark.django_db
