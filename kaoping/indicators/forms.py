@@ -77,7 +77,7 @@ class SchemeSettingsForm(forms.Form):
         min_value=Decimal(0),
         max_value=Decimal(100),
         help_text=_(
-            "20% in the article: the quarterly democratic evaluation counts this much in the result."
+            "How much the quarterly democratic evaluation counts in the result; the article uses 20%."
         ),
     )
     bonus_cap_month = _points(_("Bonus cap per month"), help_text=_("Empty: no cap. E.g. 1."))

@@ -144,7 +144,10 @@ def test_publishing_a_month_anchors_the_head_in_the_month_and_the_file(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         period = period_move(
-            actor=personas["assessment_office"], period=closed_month, to=PeriodStatus.PUBLISHED
+            actor=personas["assessment_office"],
+            period=closed_month,
+            to=PeriodStatus.PUBLISHED,
+            confirmed=True,
         )
     head = AuditHead.objects.get()
     assert period.audit_anchor == f"{head.count}:{head.last_hash}"
@@ -165,7 +168,12 @@ def test_a_publication_that_rolls_back_leaves_no_anchor(personas, closed_month):
     from django.db import transaction
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        period_move(actor=personas["assessment_office"], period=closed_month, to=PeriodStatus.PUBLISHED)
+        period_move(
+            actor=personas["assessment_office"],
+            period=closed_month,
+            to=PeriodStatus.PUBLISHED,
+            confirmed=True,
+        )
         raise RuntimeError
     assert not anchors.exists()
 
@@ -174,7 +182,9 @@ def test_a_publication_that_rolls_back_leaves_no_anchor(personas, closed_month):
 def test_the_published_months_anchor_catches_a_cut_log_even_without_the_file(
     personas, closed_month, town, tamper
 ):
-    period = period_move(actor=personas["assessment_office"], period=closed_month, to=PeriodStatus.PUBLISHED)
+    period = period_move(
+        actor=personas["assessment_office"], period=closed_month, to=PeriodStatus.PUBLISHED, confirmed=True
+    )
     count = AuditHead.objects.get().count
     last = AuditEntry.objects.order_by("-id").first()
     tamper("DELETE FROM {table} WHERE id = %s", [last.pk])

@@ -58,7 +58,10 @@ def test_an_office_clerk_logs_in_and_filters_the_cadres(page, live_server, perso
     page.wait_for_url("**/cadres/")
     assert page.locator("tbody tr").count() == 2
     page.select_option("select[name=population]", Population.VILLAGE)
-    page.wait_for_function("document.querySelectorAll('#cadre-table tbody tr').length === 1")
+    from playwright.sync_api import expect
+
+    # A locator assertion, not wait_for_function: the page's Content-Security-Policy forbids eval.
+    expect(page.locator("#cadre-table tbody tr")).to_have_count(1)
     assert "村支书甲" in page.locator("#cadre-table tbody").inner_text()
     assert "population=village" in page.url  # the filtered list can be bookmarked
 

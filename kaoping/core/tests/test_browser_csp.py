@@ -43,6 +43,7 @@ def test_the_main_pages_log_no_content_security_policy_violation(page, live_serv
         actor=personas["scorer"],
         sheet=sheet,
         cells=[Cell(cadre.pk, manual.pk, "8"), Cell(cadre.pk, passed.pk, "1")],
+        based_on_revision=sheet.revision,
     )
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
@@ -70,8 +71,9 @@ def test_the_main_pages_log_no_content_security_policy_violation(page, live_serv
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/months/2026-11/ranking/")
     assert page.locator("svg.pygal-chart").count() >= 1
-    page.select_option("#population", index=1)
-    page.wait_for_load_state("load")
+    # htmx swaps the ranking in; wait for its answer, which also refreshes the session cookie.
+    with page.expect_response(lambda response: "/ranking/" in response.url):
+        page.select_option("#population", index=1)
     assert _violations(page, console) == [], "ranking"
 
     page.context.clear_cookies()

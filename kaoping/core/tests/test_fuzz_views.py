@@ -33,6 +33,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -287,6 +289,12 @@ def _path_kwargs(name: str, route: str, objects: dict) -> dict | None:
             kwargs[param] = f"{objects['period'].month:%Y-%m}"
         elif param == "round":
             kwargs[param] = f"{objects['round'].year}Q{objects['round'].quarter}"
+        elif param == "to":  # the state a month is moved to, confirmed first
+            kwargs[param] = "closed"
+        elif param == "uidb64":  # a password link (the same in every town): an account, a wrong token
+            kwargs[param] = urlsafe_base64_encode(force_bytes(1))
+        elif param == "token":
+            kwargs[param] = "cz8x1-0123456789abcdef0123456789abcdef"
         elif param == "pk":
             thing = next((t for prefix, t in PK_OF if name.startswith(prefix)), None)
             if thing is None:

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kaoping.audit.models import AuditEntry
 
 from .. import services
-from ..models import ScoreEntry
+from ..models import ScoreEntry, ScoreSheet
 from .conftest import cell, url
 
 
@@ -27,6 +27,11 @@ def _english(settings):
 @pytest.fixture
 def scorer(client_for, personas):
     return client_for(personas["scorer"])
+
+
+def _revision(sheet) -> str:
+    """The sheet's revision as the grid page carries it: the base of the save."""
+    return str(ScoreSheet.objects.get(pk=sheet.pk).revision)
 
 
 def _values(sheet) -> dict:
@@ -47,7 +52,10 @@ def _values(sheet) -> dict:
 def test_the_grid_reads_full_width_digits_and_blanks_as_a_chinese_office_types_them(
     scorer, town, sheet, cadres, indicators, code, typed, stored
 ):
-    response = scorer.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators[code]): typed})
+    response = scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {cell(cadres[0], indicators[code]): typed, "revision": _revision(sheet)},
+    )
     assert response.status_code == 302
     assert _values(sheet) == {("张伟", code): stored}
 
@@ -71,7 +79,10 @@ def test_the_grid_reads_full_width_digits_and_blanks_as_a_chinese_office_types_t
 def test_the_grid_refuses_what_is_not_a_number_the_column_holds_with_a_message(
     scorer, town, sheet, cadres, indicators, typed, message
 ):
-    response = scorer.post(url("sheet_save", town, sheet.pk), {cell(cadres[0], indicators["2.1"]): typed})
+    response = scorer.post(
+        url("sheet_save", town, sheet.pk),
+        {cell(cadres[0], indicators["2.1"]): typed, "revision": _revision(sheet)},
+    )
     assert response.status_code == 200
     html = response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
     assert "Nothing was saved: 1 cell needs fixing." in html
@@ -106,7 +117,10 @@ def test_the_service_refuses_what_is_not_a_number_the_column_holds_whoever_calls
 def bricked(request, personas, sheet, cadres, indicators, db):
     """张伟 has 2 on 2.1, then a 13-digit value written past the service, as SQLite kept it."""
     services.entries_save(
-        actor=personas["scorer"], sheet=sheet, cells=[services.Cell(cadres[0].pk, indicators["2.1"].pk, "2")]
+        actor=personas["scorer"],
+        sheet=sheet,
+        cells=[services.Cell(cadres[0].pk, indicators["2.1"].pk, "2")],
+        based_on_revision=sheet.revision,
     )
     from django.db import connection
 
@@ -128,7 +142,10 @@ def test_a_stored_value_too_large_for_its_column_is_shown_as_refused_and_can_be_
     html = grid.content.decode()
     assert "This value is too large: at most 9999999999.99." in html
     assert scorer.get(url("sheet_template", town, bricked.pk)).status_code == 200
-    response = scorer.post(url("sheet_save", town, bricked.pk), {cell(cadres[0], indicators["2.1"]): ""})
+    response = scorer.post(
+        url("sheet_save", town, bricked.pk),
+        {cell(cadres[0], indicators["2.1"]): "", "revision": _revision(bricked)},
+    )
     assert response.status_code == 302
     assert not ScoreEntry.objects.exists()
     assert AuditEntry.objects.filter(action="score.delete").count() == 1
