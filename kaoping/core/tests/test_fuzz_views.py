@@ -492,14 +492,6 @@ def _query(other_ids, names):
 
 PAGES = [name for name, _r in every_page()]
 
-# Known 500s that belong to another area of the code; each names where the fix belongs.
-KNOWN = {
-    "audit:entry_list": "audit log: an entry whose change names a reverse relation ('ManyToOneRel' object "
-    "has no attribute 'verbose_name' in audit/selectors.py _field_label)",
-    "audit:entry_detail": "audit log: same 'ManyToOneRel' error in audit/selectors.py _field_label",
-}
-
-
 # Pages that convert a document with LibreOffice (seconds a request): one example, no sweep.
 SLOW = {"supervision:bulletin_pdf"}
 
@@ -525,9 +517,7 @@ def _request(client, method, url, data):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_garbage_never_breaks_a_page_nor_shows_another_town(name, world, site, db, request):
-    if name in KNOWN:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN[name], strict=False))
+def test_garbage_never_breaks_a_page_nor_shows_another_town(name, world, site, db):
     route = dict(every_page())[name][0]
     url = _url(name, route, world["own"])
     reach = site["reach"].get(name) or [None]
