@@ -133,7 +133,9 @@ def test_opening_and_submitting_a_ballot_do_not_query_per_cadre(
 ):
     code = codes[LEAD][0]
     with django_assert_num_queries(2):  # the code with its draft, the cadres
-        client.post(reverse("ballot:enter"), {"code": code})
+        opened = client.post(reverse("ballot:enter"), {"code": code})
+    assert opened.status_code == 200
+    assert all(cadre.name in opened.content.decode() for cadre in cadres)  # the whole ballot, not a refusal
     ratings = {f"r-{cadre}": r["overall"] for cadre, r in all_rated(cadres).items()}
     # The code, the round's targets (read once, then kept); then the round's status, the code
     # marked, the ballot, the draft gone.
