@@ -26,7 +26,17 @@ from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 
 from . import idnumbers, names
-from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
+from .models import (
+    AgencyCategory,
+    Cadre,
+    Department,
+    DepartmentKind,
+    Gender,
+    Population,
+    Posting,
+    Town,
+    Village,
+)
 
 DEMO_PASSWORD = "Demo#2026"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -460,6 +470,8 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
                 for slug, c in planned
             ]
         )
+        # Everyone is in post since before the demo's first scored month.
+        Posting.objects.bulk_create(Posting.opening(cadre, DEMO_IN_POST_FROM) for cadre in cadres)
         cadre_of = {(slug, c.key): cadre for (slug, c), cadre in zip(planned, cadres, strict=True) if c.key}
 
         users = User.objects.bulk_create(
@@ -502,6 +514,7 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
 # The demo's "today": a year of monthly scoring up to it, December 2025 to November 2026 (still open).
 DEMO_TODAY = date(2026, 11, 24)
 HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+DEMO_IN_POST_FROM = date(2025, 1, 1)
 
 
 def _load_assessment_history(town: Town) -> dict[str, int]:

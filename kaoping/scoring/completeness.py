@@ -8,8 +8,8 @@ publishing the month, and the pages that ask to confirm them all read it from he
 
 from dataclasses import dataclass, field
 
-from .importing import sheet_cadres, sheet_indicators
 from .models import Adjustment, AdjustmentStatus, Excusal, Period, ScoreEntry, ScoreSheet
+from .selectors import sheet_cadres, sheet_indicators
 
 
 @dataclass
@@ -40,7 +40,7 @@ class SheetGaps:
 def sheet_gaps(sheet: ScoreSheet) -> SheetGaps:
     """The empty cells of the sheet, by cadre, leaving out the cadres excused for the month."""
     indicators = {i.pk for i in sheet_indicators(sheet)}
-    cadres = list(sheet_cadres(sheet))
+    cadres = sheet_cadres(sheet)
     excused = list(Excusal.objects.filter(sheet=sheet).select_related("cadre", "created_by"))
     excused_ids = {e.cadre_id for e in excused}
     filled: dict[int, int] = {}
