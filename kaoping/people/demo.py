@@ -473,6 +473,7 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
         # Everyone is in post since before the demo's first scored month.
         Posting.objects.bulk_create(Posting.opening(cadre, DEMO_IN_POST_FROM) for cadre in cadres)
         cadre_of = {(slug, c.key): cadre for (slug, c), cadre in zip(planned, cadres, strict=True) if c.key}
+        _transfer_in_history(cadre_of["xiacun", DEMO_TRANSFER_KEY])
 
         users = User.objects.bulk_create(
             [
@@ -515,6 +516,19 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
 DEMO_TODAY = date(2026, 11, 24)
 HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
 DEMO_IN_POST_FROM = date(2025, 1, 1)
+# The demo cadre (招商专员) was non-established staff until June 2026 and is established staff from
+# July: the months before July rank them among the non-established, from July among the established.
+DEMO_TRANSFER_KEY = "经济发展办公室:招商专员"
+DEMO_TRANSFER_ON = date(2026, 7, 1)
+
+
+def _transfer_in_history(cadre: Cadre) -> None:
+    """Give `cadre` a transfer between agency categories in the demo's history (their page shows it)."""
+    earlier = Posting.objects.get(cadre=cadre)
+    earlier.ends_on = DEMO_TRANSFER_ON - timedelta(days=1)
+    earlier.agency_category = AgencyCategory.NON_ESTABLISHED
+    earlier.save(update_fields=["ends_on", "agency_category"])
+    Posting.opening(cadre, DEMO_TRANSFER_ON).save()
 
 
 def _load_assessment_history(town: Town) -> dict[str, int]:

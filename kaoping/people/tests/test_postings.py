@@ -18,6 +18,12 @@ from kaoping.people.models import AgencyCategory, Cadre, Population, Posting
 from kaoping.people.services import CadreData
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def actor(personas):
     return personas["assessment_office"]
@@ -270,9 +276,8 @@ def test_the_edit_form_asks_from_when_a_transfer_counts(client_for, personas, to
     url = reverse("people:cadre_edit", args=[town.slug, cadre.pk])
     response = office.post(url, _form(cadre, agency_category=AgencyCategory.NON_ESTABLISHED))
     assert response.status_code == 200
-    assert "Say from which date" in str(response.context["form"].errors["effective_from"]) or "说明" in str(
-        response.context["form"].errors["effective_from"]
-    )
+    assert "生效" in " ".join(response.context["form"].errors["effective_from"])  # the page is in Chinese
+    assert _spans(cadre) == [(date(2020, 1, 1), None, AgencyCategory.ESTABLISHED)]
     form = _form(cadre, agency_category=AgencyCategory.NON_ESTABLISHED, effective_from="2026-11-01")
     assert office.post(url, form).status_code == 302
     assert _spans(cadre)[-1] == (date(2026, 11, 1), None, AgencyCategory.NON_ESTABLISHED)
@@ -287,3 +292,34 @@ def test_leaving_on_a_date_from_the_cadre_page(client_for, personas, town):
     assert Cadre.objects.get(pk=cadre.pk).is_active  # a date that is none changes nothing
     assert office.post(url, {"active": "0", "on": "2026-10-20", "reason": "退休"}).status_code == 302
     assert _spans(cadre) == [(date(2020, 1, 1), date(2026, 10, 20), "established")]
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_cadres_a_posting_from_their_first_scored_month(town, personas):
+    import importlib
+
+    from django.apps import apps
+
+    from kaoping.scoring.models import Period, ScoreEntry, ScoreSheet
+
+    migration = importlib.import_module("kaoping.people.migrations.0004_postings_for_existing_cadres")
+    scheme = testing.make_scheme(town)
+    scored, left, unscored = (testing.make_cadre(town, n, s) for n, s in (("甲", 1), ("乙", 2), ("丙", 3)))
+    for month in (date(2025, 3, 1), date(2026, 2, 1)):
+        sheet = ScoreSheet.objects.create(period=Period.objects.create(town=town, month=month), scheme=scheme)
+        for cadre in (scored, left):
+            ScoreEntry.objects.create(
+                sheet=sheet,
+                cadre=cadre,
+                indicator=scheme.indicators.first(),
+                value=1,
+                updated_by=personas["scorer"],
+            )
+    Cadre.objects.filter(pk=left.pk).update(is_active=False, deactivated_on=date(2026, 2, 10))
+    Posting.objects.all().delete()
+    migration.add_postings(apps, None)
+    spans = dict(Posting.objects.values_list("cadre_id", "starts_on"))
+    assert spans[scored.pk] == date(2025, 3, 1)
+    assert Posting.objects.get(cadre=left).ends_on == date(2026, 2, 10)
+    assert spans[unscored.pk] == Cadre.objects.get(pk=unscored.pk).created_at.date().replace(day=1)
+    assert Posting.objects.get(cadre=scored).agency_category == AgencyCategory.ESTABLISHED

@@ -56,3 +56,21 @@ def test_there_are_approved_bonuses_and_deductions_some_shared(demo):
 @pytest.mark.django_db
 def test_the_audit_chain_is_intact_after_the_demo(demo):
     assert verify_chain() == []
+
+
+@pytest.mark.django_db
+def test_the_demo_cadre_transferred_in_july_is_ranked_in_the_pool_of_each_month(demo):
+    from kaoping.accounts.models import User
+
+    cadre = User.objects.get(username="cadre").cadre
+    groups = dict(
+        MonthlyResult.objects.filter(cadre=cadre, period__month__year=2026).values_list(
+            "period__month__month", "group"
+        )
+    )
+    assert {groups[m] for m in range(1, 7)} == {"non_established"}
+    assert {groups[m] for m in range(7, 11)} == {"established"}
+    assert [(p.starts_on.isoformat(), p.agency_category) for p in cadre.postings.order_by("starts_on")] == [
+        ("2025-01-01", "non_established"),
+        ("2026-07-01", "established"),
+    ]
