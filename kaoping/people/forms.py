@@ -46,7 +46,7 @@ class CadreForm(forms.Form):
     effective_from = DateField(
         label=_("In post from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "The first day the cadre is counted in this post. A month's ranking takes the people in "
             "post on its first day, so from the 1st they count for that month."

@@ -323,3 +323,25 @@ def test_the_migration_gives_existing_cadres_a_posting_from_their_first_scored_m
     assert Posting.objects.get(cadre=left).ends_on == date(2026, 2, 10)
     assert spans[unscored.pk] == Cadre.objects.get(pk=unscored.pk).created_at.date().replace(day=1)
     assert Posting.objects.get(cadre=scored).agency_category == AgencyCategory.ESTABLISHED
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-11-18 10:00 +0800")
+def test_the_new_cadre_form_offers_the_first_of_this_month_and_keeps_the_date_given(
+    client_for, personas, town
+):
+    office = client_for(personas["assessment_office"])
+    page = office.get(reverse("people:cadre_create", args=[town.slug])).content.decode()
+    assert 'name="effective_from" value="2026-11-01"' in page
+    form = {
+        "name": "新来的",
+        "id_number": testing.id_number(700),
+        "population": Population.VILLAGE,
+        "position": "村委委员",
+        "village": town.villages.first().pk,
+        "effective_from": "2026-11-16",
+    }
+    assert office.post(reverse("people:cadre_create", args=[town.slug]), form).status_code == 302
+    cadre = Cadre.objects.get(name="新来的")
+    assert _spans(cadre) == [(date(2026, 11, 16), None, "")]
+    assert selectors.roster(town, date(2026, 11, 1))[cadre.pk].village_id == town.villages.first().pk
