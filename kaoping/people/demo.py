@@ -520,6 +520,22 @@ DEMO_IN_POST_FROM = date(2025, 1, 1)
 # July: the months before July rank them among the non-established, from July among the established.
 DEMO_TRANSFER_KEY = "经济发展办公室:招商专员"
 DEMO_TRANSFER_ON = date(2026, 7, 1)
+DEMO_LEFT_ON = date(2026, 11, 20)  # a village cadre retires in the month still open
+
+
+def _leave_in_open_month(town: Town) -> None:
+    """A village cadre left service on DEMO_LEFT_ON, in the month still open: November counts them
+    (in post on its first day), the months after do not. Written after the history, so that every
+    month already computed stays as it was."""
+    cadre = (
+        Cadre.objects.filter(town=town, population=Population.VILLAGE, is_village_head=False)
+        .order_by("pk")
+        .first()
+    )
+    if cadre is None:
+        return
+    Cadre.objects.filter(pk=cadre.pk).update(is_active=False, deactivated_on=DEMO_LEFT_ON)
+    Posting.objects.filter(cadre=cadre, ends_on__isnull=True).update(ends_on=DEMO_LEFT_ON)
 
 
 def _transfer_in_history(cadre: Cadre) -> None:
@@ -544,6 +560,7 @@ def _load_assessment_history(town: Town) -> dict[str, int]:
     items = load_demo_supervision(town, today=DEMO_TODAY)
     rounds = load_demo_rounds(town)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
+    _leave_in_open_month(town)
     return {
         "scored_months": len(HISTORY_MONTHS),
         "score_entries": entries,

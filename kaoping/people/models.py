@@ -240,7 +240,7 @@ class Posting(models.Model):
     """
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="postings")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="postings")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="postings")  # part of its record
     starts_on = models.DateField(_("in post from"))
     ends_on = models.DateField(_("in post until"), null=True, blank=True)
     population = models.CharField(_("population"), max_length=16, choices=Population)

@@ -40,7 +40,7 @@ class SheetGaps:
 def sheet_gaps(sheet: ScoreSheet) -> SheetGaps:
     """The empty cells of the sheet, by cadre, leaving out the cadres excused for the month."""
     indicators = {i.pk for i in sheet_indicators(sheet)}
-    cadres = sheet_cadres(sheet)
+    cadres = list(sheet_cadres(sheet))
     excused = list(Excusal.objects.filter(sheet=sheet).select_related("cadre", "created_by"))
     excused_ids = {e.cadre_id for e in excused}
     filled: dict[int, int] = {}

@@ -608,9 +608,14 @@ def adjustment_create(
     if not shares:
         raise DomainError(_("Name at least one cadre."))
     seen = set()
+    in_post = roster(town, period.month)
     for share in shares:
         if share.cadre.town_id != town.pk:
             raise DomainError(_("This cadre belongs to another town."))
+        if share.cadre.pk not in in_post:
+            raise DomainError(
+                _("%(name)s was not in post in %(month)s.") % {"name": share.cadre.name, "month": period}
+            )
         if share.cadre.pk in seen:
             raise DomainError(_("%(name)s is named twice.") % {"name": share.cadre.name})
         seen.add(share.cadre.pk)

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('is_middle_level', models.BooleanField(default=False, verbose_name='middle-level cadre')),
                 ('position', models.CharField(blank=True, max_length=60, verbose_name='position')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='people.cadre')),
+                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postings', to='people.cadre')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='people.department')),
                 ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='people.town')),
                 ('village', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='postings', to='people.village')),

@@ -74,3 +74,18 @@ def test_the_demo_cadre_transferred_in_july_is_ranked_in_the_pool_of_each_month(
         ("2025-01-01", "non_established"),
         ("2026-07-01", "established"),
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_village_cadre_who_left_in_november_counts_in_november_only(demo):
+    from datetime import date
+
+    from kaoping.people.models import Cadre
+    from kaoping.people.selectors import roster
+
+    leaver = Cadre.objects.get(town__slug="xiacun", is_active=False)
+    assert leaver.deactivated_on == date(2026, 11, 20)
+    assert leaver.postings.get().ends_on == date(2026, 11, 20)
+    town = leaver.town
+    assert leaver.pk in roster(town, date(2026, 11, 1)) and leaver.pk not in roster(town, date(2026, 12, 1))
+    assert MonthlyResult.objects.filter(cadre=leaver, period__month=date(2026, 10, 1)).exists()

@@ -151,3 +151,25 @@ def test_the_grid_reads_a_month_in_a_fixed_number_of_queries(town, personas, dja
     assert len(cadres) == 26
     assert {c.department.name for c in cadres} == {"党政办公室"}
     assert Cadre.objects.filter(town=town).count() == 26
+
+
+@pytest.mark.django_db
+def test_a_bonus_or_deduction_names_only_cadres_in_post_that_month(town, personas):
+    from kaoping.core.errors import DomainError
+    from kaoping.indicators.models import AdjustmentReason
+    from kaoping.scoring import services as scoring
+
+    scheme = testing.make_scheme(town)
+    period = scoring.period_open(actor=personas["assessment_office"], town=town, month=date(2026, 3, 1))
+    later = testing.make_cadre(town, "四月到", 8, in_post_from=date(2026, 4, 1))
+    reason = AdjustmentReason.objects.filter(scheme=scheme).first()
+    with translation.override("en"), pytest.raises(DomainError, match="四月到 was not in post in"):
+        scoring.adjustment_create(
+            actor=personas["assessment_office"],
+            period=period,
+            reason=reason,
+            title="表彰",
+            evidence="",
+            shares=[scoring.ShareInput(later, Decimal(1))],
+        )
+    assert not period.adjustments.exists()
