@@ -13,8 +13,17 @@ expiry (`SESSION_COOKIE_AGE`) is the idle time plus that minute, so a session en
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 SEEN_KEY = "_kaoping_written_at"
+
+
+@receiver(user_logged_in)
+def _written_at_login(sender, request, user, **kwargs):
+    """A login writes the session anyway: note it, so that the next request need not write again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SEEN_KEY] = int(time.time())
 
 
 class SessionActivityMiddleware:
