@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kaoping.accounts.sessions.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,9 +232,13 @@ CONTENT_SECURITY_POLICY = {
 # A one-time link to set one's password after an administrator's reset works for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
-# Sessions end after 30 minutes without a request.
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 minutes without a request (between 30 and 31): a session is written again
+# at most once a minute, not at every request (kaoping/accounts/sessions.py), and expires 31 minutes
+# after its last write.
+SESSION_IDLE_MINUTES = 30
+SESSION_REFRESH_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

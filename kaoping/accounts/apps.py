@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from . import sessions, signals  # noqa: F401  (connects the audit and session receivers)

@@ -1,12 +1,11 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.people.models import Cadre, Population, Town
 
-from . import lockout
+from . import lockout, permissions
 from .models import Role, User
 
 
@@ -80,11 +79,26 @@ class UserForm(forms.Form):
         choices=[("", "—"), *Population.choices],
     )
     is_active = forms.BooleanField(label=gettext_lazy("Account enabled"), required=False, initial=True)
+    city_auditor = forms.BooleanField(
+        label=gettext_lazy("Auditor of every town"),
+        required=False,
+        help_text=gettext_lazy(
+            "Reads the audit log of every town and the entries of no town (logins of unknown accounts, "
+            "lockouts, system events). Granted by the city administrator only."
+        ),
+    )
 
-    def __init__(self, *args, town: Town, user: User | None = None, **kwargs):
+    def __init__(self, *args, town: Town, user: User | None = None, actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.town = town
         self.instance = user
+        # Nobody grants roles to themselves: their own account shows no role to tick. The auditor of
+        # every town is granted by the city administrator only.
+        self.own_account = user is not None and actor is not None and user.pk == actor.pk
+        if self.own_account:
+            del self.fields["roles"], self.fields["group_population"]
+        if actor is None or permissions.city_auditor_refusal(actor, user) is not None:
+            del self.fields["city_auditor"]
         cadres = Cadre.objects.filter(town=town, is_active=True)
         if user is not None and user.cadre_id:
             cadres = Cadre.objects.filter(town=town).filter(pk=user.cadre_id) | cadres
@@ -114,22 +128,3 @@ class UserForm(forms.Form):
         if group_roles & set(data.get("roles") or []) and not data.get("group_population"):
             self.add_error("group_population", _("Choose the population this group leader or scorer scores."))
         return data
-
-
-class InitialPasswordForm(forms.Form):
-    """A password an administrator sets; the user must replace it at the first login."""
-
-    password = forms.CharField(
-        label=gettext_lazy("Initial password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def __init__(self, *args, user: User | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password, self.user)
-        return password

@@ -28,6 +28,11 @@ class Role(models.TextChoices):
         return frozenset({cls.CITY_ADMIN})
 
     @classmethod
+    def city_wide_or_town(cls) -> frozenset["Role"]:
+        """Roles held either in one town or over every town (the city-wide auditor)."""
+        return frozenset({cls.AUDITOR})
+
+    @classmethod
     def for_population(cls) -> frozenset["Role"]:
         """Roles that are held for one assessed population."""
         return frozenset({cls.GROUP_LEADER, cls.SCORER})
@@ -52,6 +57,8 @@ class User(AbstractUser):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     password_reset_at = models.DateTimeField(null=True, blank=True)
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -99,7 +106,11 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(role__in=sorted(r.value for r in Role.city_wide()), town__isnull=True)
-                | (~Q(role__in=sorted(r.value for r in Role.city_wide())) & Q(town__isnull=False)),
+                | Q(role__in=sorted(r.value for r in Role.city_wide_or_town()))
+                | (
+                    ~Q(role__in=sorted(r.value for r in Role.city_wide() | Role.city_wide_or_town()))
+                    & Q(town__isnull=False)
+                ),
                 name="role_assignment_town_unless_city_wide",
             ),
             models.CheckConstraint(

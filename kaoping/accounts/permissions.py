@@ -235,6 +235,20 @@ def role_change_refusal(
     return None
 
 
+def city_auditor_refusal(actor: User, target: User | None) -> str | None:
+    """Why `actor` may not grant or remove the auditor's role over every town, or None.
+
+    The city-wide auditor reads the log of every town and the entries of no town (logins of unknown
+    accounts, lockouts, system events); like the other city-granted roles, only the city
+    administrator grants it, and never to themselves.
+    """
+    if target is not None and target.pk == actor.pk:
+        return str(_("Nobody can grant or remove their own roles; ask another administrator."))
+    if not any(g.role == R.CITY_ADMIN for g in grants(actor)):
+        return str(_("Only the city administrator can grant or remove the auditor's role for every town."))
+    return None
+
+
 def account_administration_refusal(actor: User, target: User, town: Town) -> str | None:
     """Why `actor` may not reset the password of (or disable) `target`, or None.
 

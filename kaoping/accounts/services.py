@@ -5,8 +5,6 @@ Who may give which role or reset whose password is decided in `permissions.py`; 
 
 from datetime import datetime
 
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from kaoping.audit import versions
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
@@ -42,11 +41,17 @@ def user_save(
     roles: list[str],
     group_population: str = "",
     is_active: bool = True,
-    initial_password: str | None = None,
+    city_auditor: bool | None = None,
+    based_on: int | None = None,
 ) -> User:
-    """Create an account (with an initial password) or change one, and set its roles in `town`.
+    """Create an account or change one, and set its roles in `town`.
 
-    Roles the user holds in other towns are left alone: an administrator manages their own town.
+    A new account has no password: the administrator hands its owner a one-time link
+    (`one_time_link`) with which they choose their own, so nobody else ever knows it. Roles the user
+    holds in other towns are left alone: an administrator manages their own town. `city_auditor`
+    grants or removes the auditor's role over every town (the city administrator only; None leaves
+    it as it is). A change is based on the version the page was loaded with (`based_on`, by default
+    the one of `user` as held) and refused when the account changed since.
     """
     if cadre is not None and cadre.town_id != town.pk:
         raise DomainError(_("This cadre belongs to another town."))
@@ -56,8 +61,6 @@ def user_save(
         raise DomainError(_("Unknown role: %(roles)s.") % {"roles": ", ".join(sorted(unknown))})
     creating = user is None
     if creating:
-        if initial_password is None:
-            raise DomainError(_("A new account needs an initial password."))
         user = User(username=username)
     before = (
         {}
@@ -67,6 +70,7 @@ def user_save(
             "cadre": user.cadre_id,
             "is_active": user.is_active,
             "roles": _town_roles(user, town),
+            "city_auditor": _is_city_auditor(user),
         }
     )
     refusal = permissions.role_change_refusal(
@@ -78,14 +82,25 @@ def user_save(
     )
     if refusal is None and not creating and user.is_active != is_active:
         refusal = permissions.account_administration_refusal(actor, user, town)
+    if refusal is None and city_auditor is not None and city_auditor != before.get("city_auditor", False):
+        refusal = permissions.city_auditor_refusal(actor, None if creating else user)
     if refusal:
         raise DomainError(refusal)
+    if not creating:
+        versions.claim(user, user.version if based_on is None else based_on)
     user.display_name = display_name
     user.cadre = cadre
     user.is_active = is_active
     if creating:
-        _set_initial_password(user, initial_password)
-    user.save()
+        user.set_unusable_password()  # the owner chooses one with the one-time link
+        user.save()
+    else:  # only what this form changes: a password set meanwhile by its owner stays
+        user.save(update_fields=["display_name", "cadre", "is_active", "version"])
+    if city_auditor is not None and city_auditor != before.get("city_auditor", False):
+        if city_auditor:
+            RoleAssignment.objects.create(user=user, role=Role.AUDITOR, town=None)
+        else:
+            RoleAssignment.objects.filter(user=user, role=Role.AUDITOR, town__isnull=True).delete()
     RoleAssignment.objects.filter(user=user, town=town).delete()
     RoleAssignment.objects.bulk_create(
         RoleAssignment(
@@ -101,7 +116,10 @@ def user_save(
         "cadre": user.cadre_id,
         "is_active": user.is_active,
         "roles": _town_roles(user, town),
+        "city_auditor": _is_city_auditor(user),
     }
+    if creating:
+        after["one_time_link"] = True
     changed_keys = [k for k in after if before.get(k) != after[k]]
     if creating or changed_keys:
         record(
@@ -115,13 +133,23 @@ def user_save(
     return user
 
 
-def _set_initial_password(user: User, password: str) -> None:
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), errors=list(exc.messages)) from exc
-    user.set_password(password)
-    user.must_change_password = True
+def _is_city_auditor(user: User) -> bool:
+    return RoleAssignment.objects.filter(user=user, role=Role.AUDITOR, town__isnull=True).exists()
+
+
+def one_time_link(user: User) -> str:
+    """The path of the one-time link with which the owner of `user` sets their password.
+
+    It works once (setting a password changes the hash it is signed with) and for three days; it is
+    shown once to the administrator, who hands it over, and is not stored anywhere.
+    """
+    return reverse(
+        "accounts:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": reset_tokens.make_token(user),
+        },
+    )
 
 
 @transaction.atomic
@@ -140,13 +168,7 @@ def user_reset_password(*, actor: User, town: Town, user: User) -> str:
     user.save(update_fields=["password", "must_change_password", "password_reset_by", "password_reset_at"])
     lockout.unlock(user.username)
     record(actor=actor, action="user.reset_password", target=user, town=town, new={"one_time_link": True})
-    return reverse(
-        "accounts:password_set",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": reset_tokens.make_token(user),
-        },
-    )
+    return one_time_link(user)
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaoping.audit import versions
 from kaoping.core.errors import DomainError
 
 from . import lockout, services
-from .forms import InitialPasswordForm, LoginForm, PasswordChangeForm, UserForm
-from .models import RoleAssignment, User
-from .permissions import Action, account_administration_refusal, town_or_404
+from .forms import LoginForm, PasswordChangeForm, UserForm
+from .models import Role, RoleAssignment, User
+from .permissions import Action, account_administration_refusal, city_auditor_refusal, town_or_404
 from .tokens import reset_tokens
 
 
@@ -81,14 +82,24 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-def _town_users(town):
-    """Accounts that hold a role in the town or belong to one of its cadres."""
+def _town_users(town, actor: User):
+    """Accounts that hold a role in the town or belong to one of its cadres (and, for the city
+    administrator who grants that role, the auditors of every town)."""
+    belongs = Q(roles__town=town) | Q(cadre__town=town)
+    if city_auditor_refusal(actor, None) is None:
+        belongs |= Q(roles__role=Role.AUDITOR, roles__town__isnull=True)
     return (
-        User.objects.filter(Q(roles__town=town) | Q(cadre__town=town))
+        User.objects.filter(belongs)
         .distinct()
         .select_related("cadre")
         .prefetch_related(
-            Prefetch("roles", queryset=RoleAssignment.objects.filter(town=town), to_attr="town_roles")
+            Prefetch(
+                "roles",
+                queryset=RoleAssignment.objects.filter(
+                    Q(town=town) | Q(role=Role.AUDITOR, town__isnull=True)
+                ),
+                to_attr="town_roles",
+            )
         )
         .order_by("username")
     )
@@ -97,7 +108,7 @@ def _town_users(town):
 @login_required
 def user_list(request: HttpRequest, town: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    users = list(_town_users(town))
+    users = list(_town_users(town, request.user))
     locked = lockout.locked_usernames([u.username for u in users])
     return render(request, "accounts/user_list.html", {"town": town, "users": users, "locked": locked})
 
@@ -105,10 +116,11 @@ def user_list(request: HttpRequest, town: str) -> HttpResponse:
 @login_required
 def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    user = get_object_or_404(_town_users(town), pk=pk) if pk else None
-    initial = {}
+    user = get_object_or_404(_town_users(town, request.user), pk=pk) if pk else None
+    initial: dict = {"roles": []}
     if user is not None:
-        assignments = RoleAssignment.objects.filter(user=user, town=town)
+        assignments = [a for a in user.town_roles if a.town_id is not None]
+        city_wide = [a for a in user.town_roles if a.town_id is None]
         initial = {
             "username": user.username,
             "display_name": user.display_name,
@@ -117,9 +129,10 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
             "is_active": user.is_active,
             "group_population": next((a.population for a in assignments if a.population), ""),
         }
-    form = UserForm(request.POST or None, town=town, user=user, initial=initial)
-    password_form = InitialPasswordForm(request.POST or None, prefix="pw") if user is None else None
-    if request.method == "POST" and form.is_valid() and (password_form is None or password_form.is_valid()):
+        initial["city_auditor"] = any(a.role == Role.AUDITOR for a in city_wide)
+    form = UserForm(request.POST or None, town=town, user=user, actor=request.user, initial=initial)
+    version = versions.page_version(request, user.version) if user else ""
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             saved = services.user_save(
@@ -129,32 +142,42 @@ def user_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRes
                 username=data["username"],
                 display_name=data["display_name"],
                 cadre=data["cadre"],
-                roles=data["roles"],
-                group_population=data["group_population"],
+                # One's own account shows no role to tick: the roles stay as they are.
+                roles=data["roles"] if "roles" in form.fields else initial["roles"],
+                group_population=data.get("group_population", initial.get("group_population", "")),
                 is_active=data["is_active"],
-                initial_password=password_form.cleaned_data["password"] if password_form else None,
+                city_auditor=data.get("city_auditor"),
+                based_on=version if user else None,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            if user is None:
+                return _one_time_link_page(request, town, saved, services.one_time_link(saved), created=True)
             messages.success(request, _("Account %(name)s saved.") % {"name": saved.username})
             return redirect("accounts:user_list", town.slug)
     return render(
         request,
         "accounts/user_form.html",
-        {
-            "town": town,
-            "form": form,
-            "password_form": password_form,
-            "edited": user,
-        },
+        {"town": town, "form": form, "edited": user, "version": version},
     )
+
+
+def _one_time_link_page(request: HttpRequest, town, user: User, path: str, *, created: bool) -> HttpResponse:
+    """The one-time link, shown once and never cached."""
+    response = render(
+        request,
+        "accounts/user_password.html",
+        {"town": town, "edited": user, "link": request.build_absolute_uri(path), "created": created},
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
 def user_password(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    user = get_object_or_404(_town_users(town), pk=pk)
+    user = get_object_or_404(_town_users(town, request.user), pk=pk)
     context = {
         "town": town,
         "edited": user,
@@ -176,7 +199,7 @@ def user_password(request: HttpRequest, town: str, pk: int) -> HttpResponse:
 @login_required
 def user_unlock_view(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_USERS)
-    user = get_object_or_404(_town_users(town), pk=pk)
+    user = get_object_or_404(_town_users(town, request.user), pk=pk)
     try:
         services.user_unlock(actor=request.user, town=town, user=user)
     except DomainError as exc:

@@ -446,6 +446,20 @@ class Table:
             )
         )
 
+    def report_unknown_columns(self) -> None:
+        """Make every header the declaration does not know a problem: an ignored column would look
+        imported when it was not, so the import refuses the file instead (all or nothing)."""
+        for letter, header in self.unknown_columns:
+            self.add_header_problem(
+                letter,
+                header,
+                _(
+                    "This column is not one of the template's: “%(header)s”. Correct its header as in "
+                    "the template, or delete the column."
+                )
+                % {"header": header},
+            )
+
     def has_problem(self, row: Row, key: str) -> bool:
         return (row.number, key) in self._flagged
 

@@ -266,6 +266,7 @@ def scheme_import(
             _("Weights of the %(year)s scheme start in a month of %(year)s.") % {"year": scheme.year}
         )
     table = spreadsheets.read(scheme_sheet(), file, max_rows=MAX_ROWS)
+    table.report_unknown_columns()
     existing = {spreadsheets.normalize(c.name): c for c in Category.objects.filter(scheme=scheme)}
     new_categories: dict[str, Category] = {}
     first_row_of_code: dict[str, int] = {}

@@ -82,6 +82,11 @@ class Scheme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Raised at every change of the scheme's weights (the weights page sends back the one it showed).
+    weights_version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["-year", "population"]
         verbose_name = _("scheme")
@@ -118,6 +123,9 @@ class Category(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=60)
     sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -198,6 +206,9 @@ class Indicator(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     class Meta:
         ordering = ["category__sort_order", "sort_order", "id"]
         verbose_name = _("indicator")
@@ -272,6 +283,9 @@ class AdjustmentReason(models.Model):
         _("usual points"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     sort_order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["kind", "sort_order", "id"]

@@ -20,9 +20,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
+from kaoping.audit import versions
 from kaoping.audit.services import changed, record, snapshot
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Population, Town
@@ -191,10 +192,12 @@ def _copy_structure(*, actor, source: Scheme, scheme: Scheme) -> None:
 
 
 @transaction.atomic
-def scheme_update(*, actor, scheme: Scheme, values: dict[str, Any]) -> Scheme:
+def scheme_update(*, actor, scheme: Scheme, values: dict[str, Any], based_on: int | None = None) -> Scheme:
     """Change a scheme's settings (name, scale, democratic share, caps, tie-breaks).
 
     Once published only the name may change: the other settings decide how every month computes.
+    The change is based on the version the page was loaded with (`based_on`, by default the one of
+    `scheme` as held) and refused when the scheme changed since (see `audit.versions`).
     """
     _refuse_if_archived(scheme)
     name = (values.get("name") or "").strip()
@@ -223,10 +226,11 @@ def scheme_update(*, actor, scheme: Scheme, values: dict[str, Any]) -> Scheme:
                 "every month computes and can no longer change. Only the name can."
             )
         )
+    versions.claim(scheme, scheme.version if based_on is None else based_on)
     scheme.name = name
     for setting, value in wanted.items():
         setattr(scheme, setting, value)
-    scheme.save()
+    scheme.save(update_fields=[*SCHEME_FIELDS, "version"])  # not the status or the weights' version
     old, new = changed(before, snapshot(scheme, SCHEME_FIELDS))
     if new:
         record(actor=actor, action="scheme.update", target=scheme, old=old, new=new)
@@ -253,6 +257,7 @@ def scheme_set_status(*, actor, scheme: Scheme, status: str) -> Scheme:
             raise DomainError(_("Set the weights before publishing: no indicator has a weight yet."))
     scheme.status = status
     scheme.save(update_fields=["status"])
+    versions.bump(scheme)
     verb = "publish" if status == SchemeStatus.PUBLISHED else "archive"
     record(
         actor=actor, action=f"scheme.{verb}", target=scheme, old={"status": current}, new={"status": status}
@@ -264,14 +269,22 @@ def scheme_set_status(*, actor, scheme: Scheme, status: str) -> Scheme:
 
 
 @transaction.atomic
-def category_save(*, actor, scheme: Scheme, category: Category, name: str, sort_order: int = 0) -> Category:
-    """Create (`category` unsaved) or rename and reorder a category of the scheme."""
+def category_save(
+    *, actor, scheme: Scheme, category: Category, name: str, sort_order: int = 0, based_on: int | None = None
+) -> Category:
+    """Create (`category` unsaved) or rename and reorder a category of the scheme.
+
+    A change is based on the version the page was loaded with (`based_on`, by default the one of
+    `category` as held) and refused when the category changed since.
+    """
     _refuse_if_archived(scheme)
     name = name.strip()
     if not name:
         raise DomainError(_("The name is missing."))
     if Category.objects.filter(scheme=scheme, name=name).exclude(pk=category.pk).exists():
         raise DomainError(_("The scheme already has a category named %(name)s.") % {"name": name})
+    if category.pk is not None:
+        versions.claim(category, category.version if based_on is None else based_on)
     creating = category.pk is None
     before = {} if creating else snapshot(category, CATEGORY_FIELDS)
     category.scheme = scheme
@@ -422,11 +435,18 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_update(*, actor, indicator: Indicator, data: IndicatorData) -> Indicator:
-    """Change an indicator; once the scheme is published, its texts only (see the module's docstring)."""
+def indicator_update(
+    *, actor, indicator: Indicator, data: IndicatorData, based_on: int | None = None
+) -> Indicator:
+    """Change an indicator; once the scheme is published, its texts only (see the module's docstring).
+
+    The change is based on the version the page was loaded with (`based_on`, by default the one of
+    `indicator` as held) and refused when the indicator changed since.
+    """
     scheme = indicator.scheme
     _refuse_if_archived(scheme)
     _refuse_if_problems(indicator_problems(scheme=scheme, data=data, indicator=indicator))
+    versions.claim(indicator, indicator.version if based_on is None else based_on)
     before = snapshot(indicator, INDICATOR_FIELDS)
     _apply(indicator, data)
     indicator.save()
@@ -463,7 +483,13 @@ class WeightChange:
 
 @transaction.atomic
 def weights_set(
-    *, actor, scheme: Scheme, month: date, weights: dict[int, Decimal | None], note: str = ""
+    *,
+    actor,
+    scheme: Scheme,
+    month: date,
+    weights: dict[int, Decimal | None],
+    note: str = "",
+    based_on: int | None = None,
 ) -> list[WeightChange]:
     """Set the scheme's weights from `month` on: create or update the versions starting that month.
 
@@ -471,6 +497,9 @@ def weights_set(
     already in force) changes nothing. Months before `month` keep their own versions forever; a
     version already set for a later month still starts there. Each change is audited on its
     indicator, with the weight in force before and after.
+
+    The weights page sends the scheme's `weights_version` it showed (`based_on`, by default the one
+    of `scheme` as held): the save is refused when any weight of the scheme changed since.
     """
     _refuse_if_archived(scheme)
     month = _scheme_month(scheme, month)
@@ -482,6 +511,17 @@ def weights_set(
     for weight in weights.values():
         if weight is not None:
             _check_weight(weight)
+    versions.claim(
+        scheme,
+        scheme.weights_version if based_on is None else based_on,
+        field="weights_version",
+        changes=Q(action="indicator.set_weight", object_type="indicators.indicator")
+        & Q(
+            object_id__in=[
+                str(pk) for pk in Indicator.objects.filter(scheme=scheme).values_list("pk", flat=True)
+            ]
+        ),
+    )
     in_force = selectors.weights_in_force(scheme, month)
     starting = {
         v.indicator_id: v
@@ -520,9 +560,18 @@ def weights_set(
 
 @transaction.atomic
 def reason_save(
-    *, actor, scheme: Scheme, reason: AdjustmentReason, values: dict[str, Any]
+    *,
+    actor,
+    scheme: Scheme,
+    reason: AdjustmentReason,
+    values: dict[str, Any],
+    based_on: int | None = None,
 ) -> AdjustmentReason:
-    """Create (`reason` unsaved) or change a bonus or deduction reason of the scheme's catalogue."""
+    """Create (`reason` unsaved) or change a bonus or deduction reason of the scheme's catalogue.
+
+    A change is based on the version the page was loaded with (`based_on`, by default the one of
+    `reason` as held) and refused when the reason changed since.
+    """
     _refuse_if_archived(scheme)
     name = (values.get("name") or "").strip()
     if not name:
@@ -533,6 +582,8 @@ def reason_save(
     points = values.get("default_points")
     if points is not None and points <= 0:
         raise DomainError(_("The usual points are entered as a positive number."))
+    if reason.pk is not None:
+        versions.claim(reason, reason.version if based_on is None else based_on)
     creating = reason.pk is None
     before = {} if creating else snapshot(reason, REASON_FIELDS)
     reason.scheme = scheme

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.audit import versions
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Population, Town
@@ -108,15 +109,20 @@ def scheme_edit(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     form = SchemeSettingsForm(
         request.POST or None, scheme=scheme, initial=SchemeSettingsForm.initial_for(scheme)
     )
+    version = versions.page_version(request, scheme.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.scheme_update(actor=request.user, scheme=scheme, values=form.values())
+            services.scheme_update(actor=request.user, scheme=scheme, values=form.values(), based_on=version)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": scheme.name})
             return redirect("indicators:scheme_detail", town.slug, scheme.pk)
-    return render(request, "indicators/scheme_form.html", {"town": town, "scheme": scheme, "form": form})
+    return render(
+        request,
+        "indicators/scheme_form.html",
+        {"town": town, "scheme": scheme, "form": form, "version": version},
+    )
 
 
 @require_POST
@@ -152,9 +158,18 @@ def category_edit(request: HttpRequest, town: str, pk: int, category: int | None
         else {"sort_order": (scheme.categories.count() + 1)}
     )
     form = CategoryForm(request.POST or None, initial=initial)
+    version = versions.page_version(request, obj.version) if category else ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.category_save(actor=request.user, scheme=scheme, category=obj, **form.cleaned_data)
+            services.category_save(
+                actor=request.user,
+                scheme=scheme,
+                category=obj,
+                based_on=version if category else None,
+                **form.cleaned_data,
+            )
+        except versions.Conflict as exc:
+            form.add_error(None, exc.message)
         except DomainError as exc:
             form.add_error("name", exc.message)
         else:
@@ -163,7 +178,7 @@ def category_edit(request: HttpRequest, town: str, pk: int, category: int | None
     return render(
         request,
         "indicators/category_form.html",
-        {"town": town, "scheme": scheme, "form": form, "category": obj},
+        {"town": town, "scheme": scheme, "form": form, "category": obj, "version": version},
     )
 
 
@@ -181,6 +196,7 @@ def indicator_edit(request: HttpRequest, town: str, pk: int, indicator: int | No
             "weight_from": _month(request, scheme).month if not scheme.is_draft else 1,
         }
     form = IndicatorForm(request.POST or None, scheme=scheme, indicator=obj, initial=initial)
+    version = versions.page_version(request, obj.version) if obj else ""
     if request.method == "POST" and form.is_valid():
         try:
             if obj is None:
@@ -192,7 +208,9 @@ def indicator_edit(request: HttpRequest, town: str, pk: int, indicator: int | No
                     weight_from=form.weight_month(),
                 )
             else:
-                services.indicator_update(actor=request.user, indicator=obj, data=form.data_object())
+                services.indicator_update(
+                    actor=request.user, indicator=obj, data=form.data_object(), based_on=version
+                )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -201,7 +219,7 @@ def indicator_edit(request: HttpRequest, town: str, pk: int, indicator: int | No
     return render(
         request,
         "indicators/indicator_form.html",
-        {"town": town, "scheme": scheme, "form": form, "indicator": obj},
+        {"town": town, "scheme": scheme, "form": form, "indicator": obj, "version": version},
     )
 
 
@@ -216,6 +234,7 @@ def weights_edit(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         row.indicator.pk: row.weight for block in table.blocks for row in block.rows if row.weight is not None
     }
     form = WeightsForm(request.POST or None, indicators=indicators, in_force=in_force)
+    version = versions.page_version(request, scheme.weights_version)
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.weights_set(
@@ -224,6 +243,7 @@ def weights_edit(request: HttpRequest, town: str, pk: int) -> HttpResponse:
                 month=month,
                 weights=form.weights(),
                 note=form.cleaned_data["note"],
+                based_on=version,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -252,6 +272,7 @@ def weights_edit(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "form": form,
             "month": month,
             "months": _months(scheme),
+            "version": version,
         },
     )
 
@@ -290,16 +311,25 @@ def reason_edit(request: HttpRequest, town: str, pk: int, reason: int | None = N
     else:
         initial = {"kind": request.GET.get("kind", AdjustmentKind.BONUS)}
     form = ReasonForm(request.POST or None, initial=initial)
+    version = versions.page_version(request, obj.version) if reason else ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.reason_save(actor=request.user, scheme=scheme, reason=obj, values=form.cleaned_data)
+            services.reason_save(
+                actor=request.user,
+                scheme=scheme,
+                reason=obj,
+                values=form.cleaned_data,
+                based_on=version if reason else None,
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": obj.name})
             return redirect("indicators:reason_list", town.slug, scheme.pk)
     return render(
-        request, "indicators/reason_form.html", {"town": town, "scheme": scheme, "form": form, "reason": obj}
+        request,
+        "indicators/reason_form.html",
+        {"town": town, "scheme": scheme, "form": form, "reason": obj, "version": version},
     )
 
 

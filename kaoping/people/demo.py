@@ -176,7 +176,7 @@ _PHONE_PREFIXES = tuple(f"{p}{d}" for p in ("13", "15", "18") for d in "01234567
 class UserSpec:
     username: str
     role: Role
-    town: str | None  # slug; None for city-wide roles
+    town: str | None  # slug; None for city-wide roles (and the auditor of every town)
     description: str
     population: str = ""
     cadre: str = ""  # key of the cadre the account belongs to, in the same town
@@ -213,6 +213,8 @@ USERS = (
              display_name="乳山市委组织部"),
     UserSpec("audit", Role.AUDITOR, "xiacun", "reads the audit log of 夏村镇",
              display_name="夏村镇审计员"),
+    UserSpec("city-audit", Role.AUDITOR, None, "reads the audit log of every town and of no town",
+             display_name="乳山市审计员"),
     UserSpec("nanhuang-admin", Role.TOWN_ADMIN, "nanhuang", "administrator of the second town",
              display_name="南黄镇系统管理员"),
 )

@@ -225,6 +225,7 @@ def cadre_import(*, actor, town: Town, file: IO[bytes] | bytes, filename: str = 
     `DomainError` if the town's cadres changed under the import so that the database refused it.
     """
     table = spreadsheets.read(cadre_sheet(), file, max_rows=MAX_ROWS)
+    table.report_unknown_columns()
     departments = _by_name(Department.objects.filter(town=town))
     villages = _by_name(Village.objects.filter(town=town))
     roster = services.town_roster(town)

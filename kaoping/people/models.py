@@ -22,6 +22,8 @@ class Town(models.Model):
     )
     city = models.CharField(_("city"), max_length=60, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -46,6 +48,8 @@ class Department(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DepartmentKind, default=DepartmentKind.OFFICE)
     sort_order = models.PositiveIntegerField(_("display order"), default=0, validators=SORT_ORDER_VALIDATORS)
     is_active = models.BooleanField(_("active"), default=True)
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -66,6 +70,8 @@ class Village(models.Model):
     name = models.CharField(_("name"), max_length=60)
     sort_order = models.PositiveIntegerField(_("display order"), default=0, validators=SORT_ORDER_VALIDATORS)
     is_active = models.BooleanField(_("active"), default=True)
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -169,6 +175,8 @@ class Cadre(models.Model):
     deactivated_on = models.DateField(_("left service on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CadreQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaoping.audit import versions
 from kaoping.audit.services import changed, record, snapshot
 from kaoping.core.errors import DomainError
 
@@ -253,8 +254,18 @@ def transfer_problem(
 
 
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, data: CadreData, effective_from: date | None = None) -> Cadre:
+def cadre_update(
+    *,
+    actor,
+    cadre: Cadre,
+    data: CadreData,
+    based_on: int | None = None,
+    effective_from: date | None = None,
+) -> Cadre:
     """Change a cadre's facts; the audit log keeps the values before and after.
+
+    `based_on` is the version the edit page was loaded with (by default the one of `cadre` as
+    held): the change is refused when the cadre changed since (see `audit.versions`).
 
     A transfer, a change of who they are assessed with (`TRANSFER_FIELDS`: population, category,
     department, village, village-head flag), takes effect from `effective_from`: the current
@@ -271,6 +282,7 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreData, effective_from: date |
     retitled = any(_differs(cadre, data, field) for field in POSTING_FIELDS)
     if retitled and (problem := transfer_problem(cadre, posting, effective_from, required=moved)):
         raise DomainError(problem)
+    versions.claim(cadre, cadre.version if based_on is None else based_on)
     before = snapshot(cadre, CADRE_FIELDS)
     _apply(cadre, data)
     old, new = changed(before, snapshot(cadre, CADRE_FIELDS))
@@ -317,6 +329,7 @@ def cadre_deactivate(*, actor, cadre: Cadre, on: date | None = None, reason: str
     cadre.is_active = False
     cadre.deactivated_on = left_on
     cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
+    versions.bump(cadre)
     record(
         actor=actor,
         action="cadre.deactivate",
@@ -357,6 +370,7 @@ def cadre_reactivate(*, actor, cadre: Cadre, on: date | None = None) -> Cadre:
     cadre.is_active = True
     cadre.deactivated_on = None
     cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
+    versions.bump(cadre)
     record(
         actor=actor,
         action="cadre.reactivate",
@@ -373,9 +387,13 @@ def _unit_name_taken(model, town: Town, name: str, exclude_pk: int | None) -> bo
 
 @transaction.atomic
 def unit_save(
-    *, actor, town: Town, unit: Department | Village, values: dict[str, Any]
+    *, actor, town: Town, unit: Department | Village, values: dict[str, Any], based_on: int | None = None
 ) -> Department | Village:
-    """Create or change a department or village (`unit` unsaved for a new one)."""
+    """Create or change a department or village (`unit` unsaved for a new one).
+
+    A change is based on the version the page was loaded with (`based_on`, by default the one of
+    `unit` as held) and refused when the unit changed since.
+    """
     model = type(unit)
     fields = DEPARTMENT_FIELDS if model is Department else VILLAGE_FIELDS
     name = (values.get("name") or "").strip()
@@ -383,6 +401,8 @@ def unit_save(
         raise DomainError(_("The name is missing."))
     if _unit_name_taken(model, town, name, unit.pk):
         raise DomainError(_("%(name)s already exists in this town.") % {"name": name})
+    if unit.pk is not None:
+        versions.claim(unit, unit.version if based_on is None else based_on)
     creating = unit.pk is None
     before = {} if creating else snapshot(unit, fields)
     unit.town = town
@@ -416,6 +436,7 @@ def unit_set_active(*, actor, unit: Department | Village, active: bool) -> Depar
             )
     unit.is_active = active
     unit.save(update_fields=["is_active"])
+    versions.bump(unit)
     kind = unit._meta.model_name
     record(
         actor=actor,
@@ -431,9 +452,15 @@ TOWN_FIELDS = ("name", "slug", "city", "is_active")
 
 
 @transaction.atomic
-def town_save(*, actor, form) -> Town:
-    """Create or change a town from a validated TownForm (city administrators only)."""
+def town_save(*, actor, form, based_on: int | None = None) -> Town:
+    """Create or change a town from a validated TownForm (city administrators only).
+
+    A change is based on the version the page was loaded with (`based_on`, by default the one of
+    the form's town as held) and refused when the town changed since.
+    """
     creating = form.instance.pk is None
+    if not creating:
+        versions.claim(form.instance, form.instance.version if based_on is None else based_on)
     before = {} if creating else snapshot(Town.objects.get(pk=form.instance.pk), TOWN_FIELDS)
     town = form.save()
     after = snapshot(town, TOWN_FIELDS)

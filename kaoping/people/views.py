@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, require, town_or_404
+from kaoping.audit import versions
 from kaoping.core.errors import DomainError
 from kaoping.core.params import text_param
 
@@ -76,6 +77,7 @@ def cadre_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRe
     cadre = object_in_town_or_404(Cadre.objects.all(), town, pk=pk) if pk else None
     initial = CadreForm.initial_for(cadre) if cadre else {"population": request.GET.get("population", "")}
     form = CadreForm(request.POST or None, town=town, cadre=cadre, initial=initial)
+    version = versions.page_version(request, cadre.version) if cadre else ""
     if request.method == "POST" and form.is_valid():
         try:
             effective_from = form.cleaned_data["effective_from"]
@@ -85,14 +87,20 @@ def cadre_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRe
                 )
             else:
                 services.cadre_update(
-                    actor=request.user, cadre=cadre, data=form.data_object(), effective_from=effective_from
+                    actor=request.user,
+                    cadre=cadre,
+                    data=form.data_object(),
+                    based_on=version,
+                    effective_from=effective_from,
                 )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": cadre.name})
             return redirect("people:cadre_detail", town.slug, cadre.pk)
-    return render(request, "people/cadre_form.html", {"town": town, "form": form, "cadre": cadre})
+    return render(
+        request, "people/cadre_form.html", {"town": town, "form": form, "cadre": cadre, "version": version}
+    )
 
 
 @require_POST
@@ -168,15 +176,26 @@ def unit_edit(request: HttpRequest, town: str, kind: str, pk: int | None = None)
     unit = object_in_town_or_404(spec["model"].objects.all(), town, pk=pk) if pk else spec["model"]()
     initial = {f: getattr(unit, f) for f in spec["fields"]} if pk else {}
     form = spec["form"](request.POST or None, initial=initial)
+    version = versions.page_version(request, unit.version) if pk else ""
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_save(actor=request.user, town=town, unit=unit, values=form.cleaned_data)
+            services.unit_save(
+                actor=request.user,
+                town=town,
+                unit=unit,
+                values=form.cleaned_data,
+                based_on=version if pk else None,
+            )
+        except versions.Conflict as exc:
+            form.add_error(None, exc.message)
         except DomainError as exc:
             form.add_error("name", exc.message)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": unit.name})
             return redirect(f"people:{kind}_list", town.slug)
-    return render(request, "people/unit_form.html", _unit_context(town, kind, form=form, unit=unit))
+    return render(
+        request, "people/unit_form.html", _unit_context(town, kind, form=form, unit=unit, version=version)
+    )
 
 
 @require_POST
@@ -211,8 +230,13 @@ def town_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require(request.user, Action.MANAGE_TOWNS)
     town = get_object_or_404(Town, pk=pk) if pk else None
     form = TownForm(request.POST or None, instance=town)
+    version = versions.page_version(request, town.version) if town else ""
     if request.method == "POST" and form.is_valid():
-        saved = services.town_save(actor=request.user, form=form)
-        messages.success(request, _("%(name)s saved.") % {"name": saved.name})
-        return redirect("people:town_list")
-    return render(request, "people/town_form.html", {"form": form, "town_obj": town})
+        try:
+            saved = services.town_save(actor=request.user, form=form, based_on=version if town else None)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": saved.name})
+            return redirect("people:town_list")
+    return render(request, "people/town_form.html", {"form": form, "town_obj": town, "version": version})

@@ -153,6 +153,7 @@ def item_import(*, actor, town: Town, file: IO[bytes] | bytes, filename: str = "
     """Create an item for every row of an uploaded sheet, or none at all (every problem listed)."""
     services._require_office(actor, town)
     table = spreadsheets.read(ITEM_SHEET, file, max_rows=MAX_ROWS)
+    table.report_unknown_columns()
     departments = {
         spreadsheets.normalize(d.name): d for d in Department.objects.filter(town=town, is_active=True)
     }

@@ -115,3 +115,113 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, town):
     response = client.get(reverse("town_home", kwargs={"town": town.slug}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- The auditor of every town (三员分立: granted by the city administrator only) ------------------
+
+
+@pytest.fixture
+def city_auditor(db):
+    from kaoping import testing
+
+    return testing.make_user("city_auditor", town=None, role=None)
+
+
+def _audit_entries(town, other_town):
+    from kaoping.audit.services import record
+
+    record(actor=None, action="login.failed", object_repr="nobody-knows-me")  # of no town
+    record(actor=None, action="cadre.update", town=town, object_repr="本镇")
+    record(actor=None, action="cadre.update", town=other_town, object_repr="他镇")
+
+
+@pytest.mark.django_db
+def test_only_the_auditor_role_may_be_held_over_every_town():
+    from django.db import IntegrityError, transaction
+
+    from kaoping import testing
+    from kaoping.accounts.models import RoleAssignment
+
+    user = testing.make_user("someone", town=None, role=None)
+    RoleAssignment.objects.create(user=user, role=R.AUDITOR, town=None)
+    for role in Role:
+        if role in {R.AUDITOR, R.CITY_ADMIN, R.CADRE}:
+            continue
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RoleAssignment.objects.create(
+                user=user, role=role, town=None, population="agency" if role in Role.for_population() else ""
+            )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reader", "sees"),
+    [
+        ("city_auditor", {"nobody-knows-me", "本镇", "他镇"}),
+        ("auditor", {"本镇"}),
+        ("city_admin", None),
+        ("town_admin", None),
+    ],
+)
+def test_the_auditor_of_every_town_reads_every_towns_entries_and_those_of_no_town(
+    client_for, personas, town, other_town, city_auditor, reader, sees
+):
+    from kaoping.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=city_auditor, role=R.AUDITOR, town=None)
+    _audit_entries(town, other_town)
+    user = city_auditor if reader == "city_auditor" else personas[reader]
+    response = client_for(user).get(reverse("audit:entry_list"))
+    if sees is None:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    shown = {e.object_repr for e in response.context["page"].object_list}
+    assert shown & {"nobody-knows-me", "本镇", "他镇"} == sees
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("actor", "allowed"), [("city_admin", True), ("town_admin", False)])
+def test_only_the_city_administrator_grants_the_auditor_of_every_town(
+    client_for, personas, town, actor, allowed
+):
+    from kaoping.accounts.models import RoleAssignment
+
+    target = personas["party_building_office"]
+    response = client_for(personas[actor]).post(
+        reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": target.pk}),
+        {
+            "username": target.username,
+            "roles": ["party_building_office"],
+            "is_active": "on",
+            "city_auditor": "on",
+            "version": target.version,
+        },
+    )
+    granted = RoleAssignment.objects.filter(user=target, role=R.AUDITOR, town__isnull=True).exists()
+    assert granted == allowed
+    if allowed:
+        assert response.status_code == 302
+        from kaoping.audit.models import AuditEntry
+
+        entry = AuditEntry.objects.get(action="user.update")
+        assert entry.old["city_auditor"] is False and entry.new["city_auditor"] is True
+
+
+@pytest.mark.django_db
+def test_the_city_administrator_cannot_make_themselves_auditor_of_every_town(personas, town):
+    from kaoping.accounts import services
+    from kaoping.core.errors import DomainError
+
+    me = personas["city_admin"]
+    with pytest.raises(DomainError):
+        services.user_save(
+            actor=me,
+            town=town,
+            user=me,
+            username=me.username,
+            display_name="",
+            cadre=None,
+            roles=[],
+            city_auditor=True,
+        )

@@ -36,6 +36,7 @@ def _edit(client, town, user, roles):
             "roles": roles,
             "group_population": population,
             "is_active": "on",
+            "version": user.version,
         },
     )
 

@@ -17,20 +17,41 @@ def _new_user(**overrides):
         "roles": ["supervision_office"],
         "group_population": "",
         "is_active": "on",
-        "pw-password": "First#pass1",
     }
     data.update(overrides)
     return data
 
 
 @pytest.mark.django_db
-def test_the_admin_creates_an_account_that_must_change_its_password(admin, town):
+def test_a_new_account_gets_a_one_time_link_and_no_password_the_admin_knows(admin, town):
     response = admin.post(reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user())
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the link is shown once
     user = User.objects.get(username="zhangsan")
-    assert user.must_change_password and user.check_password("First#pass1")
+    assert not user.has_usable_password()
     assert list(user.roles.values_list("role", "town")) == [("supervision_office", town.pk)]
-    assert AuditEntry.objects.get(action="user.create").new["roles"] == ["supervision_office"]
+    entry = AuditEntry.objects.get(action="user.create")
+    assert entry.new["roles"] == ["supervision_office"] and entry.new["one_time_link"] is True
+    link = response.context["link"]
+    assert "/accounts/password/set/" in link
+    # The owner sets their own password with it, once.
+    from django.test import Client
+
+    owner = Client()
+    form_page = owner.get(link, follow=True)
+    assert form_page.context["validlink"]
+    owner.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "Own#pass12", "new_password2": "Own#pass12"}
+    )
+    user.refresh_from_db()
+    assert user.check_password("Own#pass12") and not user.must_change_password
+    assert not Client().get(link, follow=True).context["validlink"]
+
+
+@pytest.mark.django_db
+def test_the_new_account_form_has_no_password_field(admin, town):
+    page = admin.get(reverse("accounts:user_create", kwargs={"town": town.slug})).content.decode()
+    assert 'type="password"' not in page
 
 
 @pytest.mark.django_db
@@ -44,12 +65,50 @@ def test_a_scorer_needs_a_population(admin, town):
 
 
 @pytest.mark.django_db
-def test_a_weak_initial_password_is_refused(admin, town):
+def test_the_admins_own_account_shows_no_role_to_tick_and_keeps_its_roles(admin, town, personas):
+    me = personas["town_admin"]
+    url = reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": me.pk})
+    page = admin.get(url).content.decode()
+    assert 'name="roles"' not in page and 'name="group_population"' not in page
     response = admin.post(
-        reverse("accounts:user_create", kwargs={"town": town.slug}), _new_user(**{"pw-password": "password"})
+        url,
+        {
+            "username": me.username,
+            "display_name": "管理员",
+            "is_active": "on",
+            "roles": ["auditor"],
+            "version": me.version,
+        },
     )
+    assert response.status_code == 302
+    me.refresh_from_db()
+    assert me.display_name == "管理员"
+    assert list(me.roles.values_list("role", flat=True)) == ["town_admin"]
+
+
+@pytest.mark.django_db
+def test_another_accounts_form_shows_the_roles(admin, town, personas):
+    url = reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": personas["scorer"].pk})
+    assert 'name="roles"' in admin.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_edit_based_on_an_older_version_is_refused_naming_who_changed_it(
+    admin, town, personas, client_for
+):
+    user = personas["scorer"]
+    url = reverse("accounts:user_edit", kwargs={"town": town.slug, "pk": user.pk})
+    loaded = admin.get(url).context["version"]
+    data = {"username": user.username, "roles": ["scorer"], "group_population": "agency", "is_active": "on"}
+    city = client_for(personas["city_admin"])
+    assert city.post(url, data | {"display_name": "城市改的", "version": loaded}).status_code == 302
+    response = admin.post(url, data | {"display_name": "镇里改的", "version": loaded})
     assert response.status_code == 200
-    assert not User.objects.filter(username="zhangsan").exists()
+    message = " ".join(response.context["form"].non_field_errors())
+    assert "city_admin" in message
+    user.refresh_from_db()
+    assert user.display_name == "城市改的"
+    assert AuditEntry.objects.filter(action="user.update").count() == 1
 
 
 @pytest.mark.django_db
@@ -73,6 +132,7 @@ def test_editing_roles_touches_this_town_only_and_is_audited(admin, town, other_
             "roles": ["group_leader"],
             "group_population": "village",
             "is_active": "on",
+            "version": user.version,
         },
     )
     assert response.status_code == 302

@@ -196,3 +196,28 @@ def test_the_template_has_the_columns_and_instructions():
     headers = [c.value for c in book.worksheets[0][1]]
     assert headers[:7] == ["Category", "Number", "Indicator", "Scoring standard", "Maximum", "Weight", "Rule"]
     assert len(book.worksheets) >= 2
+
+
+def test_a_column_the_template_does_not_have_is_reported_and_nothing_is_imported(empty, office):
+    row = [
+        "党的建设",
+        "1.1",
+        "基层党组织建设",
+        "按月评定",
+        4,
+        4,
+        "手动评分",
+        None,
+        None,
+        None,
+        None,
+        "月度重点工作",
+        "是",
+    ]
+    content = workbook([[*row, "备注"]], headers=[*HEADERS, "说明"])
+    result = importing.scheme_import(actor=office, scheme=empty, file=content)
+    assert not result.ok
+    [problem] = result.problems
+    assert (problem.row, problem.cell, problem.column) == (1, "N1", "说明")
+    assert "not one of the template's" in problem.message
+    assert not Indicator.objects.filter(scheme=empty).exists()

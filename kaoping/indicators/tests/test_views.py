@@ -122,6 +122,7 @@ def test_the_office_sets_weights_from_a_month(office_client, town, scheme):
         for i in scheme.indicators.all()
     }
     data.update({f"weight_{invest.pk}": "40", f"weight_{project.pk}": "10", "note": "5月党委会"})
+    data["version"] = scheme.weights_version
     response = office_client.post(url("weights_edit", town, scheme.pk) + "?month=3", data)
     assert response.status_code == 302
     assert IndicatorWeight.objects.filter(effective_from=MARCH).count() == 2
@@ -173,6 +174,7 @@ def test_a_published_indicators_rule_fields_are_locked_in_the_form(office_client
             "rule_kind": "pass_fail",
             "item_kind": "monthly_key_work",
             "sort_order": "4",
+            "version": project.version,
         },
     )
     assert response.status_code == 302
@@ -202,6 +204,7 @@ def test_the_settings_form_saves_the_share_in_percent_and_tie_breaks_in_order(of
             "bonus_cap_year": "3",
             "tie_break_1": "democratic",
             "tie_break_2": "performance",
+            "version": scheme.version,
         },
     )
     assert response.status_code == 302
@@ -223,7 +226,8 @@ def test_a_category_is_added_and_renamed(office_client, town, scheme):
     office_client.post(url("category_create", town, scheme.pk), {"name": "乡村振兴", "sort_order": 3})
     category = Category.objects.get(scheme=scheme, name="乡村振兴")
     office_client.post(
-        url("category_edit", town, scheme.pk, category.pk), {"name": "乡村振兴战略", "sort_order": 3}
+        url("category_edit", town, scheme.pk, category.pk),
+        {"name": "乡村振兴战略", "sort_order": 3, "version": category.version},
     )
     category.refresh_from_db()
     assert category.name == "乡村振兴战略"

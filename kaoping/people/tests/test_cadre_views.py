@@ -106,7 +106,7 @@ def test_a_second_active_village_head_is_refused(office, town):
 @pytest.mark.django_db
 def test_editing_records_old_and_new_values(office, town, personas):
     cadre = personas["cadre"].cadre
-    data = _form(town, name=cadre.name, id_number=cadre.id_number, position="副主任")
+    data = _form(town, name=cadre.name, id_number=cadre.id_number, position="副主任", version=cadre.version)
     response = office.post(reverse("people:cadre_edit", kwargs={"town": town.slug, "pk": cadre.pk}), data)
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="cadre.update", object_id=str(cadre.pk))

@@ -278,3 +278,17 @@ def test_an_export_masks_personal_data_unless_allowed_and_is_audited(town, actor
     )
     entry = AuditEntry.objects.get(action="cadre.export")
     assert entry.new == {"count": 1, "personal_data": False}
+
+
+@pytest.mark.django_db
+def test_a_column_the_template_does_not_have_is_reported_with_its_cell_and_nothing_is_imported(town, actor):
+    before = Cadre.objects.filter(town=town).count()
+    headers = [*HEADERS, "Remarks"]
+    content = _xlsx([[*_agency(1).values(), "调入"], [*_agency(2).values(), ""]], headers=headers)
+    result = importing.cadre_import(actor=actor, town=town, file=content)
+    assert not result.ok
+    [problem] = result.problems
+    assert (problem.row, problem.cell, problem.column) == (1, "L1", "Remarks")
+    assert "not one of the template's" in problem.message
+    assert Cadre.objects.filter(town=town).count() == before
+    assert not AuditEntry.objects.filter(action="cadre.import").exists()

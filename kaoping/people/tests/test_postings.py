@@ -265,7 +265,9 @@ def test_the_cadre_page_shows_the_posting_history(client_for, personas, town, ac
 
 def _form(cadre, **changes) -> dict:
     values = {f: getattr(cadre, f) for f in services.CADRE_FIELDS}
-    values.update(department=cadre.department_id, village=cadre.village_id or "", **changes)
+    values.update(
+        department=cadre.department_id, village=cadre.village_id or "", version=cadre.version, **changes
+    )
     return {k: ("on" if v is True else "" if v in (False, None) else v) for k, v in values.items()}
 
 
@@ -302,7 +304,7 @@ def test_the_migration_gives_existing_cadres_a_posting_from_their_first_scored_m
 
     from kaoping.scoring.models import Period, ScoreEntry, ScoreSheet
 
-    migration = importlib.import_module("kaoping.people.migrations.0004_postings_for_existing_cadres")
+    migration = importlib.import_module("kaoping.people.migrations.0005_postings_for_existing_cadres")
     scheme = testing.make_scheme(town)
     scored, left, unscored = (testing.make_cadre(town, n, s) for n, s in (("甲", 1), ("乙", 2), ("丙", 3)))
     for month in (date(2025, 3, 1), date(2026, 2, 1)):

@@ -21,7 +21,7 @@ def test_the_admin_adds_and_renames_a_department(admin, town):
     dept = Department.objects.get(town=town, name="应急管理办公室")
     admin.post(
         reverse("people:department_edit", kwargs={"town": town.slug, "pk": dept.pk}),
-        {"name": "应急办", "kind": "office", "sort_order": 3},
+        {"name": "应急办", "kind": "office", "sort_order": 3, "version": dept.version},
     )
     entry = AuditEntry.objects.get(action="department.update")
     assert (entry.old, entry.new) == ({"name": "应急管理办公室"}, {"name": "应急办"})

@@ -104,3 +104,44 @@ def test_a_name_padded_with_a_full_width_space_is_one_person(office, town, qu_xi
     response = _post(office, town, ["两委会分办", "河道清理", "曲　鑫 李娜", "2026-03-05", "2026-03-20"])
     assert response.status_code == 302, response.context["problems"]
     assert {o.cadre for o in Item.objects.get().owners.all()} == {qu_xin, li}
+
+
+def _upload_with_header(header, *rows) -> dict:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return {
+        "file": SimpleUploadedFile("items.xlsx", buffer.getvalue(), content_type="application/octet-stream")
+    }
+
+
+def test_a_column_the_template_does_not_have_is_reported_and_nothing_is_imported(office, town, qu_xin):
+    response = office.post(
+        reverse("supervision:item_import", args=[town.slug]),
+        _upload_with_header(
+            [*HEADER, "督办级别"], ["两委会分办", "河道清理", "曲鑫", "2026-03-05", "2026-03-20", "重点"]
+        ),
+    )
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert (problem.row, problem.cell, problem.column) == (1, "F1", "督办级别")
+    assert "not one of the template's" in problem.message
+    assert not Item.objects.exists()
+
+
+def test_the_unknown_column_is_named_in_chinese_for_a_chinese_user(office, town, qu_xin, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    response = office.post(
+        reverse("supervision:item_import", args=[town.slug]),
+        _upload_with_header(
+            [*HEADER, "备注"], ["两委会分办", "河道清理", "曲鑫", "2026-03-05", "2026-03-20", "x"]
+        ),
+        headers={"accept-language": "zh-hans"},
+    )
+    [problem] = response.context["problems"]
+    assert problem.cell == "F1" and "备注" in problem.message and "模板" in problem.message
+    assert not Item.objects.exists()

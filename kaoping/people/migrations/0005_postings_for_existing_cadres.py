@@ -61,7 +61,7 @@ def add_postings(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_posting"),
+        ("people", "0004_posting"),
         ("scoring", "0004_score_versions_and_cadres_not_scored"),
     ]
 

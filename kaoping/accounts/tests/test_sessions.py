@@ -1,0 +1,91 @@
+"""The 30-minute idle timeout, kept without writing the session at every request (accounts/sessions.py)."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kaoping.testing import PASSWORD
+
+SESSION_TABLE = Session._meta.db_table
+
+
+def _writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if SESSION_TABLE in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+
+
+@pytest.fixture
+def logged_in(client, personas, town):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert (
+            client.post("/accounts/login/", {"username": "main_leader", "password": PASSWORD}).status_code
+            == 302
+        )
+    return client, start, reverse("town_home", kwargs={"town": town.slug})
+
+
+@pytest.mark.django_db
+def test_a_request_within_the_minute_writes_nothing_to_the_session_table(logged_in):
+    client, start, home = logged_in
+    with (
+        time_machine.travel(start + timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get(home)
+    assert response.status_code == 200 and response.context["town"].slug == "xiacun"
+    assert _writes(queries.captured_queries) == []
+
+
+@pytest.mark.django_db
+def test_healthz_with_a_session_cookie_writes_nothing_within_the_minute(logged_in):
+    client, start, _home = logged_in
+    with (
+        time_machine.travel(start + timedelta(seconds=59), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert _writes(queries.captured_queries) == []
+
+
+@pytest.mark.django_db
+def test_a_request_after_the_minute_moves_the_expiry_on(logged_in):
+    client, start, home = logged_in
+    key = client.cookies["sessionid"].value
+    first_expiry = Session.objects.get(session_key=key).expire_date
+    with (
+        time_machine.travel(start + timedelta(minutes=2), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get(home).status_code == 200
+    assert len(_writes(queries.captured_queries)) == 1
+    assert Session.objects.get(session_key=key).expire_date - first_expiry == timedelta(minutes=2)
+
+
+@pytest.mark.django_db
+def test_a_session_idle_31_minutes_is_logged_out_and_one_idle_29_is_not(logged_in):
+    client, start, home = logged_in
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert client.get(home).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=29 + 31), tick=False):
+        response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_requests_every_50_seconds_keep_a_session_alive_for_an_hour(logged_in):
+    client, start, home = logged_in
+    for step in range(1, 73):
+        with time_machine.travel(start + timedelta(seconds=50 * step), tick=False):
+            assert client.get(home).status_code == 200, step
