@@ -18,8 +18,8 @@ from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 
-from . import charts, completeness, rankings, services
-from .models import Excusal, MonthlyResult, Period, PeriodStatus
+from . import charts, completeness, corrections, rankings, services
+from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus
 from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
 
@@ -58,6 +58,11 @@ def period_list(request: HttpRequest, town: str) -> HttpResponse:
             "periods": periods,
             "suggested": suggested,
             "manage": can(request.user, Action.MANAGE_PERIODS, town),
+            "corrections": {
+                "pending": Correction.objects.filter(town=town, status=CorrectionStatus.PENDING).count()
+            }
+            if can(request.user, Action.VIEW_CORRECTIONS, town)
+            else None,
         },
     )
 
@@ -192,6 +197,7 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
         ],
         "tie_breaks": tie_breaks,
         "span_months": rankings.span_months(period.month, span),
+        "corrections": list(period.corrections.filter(status=CorrectionStatus.PUBLISHED).order_by("number")),
     }
     if rows:
         context["distribution"] = charts.distribution(
@@ -283,6 +289,7 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "categories": categories,
         "lines_unavailable": result is not None and lines is None,
         "trend": trend,
+        "corrections": corrections.cadre_corrections(period, cadre_obj.pk),
     }
     if len(trend) > 1:
         context["trend_chart"] = charts.rank_trend(
