@@ -41,6 +41,7 @@ class Action(models.TextChoices):
     VIEW_PUBLISHED_RESULTS = "view_published_results", _("See published results and rankings")
     VIEW_CORRECTIONS = "view_corrections", _("See pending corrections of published months")
     DECIDE_CORRECTIONS = "decide_corrections", _("Publish or decline corrections of published months")
+    CORRECT_SCORES = "correct_scores", _("Propose a corrected score in a published month")
     MANAGE_EVALUATIONS = "manage_evaluations", _("Prepare, open and close democratic-evaluation rounds")
     VIEW_EVALUATION_RESULTS = "view_evaluation_results", _("See democratic-evaluation turnout and results")
     VIEW_SUPERVISION = "view_supervision", _("See every supervision item and draft bulletin")
@@ -94,6 +95,7 @@ POLICY: dict[Action, frozenset[Role]] = {
     # whoever caused it (e.g. closed the round) is not the one deciding (duties apart).
     Action.VIEW_CORRECTIONS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
     Action.DECIDE_CORRECTIONS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER}),
+    Action.CORRECT_SCORES: frozenset({R.ASSESSMENT_OFFICE}),
     # The assessment office runs the democratic evaluation. Nobody, administrators included, can see a
     # ballot tied to a rater: the tables do not hold the link (see kaoping/evaluation/models.py).
     Action.MANAGE_EVALUATIONS: frozenset({R.ASSESSMENT_OFFICE}),

@@ -25,7 +25,20 @@ from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre
 
 from . import results
-from .models import Correction, CorrectionStatus, MonthlyResult, Period, ResultBasis
+from .models import (
+    Correction,
+    CorrectionStatus,
+    Excusal,
+    MonthlyResult,
+    Period,
+    PeriodStatus,
+    ResultBasis,
+    ScoreCorrection,
+    ScoreCorrectionStatus,
+    ScoreEntry,
+    ScoreSheet,
+)
+from .services import cell_problem, parse_value
 
 CAUSED_CORRECTION = gettext_lazy("caused this correction")
 PUBLISH_CONSEQUENCE = gettext_lazy(
@@ -224,6 +237,7 @@ def correction_publish(
         )
     )
     results.write(changes)
+    _settle_score_corrections(actor, period, applied=True)
     last = Correction.objects.filter(town=correction.town, year=correction.year).aggregate(n=Max("number"))[
         "n"
     ]
@@ -251,6 +265,7 @@ def correction_decline(
     """Decline a pending correction with a reason: the month's published results stay as they were."""
     correction = _lock(correction)
     _require_decidable(actor, correction, based_on, reason)
+    _settle_score_corrections(actor, correction.period, applied=False)
     correction.status = CorrectionStatus.DECLINED
     correction.decided_by, correction.decided_at, correction.reason = actor, timezone.now(), reason.strip()
     correction.save()
@@ -276,3 +291,108 @@ def cadre_corrections(period: Period, cadre_id: int) -> list[tuple[Correction, d
             if line["cadre"] == cadre_id:
                 found.append((correction, line))
     return sorted(found, key=lambda pair: pair[0].number or 0)
+
+
+def _settle_score_corrections(actor: User, period: Period, *, applied: bool) -> None:
+    """The month's pending score corrections, decided with their correction: applied (the cell takes
+    the corrected value, audited) or declined (the published value stays)."""
+    pending = list(
+        ScoreCorrection.objects.filter(sheet__period=period, status=ScoreCorrectionStatus.PENDING)
+        .select_related("cadre", "indicator")
+        .order_by("created_at", "pk")
+    )
+    for score in pending:
+        score.status = ScoreCorrectionStatus.APPLIED if applied else ScoreCorrectionStatus.DECLINED
+        score.save(update_fields=["status"])
+        if applied:
+            entry = ScoreEntry.objects.get(
+                sheet_id=score.sheet_id, cadre=score.cadre, indicator=score.indicator
+            )
+            record(
+                actor=actor,
+                action="score.update",
+                target=entry,
+                town=period.town,
+                object_repr=f"{score.cadre.name} · {score.indicator.code}",
+                old={"value": entry.value},
+                new={"value": score.value},
+                note=score.reason,
+            )
+            entry.value = score.value
+            entry.save(update_fields=["value", "updated_at"])
+
+
+@transaction.atomic
+def score_correct(
+    *, actor: User, sheet: ScoreSheet, cadre: Cadre, indicator_id: int, value: str, reason: str
+) -> Correction | None:
+    """Propose a corrected value for one cell of a published month, with the reason.
+
+    The published score and results stay; the value becomes an input of the month's pending
+    correction, which shows what it changes and is published or declined as a whole.
+    """
+    sheet = ScoreSheet.objects.select_related("period__town", "scheme").get(pk=sheet.pk)
+    period = sheet.period
+    if not can(actor, Action.CORRECT_SCORES, period.town):
+        raise DomainError(_("You are not allowed to do this."))
+    if period.status != PeriodStatus.PUBLISHED:
+        raise DomainError(_("%(month)s is not published: change the score on the sheet.") % {"month": period})
+    if cadre.town_id != period.town_id or cadre.population != sheet.scheme.population:
+        raise DomainError(_("This cadre is not on this score sheet."))
+    entry = (
+        ScoreEntry.objects.filter(sheet=sheet, cadre=cadre, indicator_id=indicator_id)
+        .select_related("indicator")
+        .first()
+    )
+    if entry is None or Excusal.objects.filter(sheet=sheet, cadre=cadre).exists():
+        raise DomainError(_("The cadre has no published score on this indicator."))
+    try:
+        number = parse_value(value)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from exc
+    if number is None:
+        raise DomainError(_("Enter the corrected value: an empty cell is never a zero."))
+    if problem := cell_problem(entry.indicator, number):
+        raise DomainError(problem)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the score is corrected."))
+    if len(reason) > 1000:
+        raise DomainError(_("The reason is too long (at most 1,000 characters)."))
+    current = (
+        ScoreCorrection.objects.filter(sheet=sheet, cadre=cadre, indicator=entry.indicator)
+        .exclude(status=ScoreCorrectionStatus.DECLINED)
+        .order_by("-created_at", "-pk")
+        .values_list("value", flat=True)
+        .first()
+    )
+    if number == (entry.value if current is None else current):
+        raise DomainError(_("This is the value the month already counts."))
+    score = ScoreCorrection.objects.create(
+        sheet=sheet,
+        cadre=cadre,
+        indicator=entry.indicator,
+        old_value=entry.value,
+        value=number,
+        reason=reason,
+        created_by=actor,
+    )
+    label = f"{cadre.name} · {entry.indicator.code}"
+    record(
+        actor=actor,
+        action="score_correction.create",
+        target=score,
+        town=period.town,
+        object_repr=label,
+        old={"value": entry.value if current is None else current},
+        new={"value": number},
+        note=reason,
+    )
+    cause = _("Score corrected: %(cell)s %(old)s → %(new)s (%(reason)s)") % {
+        "cell": label,
+        "old": entry.value,
+        "new": number,
+        "reason": reason,
+    }
+    results.period_recompute(period, actor=actor, cause=cause)
+    return period.corrections.filter(status=CorrectionStatus.PENDING).first()

@@ -327,3 +327,38 @@ class Correction(models.Model):
                 _("Correction No. %(number)d of %(year)d") % {"number": self.number, "year": self.year}
             )
         return str(_("Pending correction of %(month)s") % {"month": self.period})
+
+
+class ScoreCorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+
+
+class ScoreCorrection(models.Model):
+    """A changed value proposed for one cell of a published month, with the reason: an input of the
+    month's pending correction. The published score stays until that correction is published (then
+    the cell takes the value: applied) or declined (declined)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="score_corrections")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    old_value = StoredDecimalField(_("published value"), max_digits=12, decimal_places=2)
+    value = StoredDecimalField(_("corrected value"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ScoreCorrectionStatus, default=ScoreCorrectionStatus.PENDING
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("score correction")
+        verbose_name_plural = _("score corrections")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="score_correction_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.indicator.code}: {self.old_value} → {self.value}"

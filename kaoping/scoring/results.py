@@ -31,6 +31,8 @@ from .models import (
     Period,
     PeriodStatus,
     ResultBasis,
+    ScoreCorrection,
+    ScoreCorrectionStatus,
     ScoreEntry,
 )
 
@@ -155,6 +157,27 @@ def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[eng
     return democratic, process
 
 
+def _with_score_corrections(
+    period: Period, scheme: Scheme, entries: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A published month's entries with the values of its score corrections not declined (the
+    latest per cell): the pending correction proposes them, and a published one has applied them."""
+    if period.status != PeriodStatus.PUBLISHED:
+        return entries
+    corrected = {
+        (cadre_id, indicator_id): f"{value:.2f}"
+        for cadre_id, indicator_id, value in ScoreCorrection.objects.filter(
+            sheet__period=period, sheet__scheme=scheme
+        )
+        .exclude(status=ScoreCorrectionStatus.DECLINED)
+        .order_by("created_at", "pk")
+        .values_list("cadre_id", "indicator_id", "value")
+    }
+    if not corrected:
+        return entries
+    return [(c, i, corrected.get((c, i), text)) for c, i, text in entries]
+
+
 def scheme_results(
     period: Period,
     scheme: Scheme,
@@ -175,7 +198,7 @@ def scheme_results(
     )
     numbers: dict[str, Decimal] = {}  # the month's distinct values, each converted once
     engine_entries = []
-    entries_text = list(entries)
+    entries_text = _with_score_corrections(period, scheme, list(entries))
     for cadre_id, indicator_id, text in entries_text:
         number = numbers.get(text)
         if number is None:

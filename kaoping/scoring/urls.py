@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:month>/ranking/", views.ranking, name="ranking"),
     path("<str:month>/ranking.xlsx", views.ranking_export, name="ranking_export"),
     path("<str:month>/cadres/<int:cadre>/", views.breakdown, name="breakdown"),
+    path("<str:month>/cadres/<int:cadre>/correct/", views.score_correct_view, name="score_correct"),
     path("<str:month>/sheets/<int:sheet>/", grid_views.sheet_grid, name="sheet_grid"),
     path("<str:month>/sheets/<int:sheet>/save/", grid_views.sheet_save, name="sheet_save"),
     path("<str:month>/sheets/<int:sheet>/move/", grid_views.sheet_move_view, name="sheet_move"),

@@ -324,3 +324,82 @@ def test_a_bonus_or_deduction_in_a_published_month_is_refused(may, personas):
     )
     with pytest.raises(DomainError, match="published and frozen"):
         scoring_services.adjustment_decide(actor=personas["main_leader"], adjustment=draft, approve=True)
+
+
+@pytest.mark.django_db
+def test_a_corrected_score_in_a_published_month_flows_into_the_pending_correction(may, personas, client_for):
+    """李强's 1.1 was published as 10; the office corrects it to 5: 60 → 30 points, 90.00 → 60.00."""
+    from kaoping.scoring.models import ScoreCorrection
+
+    period, zhang, li = may
+    indicator = Indicator.objects.get(scheme__town=period.town, code="1.1")
+    url = reverse("scoring:score_correct", args=[period.town.slug, "2026-05", li.pk])
+    office = client_for(personas["assessment_office"])
+    page = office.get(
+        reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
+    ).content.decode()
+    assert url in page
+    # Bad input changes nothing and answers with a message, never a 500.
+    for data in (
+        {"indicator": indicator.pk, "value": "abc", "reason": "复核"},
+        {"indicator": indicator.pk, "value": "11", "reason": "复核"},
+        {"indicator": indicator.pk, "value": "", "reason": "复核"},
+        {"indicator": indicator.pk, "value": "5", "reason": " "},
+        {"indicator": indicator.pk, "value": "10", "reason": "复核"},
+        {"indicator": "x", "value": "5", "reason": "复核"},
+        {"indicator": 999999, "value": "5", "reason": "复核"},
+    ):
+        assert office.post(url, data).status_code == 302, data
+    assert not ScoreCorrection.objects.exists() and not Correction.objects.exists()
+    response = office.post(url, {"indicator": indicator.pk, "value": "5", "reason": "台账复核：只完成一半"})
+    correction = Correction.objects.get()
+    assert response["Location"] == reverse(
+        "scoring:correction_detail", args=[period.town.slug, correction.pk]
+    )
+    assert MonthlyResult.objects.get(cadre=li).total == Decimal("90.00")
+    assert ScoreEntry.objects.get(cadre=li, indicator=indicator).value == Decimal(10)
+    assert [(c["old"]["total"], c["new"]["total"]) for c in correction.changes] == [("90.00", "60.00")]
+    assert "台账复核" in correction.causes[0]
+    assert AuditEntry.objects.get(action="score_correction.create").note == "台账复核：只完成一半"
+    # Only the office proposes; the Party secretary decides, as the office caused it.
+    assert (
+        client_for(personas["scorer"])
+        .post(url, {"indicator": indicator.pk, "value": "4", "reason": "x"})
+        .status_code
+        == 403
+    )
+    ids = dict(MonthlyResult.objects.values_list("cadre_id", "pk"))
+    corrections.correction_publish(
+        actor=personas["main_leader"], correction=correction, reason="核实后更正", based_on=1, confirmed=True
+    )
+    assert MonthlyResult.objects.get(cadre=li).total == Decimal("60.00")
+    assert dict(MonthlyResult.objects.values_list("cadre_id", "pk")) == ids
+    assert ScoreEntry.objects.get(cadre=li, indicator=indicator).value == Decimal(5)
+    assert ScoreCorrection.objects.get().status == "applied"
+    results.recompute_months(period.town, [period.month], actor=None, cause="again")
+    assert not Correction.objects.filter(status="pending").exists()
+
+
+@pytest.mark.django_db
+def test_a_declined_score_correction_leaves_the_published_score(may, personas):
+    from kaoping.scoring.models import ScoreCorrection
+
+    period, zhang, li = may
+    indicator = Indicator.objects.get(scheme__town=period.town, code="1.1")
+    sheet = ScoreSheet.objects.get(period=period)
+    correction = corrections.score_correct(
+        actor=personas["assessment_office"],
+        sheet=sheet,
+        cadre=li,
+        indicator_id=indicator.pk,
+        value="5",
+        reason="复核",
+    )
+    corrections.correction_decline(
+        actor=personas["main_leader"], correction=correction, reason="证据不足", based_on=1
+    )
+    assert ScoreCorrection.objects.get().status == "declined"
+    assert ScoreEntry.objects.get(cadre=li, indicator=indicator).value == Decimal(10)
+    assert MonthlyResult.objects.get(cadre=li).total == Decimal("90.00")
+    results.recompute_months(period.town, [period.month], actor=None, cause="again")
+    assert not Correction.objects.filter(status="pending").exists()
