@@ -326,6 +326,8 @@ class Correction(models.Model):
             return str(
                 _("Correction No. %(number)d of %(year)d") % {"number": self.number, "year": self.year}
             )
+        if self.status == CorrectionStatus.DECLINED:
+            return str(_("Declined correction of %(month)s") % {"month": self.period})
         return str(_("Pending correction of %(month)s") % {"month": self.period})
 
 
