@@ -110,7 +110,7 @@ def test_a_later_input_leaves_the_published_month_as_it_was_and_proposes_a_corre
 
 @pytest.mark.django_db
 def test_publishing_the_correction_updates_the_rows_in_place_numbers_it_and_shows_it(
-    later_input, personas, client_for
+    later_input, personas, client_for, monkeypatch
 ):
     period, zhang, li = later_input
     results.recompute_months(period.town, [period.month], actor=personas["supervision_office"], cause="核验")
@@ -167,6 +167,21 @@ def test_publishing_the_correction_updates_the_rows_in_place_numbers_it_and_show
     assert 'id="month-corrected"' in ranking.content.decode() and detail in ranking.content.decode()
     # A published correction is readable by the town; the second one of the year is No. 2.
     assert client_for(personas["cadre"]).get(detail).status_code == 200
+    from kaoping.scoring import engine
+
+    monkeypatch.setattr(
+        results, "month_inputs", lambda p: ({}, {li.pk: [engine.ProcessPoint(7, Decimal(4), "按时办结")]})
+    )
+    results.recompute_months(
+        period.town, [period.month], actor=personas["supervision_office"], cause="再次核验"
+    )
+    second = Correction.objects.get(status="pending")
+    assert [(c["old"]["total"], c["new"]["total"]) for c in second.changes] == [("92.00", "94.00")]
+    corrections.correction_publish(
+        actor=office, correction=second, reason="再次核验", based_on=1, confirmed=True
+    )
+    second.refresh_from_db()
+    assert second.number == 2 and MonthlyResult.objects.get(cadre=li).total == Decimal("94.00")
 
 
 @pytest.mark.django_db
