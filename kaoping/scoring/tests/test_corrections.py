@@ -310,6 +310,17 @@ def test_a_weight_starting_in_or_before_a_published_month_is_refused(may, person
     indicator_services.weights_set(
         actor=office, scheme=scheme, month=date(2026, 6, 1), weights={indicator.pk: Decimal(50)}
     )
+    # A new indicator cannot be weighted from a published month either.
+    data = indicator_services.IndicatorData(
+        category=indicator.category, code="9.9", name="临时任务", standard="按期完成", max_score=Decimal(10)
+    )
+    with pytest.raises(DomainError, match="published and frozen"):
+        indicator_services.indicator_create(
+            actor=office, scheme=scheme, data=data, weight=Decimal(10), weight_from=date(2026, 5, 1)
+        )
+    indicator_services.indicator_create(
+        actor=office, scheme=scheme, data=data, weight=Decimal(10), weight_from=date(2026, 7, 1)
+    )
     # A scheme used by a published month keeps its settings and rules, even as a draft.
     assert scheme.is_draft
     with pytest.raises(DomainError, match="scale"):
