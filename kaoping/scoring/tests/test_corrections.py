@@ -429,3 +429,30 @@ def test_a_declined_score_correction_leaves_the_published_score(may, personas):
     assert MonthlyResult.objects.get(cadre=li).total == Decimal("90.00")
     results.recompute_months(period.town, [period.month], actor=None, cause="again")
     assert not Correction.objects.filter(status="pending").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_corrections_pages_take_a_fixed_number_of_queries(
+    may, personas, client_for, django_assert_max_num_queries, count
+):
+    period, zhang, li = may
+    changes = [
+        {"cadre": li.pk, "name": "李强", "old": {"total": "90.00", "rank": 2, "group_rank": 2}, "new": None}
+    ]
+    for n in range(count):
+        month = Period.objects.create(town=period.town, month=date(2026, 6 + n, 1), status="published")
+        Correction.objects.create(
+            town=period.town, period=month, year=2026, causes=[f"秸秆巡查{n}"], changes=changes * 3
+        )
+    client = client_for(personas["assessment_office"])
+    url = reverse("scoring:correction_list", args=[period.town.slug])
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode()
+    assert page.count("秸秆巡查") == count
+    last = Correction.objects.order_by("-pk").first()
+    with django_assert_max_num_queries(10):
+        page = client.get(
+            reverse("scoring:correction_detail", args=[period.town.slug, last.pk])
+        ).content.decode()
+    assert page.count("90.00") == 3
