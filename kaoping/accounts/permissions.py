@@ -39,6 +39,9 @@ class Action(models.TextChoices):
     APPROVE_ADJUSTMENTS = "approve_adjustments", _("Approve or reject bonuses and deductions")
     VIEW_RESULTS = "view_results", _("See results and rankings before they are published")
     VIEW_PUBLISHED_RESULTS = "view_published_results", _("See published results and rankings")
+    VIEW_CORRECTIONS = "view_corrections", _("See pending corrections of published months")
+    DECIDE_CORRECTIONS = "decide_corrections", _("Publish or decline corrections of published months")
+    CORRECT_SCORES = "correct_scores", _("Propose a corrected score in a published month")
     MANAGE_EVALUATIONS = "manage_evaluations", _("Prepare, open and close democratic-evaluation rounds")
     VIEW_EVALUATION_RESULTS = "view_evaluation_results", _("See democratic-evaluation turnout and results")
     VIEW_SUPERVISION = "view_supervision", _("See every supervision item and draft bulletin")
@@ -87,6 +90,12 @@ POLICY: dict[Action, frozenset[Role]] = {
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.SCORER, R.CITY_ADMIN}
     ),
     Action.VIEW_PUBLISHED_RESULTS: _TOWN_STAFF | {R.CADRE},
+    # A published month changes only by a numbered correction (更正): the office sees what a later
+    # input would change and publishes or declines it; the Party secretary may decide it too, so that
+    # whoever caused it (e.g. closed the round) is not the one deciding (duties apart).
+    Action.VIEW_CORRECTIONS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
+    Action.DECIDE_CORRECTIONS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER}),
+    Action.CORRECT_SCORES: frozenset({R.ASSESSMENT_OFFICE}),
     # The assessment office runs the democratic evaluation. Nobody, administrators included, can see a
     # ballot tied to a rater: the tables do not hold the link (see kaoping/evaluation/models.py).
     Action.MANAGE_EVALUATIONS: frozenset({R.ASSESSMENT_OFFICE}),

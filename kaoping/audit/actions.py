@@ -29,6 +29,8 @@ VERBS = {
     "move": _("status changed"),
     "decide": _("decided"),
     "rescore": _("published results changed by a later input"),
+    "withdraw": _("withdrawn: the month's inputs no longer change it"),
+    "decline": _("declined"),
     "codes": _("voting codes generated"),
     "save": _("saved"),
     "extend": _("deadline extended"),

@@ -162,7 +162,8 @@ def codes_generate(*, actor, round: Round) -> dict[RaterClass, list[str]]:
 
 CLOSE_CONSEQUENCE = gettext_lazy(
     "Closing cannot be undone: no more ballots are accepted, unused codes become void, the results "
-    "are computed and change the quarter's monthly results (published months included)."
+    "are computed and change the quarter's monthly results; for a month already published, the "
+    "change waits as a pending correction."
 )
 
 

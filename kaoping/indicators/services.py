@@ -27,6 +27,7 @@ from kaoping.audit import versions
 from kaoping.audit.services import changed, record, snapshot
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Population, Town
+from kaoping.scoring.models import Period, PeriodStatus
 
 from . import rules, selectors
 from .models import (
@@ -94,6 +95,44 @@ TRANSITIONS = {
 
 def default_name(year: int, population: str) -> str:
     return _("%(year)s %(population)s scheme") % {"year": year, "population": Population(population).label}
+
+
+def last_published_month(scheme: Scheme) -> date | None:
+    """The last month of the scheme's town and year already published, or None.
+
+    A published month is frozen: nothing in the scheme may change how it computes. Weights start
+    after it, and a scheme used by it keeps its rules even while still a draft.
+    """
+    return (
+        Period.objects.filter(town_id=scheme.town_id, month__year=scheme.year, status=PeriodStatus.PUBLISHED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+
+
+def _is_frozen(scheme: Scheme) -> bool:
+    """True when what decides how a month computes can no longer change: the scheme is published,
+    or a month of its year is (whatever the scheme's own status)."""
+    return not scheme.is_draft or last_published_month(scheme) is not None
+
+
+def _refuse_published_month(scheme: Scheme, month: date) -> None:
+    """Refuse a weight (or a new indicator's first weight) starting in or before a published month."""
+    published = last_published_month(scheme)
+    if published is not None and month <= published:
+        raise DomainError(
+            _(
+                "%(published)s is published and frozen: weights can start from %(next)s at the "
+                "earliest. A change to a published month goes through a correction."
+            )
+            % {
+                "published": _month_label(published),
+                "next": _month_label(
+                    date(published.year + published.month // 12, published.month % 12 + 1, 1)
+                ),
+            }
+        )
 
 
 def _refuse_if_archived(scheme: Scheme) -> None:
@@ -219,7 +258,7 @@ def scheme_update(*, actor, scheme: Scheme, values: dict[str, Any], based_on: in
     wanted = {name: values[name] for name in SCHEME_FROZEN_WHEN_PUBLISHED if name in values}
     if "tie_breaks" in wanted:
         wanted["tie_breaks"] = tie_breaks
-    if not scheme.is_draft and any(getattr(scheme, k) != v for k, v in wanted.items()):
+    if _is_frozen(scheme) and any(getattr(scheme, k) != v for k, v in wanted.items()):
         raise DomainError(
             _(
                 "The scheme is published: its scale, democratic share, caps and tie-breaks decide how "
@@ -376,7 +415,7 @@ def indicator_problems(
             found["code"] = _("Another indicator of this scheme has the number %(code)s.") % {
                 "code": data.code
             }
-    if indicator is not None and not scheme.is_draft:
+    if indicator is not None and _is_frozen(scheme):
         before = IndicatorData.of(indicator)
         if any(getattr(before, name) != getattr(data, name) for name in INDICATOR_FROZEN_WHEN_PUBLISHED):
             found["frozen"] = _(
@@ -425,6 +464,7 @@ def indicator_create(
     month = _scheme_month(scheme, weight_from or scheme.month(1))
     if weight is not None:
         _check_weight(weight)
+        _refuse_published_month(scheme, month)
     indicator = Indicator(scheme=scheme)
     _apply(indicator, data)
     indicator.save()
@@ -529,6 +569,8 @@ def weights_set(
             indicator__scheme=scheme, effective_from=month
         )
     }
+    if any(w is not None and in_force.get(i) != w for i, w in weights.items()):
+        _refuse_published_month(scheme, month)
     changes = []
     for indicator_id, weight in weights.items():
         if weight is None or in_force.get(indicator_id) == weight:
@@ -614,7 +656,7 @@ def reason_save(
 def reason_delete(*, actor, reason: AdjustmentReason) -> None:
     """Remove a reason from a draft scheme's catalogue; a published catalogue keeps every reason."""
     scheme = reason.scheme
-    if not scheme.is_draft:
+    if _is_frozen(scheme):
         raise DomainError(
             _("The scheme is published: its reasons may be in use and stay. Rename or reword it instead.")
         )

@@ -261,3 +261,106 @@ class MonthlyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.period}: {self.total}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Declined")
+
+
+class Correction(models.Model):
+    """A change to a published month's results (更正), proposed by a later input and decided by hand.
+
+    A published month is frozen: an input that would change it (an evaluation round closed for its
+    quarter, a supervision item verified in it, a bonus that moves its year caps) leaves its stored
+    rows as they are and refreshes the month's one pending correction instead. `changes` lists each
+    affected cadre's old and new total and ranks as shown to the office; `proposed` holds exactly the
+    rows and bases that publishing writes (in place: the rows keep their ids). A published correction
+    gets the next number of its town and year (更正 第N号) and stays as the record of the old values.
+    """
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="corrections")
+    year = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CorrectionStatus, default=CorrectionStatus.PENDING
+    )
+    causes = models.JSONField(default=list)  # what changed the month's inputs, oldest first
+    changes = models.JSONField(default=list)  # per cadre: name, old and new total and ranks
+    proposed = models.JSONField(default=dict)  # {"rows": [...], "bases": [...], "removed": [...]}
+    # The last user whose action refreshed the proposal: they do not decide it (duties apart).
+    caused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised at every refresh: a decision based on an older proposal is refused.
+    version = models.PositiveIntegerField(default=1)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status="pending"),
+                name="correction_one_pending_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["town", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="correction_number_per_town_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return str(
+                _("Correction No. %(number)d of %(year)d") % {"number": self.number, "year": self.year}
+            )
+        if self.status == CorrectionStatus.DECLINED:
+            return str(_("Declined correction of %(month)s") % {"month": self.period})
+        return str(_("Pending correction of %(month)s") % {"month": self.period})
+
+
+class ScoreCorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPLIED = "applied", _("Applied")
+    DECLINED = "declined", _("Declined")
+
+
+class ScoreCorrection(models.Model):
+    """A changed value proposed for one cell of a published month, with the reason: an input of the
+    month's pending correction. The published score stays until that correction is published (then
+    the cell takes the value: applied) or declined (declined)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="score_corrections")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    old_value = StoredDecimalField(_("published value"), max_digits=12, decimal_places=2)
+    value = StoredDecimalField(_("corrected value"), max_digits=12, decimal_places=2)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ScoreCorrectionStatus, default=ScoreCorrectionStatus.PENDING
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("score correction")
+        verbose_name_plural = _("score corrections")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="score_correction_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.indicator.code}: {self.old_value} → {self.value}"

@@ -579,6 +579,18 @@ def sheet_move(*, actor: User, sheet: ScoreSheet, to: str, reason: str = "") -> 
     return sheet
 
 
+def _refuse_published(period: Period) -> None:
+    """A bonus or deduction never enters a published month: it is frozen."""
+    if period.status == PeriodStatus.PUBLISHED:
+        raise DomainError(
+            _(
+                "%(month)s is published and frozen: no bonus or deduction can be registered or decided "
+                "in it. Register it in a month still open, or have the month corrected."
+            )
+            % {"month": period}
+        )
+
+
 @dataclass(frozen=True)
 class ShareInput:
     cadre: Cadre
@@ -599,6 +611,7 @@ def adjustment_create(
     town = period.town
     if not can(actor, Action.MANAGE_ADJUSTMENTS, town):
         raise DomainError(_("You are not allowed to do this."))
+    _refuse_published(period)
     if not period.is_open:
         raise DomainError(_("%(month)s is closed: scores can no longer change.") % {"month": period})
     if reason.scheme.town_id != town.pk or reason.scheme.year != period.month.year:
@@ -657,6 +670,7 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
     require_duties_apart(actor, adjustment.created_by_id, first_step=str(REGISTERED_ADJUSTMENT))
     if adjustment.status != AdjustmentStatus.DRAFT:
         raise DomainError(_("This has already been decided."))
+    _refuse_published(adjustment.period)
     if not adjustment.period.is_open:
         raise DomainError(
             _("%(month)s is closed: scores can no longer change.") % {"month": adjustment.period}

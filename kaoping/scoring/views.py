@@ -18,8 +18,8 @@ from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 
-from . import charts, completeness, rankings, services
-from .models import Excusal, MonthlyResult, Period, PeriodStatus
+from . import charts, completeness, corrections, rankings, services
+from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus
 from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
 
@@ -58,6 +58,11 @@ def period_list(request: HttpRequest, town: str) -> HttpResponse:
             "periods": periods,
             "suggested": suggested,
             "manage": can(request.user, Action.MANAGE_PERIODS, town),
+            "corrections": {
+                "pending": Correction.objects.filter(town=town, status=CorrectionStatus.PENDING).count()
+            }
+            if can(request.user, Action.VIEW_CORRECTIONS, town)
+            else None,
         },
     )
 
@@ -192,6 +197,7 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
         ],
         "tie_breaks": tie_breaks,
         "span_months": rankings.span_months(period.month, span),
+        "corrections": list(period.corrections.filter(status=CorrectionStatus.PUBLISHED).order_by("number")),
     }
     if rows:
         context["distribution"] = charts.distribution(
@@ -283,6 +289,10 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "categories": categories,
         "lines_unavailable": result is not None and lines is None,
         "trend": trend,
+        "corrections": corrections.cadre_corrections(period, cadre_obj.pk),
+        "may_correct": result is not None
+        and period.status == PeriodStatus.PUBLISHED
+        and can(request.user, Action.CORRECT_SCORES, town_obj),
     }
     if len(trend) > 1:
         context["trend_chart"] = charts.rank_trend(
@@ -301,3 +311,42 @@ def _category_share(lines: list[dict]) -> Decimal:
     weight = sum((Decimal(line["weight"]) for line in lines), Decimal(0))
     earned = sum((Decimal(line["fraction"]) * Decimal(line["weight"]) for line in lines), Decimal(0))
     return earned / weight if weight else Decimal(0)
+
+
+@require_POST
+@login_required
+def score_correct_view(request: HttpRequest, town: str, month: str, cadre: int) -> HttpResponse:
+    """Propose a corrected value for one of the cadre's scores in a published month."""
+    town_obj = town_or_404(request, town, Action.CORRECT_SCORES)
+    period = period_or_404(town_obj, month)
+    cadre_obj = object_in_town_or_404(Cadre.objects.all(), town_obj, pk=cadre)
+    sheet = period.sheets.filter(scheme__population=cadre_obj.population).first()
+    try:
+        indicator_id = int(request.POST.get("indicator", ""))
+    except ValueError:
+        indicator_id = 0
+    if sheet is None:
+        raise Http404
+    try:
+        pending = corrections.score_correct(
+            actor=request.user,
+            sheet=sheet,
+            cadre=cadre_obj,
+            indicator_id=indicator_id,
+            value=request.POST.get("value", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:breakdown", town_obj.slug, month, cadre_obj.pk)
+    if pending is None:
+        messages.info(request, _("The corrected score changes no total or rank of the month."))
+        return redirect("scoring:breakdown", town_obj.slug, month, cadre_obj.pk)
+    messages.success(
+        request,
+        _(
+            "The corrected score is part of the month's pending correction; the published results "
+            "stay until it is published."
+        ),
+    )
+    return redirect("scoring:correction_detail", town_obj.slug, pending.pk)

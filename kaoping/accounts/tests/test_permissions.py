@@ -32,6 +32,12 @@ PAGES = [
     ("people:village_create", lambda t, c: {"town": t.slug}, PEOPLE_ADMINS),
     ("accounts:user_list", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
     ("accounts:user_create", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
+    # Corrections of published months: seen by the office, the Party secretary and the city.
+    (
+        "scoring:correction_list",
+        lambda t, c: {"town": t.slug},
+        {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN},
+    ),
 ]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
@@ -104,6 +110,29 @@ def test_a_user_without_any_role_sees_no_town(client_for, personas, town):
 
 def test_the_auditor_holds_no_right_but_reading_the_audit_log():
     assert {action for action, roles in POLICY.items() if R.AUDITOR in roles} == {Action.VIEW_AUDIT_LOG}
+
+
+def test_corrections_are_decided_by_the_assessment_office_or_the_party_secretary_only():
+    assert POLICY[Action.DECIDE_CORRECTIONS] == {R.ASSESSMENT_OFFICE, R.MAIN_LEADER}
+
+
+@pytest.mark.django_db
+def test_each_role_gets_a_pending_correction_exactly_if_it_sees_corrections(client_for, personas, town):
+    from datetime import date
+
+    from kaoping.scoring.models import Correction, Period
+
+    period = Period.objects.create(town=town, month=date(2026, 5, 1), status="published")
+    pending = Correction.objects.create(town=town, period=period, year=2026)
+    published = Correction.objects.create(town=town, period=period, year=2026, status="published", number=1)
+    seers = POLICY[Action.VIEW_CORRECTIONS]
+    town_roles = STAFF | {R.CADRE}
+    for role in Role:
+        client = client_for(personas[role.value])
+        for correction, allowed in ((pending, seers), (published, town_roles)):
+            url = reverse("scoring:correction_detail", kwargs={"town": town.slug, "pk": correction.pk})
+            expected = 200 if role in allowed else (404 if role in town_roles else 403)
+            assert client.get(url).status_code == expected, (role, correction.status)
 
 
 def test_nobody_else_reads_the_audit_log():

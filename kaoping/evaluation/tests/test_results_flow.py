@@ -19,3 +19,42 @@ def test_closing_a_round_recomputes_the_months_of_its_quarter(open_round, person
     )
     first = 3 * (open_round.quarter - 1) + 1
     assert asked == [(open_round.town, [date(open_round.year, m, 1) for m in range(first, first + 3)])]
+
+
+@pytest.mark.django_db
+def test_a_round_closed_after_its_months_publication_yields_a_pending_correction(
+    open_round, codes, cadres, personas
+):
+    from decimal import Decimal
+
+    from kaoping import testing
+    from kaoping.indicators.models import Indicator
+    from kaoping.scoring.models import Correction, MonthlyResult, Period, PeriodStatus, ScoreEntry, ScoreSheet
+
+    from .conftest import vote
+
+    scheme = testing.make_scheme(open_round.town)
+    january = Period.objects.create(town=open_round.town, month=date(2026, 1, 1))
+    sheet = ScoreSheet.objects.create(period=january, scheme=scheme, status="approved")
+    agency = [c for c in cadres if c.population == scheme.population]
+    for cadre in agency:
+        for indicator in Indicator.objects.filter(scheme=scheme):
+            ScoreEntry.objects.create(
+                sheet=sheet, cadre=cadre, indicator=indicator, value=Decimal(1), updated_by=personas["scorer"]
+            )
+    results.period_recompute(january)
+    Period.objects.filter(pk=january.pk).update(status=PeriodStatus.PUBLISHED)
+    published = dict(MonthlyResult.objects.values_list("cadre_id", "total"))
+    ids = dict(MonthlyResult.objects.values_list("cadre_id", "pk"))
+    for kind_codes in codes.values():
+        for code in kind_codes:
+            vote(code, cadres)
+    office = personas["assessment_office"]
+    services.round_move(actor=office, round=open_round, to=RoundStatus.CLOSED, confirmed=True)
+    # January stands as published; what the democratic scores would change waits as a correction.
+    assert dict(MonthlyResult.objects.values_list("cadre_id", "total")) == published
+    assert dict(MonthlyResult.objects.values_list("cadre_id", "pk")) == ids
+    correction = Correction.objects.get(period=january)
+    assert correction.status == "pending" and correction.caused_by == office
+    assert {line["cadre"] for line in correction.changes} == {c.pk for c in agency}
+    assert all(line["old"]["total"] != line["new"]["total"] for line in correction.changes)

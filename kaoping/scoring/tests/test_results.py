@@ -305,11 +305,11 @@ def test_results_stored_with_full_lines_before_the_basis_existed_are_converted(m
 
 
 @pytest.mark.django_db
-def test_a_later_input_that_moves_a_published_month_is_recorded_with_old_and_new(
+def test_a_later_input_that_would_move_a_published_month_becomes_its_pending_correction(
     month, personas, monkeypatch
 ):
     from kaoping.audit.models import AuditEntry
-    from kaoping.scoring.models import PeriodStatus
+    from kaoping.scoring.models import Correction, PeriodStatus
 
     scheme, period, sheet = month
     cadre = personas["cadre"].cadre
@@ -317,26 +317,48 @@ def test_a_later_input_that_moves_a_published_month_is_recorded_with_old_and_new
     _score(sheet, cadre, "1.2", "1", personas["scorer"])  # 100
     results.period_recompute(period)
     office = personas["assessment_office"]
-    # Recomputing an open month, or a published one to the same result, records nothing.
+    # Recomputing an open month, or a published one to the same result, proposes nothing.
     results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
     Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PUBLISHED)
     results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
-    assert not AuditEntry.objects.filter(action="period.rescore").exists()
-    # The quarter's democratic score arrives: 0.8 × 100 + 0.2 × 80 = 96.
+    assert not Correction.objects.exists()
+    # The quarter's democratic score arrives: 0.8 × 100 + 0.2 × 80 = 96, proposed, not applied.
     monkeypatch.setattr(results, "month_inputs", lambda p: ({cadre.pk: Decimal(80)}, {}))
     results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
-    entry = AuditEntry.objects.get(action="period.rescore")
+    assert MonthlyResult.objects.get(period=period, cadre=cadre).total == Decimal("100.00")
+    correction = Correction.objects.get(period=period)
+    assert (correction.status, correction.causes, correction.caused_by) == (
+        "pending",
+        ["round closed"],
+        office,
+    )
+    assert correction.changes == [
+        {
+            "cadre": cadre.pk,
+            "name": cadre.name,
+            "old": {"total": "100.00", "rank": 1, "group_rank": 1},
+            "new": {"total": "96.00", "rank": 1, "group_rank": 1},
+        }
+    ]
+    entry = AuditEntry.objects.get(action="correction.create")
     key = f"{cadre.name} ({cadre.pk})"
     assert (entry.actor, entry.note) == (office, "round closed")
     assert (entry.old, entry.new) == ({key: "100.00 #1"}, {key: "96.00 #1"})
+    # Recomputing again changes nothing: still one pending correction, same version.
+    results.recompute_months(period.town, [period.month], actor=office, cause="round closed")
+    assert Correction.objects.get().version == 1
+    # The input goes back: the fresh computation equals what was published, the proposal goes.
+    monkeypatch.setattr(results, "month_inputs", lambda p: ({}, {}))
+    results.recompute_months(period.town, [period.month], actor=office, cause="round reopened")
+    assert not Correction.objects.exists()
+    assert AuditEntry.objects.filter(action="correction.withdraw").count() == 1
 
 
 @pytest.mark.django_db
-def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is_recorded(
+def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is_proposed(
     month, town, personas
 ):
-    from kaoping.audit.models import AuditEntry
-    from kaoping.scoring.models import PeriodStatus
+    from kaoping.scoring.models import Correction, PeriodStatus
 
     scheme, january, sheet = month
     cadre = personas["cadre"].cadre
@@ -344,12 +366,56 @@ def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is
     results.period_recompute(january)
     february = Period.objects.create(town=town, month=date(2026, 2, 1), status=PeriodStatus.PUBLISHED)
     _approved_share(february, bonus, cadre, "1", personas["assessment_office"])
-    results.period_recompute(february)  # 0 + 1 bonus
+    results.period_recompute(february)  # 0 + 1 bonus: its first computation is what is published
     office = personas["assessment_office"]
     # January, still open, gets a bonus of 1: the year's cap of 1.5 leaves February 0.5.
     _approved_share(january, bonus, cadre, "1", office)
     results.recompute_from(january, actor=office, cause="bonus approved")
-    entry = AuditEntry.objects.get(action="period.rescore")
-    key = f"{cadre.name} ({cadre.pk})"
-    assert (entry.object_id, entry.note) == (str(february.pk), "bonus approved")
-    assert (entry.old, entry.new) == ({key: "1.00 #1"}, {key: "0.50 #1"})
+    assert MonthlyResult.objects.get(period=february).total == Decimal("1.00")
+    correction = Correction.objects.get()
+    assert (correction.period, correction.causes) == (february, ["bonus approved"])
+    assert [(c["old"]["total"], c["new"]["total"]) for c in correction.changes] == [("1.00", "0.50")]
+
+
+@pytest.mark.django_db
+def test_a_recompute_keeps_each_rows_identity_and_writes_nothing_when_nothing_changed(
+    month, town, personas, django_assert_num_queries
+):
+    scheme, period, sheet = month
+    a = personas["cadre"].cadre
+    b = testing.make_cadre(town, "李强", 1)
+    _score(sheet, a, "1.1", "8", personas["scorer"])
+    _score(sheet, b, "1.1", "6", personas["scorer"])
+    results.period_recompute(period)
+    ids = dict(MonthlyResult.objects.values_list("cadre_id", "pk"))
+    basis_id = ResultBasis.objects.get().pk
+    # Unchanged inputs: the same rows, and no UPDATE, INSERT or DELETE of a result or basis.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        results.period_recompute(period)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("UPDATE", "INSERT", "DELETE", "COPY")) and "scoring_period" not in q["sql"]
+    ]
+    assert writes == []
+    # A changed input: b overtakes a; both rows are updated in place and keep their ids.
+    ScoreEntry.objects.filter(cadre=b).update(value=Decimal("9"))
+    results.period_recompute(period)
+    rows = {r.cadre_id: r for r in MonthlyResult.objects.all()}
+    assert {c: r.pk for c, r in rows.items()} == ids
+    assert (rows[b.pk].rank, rows[a.pk].rank) == (1, 2)
+    assert rows[b.pk].total == Decimal("54.00")
+    assert ResultBasis.objects.get().pk == basis_id
+    # A cadre newly assessed gets a row; one excused (no longer assessed) loses theirs; others stay.
+    c = testing.make_cadre(town, "王芳", 2)
+    _score(sheet, c, "1.1", "1", personas["scorer"])
+    from kaoping.scoring.models import Excusal
+
+    ScoreEntry.objects.filter(cadre=a).delete()
+    Excusal.objects.create(sheet=sheet, cadre=a, reason="leave", created_by=personas["scorer"])
+    results.period_recompute(period)
+    after = dict(MonthlyResult.objects.values_list("cadre_id", "pk"))
+    assert after[b.pk] == ids[b.pk] and a.pk not in after and c.pk in after

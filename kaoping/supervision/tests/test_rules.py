@@ -117,6 +117,6 @@ def test_new_rules_rescore_a_month_not_yet_published_but_not_a_published_one(
             )
     Period.objects.filter(pk__in=[open_month.pk, published.pk]).update(computed_at="2026-05-10T00:00:00Z")
     calls = []
-    monkeypatch.setattr(results, "period_recompute", lambda period: calls.append(period.month) or 0)
+    monkeypatch.setattr(results, "period_recompute", lambda period, **kw: calls.append(period.month) or 0)
     services.rules_save(actor=office, town=town, year=2026, values={"on_time": Decimal(3)})
     assert calls == [date(2026, 5, 1)]

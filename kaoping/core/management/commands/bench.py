@@ -9,7 +9,9 @@ and indicator, a few approved bonuses and deductions a month, and every month's 
 median of `--runs` timings of
 
 - recomputing one town-month: `results.period_recompute` on the first town's last month, the
-  heaviest of the year (its year caps read every earlier month);
+  heaviest of the year (its year caps read every earlier month); the month is published, so this is
+  the computation compared with its stored rows, which stay (a difference would become its pending
+  correction);
 - recomputing one city-month: the same month of every town, one after another in this process,
   and again split between `--workers` processes side by side (as the application's workers would);
 - the town's monthly ranking page (its largest population) and one cadre's breakdown page: full
