@@ -173,3 +173,37 @@ def test_a_bonus_or_deduction_names_only_cadres_in_post_that_month(town, persona
             shares=[scoring.ShareInput(later, Decimal(1))],
         )
     assert not period.adjustments.exists()
+
+
+@pytest.mark.django_db
+def test_a_published_october_recomputed_after_novembers_import_asks_for_no_correction(town, personas):
+    from kaoping.scoring.models import Correction, PeriodStatus
+
+    office, scorer = personas["assessment_office"], personas["scorer"]
+    scheme = testing.make_scheme(town)
+    moved = testing.make_cadre(town, "李娜", 1)
+    october, sheet = _month(town, scheme, date(2026, 10, 1))
+    _score_everyone(sheet, scorer, [personas["cadre"].cadre, moved])
+    results.period_recompute(october)
+    Period.objects.filter(pk=october.pk).update(status=PeriodStatus.PUBLISHED)
+    published = _rows(october)
+    ids = list(MonthlyResult.objects.filter(period=october).order_by("cadre_id").values_list("pk", flat=True))
+    _import_new_cadres(town, office, 30, date(2026, 11, 1))
+    services.cadre_update(
+        actor=office,
+        cadre=moved,
+        data=_data(moved, agency_category=AgencyCategory.COMMUNITY_INSTRUCTOR),
+        effective_from=date(2026, 11, 1),
+    )
+    results.period_recompute(Period.objects.get(pk=october.pk), actor=office, cause="test")
+    assert not Correction.objects.filter(period=october).exists()  # nothing changed: nothing to correct
+    assert _rows(october) == published
+    assert (
+        list(MonthlyResult.objects.filter(period=october).order_by("cadre_id").values_list("pk", flat=True))
+        == ids
+    )
+    _bases, rows = results.compute_month(Period.objects.get(pk=october.pk))
+    assert sorted((r.cadre_id, r.group) for r in rows) == [
+        (personas["cadre"].cadre.pk, AgencyCategory.ESTABLISHED),
+        (moved.pk, AgencyCategory.ESTABLISHED),
+    ]
