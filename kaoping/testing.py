@@ -4,8 +4,10 @@ Tests read like a matrix: `personas["scorer"]` is a scorer of `town`, `personas[
 the administrator of a different town. Used by the shared fixtures in conftest.py.
 """
 
+from datetime import date
+
 from kaoping.accounts.models import Role, RoleAssignment, User
-from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
 
 PASSWORD = "Test#pass1"
 
@@ -27,16 +29,31 @@ def make_town(slug: str = "xiacun", name: str = "夏村镇") -> Town:
     return town
 
 
-def make_cadre(town: Town, name: str, serial: int, population: str = Population.AGENCY, **extra) -> Cadre:
+# Test cadres are in post long before any month a test scores.
+IN_POST_FROM = date(2020, 1, 1)
+
+
+def make_cadre(
+    town: Town,
+    name: str,
+    serial: int,
+    population: str = Population.AGENCY,
+    *,
+    in_post_from: date = IN_POST_FROM,
+    **extra,
+) -> Cadre:
+    """A cadre of `town` in post from `in_post_from` (one open posting with their facts)."""
     fields = {"position": "科员"}
     if population == Population.AGENCY:
         fields.update(agency_category=AgencyCategory.ESTABLISHED, department=town.departments.first())
     if population == Population.VILLAGE:
         fields.update(village=town.villages.first(), position="村委委员")
     fields.update(extra)
-    return Cadre.objects.create(
+    cadre = Cadre.objects.create(
         town=town, name=name, id_number=id_number(serial), population=population, **fields
     )
+    Posting.opening(cadre, in_post_from).save()
+    return cadre
 
 
 def make_user(username: str, *, town: Town | None, role: Role | None, population: str = "", **extra) -> User:

@@ -26,7 +26,17 @@ from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 
 from . import idnumbers, names
-from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
+from .models import (
+    AgencyCategory,
+    Cadre,
+    Department,
+    DepartmentKind,
+    Gender,
+    Population,
+    Posting,
+    Town,
+    Village,
+)
 
 DEMO_PASSWORD = "Demo#2026"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -462,7 +472,10 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
                 for slug, c in planned
             ]
         )
+        # Everyone is in post since before the demo's first scored month.
+        Posting.objects.bulk_create(Posting.opening(cadre, DEMO_IN_POST_FROM) for cadre in cadres)
         cadre_of = {(slug, c.key): cadre for (slug, c), cadre in zip(planned, cadres, strict=True) if c.key}
+        _transfer_in_history(cadre_of["xiacun", DEMO_TRANSFER_KEY])
 
         users = User.objects.bulk_create(
             [
@@ -504,6 +517,36 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
 # The demo's "today": a year of monthly scoring up to it, December 2025 to November 2026 (still open).
 DEMO_TODAY = date(2026, 11, 24)
 HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
+DEMO_IN_POST_FROM = date(2025, 1, 1)
+# The demo cadre (招商专员) was non-established staff until June 2026 and is established staff from
+# July: the months before July rank them among the non-established, from July among the established.
+DEMO_TRANSFER_KEY = "经济发展办公室:招商专员"
+DEMO_TRANSFER_ON = date(2026, 7, 1)
+DEMO_LEFT_ON = date(2026, 11, 20)  # a village cadre retires in the month still open
+
+
+def _leave_in_open_month(town: Town) -> None:
+    """A village cadre left service on DEMO_LEFT_ON, in the month still open: November counts them
+    (in post on its first day), the months after do not. Written after the history, so that every
+    month already computed stays as it was."""
+    cadre = (
+        Cadre.objects.filter(town=town, population=Population.VILLAGE, is_village_head=False)
+        .order_by("pk")
+        .first()
+    )
+    if cadre is None:
+        return
+    Cadre.objects.filter(pk=cadre.pk).update(is_active=False, deactivated_on=DEMO_LEFT_ON)
+    Posting.objects.filter(cadre=cadre, ends_on__isnull=True).update(ends_on=DEMO_LEFT_ON)
+
+
+def _transfer_in_history(cadre: Cadre) -> None:
+    """Give `cadre` a transfer between agency categories in the demo's history (their page shows it)."""
+    earlier = Posting.objects.get(cadre=cadre)
+    earlier.ends_on = DEMO_TRANSFER_ON - timedelta(days=1)
+    earlier.agency_category = AgencyCategory.NON_ESTABLISHED
+    earlier.save(update_fields=["ends_on", "agency_category"])
+    Posting.opening(cadre, DEMO_TRANSFER_ON).save()
 
 
 def _load_assessment_history(town: Town) -> dict[str, int]:
@@ -519,6 +562,7 @@ def _load_assessment_history(town: Town) -> dict[str, int]:
     items = load_demo_supervision(town, today=DEMO_TODAY)
     rounds = load_demo_rounds(town)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
+    _leave_in_open_month(town)
     return {
         "scored_months": len(HISTORY_MONTHS),
         "score_entries": entries,

@@ -3,12 +3,19 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.core.forms import SORT_ORDER_MAX, TextField, WholeNumberField
+from kaoping.core.forms import SORT_ORDER_MAX, DateField, TextField, WholeNumberField
 from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers
 from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
-from .services import CadreData, cadre_problems
+from .services import (
+    TRANSFER_FIELDS,
+    CadreData,
+    cadre_problems,
+    current_posting,
+    default_in_post_from,
+    transfer_problem,
+)
 
 
 class CadreForm(forms.Form):
@@ -36,11 +43,21 @@ class CadreForm(forms.Form):
     )
     is_middle_level = forms.BooleanField(label=_("Middle-level cadre (head of a department)"), required=False)
     is_village_head = forms.BooleanField(label=_("Village head (村委主要负责人)"), required=False)
+    effective_from = DateField(
+        label=_("In post from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "The first day the cadre is counted in this post. A month's ranking takes the people in "
+            "post on its first day, so from the 1st they count for that month."
+        ),
+    )
 
     def __init__(self, *args, town: Town, cadre: Cadre | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.town = town
         self.cadre = cadre
+        self._fit_effective_from()
         # Inactive units stay choosable only for the cadre already in them.
         departments = Department.objects.filter(town=town, is_active=True)
         villages = Village.objects.filter(town=town, is_active=True)
@@ -70,14 +87,45 @@ class CadreForm(forms.Form):
             town=self.town, data=self.data_object(), cadre=self.cadre
         ).items():
             self.add_error(field if field in self.fields else None, message)
+        if problem := self._effective_from_problem():
+            self.add_error("effective_from", problem)
         return values
+
+    def _fit_effective_from(self) -> None:
+        """New cadre: when they take up the post. Existing cadre: from when a change counts."""
+        field = self.fields["effective_from"]
+        if self.cadre is None:
+            field.initial = default_in_post_from()
+            return
+        self.posting = current_posting(self.cadre)
+        field.label = _("Change takes effect on")
+        field.help_text = _(
+            "Needed when the population, category, department, village or village head changes: "
+            "the months before this date keep the cadre where they were. A month's ranking takes "
+            "the post held on its first day, so a change from the 1st counts for that month, a "
+            "change from any other day from the next month."
+        )
+
+    def _effective_from_problem(self) -> str | None:
+        if self.cadre is None or getattr(self, "posting", None) is None:
+            return None
+        moved = any(self.cleaned_data.get(f) != getattr(self.cadre, f) for f in TRANSFER_FIELDS)
+        return transfer_problem(
+            self.cadre, self.posting, self.cleaned_data.get("effective_from"), required=moved
+        )
 
     def data_object(self) -> CadreData:
         return CadreData.from_mapping(self.cleaned_data)
 
     @classmethod
     def initial_for(cls, cadre: Cadre) -> dict:
-        return {name: getattr(cadre, name) for name in cls.base_fields}
+        return {name: getattr(cadre, name) for name in cls.base_fields if name != "effective_from"}
+
+
+class PostingDateForm(forms.Form):
+    """The date a cadre leaves service or comes back; blank means today."""
+
+    on = DateField(required=False)
 
 
 class DepartmentForm(forms.Form):

@@ -7,8 +7,9 @@ is stored as 曲鑫, as the edit form stores it.
 The import is all or nothing. Every row is checked first, with the rules of the edit form
 (`services.cadre_problems`) and the checks only a file needs (one ID number on two rows, two heads
 for one village), in a constant number of queries whatever the number of rows. Then either every
-cadre is created in one transaction, or nothing is and the result lists every problem by row and
-column.
+cadre is created in one transaction, each with their first posting (from the optional "in post
+from" column, blank meaning the first of this month), or nothing is and the result lists every
+problem by row and column.
 
 Audit: each imported cadre gets the same `cadre.create` entry as a cadre added by hand (its note
 names the file), and the import as a whole one `cadre.import` entry on the town. Every export is
@@ -17,6 +18,7 @@ recorded as `cadre.export`, saying whether it held personal data.
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
@@ -26,11 +28,11 @@ from django.utils.translation import gettext_lazy
 from kaoping.audit.services import Event, record, record_many, snapshot
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
-from kaoping.core.spreadsheets import Boolean, Choice, Column, Problem, Row, Sheet, Table, Text
+from kaoping.core.spreadsheets import Boolean, Choice, Column, Date, Problem, Row, Sheet, Table, Text
 from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers, services
-from .models import AgencyCategory, Cadre, Department, Gender, Population, Town, Village
+from .models import AgencyCategory, Cadre, Department, Gender, Population, Posting, Town, Village
 
 # The field's own words, accepted whatever the translation catalogue holds: a town's sheets use them.
 _GENDER_WORDS = {Gender.MALE: ("男", "M"), Gender.FEMALE: ("女", "F")}
@@ -171,6 +173,16 @@ def cadre_sheet(*, departments: Sequence[str] = (), villages: Sequence[str] = ()
                 help=gettext_lazy("The village head (村委主要负责人): one per village."),
             ),
             Column(
+                "in_post_from",
+                gettext_lazy("In post from"),
+                Date(),
+                aliases=("任职日期", "任职时间", "到岗日期"),
+                help=gettext_lazy(
+                    "The first day the cadre is counted in this post; blank means the first day of this "
+                    "month. A month's ranking takes the people in post on its first day."
+                ),
+            ),
+            Column(
                 "is_active",
                 gettext_lazy("Status"),
                 Choice([(True, gettext_lazy("In service")), (False, gettext_lazy("Left service"))]),
@@ -219,9 +231,12 @@ def cadre_import(*, actor, town: Town, file: IO[bytes] | bytes, filename: str = 
     roster = services.town_roster(town)
     first_row_of_id: dict[str, int] = {}
     first_row_of_head: dict[int, int] = {}
+    starts: list[date] = []  # each row's first day in post
     accepted = []
+    default_start = services.default_in_post_from()
     for row in table.rows:
         data = _row_data(table, row, departments, villages)
+        starts.append(row.values.get("in_post_from") or default_start)
         _check_repeats(table, row, data, first_row_of_id, first_row_of_head)
         # Without a population, what the row needs besides cannot be known: say only what is sure.
         skip = _DEPENDS_ON_POPULATION if table.has_problem(row, "population") else ()
@@ -231,7 +246,9 @@ def cadre_import(*, actor, town: Town, file: IO[bytes] | bytes, filename: str = 
         accepted.append(data)
     if table.problems:
         return ImportResult(problems=table.sorted_problems())
-    return ImportResult(created=_create(actor=actor, town=town, rows=accepted, filename=filename))
+    return ImportResult(
+        created=_create(actor=actor, town=town, rows=accepted, starts=starts, filename=filename)
+    )
 
 
 def _by_name(units: Iterable[Department | Village]) -> dict[str, Any]:
@@ -295,7 +312,9 @@ def _check_repeats(
             )
 
 
-def _create(*, actor, town: Town, rows: list[services.CadreData], filename: str) -> list[Cadre]:
+def _create(
+    *, actor, town: Town, rows: list[services.CadreData], starts: list[date], filename: str
+) -> list[Cadre]:
     try:
         with transaction.atomic():
             cadres = Cadre.objects.bulk_create(
@@ -304,9 +323,18 @@ def _create(*, actor, town: Town, rows: list[services.CadreData], filename: str)
                     for data in rows
                 ]
             )
+            # Each cadre's first posting, as `services.cadre_create` opens it: new cadres overlap nothing.
+            Posting.objects.bulk_create(
+                Posting.opening(cadre, start) for cadre, start in zip(cadres, starts, strict=True)
+            )
             events = [
-                Event("cadre.create", target=cadre, new=snapshot(cadre, services.CADRE_FIELDS), note=filename)
-                for cadre in cadres
+                Event(
+                    "cadre.create",
+                    target=cadre,
+                    new={**snapshot(cadre, services.CADRE_FIELDS), "in_post_from": start},
+                    note=filename,
+                )
+                for cadre, start in zip(cadres, starts, strict=True)
             ]
             summary = {"file": filename, "count": len(cadres)}
             events.append(Event("cadre.import", target=town, town=town, new=summary, note=filename))

@@ -223,3 +223,100 @@ class Cadre(models.Model):
         if self.population == Population.AGENCY and self.agency_category:
             return f"{self.get_population_display()} · {self.get_agency_category_display()}"
         return str(self.get_population_display())
+
+
+# What a posting records: who the cadre is assessed with, and as what.
+POSTING_FIELDS = (
+    "population",
+    "agency_category",
+    "department",
+    "village",
+    "is_village_head",
+    "is_middle_level",
+    "position",
+)
+
+
+class Posting(models.Model):
+    """A cadre's posting (任职记录): from which date to which date they were assessed with whom.
+
+    A cadre's postings never overlap: appointment opens the first one, a transfer (a change of
+    population, category, department, village, village-head flag, position or middle-level flag
+    from a date) closes the current one the day before and opens the next, leaving closes the
+    current one on the day. Who is assessed in a month is read from here (`selectors.roster`),
+    never from the cadre's current fields. Written only by `people.services`.
+    """
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="postings")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="postings")  # part of its record
+    starts_on = models.DateField(_("in post from"))
+    ends_on = models.DateField(_("in post until"), null=True, blank=True)
+    population = models.CharField(_("population"), max_length=16, choices=Population)
+    agency_category = models.CharField(
+        _("agency-cadre category"), max_length=24, choices=AgencyCategory, blank=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="postings"
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="postings"
+    )
+    is_village_head = models.BooleanField(_("village head"), default=False)
+    is_middle_level = models.BooleanField(_("middle-level cadre"), default=False)
+    position = models.CharField(_("position"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cadre", "starts_on"]
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        indexes = [models.Index(fields=["town", "starts_on"], name="posting_town_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="posting_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["cadre"], condition=Q(ends_on__isnull=True), name="posting_one_open_per_cadre"
+            ),
+            models.UniqueConstraint(fields=["cadre", "starts_on"], name="posting_one_start_per_day"),
+            models.CheckConstraint(
+                condition=(Q(population=Population.AGENCY) & ~Q(agency_category=""))
+                | (~Q(population=Population.AGENCY) & Q(agency_category="")),
+                name="posting_category_iff_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(population=Population.VILLAGE) | Q(village__isnull=False),
+                name="posting_village_cadre_has_village",
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_village_head=True) | Q(population=Population.VILLAGE),
+                name="posting_village_head_is_village_cadre",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.starts_on}–{self.ends_on or ''}"
+
+    @classmethod
+    def opening(cls, cadre: Cadre, starts_on) -> "Posting":
+        """An unsaved posting of `cadre` from `starts_on` with the cadre's current facts."""
+        return cls(
+            town_id=cadre.town_id,
+            cadre=cadre,
+            starts_on=starts_on,
+            **{field: getattr(cadre, field) for field in POSTING_FIELDS},
+        )
+
+    def covers(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    @property
+    def workplace(self) -> Department | Village | None:
+        return self.village if self.population == Population.VILLAGE else self.department
+
+    @property
+    def group_label(self) -> str:
+        if self.population == Population.AGENCY and self.agency_category:
+            return f"{self.get_population_display()} · {self.get_agency_category_display()}"
+        return str(self.get_population_display())

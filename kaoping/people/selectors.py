@@ -1,8 +1,12 @@
 """Reads of a town's structure used by several pages."""
 
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 
-from .models import AgencyCategory, Cadre, Department, Population, Town, Village
+from .models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
 
 
 def cadre_search(town: Town, filters: dict) -> QuerySet[Cadre]:
@@ -76,4 +80,73 @@ def towns_with_counts() -> QuerySet[Town]:
     """Every town with its number of active cadres, for the city administrator."""
     return Town.objects.annotate(active_cadres=Count("cadres", filter=Q(cadres__is_active=True))).order_by(
         "name"
+    )
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Who a cadre is assessed with in a month: the facts of their posting in force for it."""
+
+    cadre_id: int
+    population: str
+    agency_category: str
+    is_village_head: bool
+    is_middle_level: bool
+    department_id: int | None
+    village_id: int | None
+    position: str
+    starts_on: date
+    ends_on: date | None
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last day of `month`'s month."""
+    first = month.replace(day=1)
+    last = first.replace(day=monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def roster(town: Town | int, month: date, population: str | None = None) -> dict[int, Membership]:
+    """Who is assessed in `month` (any day of it): {cadre id: membership}, in one query.
+
+    The rule: a cadre belongs to a month with the posting in force on the month's first day. A
+    cadre appointed during the month is in that month's roster from their first posting (they are
+    usually marked not scored, new in post); a cadre who leaves during the month stays in the month
+    they were in post on its first day and is gone from the next. A transfer during the month
+    counts from the next month: moves happen only at posting boundaries, and a month reads one
+    posting per cadre, whatever changed since. With `population`, only that population's cadres.
+    """
+    first, last = month_bounds(month)
+    postings = (
+        Posting.objects.filter(town=town, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .order_by("cadre_id", "starts_on")
+        .values_list(
+            "cadre_id",
+            "population",
+            "agency_category",
+            "is_village_head",
+            "is_middle_level",
+            "department_id",
+            "village_id",
+            "position",
+            "starts_on",
+            "ends_on",
+        )
+    )
+    members: dict[int, Membership] = {}
+    for row in postings:
+        # Postings never overlap, so the earliest one touching the month is the one in force on
+        # its first day, or, for someone appointed during the month, their first one in it.
+        if row[0] not in members:
+            members[row[0]] = Membership(*row)
+    if population is not None:
+        members = {pk: m for pk, m in members.items() if m.population == population}
+    return members
+
+
+def postings_of(cadre: Cadre) -> list[Posting]:
+    """The cadre's posting history, newest first, with departments and villages (one query)."""
+    return list(
+        Posting.objects.filter(cadre=cadre).select_related("department", "village").order_by("-starts_on")
     )

@@ -1,7 +1,7 @@
 """Writes to a town's structure. Each service validates, writes in a transaction and audits."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from kaoping.audit.services import changed, record, snapshot
 from kaoping.core.errors import DomainError
 
 from . import idnumbers
-from .models import Cadre, Department, Population, Town, Village
+from .models import POSTING_FIELDS, Cadre, Department, Population, Posting, Town, Village
 
 CADRE_FIELDS = (
     "name",
@@ -28,6 +28,9 @@ CADRE_FIELDS = (
     "is_middle_level",
     "is_village_head",
 )
+# A transfer: a change of who a cadre is assessed with. It takes effect from a date: the current
+# posting ends the day before and a new one starts on it.
+TRANSFER_FIELDS = ("population", "agency_category", "department", "village", "is_village_head")
 DEPARTMENT_FIELDS = ("name", "kind", "sort_order")
 VILLAGE_FIELDS = ("name", "sort_order")
 
@@ -159,32 +162,144 @@ def _refuse_if_problems(problems: dict[str, str]) -> None:
         raise DomainError(" ".join(problems.values()), errors=list(problems.values()))
 
 
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def default_in_post_from() -> date:
+    """When a new cadre is taken to be in post unless told otherwise: the first of this month."""
+    return month_start(timezone.localdate())
+
+
+def _span(posting: Posting) -> str:
+    return f"{posting.starts_on.isoformat()}–{posting.ends_on.isoformat() if posting.ends_on else ''}"
+
+
+def _open_posting(*, cadre: Cadre, starts_on: date) -> Posting:
+    """Open a posting for `cadre` from `starts_on` with the cadre's current facts.
+
+    Refused when it would overlap one of the cadre's postings: a cadre is in one post at a time.
+    """
+    overlapping = (
+        Posting.objects.filter(cadre=cadre).exclude(ends_on__lt=starts_on).order_by("-starts_on").first()
+    )
+    if overlapping is not None:
+        raise DomainError(
+            _(
+                "%(name)s is already in post on %(date)s (posting %(span)s): a new posting must start "
+                "after the last one ends."
+            )
+            % {"name": cadre.name, "date": starts_on.isoformat(), "span": _span(overlapping)}
+        )
+    posting = Posting.opening(cadre, starts_on)
+    posting.save()
+    return posting
+
+
+def _differs(cadre: Cadre, data: CadreData, field: str) -> bool:
+    value = getattr(data, field)
+    if field in ("department", "village"):
+        return getattr(cadre, f"{field}_id") != (value.pk if value is not None else None)
+    if field == "position":
+        return cadre.position != value.strip()
+    return getattr(cadre, field) != value
+
+
+def _posting_values(cadre: Cadre) -> dict[str, Any]:
+    return {field: getattr(cadre, field) for field in POSTING_FIELDS}
+
+
+def current_posting(cadre: Cadre) -> Posting | None:
+    """The cadre's open posting (no end date), if they are in post."""
+    return Posting.objects.filter(cadre=cadre, ends_on__isnull=True).first()
+
+
 @transaction.atomic
-def cadre_create(*, actor, town: Town, data: CadreData) -> Cadre:
-    """Add a cadre to the town."""
+def cadre_create(*, actor, town: Town, data: CadreData, in_post_from: date | None = None) -> Cadre:
+    """Add a cadre to the town, in post from `in_post_from` (default: the first of this month).
+
+    The cadre's first posting opens on that date: the months from then on count them.
+    """
     data.id_number = idnumbers.normalize(data.id_number)
     _refuse_if_problems(cadre_problems(town=town, data=data))
+    starts_on = in_post_from or default_in_post_from()
     cadre = Cadre(town=town)
     _apply(cadre, data)
     cadre.save()
-    record(actor=actor, action="cadre.create", target=cadre, new=snapshot(cadre, CADRE_FIELDS))
+    _open_posting(cadre=cadre, starts_on=starts_on)
+    new = {**snapshot(cadre, CADRE_FIELDS), "in_post_from": starts_on}
+    record(actor=actor, action="cadre.create", target=cadre, new=new)
     return cadre
 
 
+def transfer_problem(
+    cadre: Cadre, posting: Posting | None, effective_from: date | None, *, required: bool = True
+) -> str | None:
+    """Why a change of `cadre`'s posting cannot take effect on `effective_from`, if so; the date is
+    `required` for a transfer."""
+    if posting is None:
+        return None  # not in post: the facts apply when they are back in service
+    if effective_from is None:
+        if not required:
+            return None
+        return _(
+            "Say from which date the change takes effect: the months before it keep %(name)s where they were."
+        ) % {"name": cadre.name}
+    if effective_from < posting.starts_on:
+        return _(
+            "The current posting of %(name)s started on %(start)s: a change can take effect on that "
+            "day at the earliest."
+        ) % {"name": cadre.name, "start": posting.starts_on.isoformat()}
+    return None
+
+
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, data: CadreData, based_on: int | None = None) -> Cadre:
+def cadre_update(
+    *,
+    actor,
+    cadre: Cadre,
+    data: CadreData,
+    based_on: int | None = None,
+    effective_from: date | None = None,
+) -> Cadre:
     """Change a cadre's facts; the audit log keeps the values before and after.
 
     `based_on` is the version the edit page was loaded with (by default the one of `cadre` as
     held): the change is refused when the cadre changed since (see `audit.versions`).
+
+    A transfer, a change of who they are assessed with (`TRANSFER_FIELDS`: population, category,
+    department, village, village-head flag), takes effect from `effective_from`: the current
+    posting ends the day before and a new one opens on that day, so that earlier months keep the
+    cadre where they were. Refused without a date or with one before the current posting; a
+    change from the day the current posting started corrects that posting. A new position or
+    middle-level flag alone opens a new posting when a later date is given, and otherwise
+    corrects the current one.
     """
     data.id_number = idnumbers.normalize(data.id_number)
     _refuse_if_problems(cadre_problems(town=cadre.town, data=data, cadre=cadre))
+    posting = Posting.objects.select_for_update().filter(cadre=cadre, ends_on__isnull=True).first()
+    moved = any(_differs(cadre, data, field) for field in TRANSFER_FIELDS)
+    retitled = any(_differs(cadre, data, field) for field in POSTING_FIELDS)
+    if retitled and (problem := transfer_problem(cadre, posting, effective_from, required=moved)):
+        raise DomainError(problem)
     versions.claim(cadre, cadre.version if based_on is None else based_on)
     before = snapshot(cadre, CADRE_FIELDS)
     _apply(cadre, data)
-    cadre.save()
     old, new = changed(before, snapshot(cadre, CADRE_FIELDS))
+    if retitled and posting is not None:
+        assert effective_from is None or effective_from >= posting.starts_on
+        old["posting"] = _span(posting)
+        if effective_from is None or effective_from == posting.starts_on:
+            for field, value in _posting_values(cadre).items():
+                setattr(posting, field, value)
+            posting.save()
+            new["posting"] = _span(posting)
+        else:
+            posting.ends_on = effective_from - timedelta(days=1)
+            posting.save(update_fields=["ends_on"])
+            new["posting"] = _span(_open_posting(cadre=cadre, starts_on=effective_from))
+            new["effective_from"] = effective_from
+    cadre.save()
     if new:
         record(actor=actor, action="cadre.update", target=cadre, old=old, new=new)
     return cadre
@@ -192,18 +307,34 @@ def cadre_update(*, actor, cadre: Cadre, data: CadreData, based_on: int | None =
 
 @transaction.atomic
 def cadre_deactivate(*, actor, cadre: Cadre, on: date | None = None, reason: str = "") -> Cadre:
-    """Take a cadre out of service; the record and its history stay."""
+    """Take a cadre out of service on `on` (default today): their posting ends that day.
+
+    The month they were in post on its first day still counts them; the months after do not.
+    The record and its history stay.
+    """
     if not cadre.is_active:
         raise DomainError(_("%(name)s is already inactive.") % {"name": cadre.name})
+    left_on = on or timezone.localdate()
+    posting = Posting.objects.select_for_update().filter(cadre=cadre, ends_on__isnull=True).first()
+    old: dict[str, Any] = {"is_active": True}
+    if posting is not None:
+        if left_on < posting.starts_on:
+            raise DomainError(
+                _("%(name)s has been in post since %(start)s: they cannot leave before that day.")
+                % {"name": cadre.name, "start": posting.starts_on.isoformat()}
+            )
+        old["posting"] = _span(posting)
+        posting.ends_on = left_on
+        posting.save(update_fields=["ends_on"])
     cadre.is_active = False
-    cadre.deactivated_on = on or timezone.localdate()
+    cadre.deactivated_on = left_on
     cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
     versions.bump(cadre)
     record(
         actor=actor,
         action="cadre.deactivate",
         target=cadre,
-        old={"is_active": True},
+        old=old,
         new={"is_active": False, "deactivated_on": cadre.deactivated_on},
         note=reason,
     )
@@ -211,8 +342,10 @@ def cadre_deactivate(*, actor, cadre: Cadre, on: date | None = None, reason: str
 
 
 @transaction.atomic
-def cadre_reactivate(*, actor, cadre: Cadre) -> Cadre:
-    """Bring a cadre back into service."""
+def cadre_reactivate(*, actor, cadre: Cadre, on: date | None = None) -> Cadre:
+    """Bring a cadre back into service from `on` (default today): a new posting opens that day,
+    with the cadre's current facts. Back on a day their last posting still covered (a leaving
+    recorded by mistake), that posting is reopened instead."""
     if cadre.is_active:
         raise DomainError(_("%(name)s is already active.") % {"name": cadre.name})
     if (
@@ -223,12 +356,28 @@ def cadre_reactivate(*, actor, cadre: Cadre) -> Cadre:
         raise DomainError(
             _("%(village)s has another village head now; change that first.") % {"village": cadre.village}
         )
+    starts_on = on or timezone.localdate()
     old = {"is_active": False, "deactivated_on": cadre.deactivated_on}
+    last = Posting.objects.select_for_update().filter(cadre=cadre).order_by("-starts_on").first()
+    if last is not None and last.ends_on is not None and last.starts_on <= starts_on <= last.ends_on:
+        # Back before the leaving took effect: the leaving is undone, the posting goes on.
+        old["posting"] = _span(last)
+        last.ends_on = None
+        last.save(update_fields=["ends_on"])
+        starts_on = last.starts_on
+    else:
+        _open_posting(cadre=cadre, starts_on=starts_on)
     cadre.is_active = True
     cadre.deactivated_on = None
     cadre.save(update_fields=["is_active", "deactivated_on", "updated_at"])
     versions.bump(cadre)
-    record(actor=actor, action="cadre.reactivate", target=cadre, old=old, new={"is_active": True})
+    record(
+        actor=actor,
+        action="cadre.reactivate",
+        target=cadre,
+        old=old,
+        new={"is_active": True, "in_post_from": starts_on},
+    )
     return cadre
 
 

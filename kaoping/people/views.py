@@ -12,7 +12,7 @@ from kaoping.core.errors import DomainError
 from kaoping.core.params import text_param
 
 from . import selectors, services
-from .forms import CadreFilterForm, CadreForm, DepartmentForm, TownForm, VillageForm
+from .forms import CadreFilterForm, CadreForm, DepartmentForm, PostingDateForm, TownForm, VillageForm
 from .models import Cadre, Department, Town, Village
 
 UNIT_KINDS = {
@@ -63,6 +63,7 @@ def cadre_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         {
             "town": town,
             "cadre": cadre,
+            "postings": selectors.postings_of(cadre),
             "personal": can(request.user, Action.VIEW_PERSONAL_DATA, town)
             or request.user.cadre_id == cadre.pk,
             "manage": can(request.user, Action.MANAGE_PEOPLE, town),
@@ -79,11 +80,18 @@ def cadre_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRe
     version = versions.page_version(request, cadre.version) if cadre else ""
     if request.method == "POST" and form.is_valid():
         try:
+            effective_from = form.cleaned_data["effective_from"]
             if cadre is None:
-                cadre = services.cadre_create(actor=request.user, town=town, data=form.data_object())
+                cadre = services.cadre_create(
+                    actor=request.user, town=town, data=form.data_object(), in_post_from=effective_from
+                )
             else:
                 services.cadre_update(
-                    actor=request.user, cadre=cadre, data=form.data_object(), based_on=version
+                    actor=request.user,
+                    cadre=cadre,
+                    data=form.data_object(),
+                    based_on=version,
+                    effective_from=effective_from,
                 )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -100,13 +108,18 @@ def cadre_edit(request: HttpRequest, town: str, pk: int | None = None) -> HttpRe
 def cadre_set_active(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_PEOPLE)
     cadre = object_in_town_or_404(Cadre.objects.all(), town, pk=pk)
+    dated = PostingDateForm(request.POST)
+    if not dated.is_valid():
+        messages.error(request, " ".join(dated.errors.get("on", [])))
+        return redirect("people:cadre_detail", town.slug, cadre.pk)
+    on = dated.cleaned_data["on"]
     try:
         if request.POST.get("active") == "1":
-            services.cadre_reactivate(actor=request.user, cadre=cadre)
+            services.cadre_reactivate(actor=request.user, cadre=cadre, on=on)
             messages.success(request, _("%(name)s is in service again.") % {"name": cadre.name})
         else:
             services.cadre_deactivate(
-                actor=request.user, cadre=cadre, reason=text_param(request.POST.get("reason"))
+                actor=request.user, cadre=cadre, on=on, reason=text_param(request.POST.get("reason"))
             )
             messages.success(
                 request, _("%(name)s has left service; the record is kept.") % {"name": cadre.name}

@@ -17,6 +17,7 @@ from kaoping.core.errors import DomainError
 from kaoping.indicators import rules
 from kaoping.indicators.models import AdjustmentReason, Scheme
 from kaoping.people.models import Cadre
+from kaoping.people.selectors import roster
 
 from . import services
 from .forms import AdjustmentForm, DecisionForm, ShareRow, cadre_choices
@@ -87,15 +88,17 @@ def adjustment_list(request: HttpRequest, town: str, month: str) -> HttpResponse
     )
 
 
-def _cadres(town) -> list[Cadre]:
-    return list(Cadre.objects.filter(town=town, is_active=True).with_workplace().in_display_order())
+def _cadres(period: Period) -> list[Cadre]:
+    """Whom a bonus or deduction of the month can name: the month's roster (`people.selectors.roster`)."""
+    in_post = roster(period.town, period.month)
+    return list(Cadre.objects.filter(pk__in=in_post.keys()).with_workplace().in_display_order())
 
 
 @login_required
 def adjustment_create_view(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.MANAGE_ADJUSTMENTS)
     period = period_or_404(town_obj, month)
-    cadres = _cadres(town_obj)
+    cadres = _cadres(period)
     if request.htmx and "share_row" in request.GET:  # "add another cadre"
         return render(
             request,

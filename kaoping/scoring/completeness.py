@@ -8,8 +8,8 @@ publishing the month, and the pages that ask to confirm them all read it from he
 
 from dataclasses import dataclass, field
 
-from .importing import sheet_cadres, sheet_indicators
 from .models import Adjustment, AdjustmentStatus, Excusal, Period, ScoreEntry, ScoreSheet
+from .selectors import sheet_cadres, sheet_indicators
 
 
 @dataclass

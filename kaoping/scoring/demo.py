@@ -13,6 +13,7 @@ from django.utils import timezone
 from kaoping.accounts.models import User
 from kaoping.indicators.models import AdjustmentKind, AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
+from kaoping.people.selectors import roster
 
 from . import results
 from .models import (
@@ -58,11 +59,8 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
     Returns the number of score entries written. The schemes of each month's year must exist.
     """
     rng = random.Random(f"kaoping-demo-scores-{town.slug}")
-    cadres = list(Cadre.objects.filter(town=town, is_active=True).order_by("pk"))
+    cadres = list(Cadre.objects.filter(town=town).order_by("pk"))
     ability = {c.pk: rng.uniform(0.76, 0.99) for c in cadres}
-    by_population: dict[str, list[Cadre]] = {}
-    for cadre in cadres:
-        by_population.setdefault(cadre.population, []).append(cadre)
     scorer = actor or User.objects.filter(roles__town=town, roles__role="scorer").first()
     approver = User.objects.filter(roles__town=town, roles__role="group_leader").first() or scorer
     office = User.objects.filter(roles__town=town, roles__role="assessment_office").first() or scorer
@@ -77,6 +75,12 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
             status=status,
             published_at=timezone.now() if status == PeriodStatus.PUBLISHED else None,
         )
+        # Each month scores the people in post on its first day, in the population they were in.
+        members = roster(town, month)
+        by_population: dict[str, list[Cadre]] = {}
+        for cadre in cadres:
+            if cadre.pk in members:
+                by_population.setdefault(members[cadre.pk].population, []).append(cadre)
         schemes = list(Scheme.objects.filter(town=town, year=month.year).prefetch_related("indicators"))
         entries = []
         for scheme in schemes:

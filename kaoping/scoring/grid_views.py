@@ -422,9 +422,7 @@ def excusal_add(request: HttpRequest, town: str, month: str, sheet: int) -> Http
     form = ExcusalForm(request.POST)
     cadre = None
     if form.is_valid():
-        cadre = Cadre.objects.filter(
-            pk=form.cleaned_data["cadre"], town=town_obj, population=sheet_obj.scheme.population
-        ).first()
+        cadre = Cadre.objects.filter(pk=form.cleaned_data["cadre"], town=town_obj).first()
     if cadre is None:
         messages.error(request, _("Choose a cadre of this sheet and the reason."))
     else:

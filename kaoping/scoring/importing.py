@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import IO, Any
 
 import openpyxl
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.packaging.custom import IntProperty
@@ -33,42 +32,18 @@ from kaoping.core.errors import DomainError
 from kaoping.core.numbers import NumberError, parse_number
 from kaoping.core.spreadsheets import CellError, Column, Kind, Number, Problem, Sheet, Text
 from kaoping.indicators import rules
-from kaoping.indicators.models import Indicator, IndicatorWeight, RuleKind
-from kaoping.people.models import Cadre
+from kaoping.indicators.models import Indicator, RuleKind
 
 from . import services
 from .models import ScoreEntry, ScoreSheet
+from .selectors import sheet_cadres, sheet_indicators
+
+__all__ = ["sheet_cadres", "sheet_indicators"]  # read from selectors, kept here for older imports
 
 # A population has at most a few hundred cadres.
 MAX_ROWS = 1000
 CADRE_KEY = "cadre_id"
 REVISION_PROPERTY = "kaoping-sheet-revision"  # the sheet's revision when the template was downloaded
-
-
-def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
-    """The sheet's columns, by category and display order: the scheme's indicators in force in the
-    month (with a weight version from that month or earlier), and any other already scored on it."""
-    in_force = IndicatorWeight.objects.filter(
-        indicator=OuterRef("pk"), effective_from__lte=sheet.period.month
-    )
-    scored = ScoreEntry.objects.filter(sheet=sheet, indicator=OuterRef("pk"))
-    return list(
-        Indicator.objects.filter(scheme_id=sheet.scheme_id)
-        .filter(Exists(in_force) | Exists(scored))
-        .select_related("category")
-        .order_by("category__sort_order", "category_id", "sort_order", "id")  # a category's columns together
-    )
-
-
-def sheet_cadres(sheet: ScoreSheet) -> QuerySet[Cadre]:
-    """The sheet's rows: the population's cadres in service, and any other already scored on it."""
-    scored = ScoreEntry.objects.filter(sheet=sheet).values("cadre_id")
-    return (
-        Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
-        .filter(Q(is_active=True) | Q(pk__in=scored))
-        .with_workplace()
-        .in_display_order()
-    )
 
 
 def indicator_key(indicator: Indicator) -> str:
@@ -228,10 +203,7 @@ def sheet_import(*, actor, sheet: ScoreSheet, file: IO[bytes] | bytes) -> Import
                 "and import that file."
             )
         )
-    cadres = {
-        c.pk: c
-        for c in Cadre.objects.filter(town_id=sheet.period.town_id, population=sheet.scheme.population)
-    }
+    cadres = {c.pk: c for c in sheet_cadres(sheet)}  # the month's roster: nobody else has a row
     existing = {(e.cadre_id, e.indicator_id): e for e in ScoreEntry.objects.filter(sheet=sheet)}
     for letter, header in table.unknown_columns:
         # A column ignored would look like a score imported: say so, and import nothing.

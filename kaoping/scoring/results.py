@@ -14,13 +14,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, Q, Sum
+from django.db.models import CharField, F, Func, Sum
 from django.utils import timezone
 
 from kaoping.core.months import quarter_of
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
-from kaoping.people.models import Cadre, Population
+from kaoping.people.models import Population
+from kaoping.people.selectors import roster
 
 from . import basis, engine, ranking
 from .models import (
@@ -204,12 +205,10 @@ def scheme_results(
         if number is None:
             number = numbers[text] = Decimal(text)
         engine_entries.append((cadre_id, indicator_id, number))  # an engine.Entry, as a plain tuple
-    cadres = {  # cadre id → the pool they are also ranked within
-        pk: _pool(*fields)
-        for pk, *fields in Cadre.objects.filter(town=period.town, population=scheme.population)
-        .filter(Q(is_active=True) | Q(pk__in={cadre_id for cadre_id, _i, _v in engine_entries}))
-        .exclude(pk__in=excused)
-        .values_list("pk", "population", "agency_category", "is_village_head")
+    cadres = {  # cadre id → the pool they are also ranked within, as they were posted that month
+        pk: _pool(m.population, m.agency_category, m.is_village_head)
+        for pk, m in roster(period.town, period.month, scheme.population).items()
+        if pk not in excused
     }
     shares = AdjustmentShare.objects.filter(
         adjustment__period=period, adjustment__status=AdjustmentStatus.APPROVED, cadre__in=cadres.keys()

@@ -4,13 +4,15 @@ import logging
 import re
 from datetime import date
 
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from kaoping.people.models import Town
+from kaoping.indicators.models import Indicator, IndicatorWeight
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
+from kaoping.people.selectors import Membership, roster
 
 from . import basis
-from .models import MonthlyResult, Period, PeriodStatus, ResultBasis
+from .models import MonthlyResult, Period, PeriodStatus, ResultBasis, ScoreEntry, ScoreSheet
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +69,71 @@ def breakdown_lines(result: MonthlyResult) -> list[dict] | None:
     except (basis.Mismatch, ArithmeticError, ValueError, KeyError, TypeError) as exc:
         logger.error("result %s does not match its basis: %s", result.pk, exc)
         return None
+
+
+def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
+    """The sheet's columns, by category and display order: the scheme's indicators in force in the
+    month (with a weight version from that month or earlier), and any other already scored on it."""
+    in_force = IndicatorWeight.objects.filter(
+        indicator=OuterRef("pk"), effective_from__lte=sheet.period.month
+    )
+    scored = ScoreEntry.objects.filter(sheet=sheet, indicator=OuterRef("pk"))
+    return list(
+        Indicator.objects.filter(scheme_id=sheet.scheme_id)
+        .filter(Exists(in_force) | Exists(scored))
+        .select_related("category")
+        .order_by("category__sort_order", "category_id", "sort_order", "id")  # a category's columns together
+    )
+
+
+def sheet_cadres(sheet: ScoreSheet) -> list[Cadre]:
+    """The sheet's rows: the cadres of the scheme's population on the month's roster
+    (`people.selectors.roster`), in display order, in at most four queries whatever their number
+    (the roster, the cadres, and the departments or villages they were posted to).
+
+    Each cadre reads as they were posted that month (population, category, department, village,
+    village-head and middle-level flags, position), not as they are today: a cadre transferred
+    since stays in the group they were scored in. The objects are for reading: never save them.
+    """
+    members = roster(sheet.period.town_id, sheet.period.month, sheet.scheme.population)
+    cadres = list(Cadre.objects.filter(pk__in=members.keys()))
+    department_ids = {m.department_id for m in members.values() if m.department_id}
+    village_ids = {m.village_id for m in members.values() if m.village_id}
+    departments = (
+        {d.pk: d for d in Department.objects.filter(pk__in=department_ids)} if department_ids else {}
+    )
+    villages = {v.pk: v for v in Village.objects.filter(pk__in=village_ids)} if village_ids else {}
+    for cadre in cadres:
+        _as_posted(cadre, members[cadre.pk], departments, villages)
+    return sorted(cadres, key=_display_order)
+
+
+def _as_posted(
+    cadre: Cadre, member: Membership, departments: dict[int, Department], villages: dict[int, Village]
+) -> None:
+    cadre.population = member.population
+    cadre.agency_category = member.agency_category
+    cadre.is_village_head = member.is_village_head
+    cadre.is_middle_level = member.is_middle_level
+    cadre.position = member.position
+    cadre.department = departments.get(member.department_id) if member.department_id else None
+    cadre.village = villages.get(member.village_id) if member.village_id else None
+
+
+_POPULATION_ORDER = {p: n for n, p in enumerate(Population.values)}
+_CATEGORY_ORDER = {c: n for n, c in enumerate(AgencyCategory.values)}
+
+
+def _display_order(cadre: Cadre) -> tuple:
+    """`CadreQuerySet.in_display_order`, for cadres as posted in a month."""
+    department, village = cadre.department, cadre.village
+    return (
+        _POPULATION_ORDER.get(cadre.population, len(_POPULATION_ORDER)),
+        _CATEGORY_ORDER.get(cadre.agency_category, len(_CATEGORY_ORDER)),
+        (department.sort_order, department.name) if department else (-1, ""),
+        (village.sort_order, village.name) if village else (-1, ""),
+        not cadre.is_middle_level,
+        not cadre.is_village_head,
+        cadre.name,
+        cadre.pk,
+    )

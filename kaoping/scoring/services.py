@@ -22,8 +22,10 @@ from kaoping.core.errors import DomainError
 from kaoping.core.numbers import largest, parse_number
 from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
+from kaoping.people.selectors import roster
 
 from . import results
+from .completeness import period_summary, sheet_gaps
 from .models import (
     Adjustment,
     AdjustmentShare,
@@ -36,6 +38,7 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
+from .selectors import sheet_cadres
 
 # The workflow of a score sheet: (from, to) → the action that allows the move.
 SHEET_MOVES: dict[tuple[str, str], Action] = {
@@ -102,8 +105,6 @@ def period_move(*, actor: User, period: Period, to: str, confirmed: bool = False
     (`completeness.period_summary`) and `PERIOD_CONSEQUENCES` first. Publishing needs every score
     sheet approved and no empty cell left unexcused: an empty cell is never a zero.
     """
-    from .completeness import period_summary
-
     period = Period.objects.select_for_update().get(pk=period.pk)
     if (period.status, to) not in PERIOD_MOVES:
         raise DomainError(
@@ -308,9 +309,7 @@ def entries_save(
     sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
     _require_sheet_editable(actor, sheet)
     indicators = {i.pk: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    cadres = {
-        c.pk: c for c in Cadre.objects.filter(town=sheet.period.town, population=sheet.scheme.population)
-    }
+    cadres = {c.pk: c for c in sheet_cadres(sheet)}  # the month's roster: nobody else has a cell
     existing = {
         (e.cadre_id, e.indicator_id): e
         for e in ScoreEntry.objects.filter(sheet=sheet).select_for_update().select_related("updated_by")
@@ -465,7 +464,7 @@ def excusal_set(*, actor: User, sheet: ScoreSheet, cadre: Cadre, reason: str, no
     """
     sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
     _require_sheet_editable(actor, sheet)
-    if cadre.town_id != sheet.period.town_id or cadre.population != sheet.scheme.population:
+    if cadre.pk not in roster(sheet.period.town_id, sheet.period.month, sheet.scheme.population):
         raise DomainError(_("This cadre is not on this score sheet."))
     if reason not in ExcuseReason.values:
         raise DomainError(_("Choose why the cadre is not scored."))
@@ -526,8 +525,6 @@ def excusal_clear(*, actor: User, sheet: ScoreSheet, cadre: Cadre) -> None:
 
 def _require_complete(sheet: ScoreSheet) -> None:
     """Refuse a sheet with empty cells whose cadre is not excused: an empty cell is never a zero."""
-    from .completeness import sheet_gaps
-
     gaps = sheet_gaps(sheet)
     if gaps.unscored:
         raise DomainError(
@@ -624,9 +621,14 @@ def adjustment_create(
     if not shares:
         raise DomainError(_("Name at least one cadre."))
     seen = set()
+    in_post = roster(town, period.month)
     for share in shares:
         if share.cadre.town_id != town.pk:
             raise DomainError(_("This cadre belongs to another town."))
+        if share.cadre.pk not in in_post:
+            raise DomainError(
+                _("%(name)s was not in post in %(month)s.") % {"name": share.cadre.name, "month": period}
+            )
         if share.cadre.pk in seen:
             raise DomainError(_("%(name)s is named twice.") % {"name": share.cadre.name})
         seen.add(share.cadre.pk)

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kaoping.people.models import Cadre, Town
+from kaoping.people.selectors import roster
 
 from . import points
 from .models import Bulletin, Item, ItemStatus, OwnerRole, Quality
@@ -84,7 +85,8 @@ def supervision_points(town: Town, month: date) -> dict[int, list[tuple[int, str
     An item counts in the month it was verified (when its quality was rated), scored by the rules
     of its year (`ScoringRules`, defaults if none were set): on time or late, each send-back, and
     the quality. Owners get each line whole, co-owners the rules' share; an item owned by a
-    department only goes to the department's head(s) (middle-level cadres in service). Lines
+    department only goes to the department's head(s) (its middle-level cadres in the month's roster,
+    `people.selectors.roster`). Lines
     worth zero are left out. A fixed number of queries whatever the number of items.
     """
     start, end = _month_bounds(month)
@@ -97,10 +99,10 @@ def supervision_points(town: Town, month: date) -> dict[int, list[tuple[int, str
     rules_by_year = {}
     heads: dict[int, list[int]] = defaultdict(list)
     department_ids = {i.department_id for i in items if i.department_id}
-    for cadre_id, department_id in Cadre.objects.filter(
-        department_id__in=department_ids, is_middle_level=True, is_active=True
-    ).values_list("pk", "department_id"):
-        heads[department_id].append(cadre_id)
+    # The department's heads in that month's roster: a head who moved since keeps the month's points.
+    for cadre_id, member in roster(town, month).items() if department_ids else ():
+        if member.is_middle_level and member.department_id in department_ids:
+            heads[member.department_id].append(cadre_id)
     labels = dict(Quality.choices)
     lines: dict[int, list[tuple[int, str, Decimal, str]]] = defaultdict(list)
     for item in items:

@@ -125,8 +125,8 @@ def note(cadre, indicator) -> str:
 
 def fill(sheet, user, value: str = "1") -> None:
     """Score every cell of the sheet (a sheet with empty cells cannot be submitted)."""
-    from ..importing import sheet_cadres, sheet_indicators
     from ..models import ScoreSheet
+    from ..selectors import sheet_cadres, sheet_indicators
 
     sheet = ScoreSheet.objects.select_related("period__town", "scheme").get(pk=sheet.pk)
     cells = [

@@ -56,3 +56,36 @@ def test_there_are_approved_bonuses_and_deductions_some_shared(demo):
 @pytest.mark.django_db
 def test_the_audit_chain_is_intact_after_the_demo(demo):
     assert verify_chain() == []
+
+
+@pytest.mark.django_db
+def test_the_demo_cadre_transferred_in_july_is_ranked_in_the_pool_of_each_month(demo):
+    from kaoping.accounts.models import User
+
+    cadre = User.objects.get(username="cadre").cadre
+    groups = dict(
+        MonthlyResult.objects.filter(cadre=cadre, period__month__year=2026).values_list(
+            "period__month__month", "group"
+        )
+    )
+    assert {groups[m] for m in range(1, 7)} == {"non_established"}
+    assert {groups[m] for m in range(7, 11)} == {"established"}
+    assert [(p.starts_on.isoformat(), p.agency_category) for p in cadre.postings.order_by("starts_on")] == [
+        ("2025-01-01", "non_established"),
+        ("2026-07-01", "established"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_demo_village_cadre_who_left_in_november_counts_in_november_only(demo):
+    from datetime import date
+
+    from kaoping.people.models import Cadre
+    from kaoping.people.selectors import roster
+
+    leaver = Cadre.objects.get(town__slug="xiacun", is_active=False)
+    assert leaver.deactivated_on == date(2026, 11, 20)
+    assert leaver.postings.get().ends_on == date(2026, 11, 20)
+    town = leaver.town
+    assert leaver.pk in roster(town, date(2026, 11, 1)) and leaver.pk not in roster(town, date(2026, 12, 1))
+    assert MonthlyResult.objects.filter(cadre=leaver, period__month=date(2026, 10, 1)).exists()

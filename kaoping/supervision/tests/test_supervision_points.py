@@ -73,3 +73,29 @@ def test_an_unverified_item_earns_nothing(town, owner, item):
 
 def test_a_co_owner_share_rounds_half_up():
     assert points.share(Decimal("1.25"), Decimal("50")) == Decimal("0.63")
+
+
+def test_a_department_item_gives_its_points_to_the_heads_of_that_month(town, office, personas):
+    from kaoping import testing
+    from kaoping.people import services as people
+    from kaoping.people.models import Department
+
+    department = town.departments.first()
+    head = testing.make_cadre(town, "钱主任", 906, is_middle_level=True, department=department)
+    user = testing.make_user("head", town=town, role=None, cadre=head)
+    item = make_item(office, town, [], department=department)
+    _handle(office, user, item, on=date(2026, 5, 15))
+    station = Department.objects.create(town=town, name="财政所")
+    values = {f: getattr(head, f) for f in people.CADRE_FIELDS}
+    people.cadre_update(
+        actor=personas["town_admin"],
+        cadre=head,
+        data=people.CadreData(**{**values, "department": station}),
+        effective_from=date(2026, 6, 1),
+    )
+    successor = testing.make_cadre(
+        town, "孙主任", 907, is_middle_level=True, department=department, in_post_from=date(2026, 6, 1)
+    )
+    # May's points stay with May's head, though another cadre heads the department today.
+    assert list(supervision_points(town, date(2026, 5, 1))) == [head.pk]
+    assert successor.pk not in supervision_points(town, date(2026, 5, 1))

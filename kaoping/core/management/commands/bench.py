@@ -67,7 +67,7 @@ from kaoping.indicators.models import (
     VetoEffect,
 )
 from kaoping.people import idnumbers, names
-from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
 from kaoping.scoring.models import (
     Adjustment,
     AdjustmentShare,
@@ -163,6 +163,8 @@ def _build_people(rng: random.Random, size: Size) -> list[Town]:
                     )
                 )
     Cadre.objects.bulk_create(cadres, batch_size=2000)
+    # In post since before the bench's months, as a town's cadres are.
+    Posting.objects.bulk_create((Posting.opening(c, date(2020, 1, 1)) for c in cadres), batch_size=2000)
     unusable = make_password(None)
     users = User.objects.bulk_create(
         User(username=f"{PREFIX}{role}-{t.slug[len(PREFIX) :]}", password=unusable, display_name=role)

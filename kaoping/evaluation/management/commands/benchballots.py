@@ -58,7 +58,7 @@ from django.db.migrations.executor import MigrationExecutor
 from kaoping.evaluation import services
 from kaoping.evaluation.models import DEFAULT_WEIGHTS, Grade, Round, RoundStatus
 from kaoping.people import idnumbers
-from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town
 
 PREFIX = "bench-"
 TOWN_SLUG = "bench-ballots"
@@ -481,6 +481,7 @@ class Command(BaseCommand):
                     )
                 )
             Cadre.objects.bulk_create(new)
+            Posting.objects.bulk_create(Posting.opening(c, date(2020, 1, 1)) for c in new)
             cadres = list(Cadre.objects.filter(town=town).order_by("pk"))
         return town, cadres[:targets]
 
