@@ -551,6 +551,10 @@ def weights_set(
     for weight in weights.values():
         if weight is not None:
             _check_weight(weight)
+    # Refused before the version is claimed, so that the scheme as held keeps its version.
+    in_force = selectors.weights_in_force(scheme, month)
+    if any(w is not None and in_force.get(i) != w for i, w in weights.items()):
+        _refuse_published_month(scheme, month)
     versions.claim(
         scheme,
         scheme.weights_version if based_on is None else based_on,
@@ -562,15 +566,12 @@ def weights_set(
             ]
         ),
     )
-    in_force = selectors.weights_in_force(scheme, month)
     starting = {
         v.indicator_id: v
         for v in IndicatorWeight.objects.select_for_update().filter(
             indicator__scheme=scheme, effective_from=month
         )
     }
-    if any(w is not None and in_force.get(i) != w for i, w in weights.items()):
-        _refuse_published_month(scheme, month)
     changes = []
     for indicator_id, weight in weights.items():
         if weight is None or in_force.get(indicator_id) == weight:
