@@ -55,8 +55,7 @@ class VetoEffect(StrEnum):
 
 def _fmt(value: Decimal) -> str:
     """A number for a breakdown note, without trailing zeros: 3 rather than 3.00, 0.5 rather than 0.50."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.normalize(), "f")  # normalize() drops the trailing zeros, "f" the exponent
 
 
 class EngineError(ValueError):

@@ -174,6 +174,8 @@ def test_the_peer_best_is_the_highest_value_of_each_proportional_indicator_among
         ("1.50", "2.0", "1.5 / 2"),
         ("1E+1", "100", "10 / 100"),
         ("7", "70", "7 / 70"),
+        ("100", "100.00", "100 / 100"),  # zeros before the point stay
+        ("0.00", "4", "0 / 4"),
     ],
 )
 def test_a_note_writes_numbers_as_people_do(value, target, note):
