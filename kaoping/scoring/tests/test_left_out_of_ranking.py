@@ -195,4 +195,4 @@ def test_the_confirmation_warns_of_an_approved_share_of_a_cadre_excused_afterwar
     page = response.content.decode()
     assert "1 bonus or deduction share of a cadre not scored this month: it is not applied" in page
     warning = page.split('id="unapplied-shares"')[1]
-    assert "李娜（On leave: 产假）" in warning and "安全事故" in warning and "−2" in warning
+    assert "李娜（On leave: 产假） · " in warning and "安全事故" in warning and "−2" in warning
