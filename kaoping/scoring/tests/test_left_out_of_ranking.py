@@ -185,7 +185,19 @@ def test_the_confirmation_warns_of_an_approved_share_of_a_cadre_excused_afterwar
 ):
     adjustment = _share(personas, period, scheme, cadres[1])
     services.adjustment_decide(actor=personas["main_leader"], adjustment=adjustment, approve=True)
-    _excuse(complete, personas, cadres[1])  # the deduction is approved, then the cadre goes on leave
+    # The deduction is approved, then the cadre goes on leave: marking them says what it leaves unapplied.
+    complete.refresh_from_db()
+    cells = [services.Cell(cadres[1].pk, i.pk, None) for i in scheme.indicators.all()]
+    services.entries_save(
+        actor=personas["scorer"], sheet=complete, cells=cells, based_on_revision=complete.revision
+    )
+    marked = client_for(personas["scorer"]).post(
+        url("excusal_add", town, complete.pk),
+        {"cadre": cadres[1].pk, "reason": "leave", "note": "产假"},
+        follow=True,
+    )
+    assert marked.status_code == 200
+    assert "李娜 has a bonus or deduction this month (安全事故): it is not applied" in marked.content.decode()
     summary = completeness.period_summary(period)
     assert [(u.share.cadre, u.share.points, u.excusal.label) for u in summary.unapplied] == [
         (cadres[1], Decimal(2), "On leave: 产假")
