@@ -551,3 +551,20 @@ def test_a_month_without_supervision_points_adds_a_decimal_zero():
 def test_each_bonus_line_keeps_its_reason():
     result = score(FLAT, {1: "50"}, adjustments=[Adjustment(1, 7, True, D(1), "改革创新")])
     assert [(a.adjustment_id, a.reason) for a in result.adjustments] == [(1, "改革创新")]
+
+
+def test_a_count_reaching_its_cap_exactly_is_not_said_to_be_capped():
+    rule = Rule(RuleKind.PER_OCCURRENCE, D(5), points_each=D(1), cap=D(3))
+    assert fraction(rule, D(3)) == (D("0.4"), "3 × 1 = 3")  # 5 − 3 = 2 of 5
+    assert fraction(rule, D(4)) == (D("0.4"), "4 × 1 = 4, ≤ 3")
+
+
+def test_an_unknown_rule_is_refused_by_name():
+    with pytest.raises(EngineError, match=_exactly("unknown rule nonsense")):
+        fraction(Rule("nonsense", D(5)), D(1))  # type: ignore[arg-type]
+
+
+def test_a_democratic_score_of_exactly_0_or_100_counts():
+    # 0.8 × 50 + 0.2 × 0 = 40; 0.8 × 50 + 0.2 × 100 = 60
+    assert score(FLAT, {1: "50"}, democratic={7: D(0)}).total == D("40.00")
+    assert score(FLAT, {1: "50"}, democratic={7: D(100)}).total == D("60.00")
