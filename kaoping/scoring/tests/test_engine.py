@@ -146,6 +146,9 @@ def test_proportional_rank_compares_each_value_with_the_best_peer():
     # the best peer is cadre 2 with 80: 60/80 = 0.75, 80/80 → full marks, 0/80 = 0
     assert [results[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
     assert results[1].lines[0].note == "60 / 80"
+    # A whole month is stored without lines: the same best peer, the same totals.
+    totals = compute(version, [1, 2, 3], entries, explain=False)
+    assert [totals[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
 
 
 def test_a_proportional_share_is_worked_out_against_the_best_value_given():
