@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -52,6 +53,7 @@ from kaoping.core.errors import DomainError
 from kaoping.core.numbers import NumberError, parse_number
 
 Label = str | Promise
+Properties = Mapping[str, int | str]  # custom document properties of a workbook: name → value
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -768,14 +770,16 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def write_template(sheet: Sheet, *, rows: int = MAX_ROWS) -> bytes:
+def write_template(sheet: Sheet, *, rows: int = MAX_ROWS, properties: Properties | None = None) -> bytes:
     """An empty workbook to fill in, in the current language.
 
     The first worksheet has the header row (required columns in red, each header carrying its help as a
     comment; frozen), text format on text columns, and drop-downs on the first `rows` data rows for every
-    column with a list of values. A second worksheet explains each column with an example.
+    column with a list of values. A second worksheet explains each column with an example. `properties`
+    are written as custom document properties (Excel and WPS keep them when the file is saved).
     """
     workbook = openpyxl.Workbook()
+    _set_properties(workbook, properties)
     data = workbook.active
     data.title = _sheet_title(sheet.title)
     columns = sheet.importable
@@ -790,13 +794,21 @@ def write_template(sheet: Sheet, *, rows: int = MAX_ROWS) -> bytes:
     return _save(workbook)
 
 
-def write_rows(sheet: Sheet, rows: Iterable[Mapping[str, Any]], *, instructions: bool = False) -> bytes:
+def write_rows(
+    sheet: Sheet,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    instructions: bool = False,
+    properties: Properties | None = None,
+) -> bytes:
     """A workbook of `rows` (mappings of column key to value, as `read` returns them) under the header row.
 
     With `instructions`, the workbook is a prefilled template: headers carry their help as comments and
-    a second worksheet explains every column, as in `write_template`.
+    a second worksheet explains every column, as in `write_template`. `properties` are written as custom
+    document properties, as in `write_template`.
     """
     workbook = openpyxl.Workbook()
+    _set_properties(workbook, properties)
     data = workbook.active
     data.title = _sheet_title(sheet.title)
     columns = sheet.columns
@@ -924,6 +936,24 @@ def _set_widths(worksheet: Worksheet, columns: Sequence[Column], samples: Sequen
     for i, (column, texts) in enumerate(zip(columns, samples, strict=True), start=1):
         widest = max([display_width(column.label) + 2, *(display_width(text) for text in texts)])
         worksheet.column_dimensions[get_column_letter(i)].width = min(max(widest + 2, 8), 50)
+
+
+def _set_properties(workbook: openpyxl.Workbook, properties: Properties | None) -> None:
+    """Custom document properties (File > Properties > Custom): whole numbers and texts."""
+    for name, value in (properties or {}).items():
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"A document property is a whole number or a text, not {value!r}.")
+        kind = IntProperty if isinstance(value, int) else StringProperty
+        workbook.custom_doc_props.append(kind(name=name, value=value))
+
+
+def properties_of(content: bytes) -> dict[str, Any]:
+    """The custom document properties of a workbook (empty when it has none or cannot be read)."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return {prop.name: prop.value for prop in workbook.custom_doc_props.props}
+    except Exception:  # noqa: BLE001 - a damaged file has no properties to read
+        return {}
 
 
 def _save(workbook: openpyxl.Workbook) -> bytes:

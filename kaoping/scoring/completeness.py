@@ -1,5 +1,6 @@
-"""What is missing from a month: empty cells of each score sheet, cadres excused from scoring, and
-bonuses and deductions still waiting for a decision.
+"""What is missing from a month: empty cells of each score sheet, cadres excused from scoring,
+bonuses and deductions still waiting for a decision, and shares of cadres excused for the month (never
+applied: an excused cadre has no result).
 
 One rule for "is this sheet complete": a cell is complete when it holds a score, or when its cadre
 is excused for the month (`Excusal`, with a reason). Submitting and approving a sheet, closing and
@@ -8,7 +9,15 @@ publishing the month, and the pages that ask to confirm them all read it from he
 
 from dataclasses import dataclass, field
 
-from .models import Adjustment, AdjustmentStatus, Excusal, Period, ScoreEntry, ScoreSheet
+from .models import (
+    Adjustment,
+    AdjustmentShare,
+    AdjustmentStatus,
+    Excusal,
+    Period,
+    ScoreEntry,
+    ScoreSheet,
+)
 from .selectors import sheet_cadres, sheet_indicators
 
 
@@ -63,12 +72,21 @@ def sheet_gaps(sheet: ScoreSheet) -> SheetGaps:
 
 
 @dataclass
+class Unapplied:
+    """A bonus or deduction share of a cadre not scored this month: it is not applied to anyone."""
+
+    share: AdjustmentShare
+    excusal: Excusal
+
+
+@dataclass
 class PeriodSummary:
     """What closing or publishing a month would take in: each sheet and what is still open."""
 
     period: Period
     sheets: list[SheetGaps]
     pending_adjustments: list[Adjustment]
+    unapplied: list[Unapplied] = field(default_factory=list)
 
     @property
     def cadres(self) -> int:
@@ -95,4 +113,13 @@ def period_summary(period: Period) -> PeriodSummary:
     pending = list(
         Adjustment.objects.filter(period=period, status=AdjustmentStatus.DRAFT).select_related("created_by")
     )
-    return PeriodSummary(period, [sheet_gaps(s) for s in sheets], pending)
+    gaps = [sheet_gaps(s) for s in sheets]
+    excused = {e.cadre_id: e for g in gaps for e in g.excused}
+    shares = (
+        AdjustmentShare.objects.filter(adjustment__period=period, cadre__in=excused)
+        .exclude(adjustment__status=AdjustmentStatus.REJECTED)
+        .select_related("adjustment", "cadre")
+        .order_by("cadre__name", "adjustment__created_at", "pk")
+    )
+    unapplied = [Unapplied(share, excused[share.cadre_id]) for share in shares]
+    return PeriodSummary(period, gaps, pending, unapplied)

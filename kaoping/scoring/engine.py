@@ -55,8 +55,7 @@ class VetoEffect(StrEnum):
 
 def _fmt(value: Decimal) -> str:
     """A number for a breakdown note, without trailing zeros: 3 rather than 3.00, 0.5 rather than 0.50."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.normalize(), "f")  # normalize() drops the trailing zeros, "f" the exponent
 
 
 class EngineError(ValueError):
@@ -177,13 +176,12 @@ Ratio = tuple[int, int]
 
 
 def _over(part: Decimal, whole: Decimal) -> Ratio:
-    """part / whole, exact; 0 when `whole` is 0."""
+    """part / whole, exact, for a `whole` not negative (`_share` refuses a negative maximum); 0 when
+    `whole` is 0."""
     if not whole:
         return 0, 1
     part_n, part_d = part.as_integer_ratio()
     whole_n, whole_d = whole.as_integer_ratio()
-    if whole_n < 0:
-        return -part_n * whole_d, part_d * -whole_n
     return part_n * whole_d, part_d * whole_n
 
 
@@ -199,6 +197,8 @@ def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[int, int, 
         raise EngineError("a value must be a number")
     if value < 0:
         raise EngineError("a value cannot be negative")
+    if rule.max_score < 0:
+        raise EngineError("a maximum cannot be negative")
     kind = rule.kind
     if kind == RuleKind.MANUAL:
         if value > rule.max_score:

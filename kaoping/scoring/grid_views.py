@@ -31,7 +31,16 @@ from kaoping.people.models import Cadre, Population
 
 from . import importing, services
 from .forms import ExcusalForm, GridInput, ImportForm, MoveForm, grid_input
-from .models import Excusal, ExcuseReason, Period, ScoreEntry, ScoreSheet, SheetStatus
+from .models import (
+    AdjustmentShare,
+    AdjustmentStatus,
+    Excusal,
+    ExcuseReason,
+    Period,
+    ScoreEntry,
+    ScoreSheet,
+    SheetStatus,
+)
 from .selectors import period_or_404
 
 
@@ -438,6 +447,21 @@ def excusal_add(request: HttpRequest, town: str, month: str, sheet: int) -> Http
             messages.error(request, exc.message)
         else:
             messages.success(request, _("%(name)s is marked not scored this month.") % {"name": cadre.name})
+            # An excused cadre has no result: their bonuses and deductions of the month apply nowhere.
+            titles = list(
+                AdjustmentShare.objects.filter(adjustment__period=period, cadre=cadre)
+                .exclude(adjustment__status=AdjustmentStatus.REJECTED)
+                .values_list("adjustment__title", flat=True)
+            )
+            if titles:
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s has a bonus or deduction this month (%(titles)s): it is not applied while "
+                        "they are not scored. The month's confirmation lists it."
+                    )
+                    % {"name": cadre.name, "titles": "、".join(titles)},
+                )
     return redirect("scoring:sheet_grid", town_obj.slug, month, sheet_obj.pk)
 
 

@@ -17,15 +17,12 @@ a cell the file would change that changed on the grid after the download is refu
 holds now, instead of being overwritten. A file without that property is refused: download it again.
 """
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.packaging.custom import IntProperty
 
 from kaoping.core import spreadsheets
 from kaoping.core.errors import DomainError
@@ -147,29 +144,16 @@ def sheet_template(sheet: ScoreSheet) -> bytes:
         }
         for cadre in sheet_cadres(sheet)
     ]
-    content = spreadsheets.write_rows(score_sheet(indicators), rows, instructions=True)
-    return _with_revision(content, sheet.revision)
-
-
-def _with_revision(content: bytes, revision: int) -> bytes:
-    """The workbook with the sheet's revision stored as a custom document property."""
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    workbook.custom_doc_props.append(IntProperty(name=REVISION_PROPERTY, value=revision))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    # The sheet's revision goes in as a custom document property, written with the workbook.
+    return spreadsheets.write_rows(
+        score_sheet(indicators), rows, instructions=True, properties={REVISION_PROPERTY: sheet.revision}
+    )
 
 
 def _revision_of(content: bytes) -> int | None:
     """The sheet revision the file was downloaded at, or None when the file does not say."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
-        for prop in workbook.custom_doc_props.props:
-            if prop.name == REVISION_PROPERTY and isinstance(prop.value, int) and prop.value >= 0:
-                return prop.value
-    except Exception:  # noqa: BLE001 - a file spreadsheets.read accepted but whose properties are unreadable
-        return None
-    return None
+    value = spreadsheets.properties_of(content).get(REVISION_PROPERTY)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 @dataclass

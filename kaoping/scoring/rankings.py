@@ -8,6 +8,12 @@ those who see published results only, are left out), and each tie-break by the m
 value over the same months (`ranking.span_standing`); every mean is rounded half-up to 2 places from
 its exact value, so that equal displayed scores share a rank. Where two equal totals were separated,
 the row says which criterion decided and the two values it compared.
+
+An empty cell is never a zero. Before a month is published, a cadre whose cells are not all scored
+yet has a stored result that reads empty cells as nothing earned: such a result is left out of the
+ranking (the others are ranked among themselves) and listed apart with the number of empty cells,
+never ranked as if they were zeros. Cadres not scored in the month (`Excusal`) are listed apart too,
+with the reason.
 """
 
 from collections import defaultdict
@@ -17,13 +23,14 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaoping.core.months import quarter_to_date, year_to_date
 from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
 
 from . import ranking as rules
-from .models import MonthlyResult, Period, PeriodStatus
+from .models import Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
 from .results import VILLAGE_HEADS
 
 
@@ -61,6 +68,39 @@ class Row:
         return decision_text(self.decided_by, self.above.name)
 
 
+@dataclass
+class Unscored:
+    """A cadre left out of a ranking because their cells of a month not yet published are not all
+    scored: an empty cell is never a zero."""
+
+    cadre: Cadre
+    month: date
+    empty: int  # empty cells on the month's sheet
+
+
+@dataclass
+class Ranking:
+    """A ranking page: the ranked rows, and who is left out of them and why."""
+
+    rows: list[Row]
+    unscored: list[Unscored]  # empty cells in a month not yet published
+    excused: list[Excusal]  # not scored in the month, with the reason
+
+
+def unscored_text(unscored: Unscored) -> str:
+    """Why a cadre with empty cells is not ranked, for the page and the export."""
+    return ngettext(
+        "Not fully scored yet: %(count)d empty cell in %(month)s (an empty cell is never a zero)",
+        "Not fully scored yet: %(count)d empty cells in %(month)s (an empty cell is never a zero)",
+        unscored.empty,
+    ) % {"count": unscored.empty, "month": f"{unscored.month:%Y-%m}"}
+
+
+def excused_text(excusal: Excusal, month: date) -> str:
+    """Why an excused cadre is not ranked, for the export: "Not scored in 2026-03: On leave: 产假"."""
+    return _("Not scored in %(month)s: %(reason)s") % {"month": f"{month:%Y-%m}", "reason": excusal.label}
+
+
 def _value_text(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -95,24 +135,94 @@ def _pool_filter(pool: str) -> Q:
     return Q(group=pool) if pool else Q()
 
 
-def ranking(
+def _member_filter(pool: str, prefix: str = "") -> Q:
+    """The cadres of a pool, by what they are (for those who have no result to read it from)."""
+    if pool == VILLAGE_HEADS:
+        return Q(**{f"{prefix}is_village_head": True})
+    return Q(**{f"{prefix}agency_category": pool}) if pool else Q()
+
+
+def _unscored(period: Period, population: str, pool: str, months: list[date]) -> list[Unscored]:
+    """The cadres of the population (or pool) with empty cells on a sheet of a month of `months` that
+    is not published, by month and in the sheet's order (`completeness.sheet_gaps`, one rule)."""
+    from .completeness import sheet_gaps
+
+    sheets = (
+        ScoreSheet.objects.filter(
+            period__town=period.town, period__month__in=months, scheme__population=population
+        )
+        .exclude(period__status=PeriodStatus.PUBLISHED)
+        .select_related("period__town", "scheme")
+        .order_by("period__month")
+    )
+    found = []
+    for sheet in sheets:
+        gaps = sheet_gaps(sheet)
+        if not gaps.missing:
+            continue
+        cadres = (
+            Cadre.objects.filter(pk__in=gaps.missing).filter(_member_filter(pool)).with_workplace().in_bulk()
+        )
+        found += [
+            Unscored(cadres[cadre_id], sheet.period.month, empty)
+            for cadre_id, empty in gaps.missing.items()
+            if cadre_id in cadres
+        ]
+    return found
+
+
+def ranking_page(
     *, period: Period, population: str, pool: str = "", span: str = Span.MONTH, published_only: bool = False
+) -> Ranking:
+    """The ranked rows of one population (or one pool of it) for the span ending with `period`, the
+    cadres left out for empty cells, and those not scored in the month with the reason."""
+    months = span_months(period.month, span)
+    unscored = [] if published_only else _unscored(period, population, pool, months)
+    excused = list(
+        Excusal.objects.filter(sheet__period=period, sheet__scheme__population=population)
+        .filter(_member_filter(pool, "cadre__"))
+        .select_related("cadre__department", "cadre__village")
+        .order_by("cadre__name", "pk")
+    )
+    rows = ranking(
+        period=period,
+        population=population,
+        pool=pool,
+        span=span,
+        published_only=published_only,
+        leave_out={(u.month, u.cadre.pk) for u in unscored},
+    )
+    return Ranking(rows, unscored, excused)
+
+
+def ranking(
+    *,
+    period: Period,
+    population: str,
+    pool: str = "",
+    span: str = Span.MONTH,
+    published_only: bool = False,
+    leave_out: set[tuple[date, int]] | None = None,
 ) -> list[Row]:
-    """The ranked rows of one population (or one pool of it) for the span ending with `period`."""
+    """The ranked rows of one population (or one pool of it) for the span ending with `period`,
+    without the results of `leave_out` (month, cadre id): those ranked are ranked among themselves."""
     results = MonthlyResult.objects.filter(period__town=period.town, scheme__population=population).filter(
         _pool_filter(pool)
     )
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
     chain = tie_breaks_of(period, population)
+    leave_out = leave_out or set()
     if span == Span.MONTH:
-        return _month(results.filter(period=period), pool, chain)
+        left_out = [cadre_id for month, cadre_id in leave_out if month == period.month]
+        month_results = results.filter(period=period).exclude(cadre_id__in=left_out)
+        return _month(month_results, pool, chain, rerank=bool(left_out))
     by_cadre: dict[int, list[rules.Month]] = defaultdict(list)
-    fields = ("cadre_id", "total", "performance", "bonus", "deduction", "democratic")
-    for cadre_id, *values in results.filter(period__month__in=span_months(period.month, span)).values_list(
-        *fields
-    ):
-        by_cadre[cadre_id].append(rules.Month(*values))
+    fields = ("period__month", "cadre_id", "total", "performance", "bonus", "deduction", "democratic")
+    in_span = results.filter(period__month__in=span_months(period.month, span))
+    for month, cadre_id, *values in in_span.values_list(*fields):
+        if (month, cadre_id) not in leave_out:
+            by_cadre[cadre_id].append(rules.Month(*values))
     cadres = Cadre.objects.filter(pk__in=by_cadre).select_related("department", "village").in_bulk()
     standings = {key: rules.span_standing(key, months) for key, months in by_cadre.items()}
     rows = []
@@ -131,8 +241,9 @@ def ranking(
     return sorted(rows, key=lambda row: (row.rank, row.cadre.name))
 
 
-def _month(results, pool: str, chain: list[str]) -> list[Row]:
-    """A month's rows with their stored ranks, and what decided between equal totals."""
+def _month(results, pool: str, chain: list[str], rerank: bool = False) -> list[Row]:
+    """A month's rows with their stored ranks (or, with `rerank`, ranked again among themselves: some
+    of the month's results are left out), and what decided between equal totals."""
     # The breakdowns (some 13 KB of JSON a cadre) are for the breakdown page, not the table.
     stored = list(results.select_related("cadre__department", "cadre__village").defer("breakdown"))
     rank_field = "group_rank" if pool else "rank"
@@ -142,6 +253,8 @@ def _month(results, pool: str, chain: list[str]) -> list[Row]:
     ]
     for placed in rules.rank(standings, chain):
         row = rows[placed.key]
+        if rerank:
+            row.rank = placed.rank
         # Stored and recomputed ranks agree (the chain of a published scheme is fixed): a reason is
         # shown only where they do, never one that did not make the stored order.
         if placed.decided_by and placed.rank == row.rank:

@@ -591,6 +591,25 @@ def _refuse_published(period: Period) -> None:
         )
 
 
+def _refuse_excused(period: Period, cadre_ids, *, remedy: str) -> None:
+    """Refuse a bonus or deduction for a cadre not scored in the month: an excused cadre has no result,
+    so their share would be applied nowhere, without a word."""
+    excusal = (
+        Excusal.objects.filter(sheet__period=period, cadre_id__in=list(cadre_ids))
+        .select_related("cadre")
+        .order_by("cadre__name", "pk")
+        .first()
+    )
+    if excusal is not None:
+        raise DomainError(
+            _(
+                "%(name)s is not scored in %(month)s (%(reason)s): a bonus or deduction for them would not "
+                "be applied. %(remedy)s"
+            )
+            % {"name": excusal.cadre.name, "month": period, "reason": excusal.label, "remedy": remedy}
+        )
+
+
 @dataclass(frozen=True)
 class ShareInput:
     cadre: Cadre
@@ -634,6 +653,14 @@ def adjustment_create(
         seen.add(share.cadre.pk)
         if share.points <= 0:
             raise DomainError(_("Points are entered as positive numbers; the kind says bonus or deduction."))
+    _refuse_excused(
+        period,
+        seen,
+        remedy=_(
+            "Leave them out of this bonus or deduction, or clear their “not scored this month” mark on the "
+            "score sheet first."
+        ),
+    )
     adjustment = Adjustment.objects.create(
         period=period,
         reason=reason,
@@ -674,6 +701,12 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
     if not adjustment.period.is_open:
         raise DomainError(
             _("%(month)s is closed: scores can no longer change.") % {"month": adjustment.period}
+        )
+    if approve:
+        _refuse_excused(
+            adjustment.period,
+            adjustment.shares.values_list("cadre_id", flat=True),
+            remedy=_("Reject it, or clear their “not scored this month” mark on the score sheet first."),
         )
     old = adjustment.status
     adjustment.status = AdjustmentStatus.APPROVED if approve else AdjustmentStatus.REJECTED

@@ -19,7 +19,7 @@ from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 
 from . import charts, completeness, corrections, rankings, services
-from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus
+from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
 from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
 
@@ -172,19 +172,22 @@ def _ranking_params(request: HttpRequest) -> tuple[str, str, str]:
 def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town, period = _town_and_period(request, town, month)
     population, pool, span = _ranking_params(request)
-    rows = rankings.ranking(
+    page = rankings.ranking_page(
         period=period,
         population=population,
         pool=pool,
         span=span,
         published_only=not can(request.user, Action.VIEW_RESULTS, town),
     )
+    rows = page.rows
     tie_breaks = [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)]
     context = {
         "town": town,
         "period": period,
         "month": month,
         "rows": rows,
+        "unscored": page.unscored,
+        "excused": page.excused,
         "population": population,
         "pool": pool,
         "span": span,
@@ -217,16 +220,26 @@ RANKING_SHEET = spreadsheets.Sheet(
         spreadsheets.Column("workplace", gettext_lazy("Department or village")),
         spreadsheets.Column("score", gettext_lazy("Score"), spreadsheets.Number(places=2)),
         spreadsheets.Column("months", gettext_lazy("Months counted"), spreadsheets.Number(places=0)),
+        spreadsheets.Column("not_ranked", gettext_lazy("Not ranked because")),
         spreadsheets.Column("decided_by", gettext_lazy("Order of equal scores decided by")),
     ),
 )
+
+
+def _cadre_columns(cadre: Cadre) -> dict[str, str]:
+    return {
+        "name": cadre.name,
+        "group": cadre.group_label,
+        "position": cadre.position,
+        "workplace": str(cadre.workplace or ""),
+    }
 
 
 @login_required
 def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town, period = _town_and_period(request, town, month)
     population, pool, span = _ranking_params(request)
-    rows = rankings.ranking(
+    page = rankings.ranking_page(
         period=period,
         population=population,
         pool=pool,
@@ -236,15 +249,18 @@ def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
     data = [
         {
             "rank": r.rank,
-            "name": r.cadre.name,
-            "group": r.cadre.group_label,
-            "position": r.cadre.position,
-            "workplace": str(r.cadre.workplace or ""),
+            **_cadre_columns(r.cadre),
             "score": r.score,
             "months": r.months,
             "decided_by": r.decided_by_text,
         }
-        for r in rows
+        for r in page.rows
+    ]
+    # Below the ranked rows, without rank or score: who is left out, and why.
+    data += [{**_cadre_columns(u.cadre), "not_ranked": rankings.unscored_text(u)} for u in page.unscored]
+    data += [
+        {**_cadre_columns(e.cadre), "not_ranked": rankings.excused_text(e, period.month)}
+        for e in page.excused
     ]
     label = dict(Population.choices)[population]
     return spreadsheets.xlsx_response(
@@ -272,6 +288,13 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         .select_related("created_by")
         .first()
     )
+    # Before publication, a cadre with empty cells has no total nor rank yet: an empty cell is never a zero.
+    empty_cells = 0
+    if result and period.status != PeriodStatus.PUBLISHED:
+        sheets = ScoreSheet.objects.filter(period=period, scheme=result.scheme).select_related(
+            "period__town", "scheme"
+        )
+        empty_cells = next((completeness.sheet_gaps(s).missing.get(cadre_obj.pk, 0) for s in sheets), 0)
     categories: OrderedDict[str, list] = OrderedDict()
     lines = breakdown_lines(result) if result else None
     for line in lines or ():
@@ -279,6 +302,8 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         categories.setdefault(line["category"], []).append(line)
     published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
     trend = rankings.rank_trend(cadre_obj, published_only=published_only)
+    if empty_cells:  # this month's rank is not one yet
+        trend = [r for r in trend if r.period_id != period.pk]
     context = {
         "town": town_obj,
         "period": period,
@@ -286,6 +311,7 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "cadre": cadre_obj,
         "result": result,
         "excusal": excusal,
+        "empty_cells": empty_cells,
         "categories": categories,
         "lines_unavailable": result is not None and lines is None,
         "trend": trend,

@@ -485,3 +485,21 @@ def test_number_cells_are_read_by_the_one_number_parser(cell, message):
     with pytest.raises(CellError, match=message):
         Number(places=1).parse(cell)
     assert Number(places=1).parse("　９．５　") == Decimal("9.5")
+
+
+def test_a_template_and_an_export_carry_their_document_properties_written_once():
+    properties = {"kaoping-sheet-revision": 7, "kaoping-note": "三月"}
+    for content in (
+        spreadsheets.write_template(SHEET, properties=properties),
+        spreadsheets.write_rows(SHEET, [{"name": "张伟"}], instructions=True, properties=properties),
+    ):
+        assert spreadsheets.properties_of(content) == properties
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        assert [p.name for p in workbook.custom_doc_props.props] == list(properties)
+        assert isinstance(workbook.custom_doc_props["kaoping-sheet-revision"].value, int)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            assert archive.read("docProps/custom.xml").count(b"kaoping-sheet-revision") == 1
+    assert spreadsheets.properties_of(spreadsheets.write_template(SHEET)) == {}
+    assert spreadsheets.properties_of(b"not a workbook") == {}
+    with pytest.raises(TypeError):
+        spreadsheets.write_template(SHEET, properties={"x": 1.5})

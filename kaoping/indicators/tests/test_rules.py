@@ -190,3 +190,16 @@ def test_a_rule_in_words_never_goes_below_zero_nor_past_the_maximum():
         == "1st place 4, each place below 0 less (2nd 4, 3rd 4)."
     )
     assert rules.describe(params("nonsense")) == ""
+
+
+def test_a_ladder_in_words_counts_down_from_its_maximum_and_stops_at_zero():
+    # A step leaving less than one point for the 2nd place: the 2nd gets what is left, not 1.
+    assert (
+        rules.describe(params("rank", ladder_step=Decimal("3.5")))
+        == "1st place 4, each place below 3.5 less (2nd 0.5, 3rd 0)."
+    )
+    # A ladder without a maximum yet counts down from 0: every place below gets 0.
+    assert (
+        rules.describe(params("rank", max_score=None, ladder_step=Decimal("0.5")))
+        == "1st place , each place below 0.5 less (2nd 0, 3rd 0)."
+    )

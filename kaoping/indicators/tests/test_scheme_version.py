@@ -57,8 +57,17 @@ def test_an_indicator_not_yet_weighted_is_left_out(scheme, office):
 
 def test_scheme_version_takes_two_queries(scheme):
     with CaptureQueriesContext(connection) as queries:
-        selectors.scheme_version(scheme, MARCH)
+        version = selectors.scheme_version(scheme, MARCH)
     assert len(queries) == 2
+    # ... and they read the whole scheme: every indicator with its weight, rule and category.
+    assert {s.name: s.weight for s in version.indicators} == {
+        "1.1 基层党组织建设": 50,
+        "1.2 党风廉政一票否决": 0,
+        "2.1 招商引资": 30,
+        "2.2 重点项目建设": 20,
+    }
+    assert {s.category_name for s in version.indicators} == {"党的建设", "新旧动能转换"}
+    assert version.scale == 100
 
 
 def test_scheme_for_finds_the_towns_scheme_of_a_population_and_year(scheme, town, other_town):

@@ -58,8 +58,15 @@ def test_weights_in_force_take_one_query_however_many_versions(scheme, office):
             actor=office, scheme=scheme, month=month, weights=by_code(scheme, {"2.1": month.month * 10})
         )
     with CaptureQueriesContext(connection) as queries:
-        selectors.weights_in_force(scheme, MARCH)
+        weights = selectors.weights_in_force(scheme, MARCH)
     assert len(queries) == 1
+    # ... and it is the right answer: March's own version, every indicator in force with its weight.
+    assert {i.code: weights[i.pk] for i in scheme.indicators.all()} == {
+        "1.1": 50,
+        "1.2": 0,
+        "2.1": 30,
+        "2.2": 20,
+    }
 
 
 def test_setting_a_month_twice_updates_its_version_rather_than_adding_one(scheme, office):

@@ -197,7 +197,13 @@ def test_checking_a_file_takes_the_same_number_of_queries_for_10_or_200_rows(tow
     def queries(count):
         content = _xlsx([_agency(i, Department="没有这个部门") for i in range(count)])
         with CaptureQueriesContext(connection) as context:
-            assert not importing.cadre_import(actor=actor, town=town, file=content).ok
+            result = importing.cadre_import(actor=actor, town=town, file=content)
+        # Every row was read and checked: each one's unknown department is reported, on its own row.
+        assert [(p.row, p.key) for p in result.problems] == [
+            (row, "department") for row in range(2, count + 2)
+        ]
+        assert all("没有这个部门" in p.message for p in result.problems)
+        assert not Cadre.objects.filter(name__startswith="干部").exists()
         return len(context)
 
     assert queries(10) == queries(200)

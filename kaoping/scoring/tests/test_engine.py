@@ -4,6 +4,7 @@ The arithmetic in each comment is the check: the expected numbers were worked ou
 domain guide's conventions, not copied from the engine's output. No database here.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from kaoping.scoring.engine import (
     EngineError,
     Entry,
     IndicatorSpec,
+    ProcessPoint,
     Result,
     Rule,
     RuleKind,
@@ -144,6 +146,9 @@ def test_proportional_rank_compares_each_value_with_the_best_peer():
     # the best peer is cadre 2 with 80: 60/80 = 0.75, 80/80 → full marks, 0/80 = 0
     assert [results[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
     assert results[1].lines[0].note == "60 / 80"
+    # A whole month is stored without lines: the same best peer, the same totals.
+    totals = compute(version, [1, 2, 3], entries, explain=False)
+    assert [totals[c].total for c in (1, 2, 3)] == [D("75.00"), D("100.00"), D("0.00")]
 
 
 def test_a_proportional_share_is_worked_out_against_the_best_value_given():
@@ -174,6 +179,8 @@ def test_the_peer_best_is_the_highest_value_of_each_proportional_indicator_among
         ("1.50", "2.0", "1.5 / 2"),
         ("1E+1", "100", "10 / 100"),
         ("7", "70", "7 / 70"),
+        ("100", "100.00", "100 / 100"),  # zeros before the point stay
+        ("0.00", "4", "0 / 4"),
     ],
 )
 def test_a_note_writes_numbers_as_people_do(value, target, note):
@@ -447,3 +454,120 @@ def test_negative_adjustment_points_are_refused():
 def test_a_democratic_score_outside_0_to_100_is_refused(democratic):
     with pytest.raises(EngineError, match="democratic"):
         score(FLAT, {1: "80"}, democratic={7: D(democratic)})
+
+
+def _exactly(message: str) -> str:
+    return f"^{re.escape(message)}$"
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "message"),
+    [
+        (manual("10"), "NaN", "a value must be a number"),
+        (manual("10"), "-1", "a value cannot be negative"),
+        (Rule(RuleKind.PER_OCCURRENCE, D(-4), points_each=D(1)), "1", "a maximum cannot be negative"),
+        (manual("10"), "11", "a score cannot exceed the indicator's maximum"),
+        (Rule(RuleKind.PASS_FAIL, D(5)), "2", "pass/fail takes 1 or 0"),
+        (Rule(RuleKind.COMPLETION, D(5)), "1", "a completion rule needs a target"),
+        (
+            Rule(RuleKind.PER_OCCURRENCE, D(4), points_each=D(1)),
+            "1.5",
+            "a number of occurrences is a whole number",
+        ),
+        (Rule(RuleKind.RANK, D(6), ladder_step=D(1)), "0", "a rank is a whole number from 1"),
+    ],
+)
+def test_a_value_the_rule_cannot_score_is_refused_saying_why(rule, value, message):
+    with pytest.raises(EngineError, match=_exactly(message)):
+        fraction(rule, D(value))
+
+
+def test_input_the_engine_cannot_score_is_refused_saying_why():
+    version = scheme(indicator(1, manual()))
+    cases = [
+        (
+            lambda: compute(version, [7], [Entry(7, 1, D(1)), Entry(7, 1, D(2))]),
+            "a cadre has two entries for the same indicator",
+        ),
+        (
+            lambda: compute(scheme(indicator(1, manual()), indicator(1, manual())), [7], []),
+            "an indicator appears twice in the scheme",
+        ),
+        (
+            lambda: compute(scheme(indicator(1, manual(), weight="-1")), [7], []),
+            "a weight cannot be negative",
+        ),
+        (
+            lambda: score(version, {1: "1"}, process={7: [ProcessPoint(1, D("NaN"), "x")]}),
+            "process points must be numbers",
+        ),
+        (lambda: score(version, {1: "1"}, democratic={7: D(101)}), "a democratic score is between 0 and 100"),
+    ]
+    for call, message in cases:
+        with pytest.raises(EngineError, match=_exactly(message)):
+            call()
+
+
+def test_an_indicator_with_a_maximum_of_zero_earns_nothing():
+    # 0 of 0 is no share of the marks (not all of them), by hand, by ladder and by count.
+    assert fraction(manual("0"), D(0)) == (D(0), "")
+    assert fraction(Rule(RuleKind.RANK, D(0), ladder_step=D(1)), D(1))[0] == 0
+    assert fraction(Rule(RuleKind.PER_OCCURRENCE, D(0), points_each=D(1)), D(0))[0] == 0
+
+
+def test_a_pass_or_a_veto_line_has_no_note_and_an_empty_cell_none():
+    assert fraction(Rule(RuleKind.PASS_FAIL, D(5)), D(1)) == (D(1), "")
+    assert fraction(Rule(RuleKind.VETO, D(1)), D(0)) == (D(0), "")
+    result = score(
+        scheme(indicator(1, manual("10"), weight="3", category=GROWTH), indicator(2, manual())), {2: "5"}
+    )
+    empty = result.lines[0]
+    assert (empty.indicator_id, empty.category_id, empty.weight, empty.raw) == (1, GROWTH, D(3), None)
+    assert (empty.fraction, empty.points, empty.note, empty.vetoed) == (0, 0, "", False)
+
+
+def test_a_scheme_with_only_a_veto_of_weight_zero_scores_nothing():
+    # The veto is in force (it can fire) but weighs nothing: no points, whatever the scale.
+    result = score(scheme(indicator(1, Rule(RuleKind.VETO, D(1)), weight="0")), {1: "1"})
+    assert (result.performance, result.total, result.vetoes) == (0, 0, [])
+
+
+def test_the_floor_and_the_ceiling_apply_only_past_them():
+    at_zero = score(FLAT, {1: "0"})
+    assert (at_zero.assessment, at_zero.notes) == (0, [])
+    half = score(FLAT, {1: "0.5"})
+    assert (half.assessment, half.total, half.notes) == (D("0.5"), D("0.50"), [])
+    capped = scheme(indicator(1, manual()), bonus_cap_month=D(3))
+    at_ceiling = score(capped, {1: "100"}, adjustments=[bonus(1, "3")])
+    assert (at_ceiling.assessment, at_ceiling.notes) == (103, [])  # 100 + 3 is the ceiling itself
+    past = score(
+        capped, {1: "100"}, adjustments=[bonus(1, "3")], process={7: [ProcessPoint(1, D(2), "督办")]}
+    )
+    assert (past.assessment, past.notes) == (103, ["ceiling"])  # 100 + 3 + 2, held at 103
+
+
+def test_a_month_without_supervision_points_adds_a_decimal_zero():
+    result = score(FLAT, {1: "50"})
+    assert result.process_total == 0 and isinstance(result.process_total, Decimal)
+
+
+def test_each_bonus_line_keeps_its_reason():
+    result = score(FLAT, {1: "50"}, adjustments=[Adjustment(1, 7, True, D(1), "改革创新")])
+    assert [(a.adjustment_id, a.reason) for a in result.adjustments] == [(1, "改革创新")]
+
+
+def test_a_count_reaching_its_cap_exactly_is_not_said_to_be_capped():
+    rule = Rule(RuleKind.PER_OCCURRENCE, D(5), points_each=D(1), cap=D(3))
+    assert fraction(rule, D(3)) == (D("0.4"), "3 × 1 = 3")  # 5 − 3 = 2 of 5
+    assert fraction(rule, D(4)) == (D("0.4"), "4 × 1 = 4, ≤ 3")
+
+
+def test_an_unknown_rule_is_refused_by_name():
+    with pytest.raises(EngineError, match=_exactly("unknown rule nonsense")):
+        fraction(Rule("nonsense", D(5)), D(1))  # type: ignore[arg-type]
+
+
+def test_a_democratic_score_of_exactly_0_or_100_counts():
+    # 0.8 × 50 + 0.2 × 0 = 40; 0.8 × 50 + 0.2 × 100 = 60
+    assert score(FLAT, {1: "50"}, democratic={7: D(0)}).total == D("40.00")
+    assert score(FLAT, {1: "50"}, democratic={7: D(100)}).total == D("60.00")
