@@ -14,7 +14,7 @@ add up to is the one stored.
 
 from decimal import Decimal
 
-from . import engine
+from kaoping.engine import engine
 
 Heads = dict[int, tuple[str, str, str]]  # indicator id → (code, name, category name)
 

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kaoping.core.months import quarter_to_date, year_to_date
+from kaoping.engine import ranking as rules
 from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
 
-from . import ranking as rules
 from .models import Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
 from .results import VILLAGE_HEADS
 

@@ -18,12 +18,13 @@ from django.db.models import CharField, F, Func, Sum
 from django.utils import timezone
 
 from kaoping.core.months import quarter_of
+from kaoping.engine import engine, ranking
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Population
 from kaoping.people.selectors import roster
 
-from . import basis, engine, ranking
+from . import basis
 from .models import (
     AdjustmentShare,
     AdjustmentStatus,

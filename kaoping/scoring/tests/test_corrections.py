@@ -84,7 +84,7 @@ def may(town, personas):
 @pytest.fixture
 def later_input(monkeypatch, may):
     """A later input of the month: 李强 gets 2 points for a supervision item handled well."""
-    from kaoping.scoring import engine
+    from kaoping.engine import engine
 
     period, zhang, li = may
     monkeypatch.setattr(
@@ -167,7 +167,7 @@ def test_publishing_the_correction_updates_the_rows_in_place_numbers_it_and_show
     assert 'id="month-corrected"' in ranking.content.decode() and detail in ranking.content.decode()
     # A published correction is readable by the town; the second one of the year is No. 2.
     assert client_for(personas["cadre"]).get(detail).status_code == 200
-    from kaoping.scoring import engine
+    from kaoping.engine import engine
 
     monkeypatch.setattr(
         results, "month_inputs", lambda p: ({}, {li.pk: [engine.ProcessPoint(7, Decimal(4), "按时办结")]})

@@ -260,7 +260,7 @@ def test_equal_totals_are_ranked_by_the_schemes_tie_break_chain(
 def test_supervision_points_and_the_quarters_democratic_score_flow_into_the_month(
     month, personas, monkeypatch
 ):
-    from kaoping.scoring import engine
+    from kaoping.engine import engine
 
     scheme, period, sheet = month
     cadre = personas["cadre"].cadre

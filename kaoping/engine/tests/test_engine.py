@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from kaoping.scoring.engine import (
+from kaoping.engine.engine import (
     Adjustment,
     EngineError,
     Entry,

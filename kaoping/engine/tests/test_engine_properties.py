@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kaoping.scoring import ranking
-from kaoping.scoring.engine import (
+from kaoping.engine import ranking
+from kaoping.engine.engine import (
     Adjustment,
     Entry,
     IndicatorSpec,

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaoping.scoring import engine
-from kaoping.scoring.engine import Entry, IndicatorSpec, Rule, RuleKind, SchemeVersion
-from kaoping.scoring.ranking import (
+from kaoping.engine import engine
+from kaoping.engine.engine import Entry, IndicatorSpec, Rule, RuleKind, SchemeVersion
+from kaoping.engine.ranking import (
     HIGHER_IS_BETTER,
     Decision,
     Month,

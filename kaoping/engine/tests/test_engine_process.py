@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kaoping.scoring.engine import (
+from kaoping.engine.engine import (
     Entry,
     IndicatorSpec,
     ProcessPoint,
