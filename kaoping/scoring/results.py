@@ -9,20 +9,24 @@ correction (`corrections`), which the assessment office publishes or declines.
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import CharField, F, Func, Sum
 from django.utils import timezone
 
-from kaoping.core.months import quarter_of
+from kaoping.core import events
 from kaoping.engine import engine, ranking
+from kaoping.evaluation import inputs as evaluation_inputs
 from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
-from kaoping.people.models import Population
+from kaoping.people.models import Population, Town
 from kaoping.people.selectors import roster
+from kaoping.supervision import inputs as supervision_inputs
 
 from . import basis
 from .models import (
@@ -37,6 +41,20 @@ from .models import (
     ScoreCorrectionStatus,
     ScoreEntry,
 )
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class MonthInput(Protocol[T_co]):
+    """The shape of every input area's provider (`<area>/inputs.py`): `for_month(town, month)` answers
+    {cadre id: that cadre's input for the month}, in a fixed number of queries."""
+
+    def __call__(self, town: Town, month: date) -> Mapping[int, T_co]: ...
+
+
+# The providers the results read, one per input area (scoring's own tables are read directly below).
+DEMOCRATIC: MonthInput[Decimal] = evaluation_inputs.for_month
+PROCESS: MonthInput[list[tuple[int, str, Decimal, str]]] = supervision_inputs.for_month
 
 VILLAGE_HEADS = "village_head"
 
@@ -144,17 +162,14 @@ def _serialise(result: engine.Result, values: list[str | None], reasons: dict[in
 def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[engine.ProcessPoint]]]:
     """What other areas feed into a month: the quarter's democratic scores (once its round is
     closed) and the points for supervision items verified in the month (督促落实)."""
-    from kaoping.evaluation.selectors import democratic_scores
-    from kaoping.supervision.selectors import supervision_points
-
     month = period.month
-    democratic = democratic_scores(period.town, month.year, quarter_of(month))
+    democratic = dict(DEMOCRATIC(period.town, month))
     process = {
         cadre_id: [
             engine.ProcessPoint(item_id, points, f"{title}：{reason}")
             for item_id, title, points, reason in lines
         ]
-        for cadre_id, lines in supervision_points(period.town, month).items()
+        for cadre_id, lines in PROCESS(period.town, month).items()
     }
     return democratic, process
 
@@ -492,6 +507,39 @@ def recompute_months(town, months: list[date], *, actor=None, cause: str = "") -
     for period in periods:
         _recompute(period, actor, cause)
     return len(periods)
+
+
+def on_inputs_changed(sender, change: events.InputsChanged, **kwargs) -> None:
+    """The receiver of `events.INPUTS_CHANGED` (connected in the app's `ready()`): recompute the
+    months the change names, in the sender's transaction; a published month gets a pending
+    correction instead of a change (`period_recompute`)."""
+    periods = Period.objects.filter(town=change.town, month__in=change.months)
+    if change.computed_only:
+        periods = periods.filter(computed_at__isnull=False)
+    if not change.frozen_too:
+        periods = periods.exclude(status=PeriodStatus.PUBLISHED)
+    months = list(periods.order_by("month"))
+    if change.and_later and change.months:
+        first = min(change.months)
+        later = Period.objects.filter(
+            town=change.town, month__gt=first, month__year=first.year, computed_at__isnull=False
+        ).order_by("month")
+        if not change.frozen_too:
+            later = later.exclude(status=PeriodStatus.PUBLISHED)
+        named = {p.pk for p in months}
+        months += [p for p in later if p.pk not in named]
+    for period in months:
+        _recompute(period, change.actor, change.cause)
+
+
+def on_frozen_asked(sender, town_id: int, year: int, **kwargs) -> date | None:
+    """The receiver of `events.FROZEN_ASKED`: the town's last published month of the year, or None."""
+    return (
+        Period.objects.filter(town_id=town_id, month__year=year, status=PeriodStatus.PUBLISHED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
 
 
 def _recompute(period: Period, actor, cause: str) -> None:

@@ -18,6 +18,7 @@ from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, can_for_population, require_duties_apart
 from kaoping.audit import services as audit
 from kaoping.audit.services import Event, record, record_many
+from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.core.numbers import largest, parse_number
 from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Scheme
@@ -443,8 +444,13 @@ def entries_save(
         if to_delete:
             sheet.cleared_revision = revision
         sheet.save(update_fields=["revision", "cleared_revision"])
-        results.period_recompute(sheet.period)
+        _changed(sheet.period, actor)
     return changed
+
+
+def _changed(period: Period, actor: User) -> None:
+    """The month's own inputs changed (a grid save, an excusal): its results are computed now."""
+    events.inputs_changed(sender=ScoreSheet, town=period.town, months=[period.month], actor=actor)
 
 
 def _shown(value: Decimal) -> str:
@@ -499,7 +505,7 @@ def excusal_set(*, actor: User, sheet: ScoreSheet, cadre: Cadre, reason: str, no
         old=old,
         new={"reason": reason, "note": note},
     )
-    results.period_recompute(sheet.period)
+    _changed(sheet.period, actor)
     return excusal
 
 
@@ -520,7 +526,7 @@ def excusal_clear(*, actor: User, sheet: ScoreSheet, cadre: Cadre) -> None:
         old={"reason": excusal.reason, "note": excusal.note},
     )
     excusal.delete()
-    results.period_recompute(sheet.period)
+    _changed(sheet.period, actor)
 
 
 def _require_complete(sheet: ScoreSheet) -> None:
@@ -723,5 +729,12 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
     )
     if approve:
         cause = _("Bonus or deduction approved: %(title)s") % {"title": adjustment.title}
-        results.recompute_from(adjustment.period, actor=actor, cause=cause)
+        events.inputs_changed(
+            sender=Adjustment,
+            town=adjustment.period.town,
+            months=[adjustment.period.month],
+            actor=actor,
+            cause=cause,
+            and_later=True,
+        )
     return adjustment
