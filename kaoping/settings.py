@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kaoping.scoring",
     "kaoping.evaluation",
     "kaoping.supervision",
+    "kaoping.site",
 ]
 
 MIDDLEWARE = [
@@ -138,7 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kaoping.core.context_processors.navigation",
+                "kaoping.site.context_processors.navigation",
             ],
         },
     },

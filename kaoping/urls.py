@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from kaoping.core import views as core_views
+from kaoping.site import views as site_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("t/<slug:town>/supervision/", include("kaoping.supervision.urls")),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
-    path("t/<slug:town>/", core_views.town_home, name="town_home"),
+    path("t/<slug:town>/", site_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
 ]

@@ -21,6 +21,7 @@ from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
 from kaoping.people import demo
 from kaoping.people.models import Cadre, Town
+from kaoping.site import demo as site_demo
 
 
 class Command(BaseCommand):
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if reset:
                     self._wipe()
-                counts = demo.load_demo(plan=plan, history=not without_history)
+                counts = site_demo.load_demo(plan=plan, history=not without_history)
         except (DatabaseError, DomainError) as error:
             raise CommandError(f"The demo was not loaded: {error}") from error
         summary = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in ("towns", "cadres", "users"))
