@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("kaoping.accounts.urls")),
     path("audit/", include("kaoping.audit.urls")),
     path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
+    path("t/<slug:town>/months/", include("kaoping.results.urls")),
     path("t/<slug:town>/months/", include("kaoping.scoring.urls")),
     path("t/<slug:town>/supervision/", include("kaoping.supervision.urls")),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),

@@ -1,6 +1,6 @@
 """What the democratic evaluation gives a month's results (the provider the results app reads).
 
-Every input area has an `inputs.py` with the same shape (`kaoping.scoring.results.MonthInput`):
+Every input area has an `inputs.py` with the same shape (`kaoping.results.results.MonthInput`):
 `for_month(town, month)` answers {cadre id: that cadre's input for the month}, in a fixed number
 of queries, read from the area's own tables only. The results import it at module top; the input
 area never imports the results (it announces changes through `kaoping.core.events`).

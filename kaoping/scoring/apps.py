@@ -6,11 +6,3 @@ class ScoringConfig(AppConfig):
     name = "kaoping.scoring"
     label = "scoring"
     verbose_name = _("Scoring")
-
-    def ready(self) -> None:
-        from kaoping.core import events
-
-        from . import results
-
-        events.INPUTS_CHANGED.connect(results.on_inputs_changed, dispatch_uid="results.inputs_changed")
-        events.FROZEN_ASKED.connect(results.on_frozen_asked, dispatch_uid="results.frozen_asked")

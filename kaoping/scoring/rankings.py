@@ -29,9 +29,10 @@ from kaoping.core.months import quarter_to_date, year_to_date
 from kaoping.engine import ranking as rules
 from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
+from kaoping.results.models import MonthlyResult
+from kaoping.results.results import VILLAGE_HEADS
 
-from .models import Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
-from .results import VILLAGE_HEADS
+from .models import Excusal, Period, PeriodStatus, ScoreSheet
 
 
 class Span:

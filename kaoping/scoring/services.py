@@ -25,7 +25,6 @@ from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Sch
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
 
-from . import results
 from .completeness import period_summary, sheet_gaps
 from .models import (
     Adjustment,
@@ -134,7 +133,8 @@ def period_move(*, actor: User, period: Period, to: str, confirmed: bool = False
                 % {"count": summary.unscored},
                 errors=[line for gaps in summary.sheets for line in gaps.missing_lines()],
             )
-        results.period_recompute(period)
+        # The results are computed once more from the final inputs, then frozen with the month.
+        _changed(period, actor)
         period.published_at = timezone.now()
     old = period.status
     period.status = to

@@ -1,15 +1,12 @@
 from django.urls import path
 
-from . import adjustment_views, correction_views, grid_views, views
+from . import adjustment_views, grid_views, views
 
 app_name = "scoring"
 
 urlpatterns = [
     path("", views.period_list, name="period_list"),
     path("open/", views.period_open_view, name="period_open"),
-    path("corrections/", correction_views.correction_list, name="correction_list"),
-    path("corrections/<int:pk>/", correction_views.correction_detail, name="correction_detail"),
-    path("corrections/<int:pk>/decide/", correction_views.correction_decide, name="correction_decide"),
     path("<str:month>/", views.period_detail, name="period_detail"),
     path("<str:month>/move/", views.period_move_view, name="period_move"),
     path("<str:month>/confirm/<str:to>/", views.period_confirm, name="period_confirm"),

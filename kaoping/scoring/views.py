@@ -17,10 +17,13 @@ from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
+from kaoping.results import corrections
+from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
+from kaoping.results.selectors import breakdown_lines, with_basis
 
-from . import charts, completeness, corrections, rankings, services
-from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
-from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
+from . import charts, completeness, rankings, services
+from .models import Excusal, Period, PeriodStatus, ScoreSheet
+from .selectors import month_slug, period_or_404
 
 
 def _may_see(request: HttpRequest, period: Period) -> bool:
@@ -375,4 +378,4 @@ def score_correct_view(request: HttpRequest, town: str, month: str, cadre: int) 
             "stay until it is published."
         ),
     )
-    return redirect("scoring:correction_detail", town_obj.slug, pending.pk)
+    return redirect("results:correction_detail", town_obj.slug, pending.pk)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kaoping.accounts.permissions import Action, can, can_anywhere, town_or_404, towns_for
 from kaoping.people.selectors import town_overview
-from kaoping.scoring.selectors import home_summary
+from kaoping.results.selectors import home_summary
 from kaoping.supervision.selectors import open_items_of
 
 

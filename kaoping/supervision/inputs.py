@@ -1,6 +1,6 @@
 """What supervision gives a month's results (the provider the results app reads).
 
-Same shape as every input area's `inputs.py` (`kaoping.scoring.results.MonthInput`):
+Same shape as every input area's `inputs.py` (`kaoping.results.results.MonthInput`):
 `for_month(town, month)` answers {cadre id: that cadre's input for the month}.
 """
 

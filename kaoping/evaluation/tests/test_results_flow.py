@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from kaoping.core import events
-from kaoping.scoring import results
+from kaoping.results import results
 
 from .. import services
 from ..models import RoundStatus
@@ -39,7 +39,8 @@ def test_a_round_closed_after_its_months_publication_yields_a_pending_correction
 
     from kaoping import testing
     from kaoping.indicators.models import Indicator
-    from kaoping.scoring.models import Correction, MonthlyResult, Period, PeriodStatus, ScoreEntry, ScoreSheet
+    from kaoping.results.models import Correction, MonthlyResult
+    from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
 
     from .conftest import vote
 

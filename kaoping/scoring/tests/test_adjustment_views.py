@@ -8,9 +8,10 @@ from kaoping.accounts.models import Role, RoleAssignment
 from kaoping.audit.models import AuditEntry
 from kaoping.indicators.models import AdjustmentReason
 from kaoping.people.models import Population
+from kaoping.results.models import MonthlyResult
 
 from .. import services
-from ..models import Adjustment, AdjustmentStatus, MonthlyResult, PeriodStatus
+from ..models import Adjustment, AdjustmentStatus, PeriodStatus
 from .conftest import make_scheme, url
 
 

@@ -8,9 +8,10 @@ import pytest
 from kaoping import testing
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
+from kaoping.results.models import MonthlyResult
 
 from .. import services
-from ..models import ExcuseReason, MonthlyResult, PeriodStatus, SheetStatus
+from ..models import ExcuseReason, PeriodStatus, SheetStatus
 from .conftest import fill, url
 
 

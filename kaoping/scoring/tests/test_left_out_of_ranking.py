@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from kaoping.core.errors import DomainError
+from kaoping.results.models import MonthlyResult
 
 from .. import completeness, rankings, services
-from ..models import AdjustmentStatus, ExcuseReason, MonthlyResult, PeriodStatus, SheetStatus
+from ..models import AdjustmentStatus, ExcuseReason, PeriodStatus, SheetStatus
 from .conftest import fill, url
 
 pytestmark = pytest.mark.django_db

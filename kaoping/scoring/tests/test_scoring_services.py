@@ -4,10 +4,11 @@ import pytest
 
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
+from kaoping.results.models import MonthlyResult
+from kaoping.results.selectors import breakdown_lines, with_basis
 
 from .. import services
-from ..models import AdjustmentStatus, MonthlyResult, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
-from ..selectors import breakdown_lines, with_basis
+from ..models import AdjustmentStatus, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
 from .conftest import make_scheme
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kaoping import testing
-from kaoping.scoring.models import MonthlyResult, ResultBasis, ScoreEntry
-from kaoping.scoring.selectors import breakdown_lines, with_basis
+from kaoping.results.models import MonthlyResult, ResultBasis
+from kaoping.results.selectors import breakdown_lines, with_basis
+from kaoping.scoring.models import ScoreEntry
 
 TINY = ["--towns", "2", "--cadres-per-town", "20", "--months", "2", "--items", "12", "--runs", "1"]
 

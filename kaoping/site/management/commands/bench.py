@@ -68,18 +68,18 @@ from kaoping.indicators.models import (
 )
 from kaoping.people import idnumbers, names
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
+from kaoping.results.models import MonthlyResult
+from kaoping.results.results import period_recompute
 from kaoping.scoring.models import (
     Adjustment,
     AdjustmentShare,
     AdjustmentStatus,
-    MonthlyResult,
     Period,
     PeriodStatus,
     ScoreEntry,
     ScoreSheet,
     SheetStatus,
 )
-from kaoping.scoring.results import period_recompute
 
 PREFIX = "bench-"
 YEAR = 2026

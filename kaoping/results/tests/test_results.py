@@ -9,18 +9,18 @@ from django.urls import reverse
 from kaoping import testing
 from kaoping.indicators.models import AdjustmentReason, Indicator, IndicatorWeight
 from kaoping.people.models import AgencyCategory
-from kaoping.scoring import results
+from kaoping.results import results
+from kaoping.results.selectors import breakdown_lines, with_basis
 from kaoping.scoring.models import (
     Adjustment,
     AdjustmentShare,
     AdjustmentStatus,
-    MonthlyResult,
     Period,
-    ResultBasis,
     ScoreEntry,
     ScoreSheet,
 )
-from kaoping.scoring.selectors import breakdown_lines, with_basis
+
+from ..models import MonthlyResult, ResultBasis
 
 
 @pytest.fixture
@@ -298,7 +298,7 @@ def test_results_stored_with_full_lines_before_the_basis_existed_are_converted(m
     old["lines"] = explained
     MonthlyResult.objects.filter(pk=result.pk).update(breakdown=old)
     ResultBasis.objects.all().delete()
-    convert(apps, None)
+    convert(testing.AppsOfThatTime(apps), None)
     result = with_basis(MonthlyResult.objects).get(pk=result.pk)
     assert "lines" not in result.breakdown and result.breakdown["values"] == ["7.50", "1.00"]
     assert breakdown_lines(result) == explained
@@ -309,7 +309,8 @@ def test_a_later_input_that_would_move_a_published_month_becomes_its_pending_cor
     month, personas, monkeypatch
 ):
     from kaoping.audit.models import AuditEntry
-    from kaoping.scoring.models import Correction, PeriodStatus
+    from kaoping.results.models import Correction
+    from kaoping.scoring.models import PeriodStatus
 
     scheme, period, sheet = month
     cadre = personas["cadre"].cadre
@@ -358,7 +359,8 @@ def test_a_later_input_that_would_move_a_published_month_becomes_its_pending_cor
 def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is_proposed(
     month, town, personas
 ):
-    from kaoping.scoring.models import Correction, PeriodStatus
+    from kaoping.results.models import Correction
+    from kaoping.scoring.models import PeriodStatus
 
     scheme, january, sheet = month
     cadre = personas["cadre"].cadre

@@ -23,22 +23,18 @@ from kaoping.accounts.permissions import Action, can, require_duties_apart
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre
+from kaoping.scoring.models import Excusal, Period, PeriodStatus, ScoreEntry, ScoreSheet
+from kaoping.scoring.services import cell_problem, parse_value
 
 from . import results
 from .models import (
     Correction,
     CorrectionStatus,
-    Excusal,
     MonthlyResult,
-    Period,
-    PeriodStatus,
     ResultBasis,
     ScoreCorrection,
     ScoreCorrectionStatus,
-    ScoreEntry,
-    ScoreSheet,
 )
-from .services import cell_problem, parse_value
 
 CAUSED_CORRECTION = gettext_lazy("caused this correction")
 PUBLISH_CONSEQUENCE = gettext_lazy(

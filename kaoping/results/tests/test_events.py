@@ -9,10 +9,11 @@ import pytest
 
 from kaoping.core import events
 from kaoping.core.errors import DomainError
+from kaoping.scoring import services
+from kaoping.scoring.models import Excusal, ExcuseReason, Period, PeriodStatus
+from kaoping.scoring.tests.conftest import fill
 
-from .. import services
-from ..models import Excusal, ExcuseReason, MonthlyResult, Period, PeriodStatus
-from .conftest import fill
+from ..models import MonthlyResult
 
 pytestmark = pytest.mark.django_db
 

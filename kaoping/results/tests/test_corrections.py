@@ -17,19 +17,13 @@ from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
 from kaoping.indicators import services as indicator_services
 from kaoping.indicators.models import AdjustmentReason, Indicator
-from kaoping.scoring import corrections, results
+from kaoping.results import corrections, results
 from kaoping.scoring import services as scoring_services
-from kaoping.scoring.models import (
-    Correction,
-    CorrectionStatus,
-    MonthlyResult,
-    Period,
-    PeriodStatus,
-    ScoreEntry,
-    ScoreSheet,
-)
+from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
 from kaoping.supervision import services as supervision_services
 from kaoping.supervision.models import ItemStatus, Source
+
+from ..models import Correction, CorrectionStatus, MonthlyResult
 
 MAY = date(2026, 5, 1)
 
@@ -153,7 +147,7 @@ def test_publishing_the_correction_updates_the_rows_in_place_numbers_it_and_show
     results.recompute_months(period.town, [period.month], actor=office, cause="again")
     assert not Correction.objects.filter(status="pending").exists()
     # The cadre's breakdown shows it; the month's ranking says it was corrected, with a link.
-    detail = reverse("scoring:correction_detail", args=[period.town.slug, correction.pk])
+    detail = reverse("results:correction_detail", args=[period.town.slug, correction.pk])
     page = client_for(personas["cadre"]).get(
         reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
     )
@@ -191,7 +185,7 @@ def test_declining_keeps_the_published_rows_and_records_the_reason(later_input, 
     correction = Correction.objects.get()
     leader = personas["main_leader"]
     response = client_for(leader).post(
-        reverse("scoring:correction_decide", args=[period.town.slug, correction.pk]),
+        reverse("results:correction_decide", args=[period.town.slug, correction.pk]),
         {"decision": "decline", "reason": "核验时间在发布之后，计入下月", "version": correction.version},
     )
     assert response.status_code == 302
@@ -226,16 +220,16 @@ def test_the_office_sees_the_list_and_the_detail_and_another_towns_correction_is
     results.recompute_months(period.town, [period.month], actor=personas["supervision_office"], cause="核验")
     correction = Correction.objects.get()
     office = client_for(personas["assessment_office"])
-    listing = office.get(reverse("scoring:correction_list", args=[period.town.slug])).content.decode()
-    assert reverse("scoring:correction_detail", args=[period.town.slug, correction.pk]) in listing
-    detail = office.get(reverse("scoring:correction_detail", args=[period.town.slug, correction.pk]))
+    listing = office.get(reverse("results:correction_list", args=[period.town.slug])).content.decode()
+    assert reverse("results:correction_detail", args=[period.town.slug, correction.pk]) in listing
+    detail = office.get(reverse("results:correction_detail", args=[period.town.slug, correction.pk]))
     text = detail.content.decode()
     assert "李强" in text and "90.00" in text and "92.00" in text and "核验" in text
     assert 'name="confirmed"' in text  # core/_confirm.html
     # A cadre does not see a pending correction; unknown or another town's ids are 404, never 500.
     cadre = client_for(personas["cadre"])
     assert (
-        cadre.get(reverse("scoring:correction_detail", args=[period.town.slug, correction.pk])).status_code
+        cadre.get(reverse("results:correction_detail", args=[period.town.slug, correction.pk])).status_code
         == 404
     )
     other = Correction.objects.create(
@@ -246,15 +240,15 @@ def test_the_office_sees_the_list_and_the_detail_and_another_towns_correction_is
     office = client_for(personas["assessment_office"])  # one test client: logged in again
     for pk in (other.pk, 999999):
         assert (
-            office.get(reverse("scoring:correction_detail", args=[period.town.slug, pk])).status_code == 404
+            office.get(reverse("results:correction_detail", args=[period.town.slug, pk])).status_code == 404
         )
         response = office.post(
-            reverse("scoring:correction_decide", args=[period.town.slug, pk]),
+            reverse("results:correction_decide", args=[period.town.slug, pk]),
             {"decision": "publish", "reason": "x", "version": "1", "confirmed": "1"},
         )
         assert response.status_code == 404
     response = office.post(
-        reverse("scoring:correction_decide", args=[period.town.slug, correction.pk]),
+        reverse("results:correction_decide", args=[period.town.slug, correction.pk]),
         {"decision": "publish", "reason": "x", "version": "abc", "confirmed": "1"},
     )
     assert response.status_code == 302
@@ -355,7 +349,7 @@ def test_a_bonus_or_deduction_in_a_published_month_is_refused(may, personas):
 @pytest.mark.django_db
 def test_a_corrected_score_in_a_published_month_flows_into_the_pending_correction(may, personas, client_for):
     """李强's 1.1 was published as 10; the office corrects it to 5: 60 → 30 points, 90.00 → 60.00."""
-    from kaoping.scoring.models import ScoreCorrection
+    from kaoping.results.models import ScoreCorrection
 
     period, zhang, li = may
     indicator = Indicator.objects.get(scheme__town=period.town, code="1.1")
@@ -380,7 +374,7 @@ def test_a_corrected_score_in_a_published_month_flows_into_the_pending_correctio
     response = office.post(url, {"indicator": indicator.pk, "value": "5", "reason": "台账复核：只完成一半"})
     correction = Correction.objects.get()
     assert response["Location"] == reverse(
-        "scoring:correction_detail", args=[period.town.slug, correction.pk]
+        "results:correction_detail", args=[period.town.slug, correction.pk]
     )
     assert MonthlyResult.objects.get(cadre=li).total == Decimal("90.00")
     assert ScoreEntry.objects.get(cadre=li, indicator=indicator).value == Decimal(10)
@@ -408,7 +402,7 @@ def test_a_corrected_score_in_a_published_month_flows_into_the_pending_correctio
 
 @pytest.mark.django_db
 def test_a_declined_score_correction_leaves_the_published_score(may, personas):
-    from kaoping.scoring.models import ScoreCorrection
+    from kaoping.results.models import ScoreCorrection
 
     period, zhang, li = may
     indicator = Indicator.objects.get(scheme__town=period.town, code="1.1")
@@ -446,13 +440,13 @@ def test_the_corrections_pages_take_a_fixed_number_of_queries(
             town=period.town, period=month, year=2026, causes=[f"秸秆巡查{n}"], changes=changes * 3
         )
     client = client_for(personas["assessment_office"])
-    url = reverse("scoring:correction_list", args=[period.town.slug])
+    url = reverse("results:correction_list", args=[period.town.slug])
     with django_assert_max_num_queries(10):
         page = client.get(url).content.decode()
     assert page.count("秸秆巡查") == count
     last = Correction.objects.order_by("-pk").first()
     with django_assert_max_num_queries(10):
         page = client.get(
-            reverse("scoring:correction_detail", args=[period.town.slug, last.pk])
+            reverse("results:correction_detail", args=[period.town.slug, last.pk])
         ).content.decode()
     assert page.count("90.00") == 3

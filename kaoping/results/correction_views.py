@@ -26,7 +26,7 @@ def correction_list(request: HttpRequest, town: str) -> HttpResponse:
     )
     return render(
         request,
-        "scoring/correction_list.html",
+        "results/correction_list.html",
         {
             "town": town_obj,
             "pending": [c for c in items if c.status == CorrectionStatus.PENDING],
@@ -57,7 +57,7 @@ def correction_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "scoring/correction_detail.html",
+        "results/correction_detail.html",
         {
             "town": town_obj,
             "correction": correction,
@@ -108,4 +108,4 @@ def correction_decide(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             messages.error(request, _("Choose whether to publish or decline the correction."))
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("scoring:correction_detail", town_obj.slug, correction.pk)
+    return redirect("results:correction_detail", town_obj.slug, correction.pk)

@@ -26,21 +26,18 @@ from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import roster
-from kaoping.supervision import inputs as supervision_inputs
-
-from . import basis
-from .models import (
+from kaoping.scoring.models import (
     AdjustmentShare,
     AdjustmentStatus,
     Excusal,
-    MonthlyResult,
     Period,
     PeriodStatus,
-    ResultBasis,
-    ScoreCorrection,
-    ScoreCorrectionStatus,
     ScoreEntry,
 )
+from kaoping.supervision import inputs as supervision_inputs
+
+from . import basis
+from .models import MonthlyResult, ResultBasis, ScoreCorrection, ScoreCorrectionStatus
 
 T_co = TypeVar("T_co", covariant=True)
 
