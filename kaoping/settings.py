@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "kaoping.evaluation",
     "kaoping.supervision",
     "kaoping.results",
+    "kaoping.reports",
     "kaoping.site",
 ]
 

@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from kaoping.core.errors import DomainError
+from kaoping.reports import rankings
 from kaoping.results.models import MonthlyResult
 
-from .. import completeness, rankings, services
+from .. import completeness, services
 from ..models import AdjustmentStatus, ExcuseReason, PeriodStatus, SheetStatus
 from .conftest import fill, url
 

@@ -6,8 +6,8 @@ from django.utils import translation
 
 from kaoping import testing
 from kaoping.engine.ranking import Decision
+from kaoping.reports import rankings
 from kaoping.results.models import MonthlyResult
-from kaoping.scoring import rankings
 from kaoping.scoring.models import Period, PeriodStatus
 
 

@@ -31,8 +31,8 @@ from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import Cadre, Population
 from kaoping.results.models import MonthlyResult
 from kaoping.results.results import VILLAGE_HEADS
-
-from .models import Excusal, Period, PeriodStatus, ScoreSheet
+from kaoping.scoring.completeness import sheet_gaps
+from kaoping.scoring.models import Excusal, Period, PeriodStatus, ScoreSheet
 
 
 class Span:
@@ -146,7 +146,6 @@ def _member_filter(pool: str, prefix: str = "") -> Q:
 def _unscored(period: Period, population: str, pool: str, months: list[date]) -> list[Unscored]:
     """The cadres of the population (or pool) with empty cells on a sheet of a month of `months` that
     is not published, by month and in the sheet's order (`completeness.sheet_gaps`, one rule)."""
-    from .completeness import sheet_gaps
 
     sheets = (
         ScoreSheet.objects.filter(

@@ -20,10 +20,11 @@ from kaoping.people.models import Cadre, Population
 from kaoping.results import corrections
 from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
 from kaoping.results.selectors import breakdown_lines, with_basis
+from kaoping.scoring import completeness, services
+from kaoping.scoring.models import Excusal, Period, PeriodStatus, ScoreSheet
+from kaoping.scoring.selectors import month_slug, period_or_404
 
-from . import charts, completeness, rankings, services
-from .models import Excusal, Period, PeriodStatus, ScoreSheet
-from .selectors import month_slug, period_or_404
+from . import charts, rankings
 
 
 def _may_see(request: HttpRequest, period: Period) -> bool:

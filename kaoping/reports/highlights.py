@@ -1,6 +1,6 @@
 """Ranking highlights for a bulletin: the top and the bottom of each ranking of a published month.
 
-Read from the stored monthly results (`kaoping.scoring.rankings.ranking`), published months only:
+Read from the stored monthly results (`kaoping.reports.rankings.ranking`), published months only:
 a bulletin goes to the whole town, so it never quotes a result the cadres cannot see yet. Leadership
 members are ranked among themselves, agency cadres in their three categories (each ranked
 separately, as the scheme scores them), village cadres as a whole and the village heads apart.
@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from kaoping.people.models import Population
-from kaoping.scoring import rankings
+from kaoping.reports import rankings
 from kaoping.scoring.models import Period, PeriodStatus
 
 DEFAULT_COUNT = 3

@@ -19,10 +19,11 @@ from kaoping.accounts.permissions import (
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import int_param, text_param
+from kaoping.supervision import documents, selectors, services
+from kaoping.supervision.models import Bulletin, BulletinStatus, Item
 
-from . import documents, highlights, selectors, services
+from . import highlights
 from .forms import BulletinForm
-from .models import Bulletin, BulletinStatus, Item
 
 
 def _bulletin_or_404(request, town_obj, pk: int) -> Bulletin:
