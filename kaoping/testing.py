@@ -16,7 +16,7 @@ _ID_BASE = "37018319800101"
 
 def id_number(serial: int) -> str:
     """A valid resident ID number, different for each serial (0-999)."""
-    from kaoping.people.idnumbers import check_char
+    from kaoping.people.idnumbers import check_char  # a test helper: imported where used
 
     first17 = f"{_ID_BASE}{serial:03d}"
     return first17 + check_char(first17)

@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from kaoping.core.months import quarter_to_date, year_to_date
 from kaoping.engine import ranking as rules
 from kaoping.indicators.models import Scheme, TieBreak
-from kaoping.people.models import Cadre, Population
+from kaoping.people.models import AgencyCategory, Cadre, Population
 from kaoping.results.models import MonthlyResult
 from kaoping.results.results import VILLAGE_HEADS
 from kaoping.scoring.completeness import sheet_gaps
@@ -264,8 +264,6 @@ def _month(results, pool: str, chain: list[str], rerank: bool = False) -> list[R
 
 def pools_of(population: str) -> list[tuple[str, str]]:
     """The pools a population is also ranked in: agency categories, or the village heads."""
-    from kaoping.people.models import AgencyCategory
-
     if population == Population.AGENCY:
         return list(AgencyCategory.choices)
     if population == Population.VILLAGE:

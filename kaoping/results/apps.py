@@ -10,6 +10,7 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may be imported only once the app registry is ready.
         from kaoping.core import events
 
         from . import results

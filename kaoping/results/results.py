@@ -323,6 +323,8 @@ def period_recompute(period: Period, *, actor=None, cause: str = "") -> int:
     period = Period.objects.select_for_update().select_related("town").get(pk=period.pk)
     bases, rows = compute_month(period)
     if is_frozen(period):
+        # Within the app: corrections builds on this module (its Plan, plan, write), so it is
+        # imported when a frozen month needs it rather than at the top (a cycle inside one app).
         from .corrections import propose
 
         propose(period, bases, rows, actor=actor, cause=cause)

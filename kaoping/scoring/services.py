@@ -21,6 +21,7 @@ from kaoping.audit.services import Event, record, record_many
 from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.core.numbers import largest, parse_number
+from kaoping.indicators import rules
 from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
@@ -455,8 +456,6 @@ def _changed(period: Period, actor: User) -> None:
 
 def _shown(value: Decimal) -> str:
     """A stored value as the grid shows it: 4.5 rather than 4.50."""
-    from kaoping.indicators import rules
-
     return rules.number(value)
 
 
