@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from kaoping.core import events
@@ -26,13 +26,10 @@ from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
 from kaoping.indicators.selectors import scheme_version
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import roster
+from kaoping.scoring import inputs as scoring_inputs
 from kaoping.scoring.models import (
-    AdjustmentShare,
-    AdjustmentStatus,
-    Excusal,
     Period,
     PeriodStatus,
-    ScoreEntry,
 )
 from kaoping.supervision import inputs as supervision_inputs
 
@@ -49,34 +46,11 @@ class MonthInput(Protocol[T_co]):
     def __call__(self, town: Town, month: date) -> Mapping[int, T_co]: ...
 
 
-# The providers the results read, one per input area (scoring's own tables are read directly below).
+# The providers the results read, one per input area (scoring's, per scheme, in `scheme_results`).
 DEMOCRATIC: MonthInput[Decimal] = evaluation_inputs.for_month
 PROCESS: MonthInput[list[tuple[int, str, Decimal, str]]] = supervision_inputs.for_month
 
 VILLAGE_HEADS = "village_head"
-
-
-class _ValueText(Func):
-    """A score entry's value as the text of its decimal ("4.50"), as the database gives it.
-
-    Read this way, a town-month's 15,000 values skip Django's per-row conversion (on SQLite a
-    float made Decimal and quantized), and each distinct value is made a Decimal once.
-    """
-
-    output_field = CharField()
-    places = ScoreEntry._meta.get_field("value").decimal_places
-
-    def __init__(self) -> None:
-        super().__init__(F("value"))
-
-    def as_sql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS text)", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # The column holds the number as REAL or INTEGER: printed back to its decimal places.
-        return super().as_sql(
-            compiler, connection, template=f"printf('%%%%.{self.places}f', %(expressions)s)", **extra
-        )
 
 
 def _pool(population: str, agency_category: str, is_village_head: bool) -> str:
@@ -202,17 +176,11 @@ def scheme_results(
     """Compute (without saving) the month's results of one scheme's population, with their basis."""
     version = scheme_version(scheme, period.month)
     # A cadre excused for the month (leave, new in post …) gets no result: left out, never scored 0.
-    excused = set(
-        Excusal.objects.filter(sheet__period=period, sheet__scheme=scheme).values_list("cadre_id", flat=True)
-    )
-    entries = (
-        ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme)
-        .exclude(cadre_id__in=excused)
-        .values_list("cadre_id", "indicator_id", _ValueText())
-    )
+    excused = scoring_inputs.excused(period, scheme)
+    entries = scoring_inputs.entries(period, scheme, leaving_out=excused)
     numbers: dict[str, Decimal] = {}  # the month's distinct values, each converted once
     engine_entries = []
-    entries_text = _with_score_corrections(period, scheme, list(entries))
+    entries_text = _with_score_corrections(period, scheme, entries)
     for cadre_id, indicator_id, text in entries_text:
         number = numbers.get(text)
         if number is None:
@@ -223,9 +191,7 @@ def scheme_results(
         for pk, m in roster(period.town, period.month, scheme.population).items()
         if pk not in excused
     }
-    shares = AdjustmentShare.objects.filter(
-        adjustment__period=period, adjustment__status=AdjustmentStatus.APPROVED, cadre__in=cadres.keys()
-    ).select_related("adjustment__reason")
+    shares = scoring_inputs.approved_shares(period, cadres.keys())
     engine_adjustments = [
         engine.Adjustment(
             s.pk, s.cadre_id, s.adjustment.kind == AdjustmentKind.BONUS, s.points, s.adjustment.title
