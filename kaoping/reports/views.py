@@ -18,6 +18,7 @@ from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 from kaoping.results import corrections
+from kaoping.results import services as period_services
 from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
 from kaoping.results.selectors import breakdown_lines, with_basis
 from kaoping.scoring import completeness, services
@@ -104,7 +105,7 @@ def period_detail(request: HttpRequest, town: str, month: str) -> HttpResponse:
             "sheets": sheets,
             "manage": can(request.user, Action.MANAGE_PERIODS, town),
             "results_count": period.results.count(),
-            "moves": [to for (frm, to) in services.PERIOD_MOVES if frm == period.status],
+            "moves": [to for (frm, to) in period_services.PERIOD_MOVES if frm == period.status],
         },
     )
 
@@ -116,7 +117,10 @@ def period_confirm(request: HttpRequest, town: str, month: str, to: str) -> Http
     be undone, and the form that confirms it."""
     town = town_or_404(request, town, Action.MANAGE_PERIODS)
     period = period_or_404(town, month)
-    if to not in services.PERIOD_CONSEQUENCES or (period.status, to) not in services.PERIOD_MOVES:
+    if (
+        to not in period_services.PERIOD_CONSEQUENCES
+        or (period.status, to) not in period_services.PERIOD_MOVES
+    ):
         messages.error(request, _("This month cannot take that step now."))
         return redirect("scoring:period_detail", town.slug, month)
     summary = completeness.period_summary(period)
@@ -129,7 +133,7 @@ def period_confirm(request: HttpRequest, town: str, month: str, to: str) -> Http
             "month": month,
             "to": to,
             "summary": summary,
-            "consequence": services.PERIOD_CONSEQUENCES[to],
+            "consequence": period_services.PERIOD_CONSEQUENCES[to],
             "publishable": to != PeriodStatus.PUBLISHED
             or (summary.complete and all(s.sheet.status == "approved" for s in summary.sheets)),
         },
@@ -142,7 +146,7 @@ def period_move_view(request: HttpRequest, town: str, month: str) -> HttpRespons
     town = town_or_404(request, town, Action.MANAGE_PERIODS)
     period = period_or_404(town, month)
     try:
-        services.period_move(
+        period_services.period_move(
             actor=request.user, period=period, to=request.POST.get("to", ""), confirmed=confirmed(request)
         )
     except (DomainError, ValueError) as exc:
