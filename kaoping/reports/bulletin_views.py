@@ -51,7 +51,7 @@ def archive(request: HttpRequest, town: str) -> HttpResponse:
         )
     return render(
         request,
-        "supervision/bulletin_archive.html",
+        "reports/bulletin_archive.html",
         {
             "town": town_obj,
             "bulletins": selectors.archive(town_obj, query, int_param(year, low=2000, high=2100)),
@@ -76,7 +76,7 @@ def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "supervision/bulletin_detail.html",
+        "reports/bulletin_detail.html",
         {
             "town": town_obj,
             "bulletin": bulletin,
@@ -167,7 +167,7 @@ def bulletin_edit(request: HttpRequest, town: str, pk: int | None = None) -> Htt
     )
     return render(
         request,
-        "supervision/bulletin_form.html",
+        "reports/bulletin_form.html",
         {"town": town_obj, "form": form, "bulletin": bulletin, "version": version},
     )
 

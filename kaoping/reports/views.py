@@ -57,7 +57,7 @@ def period_list(request: HttpRequest, town: str) -> HttpResponse:
         suggested = date(latest.month.year + latest.month.month // 12, latest.month.month % 12 + 1, 1)
     return render(
         request,
-        "scoring/period_list.html",
+        "reports/period_list.html",
         {
             "town": town,
             "periods": periods,
@@ -97,7 +97,7 @@ def period_detail(request: HttpRequest, town: str, month: str) -> HttpResponse:
     )
     return render(
         request,
-        "scoring/period_detail.html",
+        "reports/period_detail.html",
         {
             "town": town,
             "period": period,
@@ -126,7 +126,7 @@ def period_confirm(request: HttpRequest, town: str, month: str, to: str) -> Http
     summary = completeness.period_summary(period)
     return render(
         request,
-        "scoring/period_confirm.html",
+        "reports/period_confirm.html",
         {
             "town": town,
             "period": period,
@@ -214,7 +214,7 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
         context["distribution"] = charts.distribution(
             [r.score for r in rows], title=_("How many cadres scored in each band")
         )
-    template = "scoring/_ranking_table.html" if request.htmx else "scoring/ranking.html"
+    template = "reports/_ranking_table.html" if request.htmx else "reports/ranking.html"
     return render(request, template, context)
 
 
@@ -338,7 +338,7 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
             [_category_share(lines) for lines in categories.values()],
             title=_("Share of full marks by category (%)"),
         )
-    return render(request, "scoring/breakdown.html", context)
+    return render(request, "reports/breakdown.html", context)
 
 
 def _category_share(lines: list[dict]) -> Decimal:
