@@ -56,12 +56,12 @@ def months_state(town_id: int, *, months: Iterable[date] | None = None, publishe
         "pk", "status", "published_at", "corrections_published", "people_changed"
     ):
         people_changed = str(changed)
-        if status != PeriodStatus.PUBLISHED or published_at is None:
+        if status != PeriodStatus.PUBLISHED:
             if not published_only:
                 return None
             state.append((pk, status))
             continue
-        state.append((pk, published_at.isoformat(), corrected))
+        state.append((pk, str(published_at), corrected))
     # The cadres' names, positions and postings are read live: their latest change is part of the key.
     return (tuple(state), people_changed)
 
