@@ -17,7 +17,7 @@ from django.urls import reverse
 from kaoping.scoring import corrections, frozen, results
 from kaoping.scoring.models import Correction, MonthlyResult, Period, PeriodStatus
 
-from .test_corrections import later_input, may  # noqa: F401 - fixtures
+from .test_corrections import later_input, may  # noqa: F401 - fixtures, named as the tests' arguments
 
 
 def _get(client, url, **extra):
@@ -46,7 +46,7 @@ def _rows(page: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_a_published_months_ranking_is_served_again_from_what_was_kept(may, personas, client_for):
+def test_a_published_months_ranking_is_served_again_from_what_was_kept(may, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = may
     client = client_for(personas["assessment_office"])
     first, first_queries = _get(client, _ranking(period))
@@ -58,7 +58,7 @@ def test_a_published_months_ranking_is_served_again_from_what_was_kept(may, pers
 
 
 @pytest.mark.django_db
-def test_a_published_months_breakdown_is_served_again_from_what_was_kept(may, personas, client_for):
+def test_a_published_months_breakdown_is_served_again_from_what_was_kept(may, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = may
     client = client_for(personas["assessment_office"])
     url = reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
@@ -70,7 +70,7 @@ def test_a_published_months_breakdown_is_served_again_from_what_was_kept(may, pe
 
 
 @pytest.mark.django_db
-def test_a_correction_published_shows_at_once(later_input, personas, client_for):
+def test_a_correction_published_shows_at_once(later_input, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = later_input
     office = personas["assessment_office"]
     cadre = client_for(personas["cadre"])
@@ -96,7 +96,7 @@ def test_a_correction_published_shows_at_once(later_input, personas, client_for)
 
 
 @pytest.mark.django_db
-def test_an_open_month_is_worked_out_at_every_request(may, personas, client_for):
+def test_an_open_month_is_worked_out_at_every_request(may, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = may
     Period.objects.filter(pk=period.pk).update(status=PeriodStatus.OPEN)
     client = client_for(personas["assessment_office"])
@@ -112,7 +112,7 @@ def test_an_open_month_is_worked_out_at_every_request(may, personas, client_for)
 
 
 @pytest.mark.django_db
-def test_whoever_may_not_see_the_month_gets_no_page_even_when_it_is_kept(may, personas, client_for, client):
+def test_whoever_may_not_see_the_month_gets_no_page_even_when_it_is_kept(may, personas, client_for, client):  # noqa: F811 - the fixture
     period, zhang, li = may
     breakdown = reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
     _get(client_for(personas["assessment_office"]), _ranking(period))
@@ -127,7 +127,7 @@ def test_whoever_may_not_see_the_month_gets_no_page_even_when_it_is_kept(may, pe
 
 
 @pytest.mark.django_db
-def test_a_closed_month_kept_for_nobody_is_not_shown_to_a_cadre(may, personas, client_for):
+def test_a_closed_month_kept_for_nobody_is_not_shown_to_a_cadre(may, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = may
     Period.objects.filter(pk=period.pk).update(status=PeriodStatus.CLOSED)
     _get(client_for(personas["assessment_office"]), _ranking(period))
@@ -139,7 +139,7 @@ def test_a_closed_month_kept_for_nobody_is_not_shown_to_a_cadre(may, personas, c
 
 
 @pytest.mark.django_db
-def test_languages_filters_and_what_a_role_may_see_are_kept_apart(may, personas, client_for):
+def test_languages_filters_and_what_a_role_may_see_are_kept_apart(may, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = may
     client = client_for(personas["assessment_office"])
     chinese = _main(_get(client, _ranking(period), HTTP_ACCEPT_LANGUAGE="zh-hans")[0])
