@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.core.cache import caches
-from django.db.models import Count, Max, Q, Subquery
+from django.db import connection
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from kaoping.people.models import Cadre
 
-from .models import CorrectionStatus, Period, PeriodStatus
+from .models import Correction, CorrectionStatus, Period, PeriodStatus
 
 CACHE = "pages"
 VERSION = 1  # raise when what is kept changes shape (templates are also part of the key: see `fragment`)
@@ -42,19 +42,22 @@ def months_state(town_id: int, *, months: Iterable[date] | None = None, publishe
 
     For a viewer who sees only published months, a month not yet published is not shown: its id and
     status are in the key, so that its publication changes the key."""
-    periods = Period.objects.filter(town_id=town_id)
-    if months is not None:
-        periods = periods.filter(month__in=list(months))
-    people = Cadre.objects.filter(town_id=town_id).values("town_id").annotate(latest=Max("updated_at"))
-    rows = periods.annotate(
-        corrections_published=Count("corrections", filter=Q(corrections__status=CorrectionStatus.PUBLISHED)),
-        people_changed=Subquery(people.values("latest")[:1]),
-    ).order_by("month")
+    # One statement, written out: it runs at every request of these pages, and the ORM's compiling
+    # of the same statement took longer than the database's answering it (about 1 ms on PostgreSQL).
+    month_list = list(months) if months is not None else []
+    in_months = f" AND p.month IN ({', '.join(['%s'] * len(month_list))})" if month_list else ""
+    sql = (
+        f"SELECT p.id, p.status, p.published_at, "  # noqa: S608 - table names from the models, values as parameters
+        f"(SELECT COUNT(*) FROM {Correction._meta.db_table} c WHERE c.period_id = p.id AND c.status = %s), "
+        f"(SELECT MAX(updated_at) FROM {Cadre._meta.db_table} WHERE town_id = %s) "
+        f"FROM {Period._meta.db_table} p WHERE p.town_id = %s{in_months} ORDER BY p.month"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CorrectionStatus.PUBLISHED.value, town_id, town_id, *month_list])
+        rows = cursor.fetchall()
     state: list[tuple] = []
     people_changed = ""
-    for pk, status, published_at, corrected, changed in rows.values_list(
-        "pk", "status", "published_at", "corrections_published", "people_changed"
-    ):
+    for pk, status, published_at, corrected, changed in rows:
         people_changed = str(changed)
         if status != PeriodStatus.PUBLISHED:
             if not published_only:
