@@ -10,7 +10,8 @@ answer:
 
 - the last (published) month's ranking of the town's largest population;
 - that month's breakdown page of the population's first-ranked cadre;
-- `/healthz` without a session: a bare Django view, the ceiling the server itself sets.
+- `/healthz` with the same session (reads the session and the user, as every page does) and without
+  one: a bare Django view, the ceiling the server itself sets.
 
 It prints, per page, requests a second, the median, 95th and 99th percentile of the answer time and
 the errors (any answer other than 200), with the load average. Each page is fetched once before its
@@ -176,6 +177,7 @@ class Command(BaseCommand):
                 cookie,
             ),
             ("breakdown", reverse("scoring:breakdown", args=[town.slug, month, first.cadre_id]), cookie),
+            ("/healthz, logged in", "/healthz", cookie),
             ("/healthz, no session", "/healthz", ""),
         ]
         workers = opts["workers"] or (4 if connection.vendor == "postgresql" else 2)
