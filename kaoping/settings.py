@@ -244,7 +244,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "kaoping-pages",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},  # pages of 60-75 KB: at most about 35 MB a worker
     },
 }
 

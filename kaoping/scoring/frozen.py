@@ -33,7 +33,7 @@ from kaoping.people.models import Cadre
 from .models import Correction, CorrectionStatus, Period, PeriodStatus
 
 CACHE = "pages"
-VERSION = 1  # raise when what is kept changes shape (templates are also part of the key: see `fragment`)
+VERSION = 1  # part of every key: raise it when what is kept changes shape
 
 
 def months_state(town_id: int, *, months: Iterable[date] | None = None, published_only: bool) -> tuple | None:
