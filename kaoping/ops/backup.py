@@ -1,6 +1,9 @@
 """`kaoping backup`: the database, the keys and a manifest in one file, taken while the service runs."""
 
 import datetime as dt
+import os
+import re
+import shutil
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,6 +24,24 @@ def app_version() -> str:
         return version("kaoping")
     except PackageNotFoundError:  # pragma: no cover - run from a source tree without install
         return "unknown"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep(directory: Path) -> None:
+    """Remove what a killed backup left in `directory` (its work directory, its partial file)."""
+    for path in directory.glob(".*"):
+        match = re.fullmatch(r"\.kaoping-backup-(\d+)-\w+|\..+\.partial-(\d+)", path.name)
+        if match and not _alive(int(match.group(1) or match.group(2))):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def backup_create(*, dest: Path, alias: str = "default") -> dict[str, Any]:
@@ -46,7 +67,8 @@ def backup_create(*, dest: Path, alias: str = "default") -> dict[str, Any]:
             _("The audit key file %(file)s is missing while the audit log is keyed: restore it first.")
             % {"file": keys.path()}
         )
-    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=".kaoping-backup-") as work_dir:
+    _sweep(dest.parent)
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix=f".kaoping-backup-{os.getpid()}-") as work_dir:
         work = Path(work_dir)
         members: dict[str, Path] = {}
         (work / "secret_key").write_text(settings.SECRET_KEY + "\n")

@@ -11,10 +11,12 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kaoping.ops.archive import VENDORS, Refused
 from kaoping.ops.backup import backup_create
+from kaoping.ops.language import operator_language
 
 
 class Command(BaseCommand):
@@ -24,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="the backup file to write (must not exist)")
         parser.add_argument("--dir", help="write kaoping-<date>-<time>.tar into this directory instead")
 
-    def handle(self, *args, file: str | None = None, dir: str | None = None, **options):
+    def handle(self, *args, **options):
+        with translation.override(operator_language()):
+            self.run(**options)
+
+    def run(self, file: str | None = None, dir: str | None = None, **options):
         if bool(file) == bool(dir):
             raise CommandError(_("Give either a file name or --dir."))
         if dir:

@@ -11,9 +11,11 @@ integrity check (SQLite), compares every table's row count with the manifest and
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kaoping.ops.archive import Refused
+from kaoping.ops.language import operator_language
 from kaoping.ops.restore import restore_run
 
 
@@ -23,7 +25,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the backup file made by `kaoping backup`")
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args, **options):
+        with translation.override(operator_language()):
+            self.run(**options)
+
+    def run(self, file: str, **options):
         try:
             outcome = restore_run(source=Path(file), say=self.stdout.write)
         except Refused as refused:

@@ -1,0 +1,170 @@
+"""A backup or a restore killed (SIGKILL, the whole process group) half-way leaves nothing that poses
+as complete: no backup file under its name and the database untouched; a restore target still empty,
+so the restore is simply run again. Each command runs in a process of its own, held at a known
+point in the middle of its work, and killed there."""
+
+import os
+import signal
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from kaoping.ops.backup import backup_create
+
+from .conftest import dump, kaoping, populate, raw, source_settings, target_env
+
+HOLD = """
+import sys, time, django
+django.setup()
+from django.core.management import call_command
+
+def hold():
+    print("HELD", flush=True)
+    time.sleep(300)
+
+{patch}
+call_command(*sys.argv[1:])
+"""
+
+# Hold the backup once the database is in the file and before the file is complete.
+IN_BACKUP = """
+import tarfile
+_addfile = tarfile.TarFile.addfile
+def addfile(self, info, fileobj=None):
+    _addfile(self, info, fileobj)
+    if info.name.startswith("database/"):
+        self.fileobj.flush()
+        hold()
+tarfile.TarFile.addfile = addfile
+"""
+
+# SQLite: hold the restore with the keys written and the database copied beside the target.
+IN_SQLITE_RESTORE = """
+import shutil
+_copyfile = shutil.copyfile
+def copyfile(*args, **kwargs):
+    _copyfile(*args, **kwargs)
+    hold()
+shutil.copyfile = copyfile
+"""
+
+# PostgreSQL: stop pg_restore (SIGSTOP) while its one transaction is open in the target database.
+IN_PG_RESTORE = """
+import os, signal, subprocess
+from django.db import connection
+from kaoping.ops import database
+QUERY = (
+    "SELECT state FROM pg_stat_activity WHERE datname = current_database()"
+    " AND application_name = 'pg_restore' AND xact_start IS NOT NULL"
+)
+def run(command, *, env):
+    restore = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _attempt in range(100000):
+        with connection.cursor() as cursor:
+            cursor.execute(QUERY)
+            row = cursor.fetchone()
+        if row:
+            os.kill(restore.pid, signal.SIGSTOP)
+            break
+    with connection.cursor() as cursor:
+        cursor.execute(QUERY)
+        if not cursor.fetchone():
+            restore.kill()
+            raise AssertionError("pg_restore was not inside its transaction when held")
+    connection.close()
+    hold()
+database.run = run
+"""
+
+
+def held(args, env, patch):
+    """Start `kaoping <args>` with `patch`, wait until it is held in the middle, then SIGKILL its group."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", HOLD.format(patch=patch), *args],
+        env={**env, "DJANGO_SETTINGS_MODULE": "kaoping.settings", "LANGUAGE": "en"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    line = "-"
+    while line and line.strip() != "HELD":
+        line = process.stdout.readline()  # type: ignore[union-attr]
+    if line.strip() != "HELD":
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError(f"never held: {line} {process.stderr.read()}")  # type: ignore[union-attr]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    return process.pid
+
+
+def source_env(tmp_path, settings):
+    """The environment of a server on the test database itself."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{s['NAME']}"
+    else:
+        url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = target_env(tmp_path / "source", url)
+    env["KAOPING_AUDIT_KEY_FILE"] = str(settings.KAOPING_AUDIT_KEY_FILE)
+    env["KAOPING_AUDIT_ANCHOR_FILE"] = str(settings.KAOPING_AUDIT_ANCHOR_FILE)
+    return env
+
+
+def tables(settings_dict) -> list[str]:
+    return sorted(dump(settings_dict))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_killed_half_way_leaves_no_file_named_as_a_backup_and_the_database_untouched(
+    tmp_path, settings
+):
+    populate()
+    before = dump(source_settings())
+    dest = tmp_path / "out" / "kaoping.tar"
+    dest.parent.mkdir()
+    pid = held(["backup", str(dest)], source_env(tmp_path, settings), IN_BACKUP)
+    assert not dest.exists()
+    partial = dest.parent / f".kaoping.tar.partial-{pid}"
+    assert partial.exists()  # left by the kill, named as what it is
+    assert all(p.name.startswith(".") for p in dest.parent.iterdir())  # hidden, never a .tar
+    assert dump(source_settings()) == before
+    with pytest.raises(CommandError, match="is not a complete Kaoping backup"):
+        call_command("restore", str(partial))
+    backup_create(dest=dest)  # the next backup is whole, and removes what the killed one left
+    assert [p.name for p in dest.parent.iterdir()] == ["kaoping.tar"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_killed_half_way_leaves_the_target_empty_and_can_be_run_again(tmp_path, target):
+    populate()
+    backup = tmp_path / "kaoping.tar"
+    backup_create(dest=backup)
+    expected = dump(source_settings())
+    patch = IN_SQLITE_RESTORE if connection.vendor == "sqlite" else IN_PG_RESTORE
+    held(["restore", str(backup)], target["env"], patch)
+
+    deadline = time.monotonic() + 10  # PostgreSQL ends the killed client's transaction
+    while tables(target["settings"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert tables(target["settings"]) == []  # empty: nothing half-restored
+
+    again = kaoping("restore", str(backup), env=target["env"])
+    out, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert "Restore complete and checked." in out
+    assert dump(target["settings"]) == expected
+
+
+def test_raw_connections_close(tmp_path):
+    """The helper used above opens and closes a connection of its own (no leak into the next test)."""
+    path = tmp_path / "x.sqlite3"
+    with raw({"ENGINE": "sqlite3", "NAME": path}) as conn:
+        conn.execute("CREATE TABLE t (a int)")
+    assert path.exists()
