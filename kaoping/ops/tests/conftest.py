@@ -108,6 +108,12 @@ def target_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
+def pg_url(s: dict[str, Any]) -> str:
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    )
+
+
 @pytest.fixture
 def target(tmp_path) -> Iterator[dict[str, Any]]:
     """An empty restore target of the same vendor as the test database: a new data directory, and on
@@ -128,7 +134,7 @@ def target(tmp_path) -> Iterator[dict[str, Any]]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     s = connection.settings_dict
-    url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+    url = pg_url({**s, "NAME": name})
     try:
         yield {"env": target_env(data_dir, url), "data_dir": data_dir, "settings": {**s, "NAME": name}}
     finally:

@@ -13,7 +13,7 @@ from django.db import connection
 
 from kaoping.ops.backup import backup_create
 
-from .conftest import dump, kaoping, populate, raw, source_settings, target_env
+from .conftest import dump, kaoping, pg_url, populate, raw, source_settings, target_env
 
 HOLD = """
 import sys, time, django
@@ -107,10 +107,7 @@ def held(args, env, patch):
 def source_env(tmp_path, settings):
     """The environment of a server on the test database itself."""
     s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{s['NAME']}"
-    else:
-        url = f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    url = f"sqlite:///{s['NAME']}" if connection.vendor == "sqlite" else pg_url(s)
     env = target_env(tmp_path / "source", url)
     env["KAOPING_AUDIT_KEY_FILE"] = str(settings.KAOPING_AUDIT_KEY_FILE)
     env["KAOPING_AUDIT_ANCHOR_FILE"] = str(settings.KAOPING_AUDIT_ANCHOR_FILE)
