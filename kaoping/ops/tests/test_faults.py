@@ -79,13 +79,14 @@ database.run = run
 """
 
 
-def held(args, env, patch):
-    """Start `kaoping <args>` with `patch`, wait until it is held in the middle, then SIGKILL its group."""
+def held(args, env, patch, *, script=None):
+    """Start `kaoping <args>` with `patch` (or `script` with `args`), wait until it is held in the
+    middle of its work, then SIGKILL its process group."""
     import subprocess
     import sys
 
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", HOLD.format(patch=patch), *args],
+        [sys.executable, "-c", script or HOLD.format(patch=patch), *args],
         env={**env, "DJANGO_SETTINGS_MODULE": "kaoping.settings", "LANGUAGE": "en"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -165,3 +166,54 @@ def test_raw_connections_close(tmp_path):
     with raw({"ENGINE": "sqlite3", "NAME": path}) as conn:
         conn.execute("CREATE TABLE t (a int)")
     assert path.exists()
+
+
+# Hold a cadre import inside its one transaction: the cadres, their postings and their audit
+# entries written, not committed.
+IMPORT = """
+import sys, time, django
+django.setup()
+from django.utils import translation
+from kaoping.accounts.models import User
+from kaoping.people import importing
+from kaoping.people.models import Town
+
+_record_many = importing.record_many
+def record_many(**kwargs):
+    entries = _record_many(**kwargs)
+    print("HELD", flush=True)
+    time.sleep(300)
+    return entries
+importing.record_many = record_many
+
+with translation.override("en"):
+    importing.cadre_import(
+        actor=User.objects.get(username="assessment_office"),
+        town=Town.objects.get(slug="xiacun"),
+        file=open(sys.argv[1], "rb").read(),
+        filename="cadres.xlsx",
+    )
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_inside_its_transaction_leaves_no_cadre_posting_or_audit_entry(tmp_path, settings):
+    from django.utils import translation
+
+    from kaoping.people import importing
+    from kaoping.people.models import Cadre
+    from kaoping.people.tests.test_import import _agency, _xlsx
+
+    data = populate()
+    with translation.override("en"):
+        content = _xlsx([_agency(400 + n) for n in range(300)])
+    (tmp_path / "cadres.xlsx").write_bytes(content)
+    before = dump(source_settings())
+    held([str(tmp_path / "cadres.xlsx")], source_env(tmp_path, settings), "", script=IMPORT)
+    assert dump(source_settings()) == before  # nothing of the import, the audit log as it was
+    call_command("verifyaudit")
+    with translation.override("en"):
+        result = importing.cadre_import(
+            actor=data["personas"]["assessment_office"], town=data["town"], file=content
+        )
+    assert result.ok and Cadre.objects.count() == len(before["people_cadre"]) + 300
