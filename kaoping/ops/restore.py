@@ -57,6 +57,14 @@ def _schema_check(manifest: dict[str, Any], alias: str) -> bool:
 def _target_empty(alias: str) -> None:
     connection = connections[alias]
     tables = connection.introspection.table_names()
+    if connection.vendor == "postgresql" and not tables:
+        with connection.cursor() as cursor:  # a function or sequence left by something else counts too
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = current_schema()) + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n"
+                " ON n.oid = p.pronamespace WHERE n.nspname = current_schema())"
+            )
+            tables = ["?"] * int(cursor.fetchone()[0])
     if tables:
         if connection.vendor == "sqlite":
             how = _(
@@ -70,8 +78,8 @@ def _target_empty(alias: str) -> None:
             ) % {"name": connection.settings_dict["NAME"]}
         raise Refused(
             _(
-                "The target database is not empty (%(count)d tables): restore only goes into an "
-                "empty one. To get one: %(how)s."
+                "The target database is not empty (%(count)d tables or other objects): restore only goes "
+                "into an empty one. To get one: %(how)s."
             )
             % {"count": len(tables), "how": how}
         )

@@ -50,29 +50,32 @@ def copyfile(*args, **kwargs):
 shutil.copyfile = copyfile
 """
 
-# PostgreSQL: stop pg_restore (SIGSTOP) while its one transaction is open in the target database.
+# PostgreSQL: pg_restore, with the command's options, reads the dump from a pipe that stops before the end,
+# so it waits inside its one transaction with the schema and part of the rows written.
 IN_PG_RESTORE = """
-import os, signal, subprocess
+import subprocess
 from django.db import connection
 from kaoping.ops import database
 QUERY = (
-    "SELECT state FROM pg_stat_activity WHERE datname = current_database()"
-    " AND application_name = 'pg_restore' AND xact_start IS NOT NULL"
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND application_name = 'pg_restore' AND backend_xid IS NOT NULL"
 )
 def run(command, *, env):
-    restore = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _attempt in range(100000):
+    data = open(command[-1], "rb").read()
+    restore = subprocess.Popen(
+        command[:-1], env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    restore.stdin.write(data[:-1])  # all but the last byte: it waits for it, its rows written
+    restore.stdin.flush()
+    for _attempt in range(3000):
         with connection.cursor() as cursor:
             cursor.execute(QUERY)
-            row = cursor.fetchone()
-        if row:
-            os.kill(restore.pid, signal.SIGSTOP)
-            break
-    with connection.cursor() as cursor:
-        cursor.execute(QUERY)
-        if not cursor.fetchone():
-            restore.kill()
-            raise AssertionError("pg_restore was not inside its transaction when held")
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.01)
+    else:
+        restore.kill()
+        raise AssertionError("pg_restore never wrote inside its transaction")
     connection.close()
     hold()
 database.run = run

@@ -13,7 +13,7 @@ from kaoping.audit import keys
 from kaoping.ops import archive
 from kaoping.ops.backup import backup_create
 
-from .conftest import populate
+from .conftest import kaoping, populate, raw
 
 
 @pytest.fixture
@@ -99,3 +99,21 @@ def test_an_existing_backup_file_is_never_overwritten(backup):
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(backup))
     assert backup.read_bytes() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_target_holding_only_a_function_is_not_empty(tmp_path, target):
+    """What a restore run without its single transaction would leave after a kill: no table, but
+    functions; restoring over it would fail half-way, so it is refused up front."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    populate()
+    path = tmp_path / "kaoping.tar"
+    backup_create(dest=path)
+    with raw(target["settings"]) as conn:
+        conn.execute("CREATE FUNCTION leftover() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        conn.commit()
+    restore = kaoping("restore", str(path), env=target["env"])
+    _out, err = restore.communicate(timeout=120)
+    assert restore.returncode == 1
+    assert "The target database is not empty (1 tables or other objects)" in err
