@@ -117,3 +117,13 @@ def test_a_postgresql_target_holding_only_a_function_is_not_empty(tmp_path, targ
     _out, err = restore.communicate(timeout=120)
     assert restore.returncode == 1
     assert "The target database is not empty (1 tables or other objects)" in err
+
+
+def test_a_backup_from_an_earlier_version_is_accepted_and_the_operator_told_to_migrate(backup, tmp_path):
+    from kaoping.ops.restore import _schema_check
+
+    with tarfile.open(backup) as tar:
+        manifest = json.loads(tar.extractfile(archive.MANIFEST).read())
+    assert _schema_check(manifest, "default") is False
+    manifest["schema"]["scoring"] = [n for n in manifest["schema"]["scoring"] if n < "0005"]
+    assert _schema_check(manifest, "default") is True
