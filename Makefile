@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export KAOPING_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: setup run demo-reset test test-postgres lint format bench bench-ballots messages mutate clean
+.PHONY: setup run demo-reset test test-postgres lint format bench bench-load bench-ballots messages mutate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,25 @@ bench: setup
 	echo "== PostgreSQL, database $(BENCH_PG_DB)"; \
 	$(BIN)/kaoping migrate --noinput -v0; \
 	$(BIN)/kaoping bench $(BENCH_ARGS)
+
+# The published month's pages under concurrent load (docs/performance.md): locust against `kaoping serve`
+# on loopback, on a throw-away SQLite data directory and a throw-away PostgreSQL database.
+BENCH_LOAD_ARGS ?=
+BENCH_LOAD_PG_DB ?= kaoping_bench_load
+
+bench-load: setup
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
+	echo "== SQLite, in $$tmp"; \
+	$(BIN)/kaoping migrate --noinput -v0; \
+	$(BIN)/kaoping benchload $(BENCH_LOAD_ARGS)
+	@set -e; tmp=$$(mktemp -d); \
+	createdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_LOAD_PG_DB); \
+	trap 'dropdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_LOAD_PG_DB); rm -rf "$$tmp"' EXIT; \
+	export KAOPING_DATA_DIR="$$tmp" DATABASE_URL="$(BENCH_PG)/$(BENCH_LOAD_PG_DB)"; \
+	echo "== PostgreSQL, database $(BENCH_LOAD_PG_DB)"; \
+	$(BIN)/kaoping migrate --noinput -v0; \
+	$(BIN)/kaoping benchload $(BENCH_LOAD_ARGS)
 
 # The ballot benchmark (docs/performance-ballots.md): a whole town votes at once against `kaoping serve`
 # on loopback, on a throw-away SQLite data directory and a throw-away PostgreSQL database.

@@ -236,6 +236,19 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Sessions end after 30 minutes without a request (between 30 and 31): a session is written again
 # at most once a minute, not at every request (kaoping/accounts/sessions.py), and expires 31 minutes
 # after its last write.
+# `pages`: what a published month's pages show, kept in each worker's memory under keys that carry the
+# month's publication state (kaoping/scoring/frozen.py); the timeout bounds how long a department's or
+# village's new name may wait to show on a published month's ranking.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kaoping-pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 500},  # pages of 60-75 KB: at most about 35 MB a worker
+    },
+}
+
 SESSION_IDLE_MINUTES = 30
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS

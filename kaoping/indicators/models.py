@@ -60,7 +60,9 @@ class Scheme(models.Model):
         decimal_places=3,
         default=Decimal("0.200"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
-        help_text=_("The share of the quarterly democratic evaluation in the result (the article gives 20%)."),
+        help_text=_(
+            "The share of the quarterly democratic evaluation in the result (the article gives 20%)."
+        ),
     )
     bonus_cap_month = models.DecimalField(
         _("bonus cap per month"), max_digits=6, decimal_places=2, null=True, blank=True

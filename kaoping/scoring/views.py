@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from kaoping.core.errors import DomainError
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 
-from . import charts, completeness, corrections, rankings, services
+from . import charts, completeness, corrections, frozen, rankings, services
 from .models import Correction, CorrectionStatus, Excusal, MonthlyResult, Period, PeriodStatus, ScoreSheet
 from .selectors import breakdown_lines, month_slug, period_or_404, with_basis
 
@@ -172,22 +173,11 @@ def _ranking_params(request: HttpRequest) -> tuple[str, str, str]:
 def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town, period = _town_and_period(request, town, month)
     population, pool, span = _ranking_params(request)
-    page = rankings.ranking_page(
-        period=period,
-        population=population,
-        pool=pool,
-        span=span,
-        published_only=not can(request.user, Action.VIEW_RESULTS, town),
-    )
-    rows = page.rows
-    tie_breaks = [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)]
+    published_only = not can(request.user, Action.VIEW_RESULTS, town)
     context = {
         "town": town,
         "period": period,
         "month": month,
-        "rows": rows,
-        "unscored": page.unscored,
-        "excused": page.excused,
         "population": population,
         "pool": pool,
         "span": span,
@@ -198,16 +188,39 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
             (rankings.Span.QUARTER, _("Quarter to date")),
             (rankings.Span.YEAR, _("Year to date")),
         ],
-        "tie_breaks": tie_breaks,
         "span_months": rankings.span_months(period.month, span),
-        "corrections": list(period.corrections.filter(status=CorrectionStatus.PUBLISHED).order_by("number")),
     }
-    if rows:
-        context["distribution"] = charts.distribution(
-            [r.score for r in rows], title=_("How many cadres scored in each band")
+
+    def content() -> dict[str, str]:
+        page = rankings.ranking_page(
+            period=period, population=population, pool=pool, span=span, published_only=published_only
         )
-    template = "scoring/_ranking_table.html" if request.htmx else "scoring/ranking.html"
-    return render(request, template, context)
+        rows = page.rows
+        full = {
+            **context,
+            "rows": rows,
+            "unscored": page.unscored,
+            "excused": page.excused,
+            "tie_breaks": [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)],
+            "corrections": list(
+                period.corrections.filter(status=CorrectionStatus.PUBLISHED).order_by("number")
+            ),
+        }
+        if rows:
+            full["distribution"] = charts.distribution(
+                [r.score for r in rows], title=_("How many cadres scored in each band")
+            )
+        if request.htmx:
+            return {"table": render_to_string("scoring/_ranking_table.html", full)}
+        return {"content": render_to_string("scoring/_ranking_content.html", full)}
+
+    key = frozen.ranking_key(
+        period, population, pool, span, context["span_months"], published_only=published_only
+    )
+    if request.htmx:
+        return HttpResponse(frozen.fragments(key, "ranking-table", content)["table"])
+    context["content"] = frozen.fragments(key, "ranking", content)["content"]
+    return render(request, "scoring/ranking.html", context)
 
 
 RANKING_SHEET = spreadsheets.Sheet(
@@ -278,6 +291,26 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
     own = request.user.cadre_id == cadre_obj.pk
     if not (_may_see(request, period) or (own and period.status == PeriodStatus.PUBLISHED)):
         raise Http404
+    published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
+    base = {"town": town_obj, "period": period, "month": month, "cadre": cadre_obj}
+    parts = frozen.fragments(
+        frozen.breakdown_key(period, cadre_obj.pk, published_only=published_only),
+        "breakdown",
+        lambda: _breakdown_fragments(base, published_only=published_only),
+    )
+    context = {
+        **base,
+        "frozen": parts,
+        "may_correct": bool(parts["result"])
+        and period.status == PeriodStatus.PUBLISHED
+        and can(request.user, Action.CORRECT_SCORES, town_obj),
+    }
+    return render(request, "scoring/breakdown.html", context)
+
+
+def _breakdown_fragments(base: dict, *, published_only: bool) -> dict[str, str]:
+    """A cadre's month as the breakdown page shows it, rendered without anything of the viewer."""
+    period, cadre_obj = base["period"], base["cadre"]
     result = with_basis(
         MonthlyResult.objects.filter(period=period, cadre=cadre_obj).select_related("scheme")
     ).first()
@@ -300,15 +333,11 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
     for line in lines or ():
         line["rule_label"] = RuleKind(line["rule"]).label if line["rule"] in RuleKind.values else line["rule"]
         categories.setdefault(line["category"], []).append(line)
-    published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
     trend = rankings.rank_trend(cadre_obj, published_only=published_only)
     if empty_cells:  # this month's rank is not one yet
         trend = [r for r in trend if r.period_id != period.pk]
     context = {
-        "town": town_obj,
-        "period": period,
-        "month": month,
-        "cadre": cadre_obj,
+        **base,
         "result": result,
         "excusal": excusal,
         "empty_cells": empty_cells,
@@ -316,9 +345,6 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
         "lines_unavailable": result is not None and lines is None,
         "trend": trend,
         "corrections": corrections.cadre_corrections(period, cadre_obj.pk),
-        "may_correct": result is not None
-        and period.status == PeriodStatus.PUBLISHED
-        and can(request.user, Action.CORRECT_SCORES, town_obj),
     }
     if len(trend) > 1:
         context["trend_chart"] = charts.rank_trend(
@@ -330,7 +356,13 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
             [_category_share(lines) for lines in categories.values()],
             title=_("Share of full marks by category (%)"),
         )
-    return render(request, "scoring/breakdown.html", context)
+    return {
+        "top": render_to_string("scoring/_breakdown_top.html", context),
+        "options": render_to_string("scoring/_breakdown_options.html", context),
+        "bottom": render_to_string("scoring/_breakdown_bottom.html", context),
+        "categories": "1" if categories else "",
+        "result": "1" if result else "",
+    }
 
 
 def _category_share(lines: list[dict]) -> Decimal:
