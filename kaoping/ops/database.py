@@ -3,8 +3,6 @@
 import os
 import sqlite3
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +107,3 @@ def run(command: list[str], *, env: dict[str, str]) -> None:
         raise Refused(
             _("%(program)s failed: %(error)s") % {"program": command[0], "error": done.stderr.strip()[-2000:]}
         )
-
-
-@contextmanager
-def cursor_of(connection: BaseDatabaseWrapper) -> Iterator[Any]:
-    with connection.cursor() as cursor:
-        yield cursor

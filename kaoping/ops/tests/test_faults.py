@@ -13,7 +13,7 @@ from django.db import connection
 
 from kaoping.ops.backup import backup_create
 
-from .conftest import dump, kaoping, pg_url, populate, raw, source_settings, target_env
+from .conftest import dump, kaoping, pg_url, populate, source_settings, target_env
 
 HOLD = """
 import sys, time, django
@@ -161,14 +161,6 @@ def test_a_restore_killed_half_way_leaves_the_target_empty_and_can_be_run_again(
     assert again.returncode == 0, err
     assert "Restore complete and checked." in out
     assert dump(target["settings"]) == expected
-
-
-def test_raw_connections_close(tmp_path):
-    """The helper used above opens and closes a connection of its own (no leak into the next test)."""
-    path = tmp_path / "x.sqlite3"
-    with raw({"ENGINE": "sqlite3", "NAME": path}) as conn:
-        conn.execute("CREATE TABLE t (a int)")
-    assert path.exists()
 
 
 # Hold a cadre import inside its one transaction: the cadres, their postings and their audit
