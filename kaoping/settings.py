@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kaoping.scoring",
     "kaoping.evaluation",
     "kaoping.supervision",
+    "kaoping.ops",
 ]
 
 MIDDLEWARE = [
