@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.reports",
     "kaoping.site",
+    "kaoping.ops",
 ]
 
 MIDDLEWARE = [

@@ -25,3 +25,6 @@ urlpatterns = [
     path("", include("kaoping.people.urls")),
     path("", site_views.home, name="home"),
 ]
+
+# The application's own error page, in the user's language, also when the database is down.
+handler500 = "kaoping.ops.views.server_error"
