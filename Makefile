@@ -36,6 +36,7 @@ lint: setup
 	$(BIN)/ruff check kaoping conftest.py
 	$(BIN)/ruff format --check kaoping conftest.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: setup
 	$(BIN)/ruff format kaoping conftest.py

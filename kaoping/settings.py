@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "kaoping.scoring",
     "kaoping.evaluation",
     "kaoping.supervision",
+    "kaoping.results",
+    "kaoping.reports",
+    "kaoping.site",
     "kaoping.ops",
 ]
 
@@ -139,7 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kaoping.core.context_processors.navigation",
+                "kaoping.site.context_processors.navigation",
             ],
         },
     },
@@ -237,7 +240,7 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # at most once a minute, not at every request (kaoping/accounts/sessions.py), and expires 31 minutes
 # after its last write.
 # `pages`: what a published month's pages show, kept in each worker's memory under keys that carry the
-# month's publication state (kaoping/scoring/frozen.py); the timeout bounds how long a department's or
+# month's publication state (kaoping/reports/frozen.py); the timeout bounds how long a department's or
 # village's new name may wait to show on a published month's ranking.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

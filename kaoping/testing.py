@@ -16,7 +16,7 @@ _ID_BASE = "37018319800101"
 
 def id_number(serial: int) -> str:
     """A valid resident ID number, different for each serial (0-999)."""
-    from kaoping.people.idnumbers import check_char
+    from kaoping.people.idnumbers import check_char  # a test helper: imported where used
 
     first17 = f"{_ID_BASE}{serial:03d}"
     return first17 + check_char(first17)
@@ -114,3 +114,18 @@ def make_scheme(town: Town, year: int = 2026, population: str = Population.AGENC
     AdjustmentReason.objects.create(scheme=scheme, kind="bonus", name="改革创新")
     AdjustmentReason.objects.create(scheme=scheme, kind="deduction", name="安全生产")
     return scheme
+
+
+class AppsOfThatTime:
+    """The current models as an old data migration knew them: the stored results (MonthlyResult,
+    ResultBasis, Correction, ScoreCorrection) were the scoring app's until the layers of issue 10."""
+
+    MOVED = {"monthlyresult", "resultbasis", "correction", "scorecorrection"}
+
+    def __init__(self, apps):
+        self.apps = apps
+
+    def get_model(self, app_label: str, name: str):
+        if app_label == "scoring" and name.lower() in self.MOVED:
+            app_label = "results"
+        return self.apps.get_model(app_label, name)

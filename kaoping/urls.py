@@ -1,6 +1,10 @@
 from django.urls import include, path
 
 from kaoping.core import views as core_views
+from kaoping.reports import urls as reports_urls
+from kaoping.scoring import urls as scoring_urls
+from kaoping.site import views as site_views
+from kaoping.supervision import urls as supervision_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -8,13 +12,18 @@ urlpatterns = [
     path("accounts/", include("kaoping.accounts.urls")),
     path("audit/", include("kaoping.audit.urls")),
     path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
-    path("t/<slug:town>/months/", include("kaoping.scoring.urls")),
-    path("t/<slug:town>/supervision/", include("kaoping.supervision.urls")),
+    path("t/<slug:town>/months/", include("kaoping.results.urls")),
+    # The month pages (reports) and the scoring pages share the `scoring` namespace and its names.
+    path("t/<slug:town>/months/", include((reports_urls.months + scoring_urls.urlpatterns, "scoring"))),
+    path(
+        "t/<slug:town>/supervision/",
+        include((reports_urls.bulletins + supervision_urls.urlpatterns, "supervision")),
+    ),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
-    path("t/<slug:town>/", core_views.town_home, name="town_home"),
+    path("t/<slug:town>/", site_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
 ]
 
 # The application's own error page, in the user's language, also when the database is down.

@@ -1,15 +1,7 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from kaoping.accounts.permissions import Action, can, can_anywhere, town_or_404, towns_for
-from kaoping.people.selectors import town_overview
-from kaoping.scoring.selectors import home_summary
-from kaoping.supervision.selectors import open_items_of
 
 
 @require_GET
@@ -23,32 +15,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user where they work: their town's home page, a town chooser, or the audit log."""
-    towns = list(towns_for(request.user).filter(is_active=True))
-    visible = [t for t in towns if can(request.user, Action.VIEW_TOWN, t)]
-    if len(visible) == 1:
-        return redirect("town_home", visible[0].slug)
-    if not visible and can_anywhere(request.user, Action.VIEW_AUDIT_LOG):
-        return redirect("audit:entry_list")
-    return render(request, "core/choose_town.html", {"towns": visible})
-
-
-@login_required
-def town_home(request: HttpRequest, town: str) -> HttpResponse:
-    """The town's front page: its figures, the latest published month and, for a cadre, their own
-    result and open supervision items. It reads several areas, so it lives here, above them."""
-    town = town_or_404(request, town, Action.VIEW_TOWN)
-    context = {"town": town, "overview": town_overview(town), "today": timezone.localdate()}
-    if request.user.cadre_id and request.user.cadre.town_id == town.pk:
-        context["me"] = request.user.cadre
-        context["my_items"] = list(open_items_of(request.user.cadre)[:8])
-    if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):
-        summary = home_summary(town, context["me"].pk if "me" in context else None)
-        if not can(request.user, Action.VIEW_RESULTS, town):
-            summary["current"] = None  # a month being scored is not shown to the town until published
-        context["assessment"] = summary
-    return render(request, "core/town_home.html", context)

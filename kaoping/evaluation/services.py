@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.audit.services import record
+from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.core.months import quarter_months
 from kaoping.people.models import Cadre, Town
-from kaoping.scoring import results
 
 from . import codes, tally
 from .models import (
@@ -187,7 +187,9 @@ def round_move(*, actor, round: Round, to: str, confirmed: bool = False) -> Roun
             # The quarter's democratic scores now exist: its months' results change (20% by default).
             months = quarter_months(rnd.year, rnd.quarter)
             cause = _("Democratic evaluation closed: %(round)s") % {"round": rnd}
-            results.recompute_months(rnd.town, months, actor=actor, cause=cause)
+            events.inputs_changed(
+                sender=Round, town=rnd.town, months=months, actor=actor, cause=cause, computed_only=True
+            )
         else:
             raise DomainError(_("A round cannot go from “%(old)s” to “%(new)s”.") % {"old": old, "new": to})
         record(

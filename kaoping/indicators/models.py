@@ -14,10 +14,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaoping.engine import engine
+from kaoping.engine.engine import RuleKind as EngineRuleKind
+from kaoping.engine.engine import VetoEffect as EngineVetoEffect
 from kaoping.people.models import Population, Town
-from kaoping.scoring import engine
-from kaoping.scoring.engine import RuleKind as EngineRuleKind
-from kaoping.scoring.engine import VetoEffect as EngineVetoEffect
 
 from . import rules
 

@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from kaoping.scoring import engine
-from kaoping.scoring.engine import RuleKind, VetoEffect
+from kaoping.engine import engine
+from kaoping.engine.engine import RuleKind, VetoEffect
 
 PARAMETERS = ("target", "points_each", "cap", "adds", "ladder_step", "proportional", "veto_effect")
 # Which parameters each kind reads; the others are blanked.

@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet
 
 from kaoping.accounts.permissions import Action, can
+from kaoping.engine import engine
 from kaoping.people.models import Population, Town
-from kaoping.scoring import engine
 
 from .models import Category, Indicator, IndicatorWeight, Scheme, SchemeStatus
 

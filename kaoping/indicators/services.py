@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from kaoping.audit import versions
 from kaoping.audit.services import changed, record, snapshot
+from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Population, Town
-from kaoping.scoring.models import Period, PeriodStatus
 
 from . import rules, selectors
 from .models import (
@@ -103,12 +103,7 @@ def last_published_month(scheme: Scheme) -> date | None:
     A published month is frozen: nothing in the scheme may change how it computes. Weights start
     after it, and a scheme used by it keeps its rules even while still a draft.
     """
-    return (
-        Period.objects.filter(town_id=scheme.town_id, month__year=scheme.year, status=PeriodStatus.PUBLISHED)
-        .order_by("-month")
-        .values_list("month", flat=True)
-        .first()
-    )
+    return events.last_frozen_month(town_id=scheme.town_id, year=scheme.year)
 
 
 def _is_frozen(scheme: Scheme) -> bool:

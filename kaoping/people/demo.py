@@ -6,8 +6,9 @@ non-established staff) and 21 villages with 3-5 village cadres each. 南黄镇 i
 city view and the separation between towns can be seen.
 
 `build_plan` works out every person without touching the database and always gives the same
-result (a seeded random generator); `load_demo` writes a plan in one transaction with a handful of
-bulk inserts and one audit entry. The people are made up: see `names.py`.
+result (a seeded random generator); `load_people` writes its people with a handful of
+bulk inserts (`kaoping.site.demo.load_demo` adds the rest of the demo and one audit entry). The
+people are made up: see `names.py`.
 """
 
 import random
@@ -16,13 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kaoping.accounts.models import Role, RoleAssignment, User
-from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 
 from . import idnumbers, names
@@ -404,20 +403,12 @@ def build_plan(seed: int = SEED) -> Plan:
 # --- Writing it ---------------------------------------------------------------------------------
 
 
-def load_demo(*, plan: Plan | None = None, history: bool = True) -> dict[str, int]:
-    """Write the demo in one transaction and record one `demo.load` audit entry; return the counts.
+def load_people(*, plan: Plan | None = None) -> tuple[dict[str, int], dict[str, Town]]:
+    """Write the demo's towns, departments, villages, cadres with their postings, accounts and roles;
+    return the counts and the towns by slug. `kaoping.site.demo.load_demo` calls it in its transaction.
 
-    `history` adds the schemes and a year of monthly scoring; without it, only people and accounts.
-
-    Refuses (DomainError) when a demo town or username is already taken: the demo goes into an
-    empty database, or after `kaoping demo --reset`.
+    Refuses (DomainError) when a demo town or username is already taken.
     """
-    # Texts the services write (bulletin drafts, default titles) are in the town's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        return _load_demo(plan=plan, history=history)
-
-
-def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
     plan = plan or build_plan()
     slugs = [t.spec.slug for t in plan.towns]
     usernames = [u.username for u in plan.users]
@@ -500,18 +491,7 @@ def _load_demo(*, plan: Plan | None, history: bool) -> dict[str, int]:
             ]
         )
 
-        counts = plan.counts()
-        if history:
-            counts.update(_load_assessment_history(town_of["xiacun"]))
-        record(
-            actor=None,
-            action="demo.load",
-            object_type="people.town",
-            object_repr="演示数据",
-            new=counts,
-            note="载入演示数据：" + "、".join(t.spec.name for t in plan.towns),
-        )
-    return counts
+    return plan.counts(), town_of
 
 
 # The demo's "today": a year of monthly scoring up to it, December 2025 to November 2026 (still open).
@@ -525,7 +505,7 @@ DEMO_TRANSFER_ON = date(2026, 7, 1)
 DEMO_LEFT_ON = date(2026, 11, 20)  # a village cadre retires in the month still open
 
 
-def _leave_in_open_month(town: Town) -> None:
+def leave_in_open_month(town: Town) -> None:
     """A village cadre left service on DEMO_LEFT_ON, in the month still open: November counts them
     (in post on its first day), the months after do not. Written after the history, so that every
     month already computed stays as it was."""
@@ -547,25 +527,3 @@ def _transfer_in_history(cadre: Cadre) -> None:
     earlier.agency_category = AgencyCategory.NON_ESTABLISHED
     earlier.save(update_fields=["ends_on", "agency_category"])
     Posting.opening(cadre, DEMO_TRANSFER_ON).save()
-
-
-def _load_assessment_history(town: Town) -> dict[str, int]:
-    """Schemes of 2025 and 2026, a year of scores, supervision items and evaluation rounds for `town`."""
-    from kaoping.evaluation.demo import load_demo_rounds
-    from kaoping.indicators.demo import load_demo_schemes
-    from kaoping.scoring.demo import load_demo_history
-    from kaoping.supervision.demo import load_demo_supervision
-
-    load_demo_schemes(town, 2025)
-    load_demo_schemes(town, 2026)
-    # Supervision and evaluation first: the months' results then include their points and scores.
-    items = load_demo_supervision(town, today=DEMO_TODAY)
-    rounds = load_demo_rounds(town)
-    entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
-    _leave_in_open_month(town)
-    return {
-        "scored_months": len(HISTORY_MONTHS),
-        "score_entries": entries,
-        "supervision_items": items,
-        **rounds,
-    }

@@ -9,15 +9,7 @@ publishing the month, and the pages that ask to confirm them all read it from he
 
 from dataclasses import dataclass, field
 
-from .models import (
-    Adjustment,
-    AdjustmentShare,
-    AdjustmentStatus,
-    Excusal,
-    Period,
-    ScoreEntry,
-    ScoreSheet,
-)
+from .models import Adjustment, AdjustmentShare, AdjustmentStatus, Excusal, Period, ScoreEntry, ScoreSheet
 from .selectors import sheet_cadres, sheet_indicators
 
 

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kaoping.accounts.models import User
+from kaoping.core import events
 from kaoping.indicators.models import AdjustmentKind, AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
 
-from . import results
 from .models import (
     Adjustment,
     AdjustmentShare,
@@ -126,7 +126,7 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
         _adjustments(
             rng, period, schemes, by_population, office, leader, approved=status != PeriodStatus.OPEN
         )
-        results.period_recompute(period)
+        events.inputs_changed(sender=Period, town=town, months=[period.month])
     return written
 
 

@@ -1,20 +1,16 @@
 """Reads of monthly scoring used by several pages."""
 
-import logging
 import re
 from datetime import date
 
-from django.db.models import Exists, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from kaoping.indicators.models import Indicator, IndicatorWeight
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
 from kaoping.people.selectors import Membership, roster
 
-from . import basis
-from .models import MonthlyResult, Period, PeriodStatus, ResultBasis, ScoreEntry, ScoreSheet
-
-logger = logging.getLogger(__name__)
+from .models import Period, ScoreEntry, ScoreSheet
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -36,39 +32,6 @@ def period_or_404(town: Town, month: str) -> Period:
 
 def month_slug(period: Period) -> str:
     return f"{period.month:%Y-%m}"
-
-
-def home_summary(town: Town, cadre_id: int | None) -> dict:
-    """For the town's home page: the latest published month, the month being scored, and the
-    cadre's own latest published result if the user is a cadre of the town."""
-    latest = Period.objects.filter(town=town, status=PeriodStatus.PUBLISHED).order_by("-month").first()
-    current = Period.objects.filter(town=town, status=PeriodStatus.OPEN).order_by("-month").first()
-    mine = None
-    if cadre_id and latest:
-        mine = MonthlyResult.objects.filter(period=latest, cadre_id=cadre_id).first()
-    return {"latest": latest, "current": current, "mine": mine}
-
-
-def with_basis(results: QuerySet) -> QuerySet:
-    """Results with their month's stored basis (`basis_json`), read in the same statement, so that a
-    recompute committing in between cannot pair old values with a new basis."""
-    bases = ResultBasis.objects.filter(period=OuterRef("period"), scheme=OuterRef("scheme")).values("basis")
-    return results.annotate(basis_json=Subquery(bases, output_field=JSONField()))
-
-
-def breakdown_lines(result: MonthlyResult) -> list[dict] | None:
-    """The indicator lines of a result read through `with_basis`, explained again from the month's
-    stored basis (`basis.explain`). None when they cannot be trusted: no basis stored with the
-    month, or values that no longer add up to the stored performance (logged as an error: a stored
-    row was changed outside the application)."""
-    if result.basis_json is None or "values" not in result.breakdown:
-        logger.error("result %s has no basis to explain it", result.pk)
-        return None
-    try:
-        return basis.explain(result.basis_json, result.breakdown, result.cadre_id, result.performance)
-    except (basis.Mismatch, ArithmeticError, ValueError, KeyError, TypeError) as exc:
-        logger.error("result %s does not match its basis: %s", result.pk, exc)
-        return None
 
 
 def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:

@@ -16,16 +16,16 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, can_for_population, require_duties_apart
-from kaoping.audit import services as audit
 from kaoping.audit.services import Event, record, record_many
+from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.core.numbers import largest, parse_number
+from kaoping.indicators import rules
 from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
 
-from . import results
-from .completeness import period_summary, sheet_gaps
+from .completeness import sheet_gaps
 from .models import (
     Adjustment,
     AdjustmentShare,
@@ -50,11 +50,6 @@ SHEET_MOVES: dict[tuple[str, str], Action] = {
 # The first steps of the scoring workflows, in words, for the duties-apart rule (`require_duties_apart`).
 SUBMITTED_SHEET = gettext_lazy("submitted this score sheet")
 REGISTERED_ADJUSTMENT = gettext_lazy("registered this bonus or deduction")
-PERIOD_MOVES = {
-    (PeriodStatus.OPEN, PeriodStatus.CLOSED),
-    (PeriodStatus.CLOSED, PeriodStatus.OPEN),
-    (PeriodStatus.CLOSED, PeriodStatus.PUBLISHED),
-}
 
 
 def first_of_month(day: date) -> date:
@@ -81,74 +76,6 @@ def period_open(*, actor: User, town: Town, month: date) -> Period:
         town=town,
         new={"month": month, "status": period.status},
     )
-    return period
-
-
-# Moves of a month that need the caller's explicit confirmation, and what cannot be undone about them.
-PERIOD_CONSEQUENCES: dict[str, str] = {
-    PeriodStatus.CLOSED: gettext_lazy(
-        "Closing stops all scoring of the month: no cell, sheet, bonus or deduction can change until "
-        "the month is reopened."
-    ),
-    PeriodStatus.PUBLISHED: gettext_lazy(
-        "Publishing cannot be undone: every cadre of the town sees the rankings and their breakdown, "
-        "and the month can never be reopened; a later change is recorded as a correction."
-    ),
-}
-
-
-@transaction.atomic
-def period_move(*, actor: User, period: Period, to: str, confirmed: bool = False) -> Period:
-    """Close, reopen or publish a month.
-
-    Closing and publishing need `confirmed=True`: the caller shows the month's summary
-    (`completeness.period_summary`) and `PERIOD_CONSEQUENCES` first. Publishing needs every score
-    sheet approved and no empty cell left unexcused: an empty cell is never a zero.
-    """
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    if (period.status, to) not in PERIOD_MOVES:
-        raise DomainError(
-            _("A month that is %(current)s cannot become %(target)s.")
-            % {
-                "current": period.get_status_display(),
-                "target": PeriodStatus(to).label if to in PeriodStatus.values else to,
-            }
-        )
-    if to in PERIOD_CONSEQUENCES and not confirmed:
-        raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": PERIOD_CONSEQUENCES[to]})
-    if to == PeriodStatus.PUBLISHED:
-        pending = period.sheets.exclude(status=SheetStatus.APPROVED).select_related("scheme")
-        if pending:
-            raise DomainError(
-                _("Not every score sheet is approved yet: %(sheets)s.")
-                % {"sheets": "、".join(str(s.scheme) for s in pending)}
-            )
-        summary = period_summary(period)
-        if summary.unscored:
-            raise DomainError(
-                _(
-                    "%(count)d cells are still empty. An empty cell is never a zero: reopen the sheet, "
-                    "score them or mark their cadres not scored this month, and approve it again."
-                )
-                % {"count": summary.unscored},
-                errors=[line for gaps in summary.sheets for line in gaps.missing_lines()],
-            )
-        results.period_recompute(period)
-        period.published_at = timezone.now()
-    old = period.status
-    period.status = to
-    period.save(update_fields=["status", "published_at"])
-    record(
-        actor=actor,
-        action="period.move",
-        target=period,
-        town=period.town,
-        old={"status": old},
-        new={"status": to},
-    )
-    if to == PeriodStatus.PUBLISHED:
-        period.audit_anchor = audit.anchor(reason=f"published {period.town.slug} {period}")
-        period.save(update_fields=["audit_anchor"])
     return period
 
 
@@ -443,14 +370,17 @@ def entries_save(
         if to_delete:
             sheet.cleared_revision = revision
         sheet.save(update_fields=["revision", "cleared_revision"])
-        results.period_recompute(sheet.period)
+        _changed(sheet.period, actor)
     return changed
+
+
+def _changed(period: Period, actor: User) -> None:
+    """The month's own inputs changed (a grid save, an excusal): its results are computed now."""
+    events.inputs_changed(sender=ScoreSheet, town=period.town, months=[period.month], actor=actor)
 
 
 def _shown(value: Decimal) -> str:
     """A stored value as the grid shows it: 4.5 rather than 4.50."""
-    from kaoping.indicators import rules
-
     return rules.number(value)
 
 
@@ -499,7 +429,7 @@ def excusal_set(*, actor: User, sheet: ScoreSheet, cadre: Cadre, reason: str, no
         old=old,
         new={"reason": reason, "note": note},
     )
-    results.period_recompute(sheet.period)
+    _changed(sheet.period, actor)
     return excusal
 
 
@@ -520,7 +450,7 @@ def excusal_clear(*, actor: User, sheet: ScoreSheet, cadre: Cadre) -> None:
         old={"reason": excusal.reason, "note": excusal.note},
     )
     excusal.delete()
-    results.period_recompute(sheet.period)
+    _changed(sheet.period, actor)
 
 
 def _require_complete(sheet: ScoreSheet) -> None:
@@ -723,5 +653,12 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
     )
     if approve:
         cause = _("Bonus or deduction approved: %(title)s") % {"title": adjustment.title}
-        results.recompute_from(adjustment.period, actor=actor, cause=cause)
+        events.inputs_changed(
+            sender=Adjustment,
+            town=adjustment.period.town,
+            months=[adjustment.period.month],
+            actor=actor,
+            cause=cause,
+            and_later=True,
+        )
     return adjustment

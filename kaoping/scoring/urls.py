@@ -1,22 +1,10 @@
 from django.urls import path
 
-from . import adjustment_views, correction_views, grid_views, views
+from . import adjustment_views, grid_views
 
-app_name = "scoring"
+app_name = "scoring"  # the month pages join it from kaoping.reports (kaoping/urls.py)
 
 urlpatterns = [
-    path("", views.period_list, name="period_list"),
-    path("open/", views.period_open_view, name="period_open"),
-    path("corrections/", correction_views.correction_list, name="correction_list"),
-    path("corrections/<int:pk>/", correction_views.correction_detail, name="correction_detail"),
-    path("corrections/<int:pk>/decide/", correction_views.correction_decide, name="correction_decide"),
-    path("<str:month>/", views.period_detail, name="period_detail"),
-    path("<str:month>/move/", views.period_move_view, name="period_move"),
-    path("<str:month>/confirm/<str:to>/", views.period_confirm, name="period_confirm"),
-    path("<str:month>/ranking/", views.ranking, name="ranking"),
-    path("<str:month>/ranking.xlsx", views.ranking_export, name="ranking_export"),
-    path("<str:month>/cadres/<int:cadre>/", views.breakdown, name="breakdown"),
-    path("<str:month>/cadres/<int:cadre>/correct/", views.score_correct_view, name="score_correct"),
     path("<str:month>/sheets/<int:sheet>/", grid_views.sheet_grid, name="sheet_grid"),
     path("<str:month>/sheets/<int:sheet>/save/", grid_views.sheet_save, name="sheet_save"),
     path("<str:month>/sheets/<int:sheet>/move/", grid_views.sheet_move_view, name="sheet_move"),

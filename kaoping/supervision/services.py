@@ -17,10 +17,9 @@ from django.utils.translation import gettext_lazy
 from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, require_duties_apart
 from kaoping.audit.services import record
+from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
-from kaoping.scoring import results
-from kaoping.scoring.models import Period, PeriodStatus
 
 from .models import (
     Bulletin,
@@ -244,7 +243,9 @@ def item_move(
         # How the item was handled now scores in the month of verification (督促落实).
         verified = timezone.localtime(item.verified_at).date().replace(day=1)
         cause = _("Supervision item verified: %(item)s") % {"item": item}
-        results.recompute_months(item.town, [verified], actor=actor, cause=cause)
+        events.inputs_changed(
+            sender=Item, town=item.town, months=[verified], actor=actor, cause=cause, computed_only=True
+        )
     return item
 
 
@@ -369,10 +370,10 @@ def rules_save(
         "verified_at", flat=True
     )
     verified_months = {timezone.localtime(at).date().replace(day=1) for at in verified}
-    unpublished = Period.objects.filter(town=town, month__in=verified_months).exclude(
-        status=PeriodStatus.PUBLISHED
+    # The new rules score from now on: published months keep theirs (no correction is proposed).
+    events.inputs_changed(
+        sender=ScoringRules, town=town, months=sorted(verified_months), computed_only=True, frozen_too=False
     )
-    results.recompute_months(town, list(unpublished.values_list("month", flat=True)))
     return rules
 
 

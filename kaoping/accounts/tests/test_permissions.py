@@ -34,7 +34,7 @@ PAGES = [
     ("accounts:user_create", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
     # Corrections of published months: seen by the office, the Party secretary and the city.
     (
-        "scoring:correction_list",
+        "results:correction_list",
         lambda t, c: {"town": t.slug},
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN},
     ),
@@ -120,7 +120,8 @@ def test_corrections_are_decided_by_the_assessment_office_or_the_party_secretary
 def test_each_role_gets_a_pending_correction_exactly_if_it_sees_corrections(client_for, personas, town):
     from datetime import date
 
-    from kaoping.scoring.models import Correction, Period
+    from kaoping.results.models import Correction
+    from kaoping.scoring.models import Period
 
     period = Period.objects.create(town=town, month=date(2026, 5, 1), status="published")
     pending = Correction.objects.create(town=town, period=period, year=2026)
@@ -130,7 +131,7 @@ def test_each_role_gets_a_pending_correction_exactly_if_it_sees_corrections(clie
     for role in Role:
         client = client_for(personas[role.value])
         for correction, allowed in ((pending, seers), (published, town_roles)):
-            url = reverse("scoring:correction_detail", kwargs={"town": town.slug, "pk": correction.pk})
+            url = reverse("results:correction_detail", kwargs={"town": town.slug, "pk": correction.pk})
             expected = 200 if role in allowed else (404 if role in town_roles else 403)
             assert client.get(url).status_code == expected, (role, correction.status)
 

@@ -13,8 +13,8 @@ from kaoping.audit import anchors, chain, keys, services
 from kaoping.audit.models import AuditEntry, AuditHead
 from kaoping.audit.selectors import chain_report
 from kaoping.audit.services import _hash_fields, record
+from kaoping.results.services import period_move
 from kaoping.scoring.models import Period, PeriodStatus
-from kaoping.scoring.services import period_move
 
 
 @pytest.fixture

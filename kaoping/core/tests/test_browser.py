@@ -97,8 +97,9 @@ def test_a_scorer_fills_in_the_grid_and_the_cadre_gets_a_result(page, live_serve
     from datetime import date
 
     from kaoping.indicators.models import Indicator
+    from kaoping.results.models import MonthlyResult
     from kaoping.scoring import services
-    from kaoping.scoring.models import MonthlyResult, ScoreEntry
+    from kaoping.scoring.models import ScoreEntry
 
     scheme = testing.make_scheme(town, year=2026, status="published")
     period = services.period_open(actor=personas["assessment_office"], town=town, month=date(2026, 11, 1))

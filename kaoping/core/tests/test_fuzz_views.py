@@ -191,7 +191,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
     )
     evaluation.codes_generate(actor=office, round=round_)
     from kaoping.audit.models import AuditEntry
-    from kaoping.scoring.models import Correction
+    from kaoping.results.models import Correction
 
     correction = Correction.objects.create(town=town, period=period, year=month.year, causes=[f"{mark}核验"])
 
@@ -278,7 +278,7 @@ PK_OF = [
     ("audit:entry_", "entry"),
     ("indicators:", "scheme"),
     ("scoring:adjustment_", "adjustment"),
-    ("scoring:correction_", "correction"),
+    ("results:correction_", "correction"),
     ("supervision:item_", "item"),
     ("supervision:bulletin_", "bulletin"),
 ]

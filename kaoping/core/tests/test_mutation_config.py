@@ -19,8 +19,8 @@ def test_the_makefile_has_a_bounded_mutate_target():
 
 def test_every_pure_module_and_test_file_named_for_mutation_exists():
     config = _config()
-    assert "kaoping/scoring/ranking.py" in config["only_mutate"]
-    assert "kaoping/scoring/engine.py" in config["only_mutate"]
+    assert "kaoping/engine/ranking.py" in config["only_mutate"]
+    assert "kaoping/engine/engine.py" in config["only_mutate"]
     for path in config["only_mutate"] + config["pytest_add_cli_args_test_selection"]:
         assert (ROOT / path).is_file(), path
 

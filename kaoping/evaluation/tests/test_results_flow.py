@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from kaoping.scoring import results
+from kaoping.core import events
+from kaoping.results import results
 
 from .. import services
 from ..models import RoundStatus
@@ -13,12 +14,21 @@ from ..models import RoundStatus
 @pytest.mark.django_db
 def test_closing_a_round_recomputes_the_months_of_its_quarter(open_round, personas, monkeypatch):
     asked = []
-    monkeypatch.setattr(results, "recompute_months", lambda town, months, **kw: asked.append((town, months)))
-    services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+    events.INPUTS_CHANGED.connect(
+        lambda sender, change, **kw: asked.append(change), weak=False, dispatch_uid="t"
     )
+    try:
+        services.round_move(
+            actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        )
+    finally:
+        events.INPUTS_CHANGED.disconnect(dispatch_uid="t")
     first = 3 * (open_round.quarter - 1) + 1
-    assert asked == [(open_round.town, [date(open_round.year, m, 1) for m in range(first, first + 3)])]
+    # Announced through the one event, as another area's input: only months computed already follow.
+    [change] = asked
+    assert change.town == open_round.town and change.computed_only and change.frozen_too
+    assert change.months == tuple(date(open_round.year, m, 1) for m in range(first, first + 3))
+    assert change.actor == personas["assessment_office"] and str(open_round) in change.cause
 
 
 @pytest.mark.django_db
@@ -29,7 +39,8 @@ def test_a_round_closed_after_its_months_publication_yields_a_pending_correction
 
     from kaoping import testing
     from kaoping.indicators.models import Indicator
-    from kaoping.scoring.models import Correction, MonthlyResult, Period, PeriodStatus, ScoreEntry, ScoreSheet
+    from kaoping.results.models import Correction, MonthlyResult
+    from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
 
     from .conftest import vote
 

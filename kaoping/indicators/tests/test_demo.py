@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from kaoping.engine import engine
 from kaoping.indicators import demo, rules, selectors
 from kaoping.indicators.models import AdjustmentKind, Indicator, RuleKind, Scheme
 from kaoping.people.models import Population
-from kaoping.scoring import engine
 
 pytestmark = pytest.mark.django_db
 

@@ -150,7 +150,7 @@ def test_an_empty_number_reads_as_nothing():
 
 
 def test_the_engine_rule_carries_every_parameter():
-    from kaoping.scoring import engine
+    from kaoping.engine import engine
 
     data = params(
         "per_occurrence", max_score=Decimal(5), points_each=Decimal("0.5"), cap=Decimal(2), adds=True

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaoping.engine import engine
 from kaoping.indicators import selectors, services
 from kaoping.indicators.models import Population
-from kaoping.scoring import engine
 
 from .conftest import MARCH, data_for, indicator
 

@@ -85,7 +85,7 @@ def test_a_database_error_inside_a_page_gets_the_outage_page(personas, town, mon
     def fail(town):
         raise OperationalError('connection to server at "10.0.0.9", port 5432 failed')
 
-    monkeypatch.setattr("kaoping.core.views.town_overview", fail)
+    monkeypatch.setattr("kaoping.site.views.town_overview", fail)
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(personas["town_admin"])
     response = client.get(f"/t/{town.slug}/")
@@ -100,7 +100,7 @@ def test_any_other_fault_gets_the_applications_own_page_without_details(personas
     def fail(town):
         raise RuntimeError("secret detail /srv/kaoping/data")
 
-    monkeypatch.setattr("kaoping.core.views.town_overview", fail)
+    monkeypatch.setattr("kaoping.site.views.town_overview", fail)
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(personas["town_admin"])
     response = client.get(f"/t/{town.slug}/")

@@ -319,7 +319,7 @@ def test_the_migration_gives_existing_cadres_a_posting_from_their_first_scored_m
             )
     Cadre.objects.filter(pk=left.pk).update(is_active=False, deactivated_on=date(2026, 2, 10))
     Posting.objects.all().delete()
-    migration.add_postings(apps, None)
+    migration.add_postings(testing.AppsOfThatTime(apps), None)
     spans = dict(Posting.objects.values_list("cadre_id", "starts_on"))
     assert spans[scored.pk] == date(2025, 3, 1)
     assert Posting.objects.get(cadre=left).ends_on == date(2026, 2, 10)

@@ -8,9 +8,11 @@ from kaoping.accounts.models import Role, RoleAssignment
 from kaoping.audit.models import AuditEntry
 from kaoping.indicators.models import AdjustmentReason
 from kaoping.people.models import Population
+from kaoping.results import services as period_services
+from kaoping.results.models import MonthlyResult
 
 from .. import services
-from ..models import Adjustment, AdjustmentStatus, MonthlyResult, PeriodStatus
+from ..models import Adjustment, AdjustmentStatus, PeriodStatus
 from .conftest import make_scheme, url
 
 
@@ -203,7 +205,7 @@ def test_only_the_main_leader_decides(client_for, personas, town, period, cadres
 
 @pytest.mark.django_db
 def test_a_closed_month_takes_no_new_adjustments(office, personas, town, period, cadres, deduction):
-    services.period_move(
+    period_services.period_move(
         actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
     )
     response = office.post(url("adjustment_create", town), _form(deduction, (cadres[0], "1")))

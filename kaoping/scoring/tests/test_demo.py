@@ -8,8 +8,9 @@ from django.db.models import Count
 
 from kaoping.audit.services import verify_chain
 from kaoping.indicators.models import Scheme
-from kaoping.scoring.models import Adjustment, AdjustmentStatus, MonthlyResult, Period, PeriodStatus
-from kaoping.scoring.selectors import breakdown_lines, with_basis
+from kaoping.results.models import MonthlyResult
+from kaoping.results.selectors import breakdown_lines, with_basis
+from kaoping.scoring.models import Adjustment, AdjustmentStatus, Period, PeriodStatus
 
 
 @pytest.fixture(scope="module")

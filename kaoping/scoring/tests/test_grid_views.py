@@ -7,6 +7,7 @@ from kaoping import testing
 from kaoping.audit.models import AuditEntry
 from kaoping.indicators.models import Category, Indicator, IndicatorWeight, RuleKind
 from kaoping.people.models import Department
+from kaoping.results import services as period_services
 
 from .. import services
 from ..models import PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
@@ -168,7 +169,7 @@ def test_a_refused_value_is_shown_next_to_its_cell_and_nothing_is_saved(
 def test_a_closed_month_refuses_scores_and_shows_the_grid_read_only(
     scorer, personas, town, period, sheet, cadres, indicators
 ):
-    services.period_move(
+    period_services.period_move(
         actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
     )
     response = scorer.post(

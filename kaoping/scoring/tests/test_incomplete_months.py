@@ -8,9 +8,11 @@ import pytest
 from kaoping import testing
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
+from kaoping.results import services as period_services
+from kaoping.results.models import MonthlyResult
 
 from .. import services
-from ..models import ExcuseReason, MonthlyResult, PeriodStatus, SheetStatus
+from ..models import ExcuseReason, PeriodStatus, SheetStatus
 from .conftest import fill, url
 
 
@@ -53,8 +55,8 @@ def test_a_cadre_not_scored_this_month_lets_the_sheet_go_and_gets_no_result_neve
     services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
     services.sheet_move(actor=personas["group_leader"], sheet=sheet, to=SheetStatus.APPROVED)
     office = personas["assessment_office"]
-    services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
-    services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
+    period_services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
+    period_services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
     results = {r.cadre_id: r for r in MonthlyResult.objects.filter(period=period)}
     assert cadres[1].pk not in results  # left out of the month, not ranked last at 0
     assert cadres[0].pk in results and all(r.total > 0 for r in results.values())
@@ -89,9 +91,9 @@ def test_a_cadre_with_scores_cannot_be_excused_and_an_excused_cadre_cannot_be_sc
 def test_closing_and_publishing_are_refused_without_an_explicit_confirmation(personas, period, to):
     office = personas["assessment_office"]
     if to == PeriodStatus.PUBLISHED:
-        services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
+        period_services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
     with pytest.raises(DomainError, match="Confirm first"):
-        services.period_move(actor=office, period=period, to=to)
+        period_services.period_move(actor=office, period=period, to=to)
     period.refresh_from_db()
     assert period.status != to
 
@@ -105,9 +107,9 @@ def test_publishing_is_refused_while_a_cell_is_empty_even_with_every_sheet_appro
     services.sheet_move(actor=personas["group_leader"], sheet=sheet, to=SheetStatus.APPROVED)
     testing.make_cadre(town, "钱新", 9)  # joined after the approval: their cells are empty
     office = personas["assessment_office"]
-    services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
+    period_services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
     with pytest.raises(DomainError, match="5 cells are still empty. An empty cell is never a zero"):
-        services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
+        period_services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
     period.refresh_from_db()
     assert period.status == PeriodStatus.CLOSED
 

@@ -9,9 +9,12 @@ import openpyxl
 import pytest
 
 from kaoping.core.errors import DomainError
+from kaoping.reports import rankings
+from kaoping.results import services as period_services
+from kaoping.results.models import MonthlyResult
 
-from .. import completeness, rankings, services
-from ..models import AdjustmentStatus, ExcuseReason, MonthlyResult, PeriodStatus, SheetStatus
+from .. import completeness, services
+from ..models import AdjustmentStatus, ExcuseReason, PeriodStatus, SheetStatus
 from .conftest import fill, url
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +111,8 @@ def _publish(period, sheet, personas):
     services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
     services.sheet_move(actor=personas["group_leader"], sheet=sheet, to=SheetStatus.APPROVED)
     office = personas["assessment_office"]
-    services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
-    services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
+    period_services.period_move(actor=office, period=period, to=PeriodStatus.CLOSED, confirmed=True)
+    period_services.period_move(actor=office, period=period, to=PeriodStatus.PUBLISHED, confirmed=True)
 
 
 def test_cadres_not_scored_this_month_are_listed_below_the_ranking_with_the_reason(

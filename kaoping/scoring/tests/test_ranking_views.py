@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from kaoping import testing
-from kaoping.scoring.models import MonthlyResult, Period, PeriodStatus
+from kaoping.results.models import MonthlyResult
+from kaoping.scoring.models import Period, PeriodStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ import pytest
 from django.utils import translation
 
 from kaoping import testing
-from kaoping.scoring import rankings
-from kaoping.scoring.models import MonthlyResult, Period, PeriodStatus
-from kaoping.scoring.ranking import Decision
+from kaoping.engine.ranking import Decision
+from kaoping.reports import rankings
+from kaoping.results.models import MonthlyResult
+from kaoping.scoring.models import Period, PeriodStatus
 
 
 def test_a_quarter_covers_its_months_so_far():

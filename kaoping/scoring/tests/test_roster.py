@@ -14,8 +14,9 @@ from kaoping.indicators.models import Indicator
 from kaoping.people import importing, services
 from kaoping.people.models import AgencyCategory, Cadre, Population
 from kaoping.people.services import CadreData
-from kaoping.scoring import results
-from kaoping.scoring.models import MonthlyResult, Period, ScoreEntry, ScoreSheet
+from kaoping.results import results
+from kaoping.results.models import MonthlyResult
+from kaoping.scoring.models import Period, ScoreEntry, ScoreSheet
 from kaoping.scoring.selectors import sheet_cadres
 
 NEW_CADRES = 120
@@ -177,7 +178,8 @@ def test_a_bonus_or_deduction_names_only_cadres_in_post_that_month(town, persona
 
 @pytest.mark.django_db
 def test_a_published_october_recomputed_after_novembers_import_asks_for_no_correction(town, personas):
-    from kaoping.scoring.models import Correction, PeriodStatus
+    from kaoping.results.models import Correction
+    from kaoping.scoring.models import PeriodStatus
 
     office, scorer = personas["assessment_office"], personas["scorer"]
     scheme = testing.make_scheme(town)

@@ -4,10 +4,12 @@ import pytest
 
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
+from kaoping.results import services as period_services
+from kaoping.results.models import MonthlyResult
+from kaoping.results.selectors import breakdown_lines, with_basis
 
 from .. import services
-from ..models import AdjustmentStatus, MonthlyResult, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
-from ..selectors import breakdown_lines, with_basis
+from ..models import AdjustmentStatus, PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
 from .conftest import make_scheme
 
 
@@ -82,7 +84,7 @@ def test_a_cell_outside_the_sheet_is_refused(personas, town, sheet, cadres, indi
 
 @pytest.mark.django_db
 def test_a_closed_month_refuses_scores(personas, period, sheet, cadres, indicators):
-    services.period_move(
+    period_services.period_move(
         actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
     )
     with pytest.raises(DomainError, match="2026-03 is closed"):
@@ -151,7 +153,7 @@ def test_illegal_sheet_moves_are_refused(personas, village_scorer, sheet, who, b
 
 @pytest.mark.django_db
 def test_a_closed_month_refuses_sheet_moves(personas, period, sheet):
-    services.period_move(
+    period_services.period_move(
         actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
     )
     with pytest.raises(DomainError, match="closed"):

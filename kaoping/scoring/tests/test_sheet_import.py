@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaoping.audit.models import AuditEntry
+from kaoping.results import services as period_services
 
 from .. import importing, services
 from ..models import PeriodStatus, ScoreEntry, ScoreSheet, SheetStatus
@@ -178,7 +179,7 @@ def test_a_submitted_sheet_or_a_closed_month_refuses_an_import(
     response = scorer.post(url("sheet_import", town, scored.pk), _upload(content))
     assert "This score sheet is Submitted" in response.content.decode()
     services.sheet_move(actor=personas["group_leader"], sheet=scored, to=SheetStatus.DRAFT, reason="重填")
-    services.period_move(
+    period_services.period_move(
         actor=personas["assessment_office"], period=period, to=PeriodStatus.CLOSED, confirmed=True
     )
     response = scorer.post(url("sheet_import", town, scored.pk), _upload(content))

@@ -8,9 +8,11 @@ from django.urls import reverse
 
 from kaoping import testing
 from kaoping.people.models import AgencyCategory, Population
-from kaoping.scoring.models import MonthlyResult, Period, PeriodStatus
-from kaoping.scoring.results import VILLAGE_HEADS
-from kaoping.supervision import highlights, selectors
+from kaoping.reports import highlights
+from kaoping.results.models import MonthlyResult
+from kaoping.results.results import VILLAGE_HEADS
+from kaoping.scoring.models import Period, PeriodStatus
+from kaoping.supervision import selectors
 from kaoping.supervision.models import Bulletin
 
 from .conftest import make_item

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
-from kaoping.scoring import results
+from kaoping.results import results
 from kaoping.scoring.models import Period, PeriodStatus
 from kaoping.supervision import services
 from kaoping.supervision.models import ItemStatus, ScoringRules

@@ -1,0 +1,513 @@
+"""Computing and storing a month's results: the bridge between the database and the pure engine.
+
+`period_recompute` reads a month's inputs in a fixed number of queries per scheme, hands plain data
+to `engine.compute`, ranks the results and brings the month's stored rows up to date in place in
+one transaction: a row keeps its id from one recompute to the next, and unchanged inputs write
+nothing. A published month is frozen: a computation that differs from it becomes a pending
+correction (`corrections`), which the assessment office publishes or declines.
+"""
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol, TypeVar
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from kaoping.core import events
+from kaoping.engine import engine, ranking
+from kaoping.evaluation import inputs as evaluation_inputs
+from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
+from kaoping.indicators.selectors import scheme_version
+from kaoping.people.models import Population, Town
+from kaoping.people.selectors import roster
+from kaoping.scoring import inputs as scoring_inputs
+from kaoping.scoring.models import (
+    Period,
+    PeriodStatus,
+)
+from kaoping.supervision import inputs as supervision_inputs
+
+from . import basis
+from .models import MonthlyResult, ResultBasis, ScoreCorrection, ScoreCorrectionStatus
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class MonthInput(Protocol[T_co]):
+    """The shape of every input area's provider (`<area>/inputs.py`): `for_month(town, month)` answers
+    {cadre id: that cadre's input for the month}, in a fixed number of queries."""
+
+    def __call__(self, town: Town, month: date) -> Mapping[int, T_co]: ...
+
+
+# The providers the results read, one per input area (scoring's, per scheme, in `scheme_results`).
+DEMOCRATIC: MonthInput[Decimal] = evaluation_inputs.for_month
+PROCESS: MonthInput[list[tuple[int, str, Decimal, str]]] = supervision_inputs.for_month
+
+VILLAGE_HEADS = "village_head"
+
+
+def _pool(population: str, agency_category: str, is_village_head: bool) -> str:
+    """The pool a cadre is also ranked within: their agency category, or the village heads."""
+    if population == Population.AGENCY:
+        return agency_category
+    if population == Population.VILLAGE and is_village_head:
+        return VILLAGE_HEADS
+    return ""
+
+
+def _year_used(
+    scheme: Scheme, month: date, cadre_ids: set[int]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Bonus and deduction points the given cadres already received earlier in the year (for the
+    year caps). Only cadres with a bonus or deduction this month can meet a cap, so only theirs
+    are read, and nothing when the scheme has no year cap."""
+    if not cadre_ids or (scheme.bonus_cap_year is None and scheme.deduction_cap_year is None):
+        return {}, {}
+    rows = (
+        MonthlyResult.objects.filter(
+            scheme=scheme,
+            cadre__in=cadre_ids,
+            period__month__gte=month.replace(month=1),
+            period__month__lt=month,
+        )
+        .values("cadre_id")
+        .annotate(bonus=Sum("bonus"), deduction=Sum("deduction"))
+    )
+    return ({r["cadre_id"]: r["bonus"] for r in rows}, {r["cadre_id"]: r["deduction"] for r in rows})
+
+
+def _heads(version: engine.SchemeVersion) -> basis.Heads:
+    """Each indicator's code, name and category name, for the month's stored basis."""
+    indicators = Indicator.objects.filter(pk__in=[spec.id for spec in version.indicators]).values_list(
+        "pk", "code", "name", "category__name"
+    )
+    return {pk: (code, name, category) for pk, code, name, category in indicators}
+
+
+def _stored_performance(result: engine.Result) -> Decimal:
+    """The performance score as a month's row keeps it (4 places)."""
+    return result.performance.quantize(Decimal("0.0001"))
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _serialise(result: engine.Result, values: list[str | None], reasons: dict[int, str]) -> dict:
+    """The cadre's part of the breakdown as stored: their raw values (in the basis's order), the
+    bonus, deduction and supervision lines, the totals, vetoes and notes."""
+    return {
+        "values": values,
+        "adjustments": [
+            {
+                "share": a.adjustment_id,
+                "bonus": a.is_bonus,
+                "points": _dec(a.points),
+                "applied": _dec(a.applied),
+                "reason": reasons.get(a.adjustment_id, ""),
+                "title": a.reason,
+            }
+            for a in result.adjustments
+        ],
+        "process": [{"item": p.id, "points": _dec(p.points), "label": p.label} for p in result.process],
+        "process_total": _dec(result.process_total),
+        "performance": _dec(result.performance),
+        "bonus": _dec(result.bonus),
+        "deduction": _dec(result.deduction),
+        "assessment": _dec(result.assessment),
+        "democratic": _dec(result.democratic),
+        "total": _dec(result.total),
+        "vetoes": result.vetoes,
+        "grade_capped": result.grade_capped,
+        "notes": result.notes,
+    }
+
+
+def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[engine.ProcessPoint]]]:
+    """What other areas feed into a month: the quarter's democratic scores (once its round is
+    closed) and the points for supervision items verified in the month (督促落实)."""
+    month = period.month
+    democratic = dict(DEMOCRATIC(period.town, month))
+    process = {
+        cadre_id: [
+            engine.ProcessPoint(item_id, points, f"{title}：{reason}")
+            for item_id, title, points, reason in lines
+        ]
+        for cadre_id, lines in PROCESS(period.town, month).items()
+    }
+    return democratic, process
+
+
+def _with_score_corrections(
+    period: Period, scheme: Scheme, entries: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """A published month's entries with the values of its score corrections not declined (the
+    latest per cell): the pending correction proposes them, and a published one has applied them."""
+    if period.status != PeriodStatus.PUBLISHED:
+        return entries
+    corrected = {
+        (cadre_id, indicator_id): f"{value:.2f}"
+        for cadre_id, indicator_id, value in ScoreCorrection.objects.filter(
+            sheet__period=period, sheet__scheme=scheme
+        )
+        .exclude(status=ScoreCorrectionStatus.DECLINED)
+        .order_by("created_at", "pk")
+        .values_list("cadre_id", "indicator_id", "value")
+    }
+    if not corrected:
+        return entries
+    return [(c, i, corrected.get((c, i), text)) for c, i, text in entries]
+
+
+def scheme_results(
+    period: Period,
+    scheme: Scheme,
+    *,
+    democratic: dict[int, Decimal] | None = None,
+    process: dict[int, list[engine.ProcessPoint]] | None = None,
+) -> tuple[ResultBasis, list[MonthlyResult]]:
+    """Compute (without saving) the month's results of one scheme's population, with their basis."""
+    version = scheme_version(scheme, period.month)
+    # A cadre excused for the month (leave, new in post …) gets no result: left out, never scored 0.
+    excused = scoring_inputs.excused(period, scheme)
+    entries = scoring_inputs.entries(period, scheme, leaving_out=excused)
+    numbers: dict[str, Decimal] = {}  # the month's distinct values, each converted once
+    engine_entries = []
+    entries_text = _with_score_corrections(period, scheme, entries)
+    for cadre_id, indicator_id, text in entries_text:
+        number = numbers.get(text)
+        if number is None:
+            number = numbers[text] = Decimal(text)
+        engine_entries.append((cadre_id, indicator_id, number))  # an engine.Entry, as a plain tuple
+    cadres = {  # cadre id → the pool they are also ranked within, as they were posted that month
+        pk: _pool(m.population, m.agency_category, m.is_village_head)
+        for pk, m in roster(period.town, period.month, scheme.population).items()
+        if pk not in excused
+    }
+    shares = scoring_inputs.approved_shares(period, cadres.keys())
+    engine_adjustments = [
+        engine.Adjustment(
+            s.pk, s.cadre_id, s.adjustment.kind == AdjustmentKind.BONUS, s.points, s.adjustment.title
+        )
+        for s in shares
+    ]
+    reasons = {s.pk: s.adjustment.reason.name for s in shares}
+    bonus_used, deduction_used = _year_used(scheme, period.month, {a.cadre_id for a in engine_adjustments})
+    best = engine.peer_best(version, cadres.keys(), engine_entries)
+    computed = engine.compute(
+        version,
+        cadres.keys(),
+        engine_entries,
+        engine_adjustments,
+        bonus_used_this_year=bonus_used,
+        deduction_used_this_year=deduction_used,
+        democratic={c: d for c, d in (democratic or {}).items() if c in cadres},
+        process={c: p for c, p in (process or {}).items() if c in cadres},
+        best=best,
+        explain=False,  # the lines are explained again from the stored basis when read
+    )
+    # Ranked from the values as stored, so that the ranking pages, which read them back, agree.
+    tie_breaks = [t for t in scheme.tie_breaks if t in ranking.HIGHER_IS_BETTER]
+    standings = {
+        cadre_id: ranking.Standing(
+            cadre_id, r.total, _stored_performance(r), r.democratic, r.deduction, r.bonus
+        )
+        for cadre_id, r in computed.items()
+    }
+    ranks = ranking.ranks(ranking.rank(standings.values(), tie_breaks))
+    pools: dict[str, list[ranking.Standing]] = defaultdict(list)
+    for cadre_id, standing in standings.items():
+        if pool := cadres[cadre_id]:
+            pools[pool].append(standing)
+    pool_ranks = {
+        cid: r
+        for members in pools.values()
+        for cid, r in ranking.ranks(ranking.rank(members, tie_breaks)).items()
+    }
+    # Each cadre's raw values as text, in the basis's order.
+    position = {indicator_id: n for n, indicator_id in enumerate(basis.order(version))}
+    values: dict[int, list[str | None]] = {cadre_id: [None] * len(position) for cadre_id in cadres}
+    for cadre_id, indicator_id, text in entries_text:
+        if indicator_id in position and cadre_id in values:
+            values[cadre_id][position[indicator_id]] = text
+    stored_basis = ResultBasis(period=period, scheme=scheme, basis=basis.dump(version, _heads(version), best))
+    rows = [
+        MonthlyResult(
+            period=period,
+            cadre_id=cadre_id,
+            scheme=scheme,
+            performance=_stored_performance(result),
+            bonus=result.bonus,
+            deduction=result.deduction,
+            democratic=result.democratic,
+            total=result.total,
+            rank=ranks[cadre_id],
+            group_rank=pool_ranks.get(cadre_id),
+            group=cadres[cadre_id],
+            grade_capped=result.grade_capped,
+            breakdown=_serialise(result, values[cadre_id], reasons),
+        )
+        for cadre_id, result in sorted(computed.items())
+    ]
+    return stored_basis, rows
+
+
+def compute_month(period: Period) -> tuple[list[ResultBasis], list[MonthlyResult]]:
+    """Compute (without saving) every result of the month from its current inputs, with the bases."""
+    schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
+    democratic, process = month_inputs(period)
+    bases, rows = [], []
+    for scheme in schemes:
+        scheme_basis, scheme_rows = scheme_results(period, scheme, democratic=democratic, process=process)
+        bases.append(scheme_basis)
+        rows.extend(scheme_rows)
+    return bases, rows
+
+
+def is_frozen(period: Period) -> bool:
+    """A month published with its results: they change only through a published correction."""
+    return period.status == PeriodStatus.PUBLISHED and period.computed_at is not None
+
+
+@transaction.atomic
+def period_recompute(period: Period, *, actor=None, cause: str = "") -> int:
+    """Recompute the month's results from its current inputs; returns how many cadres were scored.
+
+    The stored rows keep their identity: a cadre's row of the month is updated in place (its id
+    stays), a cadre newly assessed gets a row, and only the row of a cadre no longer assessed is
+    deleted; unchanged rows are not written. A published month is frozen: its rows stay as they
+    were published, and a computation that differs from them becomes the month's pending correction
+    (`corrections.propose`), by `actor`, saying `cause`.
+    """
+    period = Period.objects.select_for_update().select_related("town").get(pk=period.pk)
+    bases, rows = compute_month(period)
+    if is_frozen(period):
+        # Within the app: corrections builds on this module (its Plan, plan, write), so it is
+        # imported when a frozen month needs it rather than at the top (a cycle inside one app).
+        from .corrections import propose
+
+        propose(period, bases, rows, actor=actor, cause=cause)
+        return len(rows)
+    write(plan(period, bases, rows))
+    Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
+    return len(rows)
+
+
+# The columns of a result that a recompute compares and writes (the rest is its identity).
+RESULT_FIELDS = (
+    "scheme_id",
+    "performance",
+    "bonus",
+    "deduction",
+    "democratic",
+    "total",
+    "rank",
+    "group_rank",
+    "group",
+    "grade_capped",
+    "breakdown",
+)
+_PLACES = {
+    f.attname: Decimal(1).scaleb(-f.decimal_places)
+    for f in MonthlyResult._meta.concrete_fields
+    if f.get_internal_type() == "DecimalField"
+}
+
+
+def _as_stored(row: MonthlyResult) -> MonthlyResult:
+    """The row with its numbers rounded to their columns' places, as the database would keep them."""
+    for name, places in _PLACES.items():
+        value = getattr(row, name)
+        if value is not None and value.as_tuple().exponent != places.as_tuple().exponent:
+            setattr(row, name, value.quantize(places, rounding=ROUND_HALF_UP))
+    return row
+
+
+def _same_breakdown(old: dict, new: dict) -> bool:
+    return old == new or old == json.loads(json.dumps(new))
+
+
+@dataclass
+class Plan:
+    """What bringing a month's stored results to a computation takes: rows and bases to update in
+    place (they keep their ids), to insert, and to delete; `old` holds each changed or removed
+    cadre's stored (total, rank, group rank)."""
+
+    update: list[MonthlyResult] = field(default_factory=list)
+    insert: list[MonthlyResult] = field(default_factory=list)
+    delete: dict[int, int] = field(default_factory=dict)  # cadre id → row id
+    old: dict[int, tuple[Decimal, int, int | None]] = field(default_factory=dict)
+    bases_update: list[ResultBasis] = field(default_factory=list)
+    bases_insert: list[ResultBasis] = field(default_factory=list)
+    bases_delete: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.update
+            or self.insert
+            or self.delete
+            or self.bases_update
+            or self.bases_insert
+            or self.bases_delete
+        )
+
+
+def plan(
+    period: Period, bases: list[ResultBasis], rows: list[MonthlyResult], *, complete: bool = True
+) -> Plan:
+    """Compare a computation with the month's stored results, keyed by cadre (rows) and by scheme
+    (bases). With `complete`, the computation is the whole month: stored rows and bases it lacks
+    are to be deleted; otherwise (a correction's changed rows only) they are left alone."""
+    result = Plan()
+    stored = {
+        values[0]: values
+        for values in MonthlyResult.objects.filter(period=period).values_list(
+            "cadre_id", "pk", *RESULT_FIELDS
+        )
+    }
+    index = {name: n + 2 for n, name in enumerate(RESULT_FIELDS)}
+    breakdown_at = index["breakdown"]
+    for row in rows:
+        _as_stored(row)
+        old = stored.pop(row.cadre_id, None)
+        if old is None:
+            result.insert.append(row)
+            continue
+        if not (
+            all(getattr(row, name) == old[n] for name, n in index.items() if n != breakdown_at)
+            and _same_breakdown(old[breakdown_at], row.breakdown)
+        ):
+            row.pk = old[1]
+            result.update.append(row)
+            result.old[row.cadre_id] = (old[index["total"]], old[index["rank"]], old[index["group_rank"]])
+    if complete:
+        for cadre_id, old in stored.items():
+            result.delete[cadre_id] = old[1]
+            result.old[cadre_id] = (old[index["total"]], old[index["rank"]], old[index["group_rank"]])
+    stored_bases = {b.scheme_id: b for b in ResultBasis.objects.filter(period=period)}
+    for new_basis in bases:
+        old_basis = stored_bases.pop(new_basis.scheme_id, None)
+        if old_basis is None:
+            result.bases_insert.append(new_basis)
+        elif not _same_breakdown(old_basis.basis, new_basis.basis):
+            old_basis.basis = new_basis.basis
+            result.bases_update.append(old_basis)
+    if complete:
+        result.bases_delete = [b.pk for b in stored_bases.values()]
+    return result
+
+
+def write(changes: Plan) -> None:
+    """Apply a plan: changed rows updated in place, new ones inserted, dropped ones deleted."""
+    if changes.delete:
+        MonthlyResult.objects.filter(pk__in=changes.delete.values()).delete()
+    if changes.bases_delete:
+        ResultBasis.objects.filter(pk__in=changes.bases_delete).delete()
+    if changes.bases_update:
+        ResultBasis.objects.bulk_update(changes.bases_update, ["basis"])
+    if changes.bases_insert:
+        ResultBasis.objects.bulk_create(changes.bases_insert)
+    if changes.update:
+        _update(changes.update)
+    if changes.insert:
+        _insert(changes.insert)
+
+
+def _update(rows: list[MonthlyResult]) -> None:
+    """Update rows in place by id, one prepared statement run for every row (executemany): on a
+    town-month it takes a fraction of the time of `bulk_update`'s CASE expressions."""
+    fields = [MonthlyResult._meta.get_field(name) for name in RESULT_FIELDS]
+    table = connection.ops.quote_name(MonthlyResult._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    params = [
+        [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields), row.pk] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
+
+
+def _insert(rows: list[MonthlyResult]) -> None:
+    """Insert a month's results: on PostgreSQL with COPY, which takes a town-month's 300 rows in a
+    third of the time of an INSERT (8 ms against 23 ms measured); elsewhere with bulk_create."""
+    if connection.vendor != "postgresql":
+        MonthlyResult.objects.bulk_create(rows, batch_size=1000)
+        return
+    names = [f.attname for f in MonthlyResult._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(MonthlyResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            values = (json.dumps(row.breakdown) if n == "breakdown" else getattr(row, n) for n in names)
+            copy.write_row(list(values))
+
+
+def recompute_from(period: Period, *, actor=None, cause: str = "") -> None:
+    """Recompute a month and every later computed month of its year.
+
+    A bonus or deduction approved in March uses up part of the year's caps, and so can change
+    what April onwards may still apply. A published month keeps its results: what would change
+    becomes its pending correction (`_recompute`).
+    """
+    later = Period.objects.filter(
+        town=period.town, month__gte=period.month, month__year=period.month.year, computed_at__isnull=False
+    ).order_by("month")
+    for month in [period, *[p for p in later if p.pk != period.pk]]:
+        _recompute(month, actor, cause)
+
+
+def recompute_months(town, months: list[date], *, actor=None, cause: str = "") -> int:
+    """Recompute the stored results of the given months of a town that have been computed already.
+
+    Called when another area changes a month's inputs: a democratic-evaluation round closing (its
+    quarter's months) or a supervision item being verified (the month of verification).
+    """
+    periods = Period.objects.filter(town=town, month__in=months, computed_at__isnull=False).order_by("month")
+    for period in periods:
+        _recompute(period, actor, cause)
+    return len(periods)
+
+
+def on_inputs_changed(sender, change: events.InputsChanged, **kwargs) -> None:
+    """The receiver of `events.INPUTS_CHANGED` (connected in the app's `ready()`): recompute the
+    months the change names, in the sender's transaction; a published month gets a pending
+    correction instead of a change (`period_recompute`)."""
+    periods = Period.objects.filter(town=change.town, month__in=change.months)
+    if change.computed_only:
+        periods = periods.filter(computed_at__isnull=False)
+    if not change.frozen_too:
+        periods = periods.exclude(status=PeriodStatus.PUBLISHED)
+    months = list(periods.order_by("month"))
+    if change.and_later and change.months:
+        first = min(change.months)
+        later = Period.objects.filter(
+            town=change.town, month__gt=first, month__year=first.year, computed_at__isnull=False
+        ).order_by("month")
+        if not change.frozen_too:
+            later = later.exclude(status=PeriodStatus.PUBLISHED)
+        named = {p.pk for p in months}
+        months += [p for p in later if p.pk not in named]
+    for period in months:
+        _recompute(period, change.actor, change.cause)
+
+
+def on_frozen_asked(sender, town_id: int, year: int, **kwargs) -> date | None:
+    """The receiver of `events.FROZEN_ASKED`: the town's last published month of the year, or None."""
+    return (
+        Period.objects.filter(town_id=town_id, month__year=year, status=PeriodStatus.PUBLISHED)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+
+
+def _recompute(period: Period, actor, cause: str) -> None:
+    """`period_recompute` on behalf of `actor`: for a month already published, what the later input
+    changes becomes the month's pending correction (`corrections.propose`), never a silent change."""
+    period_recompute(period, actor=actor, cause=cause)

@@ -1,0 +1,61 @@
+"""The demo town, loaded area by area: people and accounts, then schemes, supervision, evaluation and
+a year of scores with their results. It calls every area's demo, so it lives in the top layer.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+
+from kaoping.audit.services import record
+from kaoping.evaluation.demo import load_demo_rounds
+from kaoping.indicators.demo import load_demo_schemes
+from kaoping.people import demo as people_demo
+from kaoping.people.models import Town
+from kaoping.scoring.demo import load_demo_history
+from kaoping.supervision.demo import load_demo_supervision
+
+# The demo's "today" and its year of monthly scoring are the people demo's (postings follow them).
+DEMO_TODAY = people_demo.DEMO_TODAY
+HISTORY_MONTHS = people_demo.HISTORY_MONTHS
+
+
+def load_demo(*, plan: people_demo.Plan | None = None, history: bool = True) -> dict[str, int]:
+    """Write the demo in one transaction and record one `demo.load` audit entry; return the counts.
+
+    `history` adds the schemes and a year of monthly scoring; without it, only people and accounts.
+
+    Refuses (DomainError) when a demo town or username is already taken: the demo goes into an
+    empty database, or after `kaoping demo --reset`.
+    """
+    plan = plan or people_demo.build_plan()
+    # Texts the services write (bulletin drafts, default titles) are in the town's language.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        counts, town_of = people_demo.load_people(plan=plan)
+        if history:
+            counts.update(load_assessment_history(town_of["xiacun"]))
+        record(
+            actor=None,
+            action="demo.load",
+            object_type="people.town",
+            object_repr="演示数据",
+            new=counts,
+            note="载入演示数据：" + "、".join(t.spec.name for t in plan.towns),
+        )
+    return counts
+
+
+def load_assessment_history(town: Town) -> dict[str, int]:
+    """Schemes of 2025 and 2026, a year of scores, supervision items and evaluation rounds for `town`."""
+    load_demo_schemes(town, 2025)
+    load_demo_schemes(town, 2026)
+    # Supervision and evaluation first: the months' results then include their points and scores.
+    items = load_demo_supervision(town, today=DEMO_TODAY)
+    rounds = load_demo_rounds(town)
+    entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
+    people_demo.leave_in_open_month(town)
+    return {
+        "scored_months": len(HISTORY_MONTHS),
+        "score_entries": entries,
+        "supervision_items": items,
+        **rounds,
+    }

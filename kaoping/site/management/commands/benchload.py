@@ -1,0 +1,235 @@
+"""`kaoping benchload`: the published month's pages under concurrent load, beside a bare view.
+
+On an empty database it builds the bench city with `kaoping bench`'s builder (`--towns` towns of
+`--cadres-per-town` cadres, `--months` published months; `--keep` reuses one built before), starts
+the production server (`kaoping serve`, gunicorn, `--workers` × `--threads`) on a free loopback port
+as a child process, logs in as the first town's assessment office (a session made in the database,
+its cookie sent by every simulated user), and runs locust headless against one page at a time, for
+`--run-time` seconds with `--users` users started at once, each asking again as soon as it has its
+answer:
+
+- the last (published) month's ranking of the town's largest population;
+- that month's breakdown page of the population's first-ranked cadre;
+- `/healthz` with the same session (reads the session and the user, as every page does) and without
+  one: a bare Django view, the ceiling the server itself sets.
+
+It prints, per page, requests a second, the median, 95th and 99th percentile of the answer time and
+the errors (any answer other than 200), with the load average. Each page is fetched once before its
+run and must answer 200. The server is stopped at the end whatever happens; `make bench-load` runs it
+on a throw-away SQLite directory and a throw-away PostgreSQL database (docs/performance.md).
+`--code DIR` serves the code of another checkout (e.g. `git worktree add /tmp/before main`) against
+the same database, to measure before and after a change.
+"""
+
+import csv
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+from kaoping.accounts.models import Role, User
+from kaoping.accounts.sessions import SEEN_KEY
+from kaoping.evaluation.management.commands.benchballots import HOST, Server
+from kaoping.people.models import Cadre, Population, Town
+from kaoping.results.models import MonthlyResult
+from kaoping.scoring.models import Period, PeriodStatus
+from kaoping.site.management.commands import bench
+
+LOCUSTFILE = """
+import os
+from locust import FastHttpUser, constant, task
+
+COOKIE = os.environ["BENCH_COOKIE"]
+PATH = os.environ["BENCH_PATH"]
+
+
+class Reader(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def page(self):
+        headers = {"Cookie": COOKIE} if COOKIE else {}
+        with self.client.get(PATH, headers=headers, name="page", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+"""
+
+TARGET_RPS = 200
+TARGET_P99_MS = 300
+
+
+class CodeServer(Server):
+    """`kaoping serve` as benchballots starts it, optionally from another checkout's code."""
+
+    def __init__(self, workers: int, threads: int, code: str | None):
+        super().__init__(workers, threads)
+        self.code = code
+
+    def __enter__(self) -> "CodeServer":
+        if not self.code:
+            super().__enter__()
+            return self
+        real_popen = subprocess.Popen
+        code = self.code
+
+        def popen(command: list[str], **kwargs: Any) -> subprocess.Popen:
+            env = {**os.environ, "PYTHONPATH": code}
+            return real_popen(command, cwd=code, env=env, **kwargs)
+
+        subprocess.Popen = popen  # type: ignore[assignment,misc]
+        try:
+            super().__enter__()
+        finally:
+            subprocess.Popen = real_popen  # type: ignore[misc]
+        return self
+
+
+def _get(port: int, path: str, cookie: str) -> int:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
+def _locust(port: int, path: str, cookie: str, users: int, seconds: int, work: Path) -> dict[str, float]:
+    """One headless locust run on one page; its figures from locust's CSV summary."""
+    locustfile = work / "locustfile.py"
+    locustfile.write_text(LOCUSTFILE)
+    prefix = work / "run"
+    command = [
+        sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "--only-summary",
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+        "--stop-timeout", "5", "--host", f"http://{HOST}:{port}", "--csv", str(prefix),
+        "--loglevel", "WARNING",
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_PATH": path}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    stats = prefix.with_name("run_stats.csv")
+    if not stats.exists():
+        raise CommandError(f"locust did not run:\n{done.stderr[-2000:]}")
+    with stats.open() as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == "page")
+    return {
+        "requests": float(row["Request Count"]),
+        "errors": float(row["Failure Count"]),
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "p99": float(row["99%"]),
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "The published month's ranking and breakdown pages under concurrent load (locust), beside /healthz."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--towns", type=int, default=2, help="towns of the bench city to build (default 2)"
+        )
+        parser.add_argument("--cadres-per-town", type=int, default=300)
+        parser.add_argument("--months", type=int, default=12, help="published months, from January")
+        parser.add_argument("--items", type=int, default=50)
+        parser.add_argument("--keep", action="store_true", help="load the bench city built before")
+        parser.add_argument("--users", type=int, default=20, help="simulated users at once (default 20)")
+        parser.add_argument("--run-time", type=int, default=20, help="seconds per page (default 20)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="gunicorn workers (default: 2, as `kaoping serve`; 4 on PostgreSQL)",
+        )
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--code", default=None, help="serve the code of this checkout instead")
+
+    def handle(self, *args: str, **opts: Any) -> None:
+        size = bench.Size(opts["towns"], opts["cadres_per_town"], opts["months"], opts["items"])
+        builder = bench.Command(stdout=self.stdout, stderr=self.stderr)
+        if not builder._check_database(opts["keep"]):
+            times = builder._build(size)
+            self.stdout.write("built in " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
+        town = Town.objects.filter(slug__startswith=bench.PREFIX).order_by("slug").first()
+        period = Period.objects.filter(town=town, status=PeriodStatus.PUBLISHED).order_by("-month").first()
+        if town is None or period is None:
+            raise CommandError("The bench city has no published month: start again on an empty database.")
+        population = max(Population, key=lambda p: Cadre.objects.filter(town=town, population=p).count())
+        first = MonthlyResult.objects.filter(period=period, cadre__population=population).order_by("rank")[0]
+        month = f"{period.month:%Y-%m}"
+        office = User.objects.get(roles__town=town, roles__role=Role.ASSESSMENT_OFFICE)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={self._session(office)}"
+        pages = [
+            (
+                f"ranking {month} ({population})",
+                reverse("scoring:ranking", args=[town.slug, month]) + f"?population={population}",
+                cookie,
+            ),
+            ("breakdown", reverse("scoring:breakdown", args=[town.slug, month, first.cadre_id]), cookie),
+            ("/healthz, logged in", "/healthz", cookie),
+            ("/healthz, no session", "/healthz", ""),
+        ]
+        workers = opts["workers"] or (4 if connection.vendor == "postgresql" else 2)
+        self.stdout.write(
+            f"\n{connection.vendor}, gunicorn {workers} workers × {opts['threads']} threads"
+            f"{' serving ' + opts['code'] if opts['code'] else ''}; locust {opts['users']} users, "
+            f"{opts['run_time']} s a page, logged in as {office.username}; {os.cpu_count()} CPUs"
+        )
+        results = []
+        with (
+            CodeServer(workers, opts["threads"], opts["code"]) as server,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            for label, path, page_cookie in pages:
+                status = _get(server.port, path, page_cookie)  # and warms the workers' templates
+                if status != 200:
+                    raise CommandError(f"{path} answered {status}, not 200")
+                for _n in range(workers * opts["threads"]):
+                    _get(server.port, path, page_cookie)
+                before = os.getloadavg()[0]
+                figures = _locust(server.port, path, page_cookie, opts["users"], opts["run_time"], Path(tmp))
+                figures["load"] = max(before, os.getloadavg()[0])
+                results.append((label, path, figures))
+        self._report(results)
+
+    def _session(self, user: User) -> str:
+        """A logged-in session in the database, as the login page would leave it."""
+        store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store[SEEN_KEY] = int(time.time())
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        assert store.session_key
+        return store.session_key
+
+    def _report(self, results: list[tuple[str, str, dict[str, float]]]) -> None:
+        out = self.stdout.write
+        out(
+            f"\n{'page':<34} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+            f"{'errors':>6} {'load':>5}  target (≥ {TARGET_RPS} req/s, p99 ≤ {TARGET_P99_MS} ms)"
+        )
+        for label, _path, f in results:
+            verdict = ""
+            if not label.startswith("/healthz"):
+                met = f["rps"] >= TARGET_RPS and f["p99"] <= TARGET_P99_MS and not f["errors"]
+                verdict = "met" if met else "NOT met"
+            out(
+                f"{label:<34} {f['requests']:>8.0f} {f['rps']:>8.1f} {f['p50']:>7.0f} {f['p95']:>7.0f} "
+                f"{f['p99']:>7.0f} {f['errors']:>6.0f} {f['load']:>5.1f}  {verdict}"
+            )
+        for label, path, _f in results:
+            out(f"  {label}: {path}")
+        out("load: the 1-minute load average, the higher of before and after the run (2 CPUs shared).")

@@ -1,0 +1,43 @@
+"""The pages that gather several areas: the home redirect and the town's front page.
+
+They read people, results and supervision, so they live in the top layer (docs/architecture.md).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from kaoping.accounts.permissions import Action, can, can_anywhere, town_or_404, towns_for
+from kaoping.people.selectors import town_overview
+from kaoping.results.selectors import home_summary
+from kaoping.supervision.selectors import open_items_of
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user where they work: their town's home page, a town chooser, or the audit log."""
+    towns = list(towns_for(request.user).filter(is_active=True))
+    visible = [t for t in towns if can(request.user, Action.VIEW_TOWN, t)]
+    if len(visible) == 1:
+        return redirect("town_home", visible[0].slug)
+    if not visible and can_anywhere(request.user, Action.VIEW_AUDIT_LOG):
+        return redirect("audit:entry_list")
+    return render(request, "site/choose_town.html", {"towns": visible})
+
+
+@login_required
+def town_home(request: HttpRequest, town: str) -> HttpResponse:
+    """The town's front page: its figures, the latest published month and, for a cadre, their own
+    result and open supervision items. It reads several areas, so it lives in the top layer."""
+    town = town_or_404(request, town, Action.VIEW_TOWN)
+    context = {"town": town, "overview": town_overview(town), "today": timezone.localdate()}
+    if request.user.cadre_id and request.user.cadre.town_id == town.pk:
+        context["me"] = request.user.cadre
+        context["my_items"] = list(open_items_of(request.user.cadre)[:8])
+    if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):
+        summary = home_summary(town, context["me"].pk if "me" in context else None)
+        if not can(request.user, Action.VIEW_RESULTS, town):
+            summary["current"] = None  # a month being scored is not shown to the town until published
+        context["assessment"] = summary
+    return render(request, "site/town_home.html", context)
