@@ -13,7 +13,7 @@ from kaoping.core.forms import (
     TextField,
     WholeNumberField,
 )
-from kaoping.core.months import quarter_of
+from kaoping.engine.periods import quarter_of
 from kaoping.people.models import Cadre, Town
 
 from .models import DEFAULT_SCALE, DEFAULT_WEIGHTS, Grade, RaterKind, SubItem

@@ -9,7 +9,7 @@ area never imports the results (it announces changes through `kaoping.core.event
 from datetime import date
 from decimal import Decimal
 
-from kaoping.core.months import quarter_of
+from kaoping.engine.periods import quarter_of
 from kaoping.people.models import Town
 
 from .selectors import democratic_scores

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.audit.services import record
 from kaoping.core import events
 from kaoping.core.errors import DomainError
-from kaoping.core.months import quarter_months
+from kaoping.engine.periods import quarter_months
 from kaoping.people.models import Cadre, Town
 
 from . import codes, tally

@@ -25,30 +25,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kaoping.core.months import quarter_to_date, year_to_date
 from kaoping.engine import ranking as rules
+from kaoping.engine.periods import Span, span_months
 from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import AgencyCategory, Cadre, Population
 from kaoping.results.models import MonthlyResult
 from kaoping.results.results import VILLAGE_HEADS
 from kaoping.scoring.completeness import sheet_gaps
 from kaoping.scoring.models import Excusal, Period, PeriodStatus, ScoreSheet
-
-
-class Span:
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-    ALL = (MONTH, QUARTER, YEAR)
-
-
-def span_months(month: date, span: str) -> list[date]:
-    """The months a span ending with `month` covers: itself, its quarter so far, or the year so far."""
-    if span == Span.QUARTER:
-        return quarter_to_date(month)
-    if span == Span.YEAR:
-        return year_to_date(month)
-    return [month]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from kaoping.accounts.permissions import Action, can, object_in_town_or_404, tow
 from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
+from kaoping.engine import periods
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
 from kaoping.results import corrections
@@ -171,9 +172,9 @@ def _ranking_params(request: HttpRequest) -> tuple[str, str, str]:
     pool = request.GET.get("pool", "")
     if pool not in {p for p, _label in rankings.pools_of(population)}:
         pool = ""
-    span = request.GET.get("span", rankings.Span.MONTH)
-    if span not in rankings.Span.ALL:
-        span = rankings.Span.MONTH
+    span = request.GET.get("span", periods.Span.MONTH)
+    if span not in periods.Span.ALL:
+        span = periods.Span.MONTH
     return population, pool, span
 
 
@@ -192,11 +193,11 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
         "pools": rankings.pools_of(population),
         "populations": Population.choices,
         "spans": [
-            (rankings.Span.MONTH, _("Month")),
-            (rankings.Span.QUARTER, _("Quarter to date")),
-            (rankings.Span.YEAR, _("Year to date")),
+            (periods.Span.MONTH, _("Month")),
+            (periods.Span.QUARTER, _("Quarter to date")),
+            (periods.Span.YEAR, _("Year to date")),
         ],
-        "span_months": rankings.span_months(period.month, span),
+        "span_months": periods.span_months(period.month, span),
     }
 
     def content() -> dict[str, str]:

@@ -102,7 +102,7 @@ def test_the_engine_importing_django_or_an_app_breaks_its_purity(copy):
     _add(
         copy,
         "kaoping/engine/ranking.py",
-        "import django.db as _db\nfrom kaoping.core import months as _months",
+        "import django.db as _db\nfrom kaoping.core import errors as _errors",
     )
     try:
         result = _lint(copy)
@@ -112,4 +112,4 @@ def test_the_engine_importing_django_or_an_app_breaks_its_purity(copy):
     assert "The engine is pure: no Django, no database, no other kaoping app BROKEN" in result.stdout
     assert "kaoping.engine is not allowed to import django" in result.stdout
     assert "kaoping.engine.ranking -> django (l." in result.stdout
-    assert "kaoping.engine.ranking -> kaoping.core.months" in result.stdout
+    assert "kaoping.engine.ranking -> kaoping.core.errors" in result.stdout

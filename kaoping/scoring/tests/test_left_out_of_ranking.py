@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from kaoping.core.errors import DomainError
+from kaoping.engine.periods import Span
 from kaoping.reports import rankings
 from kaoping.results import services as period_services
 from kaoping.results.models import MonthlyResult
@@ -83,7 +84,7 @@ def test_the_breakdown_of_a_cadre_with_empty_cells_shows_no_total_nor_rank(
 
 
 def test_the_quarter_leaves_out_a_month_not_fully_scored(personas, period, half_scored, cadres):
-    page = rankings.ranking_page(period=period, population="agency", span=rankings.Span.QUARTER)
+    page = rankings.ranking_page(period=period, population="agency", span=Span.QUARTER)
     assert cadres[0] not in [r.cadre for r in page.rows]
     assert [(u.cadre, u.month, u.empty) for u in page.unscored] == [(cadres[0], period.month, 1)]
     assert {r.months for r in page.rows} == {1}

@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from kaoping import testing
+from kaoping.engine import periods
 from kaoping.engine.ranking import Decision
 from kaoping.reports import rankings
 from kaoping.results.models import MonthlyResult
@@ -12,9 +13,9 @@ from kaoping.scoring.models import Period, PeriodStatus
 
 
 def test_a_quarter_covers_its_months_so_far():
-    assert rankings.span_months(date(2026, 5, 1), "quarter") == [date(2026, 4, 1), date(2026, 5, 1)]
-    assert rankings.span_months(date(2026, 3, 1), "year") == [date(2026, m, 1) for m in (1, 2, 3)]
-    assert rankings.span_months(date(2026, 3, 1), "month") == [date(2026, 3, 1)]
+    assert periods.span_months(date(2026, 5, 1), "quarter") == [date(2026, 4, 1), date(2026, 5, 1)]
+    assert periods.span_months(date(2026, 3, 1), "year") == [date(2026, m, 1) for m in (1, 2, 3)]
+    assert periods.span_months(date(2026, 3, 1), "month") == [date(2026, 3, 1)]
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""Months, quarters and the year to date (pure: no database).
+"""Months, quarters, the year to date and the spans a ranking covers (pure: no database).
 
 A month is the `date` of its first day. Every page, service and ranking that asks "which quarter is
-this month in" or "which months make this quarter (so far)" asks here, so that the answer is written
-once.
+this month in", "which months make this quarter (so far)" or "which months does this span cover"
+asks here, so that the answer is written once. What a span's score is (the mean of its months, with
+each tie-break's mean) and how it is ranked is `ranking.py`, beside it.
 """
 
 from datetime import date
@@ -29,3 +30,21 @@ def quarter_to_date(month: date) -> list[date]:
 def year_to_date(month: date) -> list[date]:
     """The months of the year of `month` up to and including it."""
     return [date(month.year, m, 1) for m in range(1, month.month + 1)]
+
+
+class Span:
+    """What a ranking covers: the month, its quarter so far, or its year so far."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    ALL = (MONTH, QUARTER, YEAR)
+
+
+def span_months(month: date, span: str) -> list[date]:
+    """The months a span ending with `month` covers: itself, its quarter so far, or the year so far."""
+    if span == Span.QUARTER:
+        return quarter_to_date(month)
+    if span == Span.YEAR:
+        return year_to_date(month)
+    return [month]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from kaoping.core.months import quarter_months, quarter_of, quarter_to_date, year_to_date
+from kaoping.engine.periods import quarter_months, quarter_of, quarter_to_date, year_to_date
 
 
 @pytest.mark.parametrize(
