@@ -38,6 +38,10 @@ def claim(
     `changes` selects the audit entries that change what `field` counts (by default the entries
     whose object is `instance`), to say who changed it last. On success the instance holds the new
     version, so that its `save()` keeps it.
+
+    Claim after every check that may refuse the change: the instance keeps the claimed version even
+    when the transaction is rolled back afterwards, and a caller holding it would then be refused as
+    stale (`indicators.services.weights_set` refuses a published month before claiming, for this).
     """
     model = type(instance)
     claimed = based_on is not None and (
