@@ -6,7 +6,7 @@ from kaoping.core.forms import DateField
 from kaoping.people.models import Town
 
 from .models import AuditEntry
-from .selectors import distinct_values, object_type_label
+from .selectors import NO_TOWN, distinct_values, object_type_label
 
 ISO_DATE = "%Y-%m-%d"  # what <input type="date"> reads, whatever the language
 
@@ -14,9 +14,9 @@ ISO_DATE = "%Y-%m-%d"  # what <input type="date"> reads, whatever the language
 class EntryFilterForm(forms.Form):
     """The filters of the audit log; every field optional. Choices come from what the user may see."""
 
-    town = forms.ModelChoiceField(
-        label=_("Town"), required=False, queryset=Town.objects.none(), empty_label=_("All towns")
-    )
+    NO_TOWN = NO_TOWN  # the entries outside any town: system events, logins of unknown accounts
+
+    town = forms.ChoiceField(label=_("Town"), required=False)
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.CharField(
         label=_("Action"),
@@ -39,9 +39,20 @@ class EntryFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Name of the object")}),
     )
 
-    def __init__(self, *args, towns: QuerySet[Town], entries: QuerySet[AuditEntry], **kwargs):
+    def __init__(
+        self,
+        *args,
+        towns: QuerySet[Town],
+        entries: QuerySet[AuditEntry],
+        outside_towns: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns
+        self.fields["town"].choices = [
+            ("", _("All towns")),
+            *((str(town.pk), town.name) for town in towns),
+            *([(self.NO_TOWN, _("No town (system events)"))] if outside_towns else []),
+        ]
         self.fields["object_type"].choices = [
             ("", _("All types")),
             *((t, object_type_label(t)) for t in distinct_values(entries, "object_type")),

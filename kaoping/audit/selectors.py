@@ -28,6 +28,9 @@ def audited_towns(user: User) -> QuerySet[Town]:
     return towns.filter(pk__in=[t.pk for t in towns if can(user, Action.VIEW_AUDIT_LOG, t)]).order_by("name")
 
 
+NO_TOWN = "none"  # the town filter's value for entries outside any town
+
+
 def entries_for(user: User) -> QuerySet[AuditEntry]:
     """The entries the user may read, newest first, with their user and town.
 
@@ -44,7 +47,7 @@ def entries_for(user: User) -> QuerySet[AuditEntry]:
 def entry_search(entries: QuerySet[AuditEntry], filters: dict[str, Any]) -> QuerySet[AuditEntry]:
     """`entries` narrowed by the list filters (see EntryFilterForm); an empty filter is ignored."""
     if town := filters.get("town"):
-        entries = entries.filter(town=town)
+        entries = entries.filter(town__isnull=True) if town == NO_TOWN else entries.filter(town_id=town)
     if user := (filters.get("user") or "").strip():
         entries = entries.filter(Q(actor_name__icontains=user) | Q(actor__display_name__icontains=user))
     if action := (filters.get("action") or "").strip():

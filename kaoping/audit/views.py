@@ -40,13 +40,19 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     entries = selectors.entries_for(request.user)
     towns = selectors.audited_towns(request.user)
-    form = EntryFilterForm(request.GET or None, towns=towns, entries=entries)
+    outside_towns = can(request.user, Action.VIEW_AUDIT_LOG, None)
+    form = EntryFilterForm(request.GET or None, towns=towns, entries=entries, outside_towns=outside_towns)
     form.is_valid()  # the valid filters apply even when another one is wrong
     filters = getattr(form, "cleaned_data", {})
     page = Paginator(selectors.entry_search(entries, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "several_towns": len(towns) > 1}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "several_towns": len(towns) + outside_towns > 1,
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "audit/_entry_table.html" if partial else "audit/entry_list.html", context)
     patch_vary_headers(response, ["HX-Request"])  # the same URL answers a page or a table

@@ -185,3 +185,30 @@ def test_the_number_of_queries_does_not_grow_with_the_entries(auditor, town, per
         )
     assert queries() == few
     assert all(f"thing{i}.update" in shown[-1] for i in range(0, 30, 7))  # the entries are on the page
+
+
+@pytest.fixture
+def city_auditor(client_for, db):
+    from kaoping import testing
+
+    user = testing.make_user("city_auditor", town=None, role=None)
+    RoleAssignment.objects.create(user=user, role="auditor", town=None)
+    return client_for(user)
+
+
+@pytest.mark.django_db
+def test_a_city_auditor_can_pick_the_entries_of_no_town(city_auditor, town, entries):
+    form = city_auditor.get(URL).context["form"]
+    assert ("none", "No town (system events)") in form.fields["town"].choices
+    picked = city_auditor.get(URL, {"town": "none"}).context["page"].object_list
+    assert "无镇事件" in {entry.object_repr for entry in picked}
+    assert all(entry.town_id is None for entry in picked)
+    assert "无镇事件" not in listed(city_auditor.get(URL, {"town": town.pk}))
+
+
+@pytest.mark.django_db
+def test_a_town_auditor_is_not_offered_the_entries_of_no_town(auditor, entries):
+    assert "none" not in dict(auditor.get(URL).context["form"].fields["town"].choices)
+    response = auditor.get(URL, {"town": "none"})
+    assert "无镇事件" not in listed(response)
+    assert response.context["form"].errors["town"]
