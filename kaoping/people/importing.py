@@ -358,7 +358,13 @@ def mask_phone(phone: str) -> str:
 
 
 def cadre_rows(cadres: Iterable[Cadre], *, personal: bool) -> Iterator[dict[str, Any]]:
-    """The cadres as rows of the cadre sheet; ID numbers and phones masked unless `personal`."""
+    """The cadres as rows of the cadre sheet; ID numbers and phones masked unless `personal`.
+
+    "In post from" is the first day of the cadre's current posting (one query for all of them),
+    so that a cadre imported from the export is in post from the same day.
+    """
+    cadres = list(cadres)
+    in_post_from = current_posting_starts([cadre.pk for cadre in cadres])
     for cadre in cadres:
         yield {
             "name": cadre.name,
@@ -373,7 +379,17 @@ def cadre_rows(cadres: Iterable[Cadre], *, personal: bool) -> Iterator[dict[str,
             "is_middle_level": cadre.is_middle_level,
             "is_village_head": cadre.is_village_head,
             "is_active": cadre.is_active,
+            "in_post_from": in_post_from.get(cadre.pk),
         }
+
+
+def current_posting_starts(cadre_ids: Sequence[int]) -> dict[int, date]:
+    """Each cadre's latest posting's first day, by cadre id."""
+    starts: dict[int, date] = {}
+    postings = Posting.objects.filter(cadre_id__in=cadre_ids).order_by("cadre_id", "starts_on")
+    for cadre_id, starts_on in postings.values_list("cadre_id", "starts_on"):
+        starts[cadre_id] = starts_on  # the last one wins: the current posting
+    return starts
 
 
 def cadre_export(*, actor, town: Town, cadres: Iterable[Cadre], personal: bool) -> bytes:

@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -11,7 +12,7 @@ from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
 from kaoping.core.spreadsheets import SpreadsheetError
 from kaoping.people import importing, services
-from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Village
+from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Village
 
 HEADERS = [
     "Name",
@@ -298,3 +299,23 @@ def test_a_column_the_template_does_not_have_is_reported_with_its_cell_and_nothi
     assert "not one of the template's" in problem.message
     assert Cadre.objects.filter(town=town).count() == before
     assert not AuditEntry.objects.filter(action="cadre.import").exists()
+
+
+@pytest.mark.django_db
+def test_an_export_gives_each_cadre_the_first_day_of_their_current_posting(town, other_town, actor):
+    cadre = testing.make_cadre(town, "张伟", 1)
+    Posting.objects.filter(cadre=cadre).update(starts_on=date(2025, 3, 1))
+    data = services.CadreData(**{name: getattr(cadre, name) for name in services.CADRE_FIELDS})
+    data.position = "副站长"
+    services.cadre_update(actor=actor, cadre=cadre, data=data, effective_from=date(2026, 2, 1))
+    content = importing.cadre_export(
+        actor=actor, town=town, cadres=Cadre.objects.filter(pk=cadre.pk).with_workplace(), personal=True
+    )
+    worksheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    header = [c.value for c in worksheet[1]]
+    row = dict(zip(header, [c.value for c in worksheet[2]], strict=True))
+    latest = date(2026, 2, 1)
+    assert Posting.objects.filter(cadre=cadre).count() == 2
+    assert row["In post from"].date() == latest
+    imported = importing.cadre_import(actor=actor, town=other_town, file=content).created[0]
+    assert Posting.objects.get(cadre=imported).starts_on == latest
