@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, require_duties_apart
 from kaoping.audit.services import record
+from kaoping.audit.versions import Conflict, conflict_message
 from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
@@ -335,12 +336,7 @@ def rules_save(
         raise DomainError(_("Unknown rule: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     rules, created = ScoringRules.objects.select_for_update().get_or_create(town=town, year=year)
     if version != (None if created else rules.version):
-        raise DomainError(
-            _(
-                "Someone else changed these rules after you opened the page: nothing was saved. "
-                "Reload the page to see their values, then make your change again."
-            )
-        )
+        raise Conflict(conflict_message(rules))
     merged = {f: Decimal(values.get(f, getattr(rules, f))) for f in RULE_FIELDS}
     problems = rules_problems(merged)
     if problems:
@@ -429,12 +425,7 @@ def bulletin_save(
                 % {"status": bulletin.get_status_display()}
             )
         if version != bulletin.version:
-            raise DomainError(
-                _(
-                    "Someone else changed this bulletin after you opened it: nothing was saved. "
-                    "Reload the page to see their changes, then make yours again."
-                )
-            )
+            raise Conflict(conflict_message(bulletin))
         bulletin.version += 1
         old = {f: getattr(bulletin, f) for f in BULLETIN_FIELDS}
     for name in BULLETIN_FIELDS:

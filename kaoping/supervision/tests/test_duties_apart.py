@@ -75,7 +75,10 @@ def test_an_edit_from_a_page_loaded_before_another_change_is_refused(personas, t
     services.bulletin_save(
         actor=office, town=town, values={"title": "甲"}, items=[], bulletin=bulletin, version=loaded
     )
-    with pytest.raises(DomainError, match="Someone else changed this bulletin after you opened it"):
+    with pytest.raises(
+        DomainError,
+        match="supervision_office changed this at .*, after you opened the page: nothing was saved",
+    ):
         services.bulletin_save(
             actor=office, town=town, values={"title": "乙"}, items=[], bulletin=bulletin, version=loaded
         )
@@ -92,7 +95,10 @@ def test_rules_saved_from_a_page_loaded_before_another_change_are_refused(person
     services.rules_save(
         actor=office, town=town, year=2026, values={"on_time": Decimal(3)}, version=rules.version
     )
-    with pytest.raises(DomainError, match="Someone else changed these rules"):
+    with pytest.raises(
+        DomainError,
+        match="supervision_office changed this at .*, after you opened the page: nothing was saved",
+    ):
         services.rules_save(
             actor=office, town=town, year=2026, values={"on_time": Decimal(4)}, version=rules.version
         )
