@@ -1,0 +1,111 @@
+"""The load test's machinery, fast: what its simulated browsers read in the real pages, and its
+"no lost write" checks against the database. The figures come from running it (`make loadtest`)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from kaoping import testing
+from kaoping.accounts.models import Role
+from kaoping.evaluation.management.commands import benchballots
+from kaoping.scoring import services as scoring
+from kaoping.scoring.tests.conftest import make_scheme
+from kaoping.site import loadtest_pages as pages
+from kaoping.site.management.commands.loadtest import Command
+
+
+@pytest.fixture
+def grid(town, personas, client_for):
+    """An open month's grid of three cadres, its scorer's client, and the addresses of the grid."""
+    scheme = make_scheme(town)
+    cadres = [testing.make_cadre(town, name, n) for n, name in enumerate(["张伟", "李娜", "赵强"], start=1)]
+    period = scoring.period_open(actor=personas["assessment_office"], town=town, month=date(2026, 3, 1))
+    sheet = period.sheets.get(scheme=scheme)
+    manual = scheme.indicators.get(code="1.1")
+    return {
+        "sheet": sheet,
+        "cadres": cadres,
+        "manual": manual,
+        "client": client_for(personas["scorer"]),
+        "page": reverse("scoring:sheet_grid", args=[town.slug, "2026-03", sheet.pk]),
+        "save": reverse("scoring:sheet_save", args=[town.slug, "2026-03", sheet.pk]),
+    }
+
+
+def _save(grid, text: str, value: str, version: int):
+    cadre, manual = grid["cadres"][0], grid["manual"]
+    return grid["client"].post(
+        grid["save"],
+        {
+            "csrfmiddlewaretoken": pages.token(text),
+            "revision": pages.grid_revision(text),
+            f"v-{cadre.pk}-{manual.pk}": value,
+            f"r-{cadre.pk}-{manual.pk}": str(version),
+        },
+    )
+
+
+@pytest.mark.django_db
+def test_the_scorers_read_cells_and_versions_in_the_grid_and_tell_a_conflict_from_a_save(grid):
+    text = grid["client"].get(grid["page"]).content.decode()
+    cells = pages.grid_cells(text)
+    key = (str(grid["cadres"][0].pk), str(grid["manual"].pk))
+    assert len(cells) == 4 * 5 and cells[key] == 0  # every cell (the cadre persona too), empty: version 0
+    assert pages.grid_revision(text).isdigit()
+
+    saved = _save(grid, text, "7.5", cells[key])
+    assert saved.status_code == 302  # saved: the grid again, by a redirect
+    stale = _save(grid, text, "3", cells[key])  # another scorer, from the same loaded grid
+    assert pages.save_refused_as_conflict(stale.status_code, stale.content.decode())
+    assert not pages.save_refused_as_conflict(saved.status_code, "")
+    fresh = grid["client"].get(grid["page"]).content.decode()
+    assert pages.grid_cells(fresh)[key] == 1
+
+
+@pytest.mark.django_db
+def test_a_voter_reads_the_ballot_and_knows_it_was_accepted(town, client):
+    cadres = [testing.make_cadre(town, name, n) for n, name in enumerate(["张伟", "李娜"], start=1)]
+    rnd, tasks = benchballots.Command()._open_round(town, cadres, 4)
+    page = client.get("/ballot/").content.decode()
+    opened = client.post("/ballot/", {"csrfmiddlewaretoken": pages.token(page), "code": tasks[0].code})
+    text = opened.content.decode()
+    assert pages.ballot_opened(opened.status_code, text)
+    assert pages.ballot_targets(text) == [str(c.pk) for c in cadres]
+    form = {"csrfmiddlewaretoken": pages.token(text), "code": tasks[0].code, "action": "submit"}
+    form |= {f"r-{c.pk}": "competent" for c in cadres}
+    done = client.post("/ballot/", form)
+    assert pages.ballot_accepted(done.status_code, done.content.decode())
+    again = client.post("/ballot/", form)  # the code is used
+    assert not pages.ballot_accepted(again.status_code, again.content.decode())
+
+    plan = {"round": rnd.pk, "codes": [t.code for t in tasks]}
+    ok, detail = Command()._ballots_counted(plan, [{"kind": "ballot", "code_index": 0, "at": 1.0}])
+    assert ok, detail
+    # A ballot answered as accepted but missing from the round is a lost write.
+    two = [{"kind": "ballot", "code_index": i, "at": 1.0} for i in (0, 1)]
+    ok, detail = Command()._ballots_counted(plan, two)
+    assert not ok and "the round counts 1 ballots" in detail
+
+
+@pytest.mark.django_db
+def test_every_score_answered_as_saved_must_hold_its_value_or_a_later_saves(grid, personas):
+    sheet, cadre, manual = grid["sheet"], grid["cadres"][0], grid["manual"]
+    scoring.entries_save(
+        actor=personas["scorer"], sheet=sheet, cells=[scoring.Cell(cadre.pk, manual.pk, "4", version=0)]
+    )
+    scoring.entries_save(
+        actor=personas["scorer"], sheet=sheet, cells=[scoring.Cell(cadre.pk, manual.pk, "6", version=1)]
+    )
+
+    def save(value: str, base: int) -> dict:
+        cell = {"cadre": cadre.pk, "indicator": manual.pk, "value": value, "base": base}
+        return {"kind": "save", "sheet": sheet.pk, "cells": [cell]}
+
+    ok, detail = Command()._scores_kept([save("6", 1), save("4", 0), {"kind": "conflict"}])
+    assert ok and "1 refused as conflicts" in detail, detail
+    ok, detail = Command()._scores_kept([save("4", 0)])  # the last save the database shows is 4: lost
+    assert not ok and "1 not in the database" in detail
+    ok, detail = Command()._scores_kept([save("6", 1), save("5", 1)])  # two answered saves of one base
+    assert not ok and "1 overwritten unseen" in detail
+    assert Role.SCORER in {r.role for r in personas["scorer"].roles.all()}
