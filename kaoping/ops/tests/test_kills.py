@@ -83,7 +83,9 @@ ROUND_CLOSE = (
 
 IMPORTS = {
     RECOMPUTE: "from kaoping.results import results\nfrom kaoping.scoring.models import Period",
-    PUBLISH: "from kaoping.results import services as period_services\nfrom kaoping.scoring.models import Period",
+    PUBLISH: (
+        "from kaoping.results import services as period_services\nfrom kaoping.scoring.models import Period"
+    ),
     ROUND_CLOSE: "from kaoping.evaluation import services\nfrom kaoping.evaluation.models import Round",
 }
 
