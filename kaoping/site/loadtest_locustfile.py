@@ -41,6 +41,7 @@ _lock = threading.Lock()
 _cadres = itertools.cycle(PLAN["cadres"])
 _scorers = itertools.cycle(PLAN["scorers"])
 _codes = iter(PLAN["codes"])
+_ids = itertools.count(1)
 
 
 def record(kind: str, **data: Any) -> None:
@@ -143,18 +144,21 @@ class Scorer(LoggedIn):
             sent.append({"cadre": cadre, "indicator": indicator, "value": value, "base": cells[key]})
         if not sent:
             return
+        save = next(_ids)
+        # Written before the request: a save the run's end cuts off may still be written by the server.
+        record("save-sent", id=save, sheet=sheet["id"], cells=sent)
         with self.client.post(
             sheet["save"], data=form, name="scorer: save", catch_response=True, allow_redirects=False
         ) as response:
             if response.status_code == 302:
-                record("save", sheet=sheet["id"], cells=sent)
+                record("save", id=save, sheet=sheet["id"], cells=sent)
             elif pages.save_refused_as_conflict(response.status_code, response.text):
                 # Refused as it must be: another scorer changed one of the cells after this grid loaded.
                 response.request_meta["name"] = "scorer: save refused (conflict)"
-                record("conflict", sheet=sheet["id"], cells=sent)
+                record("conflict", id=save, sheet=sheet["id"], cells=sent)
             else:
                 response.failure(_why(response))
-                record("save-failed", sheet=sheet["id"], status=response.status_code)
+                record("save-failed", id=save, sheet=sheet["id"], status=response.status_code)
 
 
 class Office(LoggedIn):
@@ -174,6 +178,7 @@ class Office(LoggedIn):
         self.done = True
         self.page(PLAN["office"]["month"], "office: month page")
         text = self.page(PLAN["office"]["confirm"], "office: confirm page")
+        record("publish-sent")
         with self.client.post(
             PLAN["office"]["move"],
             data={"csrfmiddlewaretoken": pages.token(text), "to": "published", "confirmed": "1"},
@@ -221,6 +226,7 @@ class Voter(Browser):
         form = [("csrfmiddlewaretoken", pages.token(text)), ("code", code)]
         form += [(f"r-{t}", self.rng.choice(PLAN["grades"])) for t in targets]
         form.append(("action", "submit"))
+        record("ballot-sent", code_index=PLAN["codes"].index(code))
         with self.client.post(
             "/ballot/", data=form, name="voter: submit ballot", catch_response=True
         ) as response:

@@ -82,10 +82,25 @@ def test_a_voter_reads_the_ballot_and_knows_it_was_accepted(town, client):
     plan = {"round": rnd.pk, "codes": [t.code for t in tasks]}
     ok, detail = Command()._ballots_counted(plan, [{"kind": "ballot", "code_index": 0, "at": 1.0}])
     assert ok, detail
+    assert _vote_without_answer(client, tasks[1].code)  # the run ended before its answer came back
+    lines = [{"kind": "ballot-sent", "code_index": i} for i in (0, 1)]
+    ok, detail = Command()._ballots_counted(plan, [*lines, {"kind": "ballot", "code_index": 0, "at": 1.0}])
+    assert ok, detail
+    ok, detail = Command()._ballots_counted(plan, [lines[0], {"kind": "ballot", "code_index": 0, "at": 1.0}])
+    assert not ok  # the round counts a ballot nobody sent
     # A ballot answered as accepted but missing from the round is a lost write.
-    two = [{"kind": "ballot", "code_index": i, "at": 1.0} for i in (0, 1)]
-    ok, detail = Command()._ballots_counted(plan, two)
-    assert not ok and "the round counts 1 ballots" in detail
+    three = [{"kind": "ballot", "code_index": i, "at": 1.0} for i in (0, 1, 2)]
+    ok, detail = Command()._ballots_counted(plan, three)
+    assert not ok and "the round counts 2 ballots" in detail
+
+
+def _vote_without_answer(client, code: str) -> bool:
+    page = client.get("/ballot/").content.decode()
+    text = client.post("/ballot/", {"csrfmiddlewaretoken": pages.token(page), "code": code}).content.decode()
+    form = {"csrfmiddlewaretoken": pages.token(text), "code": code, "action": "submit"}
+    form |= {f"r-{t}": "basic" for t in pages.ballot_targets(text)}
+    done = client.post("/ballot/", form)
+    return pages.ballot_accepted(done.status_code, done.content.decode())
 
 
 @pytest.mark.django_db
@@ -98,14 +113,21 @@ def test_every_score_answered_as_saved_must_hold_its_value_or_a_later_saves(grid
         actor=personas["scorer"], sheet=sheet, cells=[scoring.Cell(cadre.pk, manual.pk, "6", version=1)]
     )
 
-    def save(value: str, base: int) -> dict:
+    def save(value: str, base: int, kind: str = "save", n: int = 1) -> dict:
         cell = {"cadre": cadre.pk, "indicator": manual.pk, "value": value, "base": base}
-        return {"kind": "save", "sheet": sheet.pk, "cells": [cell]}
+        return {"kind": kind, "id": n, "sheet": sheet.pk, "cells": [cell]}
 
-    ok, detail = Command()._scores_kept([save("6", 1), save("4", 0), {"kind": "conflict"}])
+    ok, detail = Command()._scores_kept([save("6", 1), save("4", 0, n=2), save("9", 0, "conflict", n=3)])
     assert ok and "1 refused as conflicts" in detail, detail
     ok, detail = Command()._scores_kept([save("4", 0)])  # the last save the database shows is 4: lost
     assert not ok and "1 not in the database" in detail
     ok, detail = Command()._scores_kept([save("6", 1), save("5", 1)])  # two answered saves of one base
     assert not ok and "1 overwritten unseen" in detail
+    # The save of 6 was sent as the run ended, never answered: the database may hold it.
+    ok, detail = Command()._scores_kept([save("4", 0), save("6", 1, "save-sent", n=2)])
+    assert ok, detail
+    ok, detail = Command()._scores_kept(
+        [save("4", 0), save("6", 0, "save-sent", n=2), save("6", 0, "conflict", n=2)]
+    )
+    assert not ok  # that one was answered (refused): it cannot explain the 6
     assert Role.SCORER in {r.role for r in personas["scorer"].roles.all()}

@@ -261,11 +261,13 @@ class Command(BaseCommand):
         checks.append(("no lost ballot", *self._ballots_counted(plan, lines)))
         published = Period.objects.get(town_id=plan["town"], month=PUBLISH).status == PeriodStatus.PUBLISHED
         answered = [r["status"] for r in lines if r["kind"] == "publish"]
+        sent = any(r["kind"] == "publish-sent" for r in lines)
         checks.append(
             (
                 "the month published",
                 published and answered == [302],
-                f"answered {answered or 'never'}, {'published' if published else 'not published'}",
+                f"{'sent' if sent else 'never sent'}, answered {answered or 'never'}, "
+                f"{'published' if published else 'not published'}",
             )
         )
         checks.append(("audit chain verified", *self._audit()))
@@ -273,7 +275,8 @@ class Command(BaseCommand):
 
     def _scores_kept(self, lines: list[dict[str, Any]]) -> tuple[bool, str]:
         """Every cell of a save answered as saved holds its value, or the value of a later save of the
-        cell (one based on a later version of it: the saves of a cell are serialised by its version)."""
+        cell: one based on a later version of it (a cell's saves are serialised by its version), or one
+        sent and never answered because the run ended (the server may have written it)."""
         last: dict[tuple[int, int, int], tuple[int, str]] = {}
         clashes = 0
         saves = [r for r in lines if r["kind"] == "save"]
@@ -284,11 +287,22 @@ class Command(BaseCommand):
                     clashes += 1  # two saves of one base with different values, both answered as saved
                 if key not in last or cell["base"] >= last[key][0]:
                     last[key] = (cell["base"], cell["value"])
+        answered = {r["id"] for r in lines if r["kind"] in {"save", "conflict", "save-failed"}}
+        unanswered: dict[tuple[int, int, int], set[Decimal]] = {}
+        for sent in (r for r in lines if r["kind"] == "save-sent" and r["id"] not in answered):
+            for cell in sent["cells"]:
+                key = (sent["sheet"], cell["cadre"], cell["indicator"])
+                if key in last and cell["base"] >= last[key][0]:
+                    unanswered.setdefault(key, set()).add(Decimal(cell["value"]))
         stored = {
             (e.sheet_id, e.cadre_id, e.indicator_id): e.value
             for e in ScoreEntry.objects.filter(sheet_id__in={k[0] for k in last})
         }
-        lost = [k for k, (_base, value) in last.items() if stored.get(k) != Decimal(value)]
+        lost = [
+            k
+            for k, (_base, value) in last.items()
+            if stored.get(k) != Decimal(value) and stored.get(k) not in unanswered.get(k, set())
+        ]
         conflicts = sum(1 for r in lines if r["kind"] == "conflict")
         return (
             not lost and not clashes and bool(saves),
@@ -297,17 +311,21 @@ class Command(BaseCommand):
         )
 
     def _ballots_counted(self, plan: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[bool, str]:
+        """Every ballot answered as accepted is counted in the round; the round counts no more ballots
+        than were sent (those sent as the run ended may be counted without their answer)."""
         accepted = [r for r in lines if r["kind"] == "ballot"]
+        sent = {r["code_index"] for r in lines if r["kind"] == "ballot-sent"}
         twice = len(accepted) - len({r["code_index"] for r in accepted})
         rnd = Round.objects.get(pk=plan["round"])
         turnout = evaluation.turnout(rnd)
         stored, used = sum(t.ballots for t in turnout), sum(t.used for t in turnout)
         span = max(r["at"] for r in accepted) - min(r["at"] for r in accepted) if accepted else 0.0
-        ok = bool(accepted) and not twice and stored == used == len(accepted)
+        ok = bool(accepted) and not twice and len(accepted) <= stored == used <= max(len(sent), len(accepted))
         return (
             ok,
-            f"{len(accepted)} of {len(plan['codes'])} ballots accepted in {span:.0f} s; the round counts "
-            f"{stored} ballots, {used} codes used",
+            f"{len(accepted)} of {len(plan['codes'])} ballots accepted in {span:.0f} s "
+            f"({len(sent) - len(accepted)} more sent without an accepted answer); the round counts {stored} "
+            f"ballots, {used} codes used",
         )
 
     def _audit(self) -> tuple[bool, str]:
