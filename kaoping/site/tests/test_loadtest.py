@@ -1,6 +1,7 @@
 """The load test's machinery, fast: what its simulated browsers read in the real pages, and its
 "no lost write" checks against the database. The figures come from running it (`make loadtest`)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,10 +10,11 @@ from django.urls import reverse
 from kaoping import testing
 from kaoping.accounts.models import Role
 from kaoping.evaluation.management.commands import benchballots
+from kaoping.people.models import Town
 from kaoping.scoring import services as scoring
 from kaoping.scoring.tests.conftest import make_scheme
 from kaoping.site import loadtest_pages as pages
-from kaoping.site.management.commands.loadtest import Command
+from kaoping.site.management.commands.loadtest import LOCUSTFILE, Command
 
 
 @pytest.fixture
@@ -131,3 +133,47 @@ def test_every_score_answered_as_saved_must_hold_its_value_or_a_later_saves(grid
     )
     assert not ok  # that one was answered (refused): it cannot explain the 6
     assert Role.SCORER in {r.role for r in personas["scorer"].roles.all()}
+
+
+LOCUSTFILE_PLAN_KEY = re.compile(r'PLAN\["(\w+)"\]')
+
+
+@pytest.mark.django_db
+def test_the_scene_gives_every_simulated_user_what_it_asks_for_and_every_page_answers(client):
+    """A tiny town set as the load test sets it: every key the locustfile reads is in the plan, and
+    every address in the plan answers 200 to the session made for it."""
+    from django.conf import settings
+
+    from kaoping.site.management.commands import bench
+
+    bench.Command()._build(bench.Size(1, 20, 3, 10))
+    command = Command()
+    opts = {
+        "scorer_users": 3,
+        "voter_users": 2,
+        "codes": 6,
+        "think": [5, 15],
+        "office_delay": None,
+        "run_time": 30,
+    }
+    plan = command._scene(Town.objects.get(), opts)
+    source = LOCUSTFILE.read_text()
+    assert set(LOCUSTFILE_PLAN_KEY.findall(source)) <= set(plan)
+    assert len(plan["cadres"]) == 20 and len(plan["codes"]) == 6 and plan["office"]["delay"] == 10
+
+    def answers(path: str, session: str) -> int:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        response = client.get(path)
+        answers.text = response.content.decode()  # type: ignore[attr-defined]
+        return response.status_code
+
+    for cadre in plan["cadres"][:: len(plan["cadres"]) // 4]:
+        for path in (plan["town_home"], cadre["breakdown"], cadre["ranking"], plan["bulletins"]):
+            assert answers(path, cadre["session"]) == 200, path
+    for scorer in plan["scorers"]:
+        assert answers(scorer["sheets"][0]["grid"], scorer["session"]) == 200
+        cells = pages.grid_cells(answers.text)  # type: ignore[attr-defined]
+        assert {(str(c), str(i)) for c, i, _max in scorer["sheets"][0]["cells"]} <= set(cells)
+    office = plan["office"]
+    assert answers(office["month"], office["session"]) == 200
+    assert answers(office["confirm"], office["session"]) == 200
