@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import random
+import resource
 import tempfile
 import time
 from datetime import date
@@ -61,6 +62,12 @@ PUBLISH = date(YEAR, 3, 1)  # closed, published by the office during the run
 OPEN = date(YEAR, 4, 1)  # open, scored during the run
 BROWSED = f"{YEAR}-02"  # published: what the cadres read
 HOT_CELLS = 60  # cells of a sheet the scorers share, so that some saves meet a change made meanwhile
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's finished children (locust, once it is done)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class Command(BaseCommand):
@@ -119,16 +126,22 @@ class Command(BaseCommand):
                 users = opts["cadre_users"] + opts["scorer_users"] + 1 + opts["voter_users"]
                 env = {"LOADTEST_PLAN": str(work / "plan.json"), "LOADTEST_RECORDS": str(records)}
                 load_before = os.getloadavg()[0]
+                server_cpu, client_cpu = server.cpu_seconds(), _children_cpu()
                 stats = run_locust(
                     LOCUSTFILE, server.port, users, opts["spawn_rate"], opts["run_time"], env, work / "run"
                 )
                 load = max(load_before, os.getloadavg()[0])
+                cpu = (server.cpu_seconds() - server_cpu, _children_cpu() - client_cpu)
             lines = [json.loads(line) for line in records.read_text().splitlines() if line]
             failures = work / "run_failures.csv"
             with failures.open() as f:
                 failed = [f"{r['Occurrences']}× {r['Name']}: {r['Error']}"[:200] for r in csv.DictReader(f)]
         checks = self._checks(plan, lines, stats)
-        self._report(stats, checks, load, failed)
+        cpu_line = (
+            f"CPU used in the {opts['run_time']} s: server {cpu[0]:.0f} s, client (locust) {cpu[1]:.0f} s "
+            "(a client near one CPU-second a second is itself the limit)"
+        )
+        self._report(stats, checks, load, failed, cpu_line)
         if any(not ok for _label, ok, _detail in checks):
             raise CommandError("Some targets are not met (above).")
 
@@ -343,6 +356,7 @@ class Command(BaseCommand):
         checks: list[tuple[str, bool, str]],
         load: float,
         failed: list[str],
+        cpu_line: str = "",
     ) -> None:
         out = self.stdout.write
         out(
@@ -358,6 +372,7 @@ class Command(BaseCommand):
         for failure in failed:
             out(f"  error: {failure}")
         out(f"load average (1 min, the higher of before and after): {load:.1f} on {os.cpu_count()} CPUs")
+        out(cpu_line)
         out(f"\n{'target':<34} verdict  measured ({timezone.now():%Y-%m-%d %H:%M} UTC)")
         for label, ok, detail in checks:
             out(f"{label:<34} {'PASS' if ok else 'FAIL':<8} {detail}")
