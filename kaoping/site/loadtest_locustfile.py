@@ -72,7 +72,9 @@ class Browser(HttpUser):
 
     def on_start(self) -> None:
         self.client.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
-        self.client.adapters["http://"].max_retries = BrowserRetry(total=1, status=0, allowed_methods=None)
+        self.client.adapters["http://"].max_retries = BrowserRetry(
+            total=1, status=0, allowed_methods=None, respect_retry_after_header=False
+        )
 
 
 class LoggedIn(Browser):

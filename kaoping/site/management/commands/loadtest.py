@@ -100,6 +100,8 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: str, **opts: Any) -> None:
+        if min(opts["cadre_users"], opts["scorer_users"], opts["voter_users"], opts["codes"]) < 1:
+            raise CommandError("Every kind of user needs at least one (and the round one code).")
         started = time.perf_counter()
         builder = bench.Command(stdout=self.stdout, stderr=self.stderr)
         if builder._check_database(keep=False):
