@@ -94,6 +94,7 @@ class Command(BaseCommand):
             help="gunicorn workers (default 2 on SQLite, 4 on PostgreSQL)",
         )
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
         parser.add_argument(
             "--think", type=float, nargs=2, default=[5.0, 15.0], metavar=("MIN", "MAX"),
             help="seconds a cadre reads a page (default 5 15)",
@@ -123,7 +124,9 @@ class Command(BaseCommand):
                 f"{os.getloadavg()[0]:.1f}"
             )
             connections.close_all()
-            with CodeServer(workers, opts["threads"], None) as server:
+            server = CodeServer(workers, opts["threads"], None)
+            server.port = opts["port"] or server.port
+            with server:
                 self._warm_up(server.port, plan, workers * opts["threads"])
                 users = opts["cadre_users"] + opts["scorer_users"] + 1 + opts["voter_users"]
                 env = {"LOADTEST_PLAN": str(work / "plan.json"), "LOADTEST_RECORDS": str(records)}
