@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export KAOPING_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: setup run demo-reset test test-postgres lint format bench bench-load bench-ballots messages mutate clean
+.PHONY: setup run demo-reset test test-postgres lint format bench bench-load bench-ballots loadtest messages mutate clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -99,6 +99,29 @@ bench-ballots: setup
 	echo "== PostgreSQL, database $(BENCH_BALLOTS_PG_DB)"; \
 	$(BIN)/kaoping migrate --noinput -v0; \
 	$(BIN)/kaoping benchballots $(BENCH_BALLOTS_ARGS)
+
+# The load test (docs/performance.md): a town's 300 cadres browsing, scorers saving grids, the office
+# publishing a month and the whole town voting, at once, against `kaoping serve` on loopback; on a throw-away
+# SQLite data directory, then a throw-away PostgreSQL database with 4 app processes. LOAD_TIME seconds each;
+# it prints p50/p95/p99 and errors per request, then PASS or FAIL per target (fails if any is not met).
+LOAD_TIME ?= 150
+LOAD_ARGS ?=
+LOAD_PG_DB ?= kaoping_load_run
+
+loadtest: setup
+	@status=0; tmp=$$(mktemp -d); \
+	echo "== SQLite, in $$tmp"; \
+	( export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
+	  $(BIN)/kaoping migrate --noinput -v0 && \
+	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) $(LOAD_ARGS) ) || status=1; \
+	rm -rf "$$tmp"; tmp=$$(mktemp -d); \
+	echo "== PostgreSQL, database $(LOAD_PG_DB)"; \
+	createdb --maintenance-db="$(BENCH_PG)/postgres" $(LOAD_PG_DB) || exit 1; \
+	( export KAOPING_DATA_DIR="$$tmp" DATABASE_URL="$(BENCH_PG)/$(LOAD_PG_DB)"; \
+	  $(BIN)/kaoping migrate --noinput -v0 && \
+	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) $(LOAD_ARGS) ) || status=1; \
+	dropdb --maintenance-db="$(BENCH_PG)/postgres" --force $(LOAD_PG_DB); rm -rf "$$tmp"; \
+	exit $$status
 
 # Mutation testing of the pure modules with their own tests (docs/testing.md); not part of `make test`.
 # [tool.mutmut] in pyproject.toml names the modules and the tests. Bounded: it stops after MUTATE_TIME

@@ -104,32 +104,62 @@ def _get(port: int, path: str, cookie: str) -> int:
     return response.status
 
 
-def _locust(port: int, path: str, cookie: str, users: int, seconds: int, work: Path) -> dict[str, float]:
-    """One headless locust run on one page; its figures from locust's CSV summary."""
-    locustfile = work / "locustfile.py"
-    locustfile.write_text(LOCUSTFILE)
-    prefix = work / "run"
+def run_locust(
+    locustfile: Path,
+    port: int,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    env: dict[str, str],
+    prefix: Path,
+) -> dict[str, dict[str, float]]:
+    """One headless locust run of `locustfile` against the server on `port`; per request name (and
+    "Aggregated"), its figures from locust's CSV summary."""
     command = [
         sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "--only-summary",
-        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s",
+        "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
         "--stop-timeout", "5", "--host", f"http://{HOST}:{port}", "--csv", str(prefix),
         "--loglevel", "WARNING",
     ]  # fmt: skip
-    env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_PATH": path}
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)
-    stats = prefix.with_name("run_stats.csv")
+    done = subprocess.run(
+        command, env={**os.environ, **env}, capture_output=True, text=True, timeout=seconds + 120
+    )
+    stats = prefix.with_name(f"{prefix.name}_stats.csv")
     if not stats.exists():
         raise CommandError(f"locust did not run:\n{done.stderr[-2000:]}")
     with stats.open() as f:
-        row = next(r for r in csv.DictReader(f) if r["Name"] == "page")
-    return {
-        "requests": float(row["Request Count"]),
-        "errors": float(row["Failure Count"]),
-        "rps": float(row["Requests/s"]),
-        "p50": float(row["50%"]),
-        "p95": float(row["95%"]),
-        "p99": float(row["99%"]),
-    }
+        return {
+            row["Name"]: {
+                "method": row["Type"],
+                "requests": float(row["Request Count"]),
+                "errors": float(row["Failure Count"]),
+                "rps": float(row["Requests/s"]),
+                "p50": float(row["50%"]),
+                "p95": float(row["95%"]),
+                "p99": float(row["99%"]),
+            }
+            for row in csv.DictReader(f)
+        }
+
+
+def _locust(port: int, path: str, cookie: str, users: int, seconds: int, work: Path) -> dict[str, float]:
+    """One headless locust run on one page."""
+    locustfile = work / "locustfile.py"
+    locustfile.write_text(LOCUSTFILE)
+    env = {"BENCH_COOKIE": cookie, "BENCH_PATH": path}
+    return run_locust(locustfile, port, users, users, seconds, env, work / "run")["page"]
+
+
+def session_key(user: User) -> str:
+    """A logged-in session of `user` in the database, as the login page would leave it."""
+    store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store[SEEN_KEY] = int(time.time())
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    assert store.session_key
+    return store.session_key
 
 
 class Command(BaseCommand):
@@ -170,7 +200,7 @@ class Command(BaseCommand):
         first = MonthlyResult.objects.filter(period=period, cadre__population=population).order_by("rank")[0]
         month = f"{period.month:%Y-%m}"
         office = User.objects.get(roles__town=town, roles__role=Role.ASSESSMENT_OFFICE)
-        cookie = f"{settings.SESSION_COOKIE_NAME}={self._session(office)}"
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session_key(office)}"
         pages = [
             (
                 f"ranking {month} ({population})",
@@ -203,17 +233,6 @@ class Command(BaseCommand):
                 figures["load"] = max(before, os.getloadavg()[0])
                 results.append((label, path, figures))
         self._report(results)
-
-    def _session(self, user: User) -> str:
-        """A logged-in session in the database, as the login page would leave it."""
-        store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store[SEEN_KEY] = int(time.time())
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
-        assert store.session_key
-        return store.session_key
 
     def _report(self, results: list[tuple[str, str, dict[str, float]]]) -> None:
         out = self.stdout.write
