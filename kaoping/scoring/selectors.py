@@ -25,9 +25,11 @@ def period_or_404(town: Town, month: str) -> Period:
     except ValueError:
         raise Http404 from None
     try:
-        return Period.objects.select_related("town").get(town=town, month=first)
+        period = Period.objects.get(town=town, month=first)
     except Period.DoesNotExist:
         raise Http404 from None
+    period.town = town  # the town already read: no second copy joined in
+    return period
 
 
 def month_slug(period: Period) -> str:
