@@ -236,7 +236,8 @@ def entries_save(
     sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
     _require_sheet_editable(actor, sheet)
     indicators = {i.pk: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    cadres = {c.pk: c for c in sheet_cadres(sheet)}  # the month's roster: nobody else has a cell
+    # The saved cells' cadres on the month's roster: nobody else has a cell.
+    cadres = {c.pk: c for c in sheet_cadres(sheet, only={cell.cadre_id for cell in cells})}
     # Only the saved cells' cadres' entries: saving one cell reads one cadre's row, not the sheet.
     existing = {
         (e.cadre_id, e.indicator_id): e
