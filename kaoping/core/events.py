@@ -45,6 +45,11 @@ class InputsChanged:
         deduction uses up the year's caps): every later month already computed follows.
     frozen_too: False to leave published months alone (a rule change that applies from now on
         proposes no correction); True (the default) proposes one when a published month differs.
+    schemes: the ids of the schemes (each a population ranked on its own) whose inputs changed,
+        when the change reaches no other population (a score sheet's cells, an excusal): only their
+        results are recomputed. Empty (the default): every scheme of the month, as a change that
+        reaches several populations needs (a weight, a democratic result, a supervision item, a
+        bonus or deduction, which also moves later months' caps).
     """
 
     town: Any
@@ -54,6 +59,7 @@ class InputsChanged:
     computed_only: bool = False
     and_later: bool = False
     frozen_too: bool = True
+    schemes: tuple[int, ...] = ()
 
 
 def inputs_changed(
@@ -66,6 +72,7 @@ def inputs_changed(
     computed_only: bool = False,
     and_later: bool = False,
     frozen_too: bool = True,
+    schemes: list[int] | tuple[int, ...] = (),
 ) -> InputsChanged:
     """Announce that these months' inputs changed; the results receiver acts before this returns."""
     change = InputsChanged(
@@ -76,6 +83,7 @@ def inputs_changed(
         computed_only=computed_only,
         and_later=and_later,
         frozen_too=frozen_too,
+        schemes=tuple(sorted(set(schemes))),
     )
     INPUTS_CHANGED.send(sender=sender, change=change)
     return change

@@ -44,7 +44,7 @@ PUBLISH_CONSEQUENCE = gettext_lazy(
 _DECIMALS = {"performance", "bonus", "deduction", "democratic", "total"}
 
 
-def _row_data(row: MonthlyResult) -> dict:
+def _row_data(row: results.Row) -> dict:
     """A computed row as the correction keeps it (JSON)."""
     data = {}
     for name in results.RESULT_FIELDS:
@@ -54,11 +54,11 @@ def _row_data(row: MonthlyResult) -> dict:
     return data
 
 
-def _row_from(period: Period, data: dict) -> MonthlyResult:
+def _row_from(period: Period, data: dict) -> results.Row:
     values = {
         k: (Decimal(v) if k in _DECIMALS and v is not None else v) for k, v in data.items() if k != "cadre_id"
     }
-    return MonthlyResult(period=period, cadre_id=data["cadre_id"], **values)
+    return results.Row(period_id=period.pk, cadre_id=data["cadre_id"], **values)
 
 
 def _standing(total, rank, group_rank) -> dict:
@@ -103,7 +103,7 @@ def _audit_values(lines: list[dict]) -> tuple[dict, dict]:
 def propose(
     period: Period,
     bases: list[ResultBasis],
-    rows: list[MonthlyResult],
+    rows: list[results.Row],
     *,
     actor: User | None = None,
     cause: str = "",
@@ -116,6 +116,7 @@ def propose(
     Called by `results.period_recompute` inside its transaction, the month locked.
     """
     changes = results.plan(period, bases, rows)
+    results.write_digests(changes)  # the published rows' content stays; only their digest is kept
     pending = (
         Correction.objects.select_for_update().filter(period=period, status=CorrectionStatus.PENDING).first()
     )

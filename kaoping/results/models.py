@@ -40,6 +40,8 @@ class MonthlyResult(models.Model):
 
     `breakdown` holds the cadre's own part: their raw values in the order of the month's
     `ResultBasis`, bonus, deduction and supervision lines, the totals, vetoes and notes.
+    `digest` identifies the computed content, so that an unchanged row is recognised without
+    reading its breakdown.
     """
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="results")
@@ -57,6 +59,9 @@ class MonthlyResult(models.Model):
     group = models.CharField(max_length=32, blank=True)  # the pool group_rank is within
     grade_capped = models.BooleanField(default=False)
     breakdown = models.JSONField()
+    # A hash of everything above that a recompute computes (`results.digest`): a recompute compares
+    # it instead of reading and decoding every stored breakdown. Empty: not known (compared in full).
+    digest = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         db_table = "scoring_monthlyresult"  # the table it had in the scoring app: its rows stay

@@ -1,6 +1,7 @@
 """Reads of monthly scoring used by several pages."""
 
 import re
+from collections.abc import Collection
 from datetime import date
 
 from django.db.models import Exists, OuterRef
@@ -25,9 +26,11 @@ def period_or_404(town: Town, month: str) -> Period:
     except ValueError:
         raise Http404 from None
     try:
-        return Period.objects.select_related("town").get(town=town, month=first)
+        period = Period.objects.get(town=town, month=first)
     except Period.DoesNotExist:
         raise Http404 from None
+    period.town = town  # the town already read: no second copy joined in
+    return period
 
 
 def month_slug(period: Period) -> str:
@@ -49,7 +52,7 @@ def sheet_indicators(sheet: ScoreSheet) -> list[Indicator]:
     )
 
 
-def sheet_cadres(sheet: ScoreSheet) -> list[Cadre]:
+def sheet_cadres(sheet: ScoreSheet, *, only: Collection[int] | None = None) -> list[Cadre]:
     """The sheet's rows: the cadres of the scheme's population on the month's roster
     (`people.selectors.roster`), in display order, in at most four queries whatever their number
     (the roster, the cadres, and the departments or villages they were posted to).
@@ -57,8 +60,11 @@ def sheet_cadres(sheet: ScoreSheet) -> list[Cadre]:
     Each cadre reads as they were posted that month (population, category, department, village,
     village-head and middle-level flags, position), not as they are today: a cadre transferred
     since stays in the group they were scored in. The objects are for reading: never save them.
+    With `only`, just those of the sheet's cadres (a save of a few cells reads only their rows).
     """
     members = roster(sheet.period.town_id, sheet.period.month, sheet.scheme.population)
+    if only is not None:
+        members = {pk: m for pk, m in members.items() if pk in only}
     cadres = list(Cadre.objects.filter(pk__in=members.keys()))
     department_ids = {m.department_id for m in members.values() if m.department_id}
     village_ids = {m.village_id for m in members.values() if m.village_id}

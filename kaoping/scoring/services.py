@@ -236,10 +236,14 @@ def entries_save(
     sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
     _require_sheet_editable(actor, sheet)
     indicators = {i.pk: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    cadres = {c.pk: c for c in sheet_cadres(sheet)}  # the month's roster: nobody else has a cell
+    # The saved cells' cadres on the month's roster: nobody else has a cell.
+    cadres = {c.pk: c for c in sheet_cadres(sheet, only={cell.cadre_id for cell in cells})}
+    # Only the saved cells' cadres' entries: saving one cell reads one cadre's row, not the sheet.
     existing = {
         (e.cadre_id, e.indicator_id): e
-        for e in ScoreEntry.objects.filter(sheet=sheet).select_for_update().select_related("updated_by")
+        for e in ScoreEntry.objects.filter(sheet=sheet, cadre_id__in={cell.cadre_id for cell in cells})
+        .select_for_update()
+        .select_related("updated_by")
     }
     excused = dict(Excusal.objects.filter(sheet=sheet).values_list("cadre_id", "reason"))
     problems: list[str] = []
@@ -370,13 +374,17 @@ def entries_save(
         if to_delete:
             sheet.cleared_revision = revision
         sheet.save(update_fields=["revision", "cleared_revision"])
-        _changed(sheet.period, actor)
+        _changed(sheet, actor)
     return changed
 
 
-def _changed(period: Period, actor: User) -> None:
-    """The month's own inputs changed (a grid save, an excusal): its results are computed now."""
-    events.inputs_changed(sender=ScoreSheet, town=period.town, months=[period.month], actor=actor)
+def _changed(sheet: ScoreSheet, actor: User) -> None:
+    """A sheet's cells or excusals changed: the month's results are computed now, only those of the
+    sheet's population (its scheme) when the month's other results are stored already."""
+    period = sheet.period
+    events.inputs_changed(
+        sender=ScoreSheet, town=period.town, months=[period.month], actor=actor, schemes=[sheet.scheme_id]
+    )
 
 
 def _shown(value: Decimal) -> str:
@@ -429,7 +437,7 @@ def excusal_set(*, actor: User, sheet: ScoreSheet, cadre: Cadre, reason: str, no
         old=old,
         new={"reason": reason, "note": note},
     )
-    _changed(sheet.period, actor)
+    _changed(sheet, actor)
     return excusal
 
 
@@ -450,7 +458,7 @@ def excusal_clear(*, actor: User, sheet: ScoreSheet, cadre: Cadre) -> None:
         old={"reason": excusal.reason, "note": excusal.note},
     )
     excusal.delete()
-    _changed(sheet.period, actor)
+    _changed(sheet, actor)
 
 
 def _require_complete(sheet: ScoreSheet) -> None:

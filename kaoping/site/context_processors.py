@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from kaoping.accounts.permissions import Action, can, can_anywhere, towns_for
+from kaoping.accounts.permissions import Action, can, can_anywhere, grants, towns_for
 
 
 def navigation(request):
@@ -12,7 +12,7 @@ def navigation(request):
     town = getattr(request, "town", None)
     context.update(
         current_town=town,
-        my_towns=[t for t in towns_for(user).filter(is_active=True) if can(user, Action.VIEW_TOWN, t)],
+        my_towns=_my_towns(user, town),
         nav={
             "home": town is not None and can(user, Action.VIEW_TOWN, town),
             "people": town is not None and can(user, Action.VIEW_PEOPLE, town),
@@ -27,3 +27,12 @@ def navigation(request):
         },
     )
     return context
+
+
+def _my_towns(user, town) -> list:
+    """The active towns the user may open (the navigation's town switch). A user whose roles are all
+    in the town already read for the page (most users) needs no query for it."""
+    held = {g.town_id for g in grants(user)}
+    if town is not None and held == {town.pk}:
+        return [town] if town.is_active and can(user, Action.VIEW_TOWN, town) else []
+    return [t for t in towns_for(user).filter(is_active=True) if can(user, Action.VIEW_TOWN, t)]
