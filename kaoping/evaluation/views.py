@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, town_or_404
@@ -78,6 +79,7 @@ def round_detail(request: HttpRequest, town: str, round: str) -> HttpResponse:
             "manage": can(request.user, Action.MANAGE_EVALUATIONS, town),
             "ballot_url": request.build_absolute_uri(reverse("ballot:enter")),
             "close_consequence": services.CLOSE_CONSEQUENCE,
+            "share_fields": range(1, rnd.key_threshold + 1),
         },
     )
 
@@ -113,14 +115,37 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_POST
 @login_required
+@sensitive_post_parameters("share")
 def round_move_view(request: HttpRequest, town: str, round: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_EVALUATIONS)
     rnd = selectors.round_or_404(town, round)
     to = request.POST.get("to", "")
     try:
-        services.round_move(actor=request.user, round=rnd, to=to, confirmed=confirmed(request))
+        if to == RoundStatus.OPEN:
+            shares = services.round_open(actor=request.user, round=rnd)
+            # The only time the tally key's shares exist: shown once, printed for the holders.
+            return render(
+                request,
+                "evaluation/key_shares.html",
+                {
+                    "town": town,
+                    "round": rnd,
+                    "shares": [
+                        {"number": i, "words": list(enumerate(share.split(), start=1))}
+                        for i, share in enumerate(shares, start=1)
+                    ],
+                },
+            )
+        services.round_move(
+            actor=request.user,
+            round=rnd,
+            to=to,
+            confirmed=confirmed(request),
+            shares=request.POST.getlist("share"),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

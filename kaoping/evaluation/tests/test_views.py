@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from .. import services
-from ..models import Ballot, RoundStatus
+from ..models import Ballot, RoundStatus, SealedBallot
 from .conftest import LEAD, MID, all_rated, make_round, vote
 
 
@@ -105,7 +105,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
     ratings = {f"r-{c.pk}": "competent" for c in cadres}
     done = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert b"your ballot is in" in done.content
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     again = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert again.status_code == 400 and b"already been used" in again.content
     assert all(code not in record.getMessage() for record in caplog.records)
@@ -115,7 +115,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
 def test_a_saved_ballot_comes_back_with_its_grade_and_sub_item_choices(client, town, cadres):
     rnd = make_round(town, cadres, quarter=2, codes_each=1, sub_items=["morality", "integrity"])
     code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
-    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN, confirmed=True)
+    services.round_open(actor=None, round=rnd)
     first = cadres[0].pk
     saved = {"code": code, "action": "save", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
     client.post(reverse("ballot:enter"), saved)
@@ -184,7 +184,11 @@ def test_turnout_shows_counts_and_results_export_to_excel(
     assert "1 / 3" in detail and codes[LEAD][0] not in detail
     assert client.get(url("round_results", town, open_round.slug)).status_code == 404
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     results = client.get(url("round_results", town, open_round.slug)).content.decode()
     assert "95.00" in results and "renormalised" in results
@@ -203,7 +207,11 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
     for code in codes[LEAD][:2]:
         vote(code, cadres)
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
@@ -219,13 +227,38 @@ def test_closing_a_round_asks_for_a_confirmation_that_says_what_cannot_be_undone
     client_for, personas, town, open_round
 ):
     with pytest.raises(services.DomainError, match="Confirm first: Closing cannot be undone"):
-        services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+        services.round_move(
+            actor=personas["assessment_office"],
+            round=open_round,
+            to=RoundStatus.CLOSED,
+            shares=open_round.shares,
+        )
     client = client_for(personas["assessment_office"])
     page = client.get(url("round_detail", town, open_round.slug)).content.decode()
     assert "This cannot be undone." in page and 'name="confirmed" value="1"' in page
     client.post(url("round_move", town, open_round.slug), {"to": "closed"})
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.OPEN
-    client.post(url("round_move", town, open_round.slug), {"to": "closed", "confirmed": "1"})
+    # Too few shares, or a wrong one: refused with a message, nothing changed.
+    few = client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[0], ""]},
+        follow=True,
+    )
+    assert "Closing needs 2 of the 3 shares" in few.content.decode()
+    wrong = open_round.shares[1].split()
+    wrong[7] = "academic" if wrong[7] != "academic" else "acid"
+    refused = client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[0], " ".join(wrong)]},
+        follow=True,
+    )
+    assert "Share 2 is not a valid share" in refused.content.decode()
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN
+    client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[2].upper(), open_round.shares[0]]},
+    )
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CLOSED
