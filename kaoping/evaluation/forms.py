@@ -50,6 +50,21 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    key_holders = WholeNumberField(
+        label=_("Tally key holders"),
+        initial=3,
+        min_value=1,
+        max_value=9,
+        help_text=_("Each keeps one share of the key that opens the ballots, e.g. the discipline member."),
+    )
+    key_threshold = WholeNumberField(
+        label=_("Shares needed to close"),
+        initial=2,
+        min_value=1,
+        max_value=9,
+        help_text=_("Fewer than all, so that one lost share does not lose the round."),
+    )
+
     def __init__(self, *args, town: Town, **kwargs) -> None:
         today = timezone.localdate()
         kwargs.setdefault("initial", {"year": today.year, "quarter": quarter_of(today), "held_on": today})
@@ -83,6 +98,16 @@ class RoundForm(forms.Form):
             ClassSpec(k, self.cleaned_data[f"weight_{k}"], self.cleaned_data[f"codes_{k}"])
             for k in DEFAULT_WEIGHTS
         ]
+
+    def clean(self):
+        data = super().clean()
+        holders, threshold = data.get("key_holders"), data.get("key_threshold")
+        if holders is not None and threshold is not None:
+            if threshold > holders:
+                self.add_error("key_threshold", _("Closing cannot need more shares than there are holders."))
+            elif threshold == 1 and holders > 1:
+                self.add_error("key_threshold", _("With several holders, closing needs at least 2 shares."))
+        return data
 
     def clean_held_on(self) -> date:
         return self.cleaned_data["held_on"]

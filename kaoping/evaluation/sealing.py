@@ -45,10 +45,15 @@ def public_key_hex(secret: bytes) -> str:
     return bytes(private_key(secret).public_key).hex()
 
 
+def valid_sharing(threshold: int, holders: int) -> bool:
+    """SLIP-39 shares k of n with 2 <= k <= n <= 9, or 1 of 1 (a 1-of-n share would be n copies)."""
+    return (threshold, holders) == (1, 1) or 2 <= threshold <= holders <= MAX_HOLDERS
+
+
 def split(secret: bytes, *, threshold: int, holders: int) -> list[str]:
     """The secret as `holders` word shares, any `threshold` of which rebuild it."""
-    if not (1 <= threshold <= holders <= MAX_HOLDERS):
-        raise SealingError("the threshold must be 1 to the number of holders (at most 9)")
+    if not valid_sharing(threshold, holders):
+        raise SealingError("the threshold must be 2 to the number of holders (at most 9), or 1 of 1")
     groups = shamir_mnemonic.generate_mnemonics(
         1, [(threshold, holders)], secret, b"", extendable=True, iteration_exponent=0
     )

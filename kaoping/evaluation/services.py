@@ -5,6 +5,8 @@ undo the anonymity. The ballot services take the code as typed and are the only 
 turned into its hash.
 """
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,6 +45,7 @@ from .models import (
 )
 
 MAX_CODES_PER_CLASS = 2000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,12 @@ def round_create(
         raise DomainError(_("The rater-class weights must not be negative and must not all be zero."))
     if any(not (0 <= c.codes <= MAX_CODES_PER_CLASS) for c in classes):
         raise DomainError(_("A class may get 0 to %(max)d codes.") % {"max": MAX_CODES_PER_CLASS})
-    if not (1 <= key_holders <= sealing.MAX_HOLDERS) or not (1 <= key_threshold <= key_holders):
+    if not sealing.valid_sharing(key_threshold, key_holders):
         raise DomainError(
-            _("The tally key needs 1 to %(max)d holders, and closing needs 1 to that many shares.")
+            _(
+                "The tally key needs 1 to %(max)d holders, and closing needs at least 2 of their shares "
+                "(1 only when there is a single holder) and no more than there are holders."
+            )
             % {"max": sealing.MAX_HOLDERS}
         )
     with transaction.atomic():
@@ -293,7 +299,15 @@ def wipe_free_space() -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # A reader still on an old snapshot makes the checkpoint "busy": try again for a while.
+            for _attempt in range(100):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _log, _done = cursor.fetchone()
+                if not busy:
+                    break
+                time.sleep(0.05)
+            else:
+                logger.warning("the write-ahead log could not be truncated after closing a round")
         elif connection.vendor == "postgresql":
             for table in WIPED_TABLES:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")

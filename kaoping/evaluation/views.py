@@ -16,7 +16,7 @@ from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 
-from . import codes, exports, selectors, services
+from . import codes, exports, sealing, selectors, services
 from .forms import RoundForm
 from .models import Grade, RaterKind, Round, RoundStatus
 
@@ -52,6 +52,8 @@ def round_create_view(request: HttpRequest, town: str) -> HttpResponse:
                 classes=form.classes(),
                 scale=form.scale(),
                 sub_items=data["sub_items"],
+                key_holders=data["key_holders"],
+                key_threshold=data["key_threshold"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -97,6 +99,11 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("evaluation:round_detail", town.slug, rnd.slug)
     ballot_url = request.build_absolute_uri(reverse("ballot:enter"))
+    # Each class's slips print in a random order, with no number: a slip's place on the sheet says
+    # nothing about its code's row (which follows the order the codes were made in).
+    batches = {rater_class: list(batch) for rater_class, batch in made.items()}
+    for batch in batches.values():
+        sealing.shuffle(batch)
     slips = [
         {
             "class": rater_class.get_kind_display(),
@@ -104,7 +111,7 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
             # The code rides in the fragment, which browsers never send to the server.
             "qr": segno.make(f"{ballot_url}#{code}", error="m").svg_inline(scale=3, omitsize=False),
         }
-        for rater_class, batch in made.items()
+        for rater_class, batch in batches.items()
         for code in batch
     ]
     response = render(

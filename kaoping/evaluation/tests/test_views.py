@@ -8,6 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from .. import codes as codes_
 from .. import services
 from ..models import Ballot, RoundStatus, SealedBallot
 from .conftest import LEAD, MID, all_rated, make_round, vote
@@ -65,9 +66,17 @@ def test_the_office_prepares_a_round_by_groups_and_individuals(client_for, perso
     ):
         data[f"weight_{kind}"] = weight
         data[f"codes_{kind}"] = 2
-    response = client.post(url("round_create", town), data)
+    # The tally key: closing cannot need more shares than there are holders, nor 1 of several.
+    for holders, threshold, message in ((2, 3, "more shares than there are holders"), (3, 1, "at least 2")):
+        refused = client.post(
+            url("round_create", town), {**data, "key_holders": holders, "key_threshold": threshold}
+        )
+        assert refused.status_code == 200 and message in refused.content.decode()
+    assert not town.evaluation_rounds.exists()
+    response = client.post(url("round_create", town), {**data, "key_holders": 4, "key_threshold": 3})
     assert response.status_code == 302, response.content.decode()[:2000]
     rnd = town.evaluation_rounds.get()
+    assert (rnd.key_holders, rnd.key_threshold, rnd.public_key) == (4, 3, "")
     assert {t.cadre.name for t in rnd.targets.all()} == {"刘镇长", "赵强"}
     assert rnd.sub_items == ["morality", "integrity"]
 
@@ -262,3 +271,58 @@ def test_closing_a_round_asks_for_a_confirmation_that_says_what_cannot_be_undone
     )
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_opening_shows_the_tally_key_shares_once_and_stores_none_of_them(
+    client_for, personas, town, draft_round
+):
+    client = client_for(personas["assessment_office"])
+    client.post(url("round_codes", town, draft_round.slug))
+    page = client.post(url("round_move", town, draft_round.slug), {"to": "open"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert html.count('class="share"') == 3 and "Tally key share 2 of 3" in html
+    words = re.findall(r"<div><span>\d+</span>([a-z]+)</div>", html)
+    assert len(words) == 60
+    shares = [" ".join(words[i : i + 20]) for i in range(0, 60, 20)]
+    draft_round.refresh_from_db()
+    assert draft_round.status == RoundStatus.OPEN and len(draft_round.public_key) == 64
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # no share, nor the secret, anywhere in the database
+        for table in ("evaluation_round", "audit_auditentry"):
+            cursor.execute(f"SELECT * FROM {table}")
+            dump = repr(cursor.fetchall())
+            assert not any(share.split()[5] + " " + share.split()[6] in dump for share in shares)
+    detail = client.get(url("round_detail", town, draft_round.slug)).content.decode()
+    assert detail.count('name="share"') == 2 and "What the system guarantees about anonymity" in detail
+    client.post(
+        url("round_move", town, draft_round.slug), {"to": "closed", "confirmed": "1", "share": shares[1:]}
+    )
+    draft_round.refresh_from_db()
+    assert draft_round.status == RoundStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_submission_answers_with_one_size_whatever_was_voted(client, open_round, codes, cadres):
+    sizes = set()
+    for code, grade in zip(codes[LEAD], ["excellent", "unknown", "basic"], strict=True):
+        done = client.post(
+            reverse("ballot:enter"),
+            {"code": code, "action": "submit", **{f"r-{c.pk}": grade for c in cadres}},
+        )
+        assert b"your ballot is in" in done.content
+        sizes.add(len(done.content))
+    assert len(sizes) == 1
+
+
+@pytest.mark.django_db
+def test_slips_print_in_a_random_order_without_numbers(client_for, personas, town, draft_round, monkeypatch):
+    from .. import sealing
+
+    orders = []
+    monkeypatch.setattr(sealing, "shuffle", lambda items: orders.append(list(items)) or items.reverse())
+    html = client_for(personas["assessment_office"]).post(url("round_codes", town, draft_round.slug)).content
+    printed = re.findall(r'class="code">([A-Z0-9-]+)<', html.decode())
+    assert len(orders) == 4 and printed == [codes_.display(c) for batch in orders for c in reversed(batch)]
