@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from ..models import Ballot, BallotDraft, RaterKind, VotingCode
+from .. import sealing
+from ..models import Ballot, BallotDraft, RaterKind, SealedBallot, VotingCode
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -74,11 +75,15 @@ def test_a_voter_scans_the_slip_saves_comes_back_and_submits_once(
         page.click("button[value=submit]")
     assert "your ballot is in" in page.locator("h1").inner_text()
 
-    (ballot,) = Ballot.objects.all()
-    assert ballot.rater_class.kind == RaterKind.MIDDLE_LEVEL
-    assert ballot.ratings[str(first.pk)] == {"overall": "excellent"}
-    assert ballot.ratings[str(rest[0].pk)] == {"overall": "unknown"}
-    assert len(ballot.ratings) == len(cadres)
+    # Stored sealed: only the round's tally key (here rebuilt from two of its shares) opens it.
+    (stored,) = SealedBallot.objects.all()
+    assert stored.rater_class.kind == RaterKind.MIDDLE_LEVEL and not Ballot.objects.exists()
+    secret = sealing.combine(open_round.shares[:2], public_key=open_round.public_key)
+    ballot = sealing.opener(secret)(stored.sealed)
+    assert ballot["class"] == RaterKind.MIDDLE_LEVEL
+    assert ballot["ratings"][str(first.pk)] == {"overall": "excellent"}
+    assert ballot["ratings"][str(rest[0].pk)] == {"overall": "unknown"}
+    assert len(ballot["ratings"]) == len(cadres)
     assert VotingCode.objects.filter(used=True).count() == 1
     assert not BallotDraft.objects.exists()
 
@@ -88,4 +93,4 @@ def test_a_voter_scans_the_slip_saves_comes_back_and_submits_once(
     page.wait_for_selector("[role=alert]")
     assert "already been used" in page.locator("[role=alert]").inner_text()
     assert "#" not in page.url
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
