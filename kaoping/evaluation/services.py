@@ -281,8 +281,8 @@ def tally_secret(rnd: Round, shares: list[str]) -> bytes:
     except sealing.SealingError:
         raise WrongShares(
             _(
-                "These shares do not open this round's tally key: a share is from another round, was "
-                "typed twice, or has a wrong word. Nothing was changed."
+                "These shares do not open this round's tally key: a share is from another round, or two "
+                "are the same holder's. Nothing was changed."
             )
         ) from None
 
