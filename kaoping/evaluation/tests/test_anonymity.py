@@ -11,7 +11,7 @@ from django.db import connection
 
 from .. import sealing, services
 from ..models import BallotDraft, SealedBallot, VotingCode
-from .conftest import EST, LEAD, MID, NON
+from .conftest import EST, LEAD, MID, NON, make_round
 
 # Five voters, in this order, each with a ballot nobody else cast (a distinct grade pattern).
 PATTERNS = [
@@ -106,17 +106,24 @@ def test_sqlite_file_and_wal_do_not_link_a_ballot_to_its_code_or_its_order(
 
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_system_columns_and_pages_do_not_link_a_ballot_to_its_code_or_its_order(
-    open_round, codes, cadres, personas, monkeypatch
+    open_round, codes, cadres, personas, monkeypatch, town
 ):
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's system columns and pages")
+    # Another town's round stays open: its sealed ballot keeps the table's pages in use.
+    other = make_round(town, cadres, quarter=2, codes_each=1)
+    other_code = next(iter(services.codes_generate(actor=None, round=other).values()))[0]
+    services.round_open(actor=None, round=other)
+    services.ballot_submit(code=other_code, ratings=_ratings(cadres, ["basic"] * 4))
     voters = _cast_five(open_round, codes, cadres)
     hashes = [services._hash(sealing_code) for sealing_code in voters]
     with connection.cursor() as cursor:
         # While open, the transaction stamp does tie each sealed ballot to its code (one
         # transaction spends the code and stores the ballot): what it ties is a sealed box that
         # only the tally key opens, and that never becomes a row of the ballot box as such.
-        cursor.execute("SELECT sealed FROM evaluation_sealedballot ORDER BY id")
+        cursor.execute(
+            "SELECT sealed FROM evaluation_sealedballot WHERE round_id = %s ORDER BY id", [open_round.pk]
+        )
         sealed = [bytes(s) for (s,) in cursor.fetchall()]
         assert len(sealed) == 5 and all(b'"overall"' not in s for s in sealed)
     monkeypatch.setattr(services.sealing, "shuffle", _reverse)
@@ -134,8 +141,17 @@ def test_postgresql_system_columns_and_pages_do_not_link_a_ballot_to_its_code_or
     # Their physical order (ctid) is the shuffle's, whatever the voting order was.
     physical = [json.loads(r) for _x, _c, r in box]
     assert physical == _shuffled(open_round, sealed)
-    # The sealed ballots' dead rows are gone (VACUUM), and so are the drafts': read the raw pages.
+    # The sealed ballots' dead rows are gone (VACUUM FULL), and so are the drafts': read the raw
+    # pages. PostgreSQL keeps dead rows that a transaction still open anywhere on the server might
+    # see; on a shared server another session's may be: then the pages cannot be checked now.
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datname, state FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+            "least(backend_xid::text::bigint, backend_xmin::text::bigint) < %s",
+            [int(box[0][0])],
+        )
+        if holding := cursor.fetchall():
+            pytest.skip(f"another session's open transaction holds back VACUUM on this server: {holding}")
         try:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
         except Exception as exc:  # noqa: BLE001 - the extension is optional on the server
@@ -143,12 +159,15 @@ def test_postgresql_system_columns_and_pages_do_not_link_a_ballot_to_its_code_or
         for table in ("evaluation_sealedballot", "evaluation_ballotdraft"):
             cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [table])
             (pages,) = cursor.fetchone()
+            cursor.execute(
+                "SELECT count(*) FROM generate_series(0, %s - 1) p, "
+                "heap_page_items(get_raw_page(%s, p::int)) "
+                "WHERE t_data IS NOT NULL",
+                [pages, table],
+            )
+            # Only the other round's sealed ballot is left (and no draft).
+            assert cursor.fetchone()[0] == (1 if table == "evaluation_sealedballot" else 0)
             for page in range(pages):
-                cursor.execute(
-                    "SELECT count(*) FROM heap_page_items(get_raw_page(%s, %s)) WHERE t_data IS NOT NULL",
-                    [table, page],
-                )
-                assert cursor.fetchone()[0] == 0, f"{table} page {page} still holds a row"
                 cursor.execute("SELECT get_raw_page(%s, %s)", [table, page])
                 raw = bytes(cursor.fetchone()[0])
                 assert not any(s[:48] in raw for s in sealed), f"{table} page {page} keeps a sealed ballot"

@@ -241,6 +241,7 @@ def test_ballots_reconcile_with_used_codes_and_the_command_says_so(open_round, c
     assert {t.rater_class.kind: (t.used, t.ballots) for t in turnout(open_round)}[NON] == (1, 1)
     assert reconcile(open_round) == []
     call_command("checkballots", f"{open_round.town.slug}/2026Q1")
+    call_command("checkballots", f"{open_round.town.slug}/2026Q1", "--wipe")
     assert "reconcile" in capsys.readouterr().out
     VotingCode.objects.filter(code_hash=services._hash(codes[MID][0])).update(used=True)  # tampering
     with pytest.raises(CommandError):
