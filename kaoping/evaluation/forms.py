@@ -27,27 +27,31 @@ class RoundForm(forms.Form):
         label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
     )
     title = TextField(label=_("Title"), max_length=100, required=False)
-    held_on = DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(
+        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     closes_at = DateTimeField(
         label=_("Codes expire at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Optional. Closing the round refuses further ballots in any case."),
     )
     groups = forms.MultipleChoiceField(
-        label=_("Evaluate these groups"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Evaluate these groups"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     cadres = ModelMultipleChoiceField(
         label=_("… and these cadres"),
         queryset=Cadre.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     sub_items = forms.MultipleChoiceField(
         label=_("Also rate these sub-items"),
         choices=SubItem.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     key_holders = WholeNumberField(

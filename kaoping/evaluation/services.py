@@ -414,7 +414,7 @@ def ballot_open(*, code: str) -> BallotAccess:
 
 def ballot_size(rnd: Round) -> int:
     """The one size of every sealed ballot and draft of the round, whatever was voted."""
-    return sealing.padded_size(len(_target_keys(rnd)), len(rnd.sub_items))
+    return sealing.padded_size(len(target_keys(rnd)), len(rnd.sub_items))
 
 
 def _usable_code(code: str, *, with_draft: bool = False) -> VotingCode:
@@ -447,7 +447,7 @@ def _check_usable(rnd: Round, *, used: bool) -> None:
         raise DomainError(_("This voting code has expired; no more ballots are accepted."))
 
 
-def _target_keys(rnd: Round) -> list[str]:
+def target_keys(rnd: Round) -> list[str]:
     """The round's targets as the ballot names them. Fixed when the round is made, so kept in the
     cache: every submission of a meeting checks against them."""
     key = f"ballot-targets:{rnd.pk}:{rnd.created_at.timestamp()}"  # ids come back after a reset
@@ -460,7 +460,7 @@ def clean_ratings(rnd: Round, raw: dict[str, dict[str, str]], *, complete: bool)
     """Keep only known targets, items and grades; with `complete`, every target needs an overall grade."""
     grades = set(rnd.scale) | {Grade.UNKNOWN}
     sub_grades = set(SubGrade.values)
-    targets = _target_keys(rnd)
+    targets = target_keys(rnd)
     clean: dict[str, dict[str, str]] = {}
     for target in targets:
         given = raw.get(target) or {}

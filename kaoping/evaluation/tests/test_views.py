@@ -326,3 +326,38 @@ def test_slips_print_in_a_random_order_without_numbers(client_for, personas, tow
     html = client_for(personas["assessment_office"]).post(url("round_codes", town, draft_round.slug)).content
     printed = re.findall(r'class="code">([A-Z0-9-]+)<', html.decode())
     assert len(orders) == 4 and printed == [codes_.display(c) for batch in orders for c in reversed(batch)]
+
+
+@pytest.mark.django_db
+def test_a_refused_incomplete_ballot_keeps_the_choices_and_marks_the_cadres_left(client, town, cadres):
+    rnd = make_round(town, cadres, quarter=3, codes_each=1, sub_items=["integrity"])
+    code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
+    services.round_open(actor=None, round=rnd)
+    fresh = client.post(reverse("ballot:enter"), {"code": code}).content.decode()
+    assert 'id="ballot-rated">0</strong> of 4' in fresh and "Not rated yet" not in fresh
+    first = cadres[0].pk
+    posted = {"code": code, "action": "submit", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
+    html = client.post(reverse("ballot:enter"), posted).content.decode()
+    assert "Rate every cadre before submitting" in html and "3 left" in html
+    assert html.count("data-ballot-missing") == 3 and html.count("ballot-missing") == 6
+    assert f'id="r-{first}-basic" value="basic" checked' in html
+    assert re.search(rf'name="r-{first}-integrity".*?value="fair" selected', html, re.S)
+    assert 'id="ballot-rated">1</strong> of 4' in html
+    assert not SealedBallot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_round_form_is_styled_like_every_other_form(client_for, personas, town):
+    html = client_for(personas["assessment_office"]).get(url("round_create", town)).content.decode()
+
+    def tag(kind: str, name: str) -> str:
+        return re.search(rf'<{kind}[^>]*name="{name}"[^>]*>', html).group(0)
+
+    for name in ("year", "title", "held_on", "weight_leadership", "codes_leadership", "key_holders"):
+        assert 'class="form-control' in tag("input", name), name
+        assert f'for="id_{name}"' in html  # every field has its label
+    assert 'class="form-select' in tag("select", "quarter") and 'class="form-select' in tag(
+        "select", "cadres"
+    )
+    assert html.count('class="form-check-input"') >= 10  # groups and sub-items
+    assert re.search(r'name="held_on" value="\d{4}-\d{2}-\d{2}"', html)  # the date input shows today
