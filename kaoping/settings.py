@@ -309,7 +309,9 @@ FORMAT_MODULE_PATH = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No record about a ballot-page request, so nothing ties a ballot to a time or a phone.
+    "filters": {"no_ballot_requests": {"()": "kaoping.core.quietlog.DropBallotRequests"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_ballot_requests"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("KAOPING_LOG_LEVEL", "WARNING")},
 }
 

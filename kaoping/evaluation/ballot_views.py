@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -37,8 +38,9 @@ def _ratings_from(post) -> dict[str, dict[str, str]]:
     return ratings
 
 
-def _rows(access: services.BallotAccess) -> list[dict]:
-    """One row per cadre on the ballot, with its grade buttons and sub-item options ready to print."""
+def _rows(access: services.BallotAccess, missing: bool = False) -> list[dict]:
+    """One row per cadre on the ballot, with its grade buttons and sub-item options ready to print.
+    With `missing` (after a submission refused as incomplete), the cadres not yet rated are marked."""
     rnd = access.round
     # Labels are translated once here rather than once per cadre in the template.
     grades = [
@@ -65,6 +67,7 @@ def _rows(access: services.BallotAccess) -> list[dict]:
                 "name": cadre.name,
                 "position": cadre.position,
                 "workplace": str(cadre.workplace or ""),
+                "missing": missing and not chosen.get(tally.OVERALL),
                 "grades": [
                     (f"r-{key}-{g}", g, label, style, chosen.get(tally.OVERALL) == g)
                     for g, label, style in grades
@@ -78,27 +81,40 @@ def _rows(access: services.BallotAccess) -> list[dict]:
     return rows
 
 
-def _rows_html(access: services.BallotAccess) -> str:
-    """The cadres' rows as HTML. Without a draft they are the same for every voter of the round
-    (targets, scale and sub-items are fixed when the round is made), so they are rendered once a
-    minute per round and language, not once per voter; a saved draft's rows are rendered for it."""
+def _rows_html(access: services.BallotAccess, missing: bool = False) -> tuple[str, int]:
+    """The cadres' rows as HTML, and how many there are. Without a draft they are the same for
+    every voter of the round (targets, scale and sub-items are fixed when the round is made), so they
+    are rendered once a minute per round and language, not once per voter; a saved draft's rows, or
+    a refused submission's (which mark the cadres still unrated), are rendered for it."""
 
-    def render() -> str:
-        return render_to_string("evaluation/_ballot_rows.html", {"rows": _rows(access)})
+    def render() -> tuple[str, int]:
+        rows = _rows(access, missing)
+        context = {"rows": rows, "not_rated": _("Not rated yet")}
+        return render_to_string("evaluation/_ballot_rows.html", context), len(rows)
 
-    if access.draft:
-        return render()
-    rnd = access.round
-    key = f"ballot-rows:{rnd.pk}:{rnd.created_at.timestamp()}:{get_language()}"  # ids come back after a reset
-    return mark_safe(cache.get_or_set(key, render, ROWS_CACHE_SECONDS))  # escaped by the template engine
+    if access.draft or missing:
+        html, total = render()
+    else:
+        rnd = access.round
+        # The creation time is in the key: ids come back after a reset.
+        key = f"ballot-rows:{rnd.pk}:{rnd.created_at.timestamp()}:{get_language()}"
+        html, total = cache.get_or_set(key, render, ROWS_CACHE_SECONDS)
+    return mark_safe(html), total  # escaped by the template engine
 
 
-def _form(request: HttpRequest, access: services.BallotAccess, code: str, **extra) -> HttpResponse:
+def _form(
+    request: HttpRequest, access: services.BallotAccess, code: str, *, missing: bool = False, **extra
+) -> HttpResponse:
+    rows_html, total = _rows_html(access, missing)
+    rated = sum(1 for rating in access.draft.values() if rating.get(tally.OVERALL))
     context = {
         "round": access.round,
         "rater_class": access.rater_class,
         "code": code,
-        "rows_html": _rows_html(access),
+        "rows_html": rows_html,
+        "total": total,
+        "rated": rated,
+        "left": total - rated,
         **extra,
     }
     return render(request, "evaluation/ballot_form.html", context)
@@ -121,7 +137,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
                 access = services.ballot_open(code=code)
                 draft = services.clean_ratings(access.round, ratings, complete=False)
                 access = services.BallotAccess(access.round, access.rater_class, access.code_hash, draft)
-                return _form(request, access, code, error=exc.message)
+                return _form(request, access, code, missing=True, error=exc.message)
             return render(request, "evaluation/ballot_done.html", {})
         if action == "save":
             access = services.ballot_save(code=code, ratings=ratings)

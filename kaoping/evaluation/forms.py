@@ -27,27 +27,46 @@ class RoundForm(forms.Form):
         label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
     )
     title = TextField(label=_("Title"), max_length=100, required=False)
-    held_on = DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(
+        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     closes_at = DateTimeField(
         label=_("Codes expire at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Optional. Closing the round refuses further ballots in any case."),
     )
     groups = forms.MultipleChoiceField(
-        label=_("Evaluate these groups"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Evaluate these groups"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     cadres = ModelMultipleChoiceField(
         label=_("… and these cadres"),
         queryset=Cadre.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     sub_items = forms.MultipleChoiceField(
         label=_("Also rate these sub-items"),
         choices=SubItem.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    key_holders = WholeNumberField(
+        label=_("Tally key holders"),
+        initial=3,
+        min_value=1,
+        max_value=9,
+        help_text=_("Each keeps one share of the key that opens the ballots, e.g. the discipline member."),
+    )
+    key_threshold = WholeNumberField(
+        label=_("Shares needed to close"),
+        initial=2,
+        min_value=1,
+        max_value=9,
+        help_text=_("Fewer than all, so that one lost share does not lose the round."),
     )
 
     def __init__(self, *args, town: Town, **kwargs) -> None:
@@ -83,6 +102,16 @@ class RoundForm(forms.Form):
             ClassSpec(k, self.cleaned_data[f"weight_{k}"], self.cleaned_data[f"codes_{k}"])
             for k in DEFAULT_WEIGHTS
         ]
+
+    def clean(self):
+        data = super().clean()
+        holders, threshold = data.get("key_holders"), data.get("key_threshold")
+        if holders is not None and threshold is not None:
+            if threshold > holders:
+                self.add_error("key_threshold", _("Closing cannot need more shares than there are holders."))
+            elif threshold == 1 and holders > 1:
+                self.add_error("key_threshold", _("With several holders, closing needs at least 2 shares."))
+        return data
 
     def clean_held_on(self) -> date:
         return self.cleaned_data["held_on"]

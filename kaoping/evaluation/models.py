@@ -1,20 +1,25 @@
 """Quarterly democratic evaluation (民主评议): rounds, voting codes and anonymous ballots.
 
-Anonymity is a property of the tables, not of the code that reads them:
+Anonymity is a property of the tables, not of the code that reads them (docs/anonymity.md):
 
-- `Ballot` has no code, user, address or time column. Its key is a random UUID and ballots are read
-  ordered by it, so neither the key nor the listing order tells who voted first; on closing, the
-  round's ballots are rewritten in key order so that the physical order (SQLite rowid, PostgreSQL
-  heap) does not keep the voting order either.
+- While a round is open, a submitted ballot is a `SealedBallot`: sealed to the round's public key,
+  padded to one size, under a random key (so the SQLite rowid order is not the voting order). The
+  round's private key is not stored anywhere: its holders keep it as shares, and closing needs them.
+- On closing, the sealed ballots are opened in memory, shuffled and written as the plaintext
+  `Ballot`s in one transaction; the sealed ones are deleted and the database's free space wiped
+  (SQLite WAL checkpointed and truncated, PostgreSQL tables vacuumed). A `Ballot` has no code, user,
+  address or time column.
 - `VotingCode` stores only a keyed hash of the code and its rater class, and a `used` flag without
   a time.
-- A saved, unsubmitted ballot (`BallotDraft`) has to be found again by its code; it lives in its own
-  table keyed by the code hash and is deleted when the ballot is submitted (or the round closes).
+- A saved, unsubmitted ballot (`BallotDraft`) has to be found again by its code; it is keyed by the
+  code hash, encrypted with a key derived from the code itself, and deleted when the ballot is
+  submitted (or the round closes).
 
 Database triggers (see `triggers.py`) refuse any change to a stored ballot, and any new or deleted
 ballot in a closed round.
 """
 
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -117,6 +122,19 @@ class Round(models.Model):
     # Grade -> value as strings, e.g. {"excellent": "95", ...}; grades missing here count as "don't know".
     scale = models.JSONField(_("rating scale"))
     sub_items = models.JSONField(_("sub-items"), default=list, blank=True)
+    key_holders = models.PositiveSmallIntegerField(
+        _("tally key holders"),
+        default=3,
+        help_text=_(
+            "How many people each keep a share of the tally key (for example the discipline and "
+            "organisation members and the office)."
+        ),
+    )
+    key_threshold = models.PositiveSmallIntegerField(
+        _("shares needed to close"), default=2, help_text=_("How many of the shares closing the round needs.")
+    )
+    # The round's X25519 public key (hex), made when it opens; its private key is never stored.
+    public_key = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +148,12 @@ class Round(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["town", "year", "quarter"], name="round_one_per_quarter"),
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="round_quarter_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(
+                    key_threshold__gte=1, key_threshold__lte=models.F("key_holders"), key_holders__lte=9
+                ),
+                name="round_key_threshold_1_to_holders",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,14 +228,48 @@ class VotingCode(models.Model):
 
 
 class BallotDraft(models.Model):
-    """A saved, not yet submitted ballot. Necessarily found by its code; deleted at submission."""
+    """A saved, not yet submitted ballot. Necessarily found by its code; deleted at submission.
+
+    `sealed` is the ratings encrypted with a key derived from the code (sealing.seal_draft): without
+    the code, nobody (the server included) can read it.
+    """
 
     code_hash = models.CharField(max_length=64, primary_key=True)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    ratings = models.JSONField(default=dict)
+    sealed = models.BinaryField()
 
     def __str__(self) -> str:
         return "draft"
+
+
+def random_key() -> int:
+    return secrets.randbits(62) + 1
+
+
+class RandomKeyField(models.BigIntegerField):
+    """A 64-bit key drawn at random. On SQLite the column is declared `integer` so that it is the
+    table's rowid: rows are then placed by their random key, not in the order they came in."""
+
+    def db_type(self, connection):
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
+
+
+class SealedBallot(models.Model):
+    """A ballot submitted while the round is open: {"class": kind, "ratings": …} padded to the round's
+    ballot size and sealed to the round's public key. Only the tally key opens it, at closing, when
+    it is replaced by a plaintext `Ballot` in shuffled order. Its rater class is the one of the code
+    that cast it (already known from the code, so it says nothing more)."""
+
+    id = RandomKeyField(primary_key=True, default=random_key, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="sealed_ballots")
+    rater_class = models.ForeignKey(RaterClass, on_delete=models.PROTECT, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "sealed ballot"
 
 
 class Ballot(models.Model):

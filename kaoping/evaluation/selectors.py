@@ -8,7 +8,7 @@ from django.http import Http404
 
 from kaoping.people.models import AgencyCategory, Cadre, Population, Town
 
-from .models import Ballot, BallotDraft, RaterClass, Round, RoundStatus, TargetResult
+from .models import Ballot, BallotDraft, RaterClass, Round, RoundStatus, SealedBallot, TargetResult
 
 
 def democratic_scores(town: Town, year: int, quarter: int) -> dict[int, Decimal]:
@@ -71,17 +71,19 @@ class Turnout:
 
 
 def turnout(rnd: Round) -> list[Turnout]:
-    """Codes issued and used, and ballots stored, per rater class: counts only, never content."""
+    """Codes issued and used, and ballots stored, per rater class: counts only, never content.
+
+    While the round is open its ballots are sealed (their class is the one of the code that cast
+    them, so counting them by class tells nothing new); once closed they are the ballot box."""
     classes = RaterClass.objects.filter(round=rnd).annotate(
         issued=Count("codes", distinct=True),
         used=Count("codes", filter=Q(codes__used=True), distinct=True),
     )
-    ballots = dict(
-        Ballot.objects.filter(round=rnd)
-        .values_list("rater_class")
-        .annotate(n=Count("id"))
-        .values_list("rater_class", "n")
-    )
+    ballots: dict[int, int] = {}
+    for model in (Ballot, SealedBallot):
+        counts = model.objects.filter(round=rnd).values_list("rater_class").annotate(n=Count("id"))
+        for rater_class, n in counts.values_list("rater_class", "n"):
+            ballots[rater_class] = ballots.get(rater_class, 0) + n
     return [Turnout(c, c.issued, c.used, ballots.get(c.pk, 0)) for c in classes]
 
 
@@ -93,9 +95,15 @@ def reconcile(rnd: Round) -> list[str]:
             problems.append(
                 f"{row.rater_class.kind}: {row.ballots} ballots stored but {row.used} codes marked used"
             )
-    if Ballot.objects.filter(round=rnd).exclude(rater_class__round=rnd).exists():
+    if any(
+        m.objects.filter(round=rnd).exclude(rater_class__round=rnd).exists() for m in (Ballot, SealedBallot)
+    ):
         problems.append("ballots whose rater class belongs to another round")
+    if Ballot.objects.filter(round=rnd).exists() and SealedBallot.objects.filter(round=rnd).exists():
+        problems.append("sealed ballots and an opened ballot box side by side")
     if rnd.status == RoundStatus.CLOSED:
+        if SealedBallot.objects.filter(round=rnd).exists():
+            problems.append("sealed ballots remain after closing")
         if BallotDraft.objects.filter(round=rnd).exists():
             problems.append("drafts (linked to codes) remain after closing")
         if rnd.results.count() != rnd.targets.count():

@@ -5,6 +5,8 @@ undo the anonymity. The ballot services take the code as typed and are the only 
 turned into its hash.
 """
 
+import logging
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models import BinaryField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +25,7 @@ from kaoping.core.errors import DomainError
 from kaoping.engine.periods import quarter_months
 from kaoping.people.models import Cadre, Town
 
-from . import codes, tally
+from . import codes, sealing, tally
 from .models import (
     DEFAULT_SCALE,
     SUB_SCALE,
@@ -34,6 +36,7 @@ from .models import (
     RaterKind,
     Round,
     RoundStatus,
+    SealedBallot,
     SubGrade,
     SubItem,
     Target,
@@ -42,6 +45,7 @@ from .models import (
 )
 
 MAX_CODES_PER_CLASS = 2000
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,11 @@ def round_create(
     scale: dict[str, Decimal] | None = None,
     sub_items: list[str] | None = None,
     closes_at: datetime | None = None,
+    key_holders: int = 3,
+    key_threshold: int = 2,
 ) -> Round:
-    """Prepare a quarter's round: its targets, scale, sub-items and rater classes (weights, codes)."""
+    """Prepare a quarter's round: its targets, scale, sub-items, rater classes (weights, codes) and
+    how its tally key is shared (`key_threshold` of `key_holders` shares close it)."""
     scale = dict(DEFAULT_SCALE if scale is None else scale)
     sub_items = list(sub_items or [])
     if quarter not in (1, 2, 3, 4):
@@ -93,6 +100,14 @@ def round_create(
         raise DomainError(_("The rater-class weights must not be negative and must not all be zero."))
     if any(not (0 <= c.codes <= MAX_CODES_PER_CLASS) for c in classes):
         raise DomainError(_("A class may get 0 to %(max)d codes.") % {"max": MAX_CODES_PER_CLASS})
+    if not sealing.valid_sharing(key_threshold, key_holders):
+        raise DomainError(
+            _(
+                "The tally key needs 1 to %(max)d holders, and closing needs at least 2 of their shares "
+                "(1 only when there is a single holder) and no more than there are holders."
+            )
+            % {"max": sealing.MAX_HOLDERS}
+        )
     with transaction.atomic():
         if Round.objects.filter(town=town, year=year, quarter=quarter).exists():
             raise DomainError(
@@ -108,6 +123,8 @@ def round_create(
             closes_at=closes_at,
             scale={k: str(v) for k, v in scale.items()},
             sub_items=[s for s in SubItem.values if s in sub_items],
+            key_holders=key_holders,
+            key_threshold=key_threshold,
         )
         RaterClass.objects.bulk_create(
             [RaterClass(round=rnd, kind=c.kind, weight=c.weight, codes_planned=c.codes) for c in classes]
@@ -125,6 +142,7 @@ def round_create(
                 "scale": rnd.scale,
                 "sub_items": rnd.sub_items,
                 "classes": {c.kind: {"weight": c.weight, "codes": c.codes} for c in classes},
+                "key": {"holders": key_holders, "threshold": key_threshold},
             },
         )
     return rnd
@@ -167,23 +185,60 @@ CLOSE_CONSEQUENCE = gettext_lazy(
 )
 
 
-def round_move(*, actor, round: Round, to: str, confirmed: bool = False) -> Round:
-    """Open a prepared round for voting, or close an open one (which computes its results).
+class WrongShares(DomainError):
+    """The shares typed in do not rebuild the round's tally key; nothing was changed."""
+
+
+def round_open(*, actor, round: Round) -> list[str]:
+    """Open a prepared round for voting: make its key pair and return the tally key's shares, once.
+
+    The shares are the only form in which the tally key exists: they are not stored, and closing the
+    round needs `key_threshold` of them typed back in.
+    """
+    secret = sealing.new_secret()
+    shares = sealing.split(secret, threshold=round.key_threshold, holders=round.key_holders)
+    _move(actor=actor, round=round, to=RoundStatus.OPEN, public_key=sealing.public_key_hex(secret))
+    return shares
+
+
+def round_close(*, actor, round: Round, shares: list[str], confirmed: bool = False) -> Round:
+    """Close an open round with its tally key's shares: open the sealed ballots, shuffle them into the
+    ballot box and compute the results. Wrong or too few shares: `WrongShares`, nothing changed.
 
     Closing cannot be undone: it needs `confirmed=True`, given after showing `CLOSE_CONSEQUENCE`.
     """
+    _move(actor=actor, round=round, to=RoundStatus.CLOSED, confirmed=confirmed, shares=shares)
+    wipe_free_space()
+    return round
+
+
+def round_move(*, actor, round: Round, to: str, confirmed: bool = False, shares: list[str] = ()) -> Round:
+    """The status change the office asked for: `round_open` (whose shares are dropped here: only for
+    callers that close with `round_close` otherwise) or `round_close` with the typed `shares`."""
+    if to == RoundStatus.OPEN:
+        round_open(actor=actor, round=round)
+        return round
+    if to == RoundStatus.CLOSED:
+        return round_close(actor=actor, round=round, shares=list(shares), confirmed=confirmed)
+    raise DomainError(_("A round cannot go from “%(old)s” to “%(new)s”.") % {"old": round.status, "new": to})
+
+
+def _move(
+    *, actor, round: Round, to: str, confirmed: bool = False, public_key: str = "", shares: list[str] = ()
+) -> Round:
     with transaction.atomic():
         rnd = Round.objects.select_for_update().get(pk=round.pk)
         old = rnd.status
         if (old, to) == (RoundStatus.DRAFT, RoundStatus.OPEN):
             if not VotingCode.objects.filter(round=rnd).exists():
                 raise DomainError(_("Make the voting codes before opening the round."))
-            rnd.status, rnd.opened_at = RoundStatus.OPEN, timezone.now()
-            rnd.save(update_fields=["status", "opened_at"])
+            rnd.status, rnd.opened_at, rnd.public_key = RoundStatus.OPEN, timezone.now(), public_key
+            rnd.save(update_fields=["status", "opened_at", "public_key"])
         elif (old, to) == (RoundStatus.OPEN, RoundStatus.CLOSED):
             if not confirmed:
                 raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": CLOSE_CONSEQUENCE})
-            _close(rnd)
+            secret = tally_secret(rnd, shares)
+            _close(rnd, secret)
             # The quarter's democratic scores now exist: its months' results change (20% by default).
             months = quarter_months(rnd.year, rnd.quarter)
             cause = _("Democratic evaluation closed: %(round)s") % {"round": rnd}
@@ -199,14 +254,96 @@ def round_move(*, actor, round: Round, to: str, confirmed: bool = False) -> Roun
     return round
 
 
-def _close(rnd: Round) -> None:
-    # Rewrite the ballots in the order of their random keys so that the physical order of the table
-    # no longer follows the order of voting; drafts die with the round.
-    ballots = list(Ballot.objects.filter(round=rnd).order_by("id"))
-    Ballot.objects.filter(round=rnd).delete()
-    Ballot.objects.bulk_create(ballots, batch_size=500)
-    BallotDraft.objects.filter(round=rnd).delete()
+def tally_secret(rnd: Round, shares: list[str]) -> bytes:
+    """The round's tally key rebuilt from typed shares, or `WrongShares` saying what is wrong."""
+    typed = list(dict.fromkeys(n for n in (sealing.normalise_share(s) for s in shares) if n))
+    if len(typed) < rnd.key_threshold:
+        raise WrongShares(
+            _(
+                "Closing needs %(k)d of the %(n)d shares of the tally key; %(given)d typed in. "
+                "Nothing was changed."
+            )
+            % {"k": rnd.key_threshold, "n": rnd.key_holders, "given": len(typed)}
+        )
+    for number, share in enumerate(typed, start=1):
+        try:
+            sealing.share_info(share)
+        except sealing.SealingError:
+            raise WrongShares(
+                _(
+                    "Share %(number)d is not a valid share: check every word against the paper "
+                    "(20 words). Nothing was changed."
+                )
+                % {"number": number}
+            ) from None
+    try:
+        return sealing.combine(typed, public_key=rnd.public_key)
+    except sealing.SealingError:
+        raise WrongShares(
+            _(
+                "These shares do not open this round's tally key: a share is from another round, or two "
+                "are the same holder's. Nothing was changed."
+            )
+        ) from None
+
+
+def wipe_free_space() -> None:
+    """After closing: leave no copy of the sealed ballots and drafts in the database's free space.
+
+    SQLite: the deleted rows' pages were zeroed (secure_delete); the write-ahead log, which still
+    holds the pages as they were while the round was open, is checkpointed and truncated to nothing.
+    PostgreSQL: the ballot tables are vacuumed, which removes the dead rows (outside a transaction).
+    """
+    if connection.in_atomic_block:
+        transaction.on_commit(wipe_free_space)
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # A reader still on an old snapshot makes the checkpoint "busy": try again for a while.
+            for _attempt in range(100):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _log, _done = cursor.fetchone()
+                if not busy:
+                    break
+                time.sleep(0.05)
+            else:
+                logger.warning("the write-ahead log could not be truncated after closing a round")
+        elif connection.vendor == "postgresql":
+            # VACUUM frees dead rows but may leave their bytes in the page; VACUUM FULL rewrites the
+            # (small: only open rounds' sealed ballots and drafts) tables into new files.
+            for table in WIPED_TABLES:
+                cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
+            for table in VACUUMED_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+WIPED_TABLES = ["evaluation_sealedballot", "evaluation_ballotdraft"]
+VACUUMED_TABLES = ["evaluation_ballot", "evaluation_votingcode"]
+
+
+def _close(rnd: Round, secret: bytes) -> None:
+    # Open the sealed ballots in memory, shuffle them and write the ballot box in one go: neither the
+    # rows' order nor their keys keep anything of the order of voting. Then the sealed ballots and
+    # the drafts go, their pages zeroed on SQLite (secure_delete).
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
     classes = list(rnd.classes.all())
+    class_of = {c.kind: c for c in classes}
+    open_ = sealing.opener(secret)
+    ballots = []
+    for sealed in SealedBallot.objects.filter(round=rnd).values_list("sealed", flat=True).iterator():
+        try:
+            content = open_(sealed)
+            ballots.append(
+                Ballot(round=rnd, rater_class=class_of[content["class"]], ratings=content["ratings"])
+            )
+        except (sealing.SealingError, KeyError, TypeError):
+            raise DomainError(_("A sealed ballot cannot be opened: the round cannot be closed.")) from None
+    sealing.shuffle(ballots)
+    Ballot.objects.bulk_create(ballots, batch_size=500)
+    SealedBallot.objects.filter(round=rnd).delete()
+    BallotDraft.objects.filter(round=rnd).delete()
     kind_of = {c.pk: c.kind for c in classes}
     targets = list(rnd.targets.values_list("cadre_id", flat=True))
     tallies = tally.tally(
@@ -266,7 +403,18 @@ def _hash(code: str) -> str:
 def ballot_open(*, code: str) -> BallotAccess:
     """Check a typed code: well formed, known, unused, its round open and not expired."""
     found = _usable_code(code, with_draft=True)
-    return BallotAccess(found.round, found.rater_class, found.code_hash, found.draft or {})
+    draft = {}
+    if found.draft:
+        try:
+            draft = sealing.open_draft(found.draft, code=codes.normalise(code))
+        except sealing.SealingError:
+            draft = {}  # cannot happen with the right code; a draft that cannot be read is no draft
+    return BallotAccess(found.round, found.rater_class, found.code_hash, draft)
+
+
+def ballot_size(rnd: Round) -> int:
+    """The one size of every sealed ballot and draft of the round, whatever was voted."""
+    return sealing.padded_size(len(target_keys(rnd)), len(rnd.sub_items))
 
 
 def _usable_code(code: str, *, with_draft: bool = False) -> VotingCode:
@@ -279,8 +427,8 @@ def _usable_code(code: str, *, with_draft: bool = False) -> VotingCode:
         )
     rows = VotingCode.objects.select_related("round", "rater_class").filter(code_hash=_hash(normal))
     if with_draft:
-        draft = BallotDraft.objects.filter(code_hash=OuterRef("code_hash")).values("ratings")
-        rows = rows.annotate(draft=Subquery(draft, output_field=JSONField()))  # in the same query
+        draft = BallotDraft.objects.filter(code_hash=OuterRef("code_hash")).values("sealed")
+        rows = rows.annotate(draft=Subquery(draft, output_field=BinaryField()))  # in the same query
     found = rows.first()
     if found is None:
         raise DomainError(_("This voting code is not known. Check that you typed it exactly as printed."))
@@ -299,7 +447,7 @@ def _check_usable(rnd: Round, *, used: bool) -> None:
         raise DomainError(_("This voting code has expired; no more ballots are accepted."))
 
 
-def _target_keys(rnd: Round) -> list[str]:
+def target_keys(rnd: Round) -> list[str]:
     """The round's targets as the ballot names them. Fixed when the round is made, so kept in the
     cache: every submission of a meeting checks against them."""
     key = f"ballot-targets:{rnd.pk}:{rnd.created_at.timestamp()}"  # ids come back after a reset
@@ -312,7 +460,7 @@ def clean_ratings(rnd: Round, raw: dict[str, dict[str, str]], *, complete: bool)
     """Keep only known targets, items and grades; with `complete`, every target needs an overall grade."""
     grades = set(rnd.scale) | {Grade.UNKNOWN}
     sub_grades = set(SubGrade.values)
-    targets = _target_keys(rnd)
+    targets = target_keys(rnd)
     clean: dict[str, dict[str, str]] = {}
     for target in targets:
         given = raw.get(target) or {}
@@ -338,14 +486,16 @@ def ballot_save(*, code: str, ratings: dict[str, dict[str, str]]) -> BallotAcces
     """Keep a ballot's ratings so far, to come back to with the same code; nothing is submitted."""
     access = ballot_open(code=code)
     clean = clean_ratings(access.round, ratings, complete=False)
+    sealed = sealing.seal_draft(clean, code=codes.normalise(code), size=ballot_size(access.round))
     BallotDraft.objects.update_or_create(
-        code_hash=access.code_hash, defaults={"round": access.round, "ratings": clean}
+        code_hash=access.code_hash, defaults={"round": access.round, "sealed": sealed}
     )
     return BallotAccess(access.round, access.rater_class, access.code_hash, clean)
 
 
 def ballot_submit(*, code: str, ratings: dict[str, dict[str, str]]) -> Round:
-    """Cast the ballot: mark the code used and store the ratings, in one transaction, once.
+    """Cast the ballot: mark the code used and store the ratings sealed to the round's public key, in
+    one transaction, once.
 
     The code is marked with a conditional UPDATE (… WHERE used = false): of two simultaneous
     submissions of one code only one changes a row, and the other is refused. The round row is read
@@ -355,6 +505,13 @@ def ballot_submit(*, code: str, ratings: dict[str, dict[str, str]]) -> Round:
     # The draft is not read: whatever it holds, the ballot is what was posted, and the draft goes.
     found = _usable_code(code)
     clean = clean_ratings(found.round, ratings, complete=True)
+    if not found.round.public_key:
+        raise DomainError(_("Voting has not started yet. Try again when the meeting opens the vote."))
+    sealed = sealing.seal(
+        {"class": found.rater_class.kind, "ratings": clean},
+        public_key=found.round.public_key,
+        size=ballot_size(found.round),
+    )
     with transaction.atomic():
         with connection.cursor() as cursor:
             lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
@@ -366,6 +523,6 @@ def ballot_submit(*, code: str, ratings: dict[str, dict[str, str]]) -> Round:
         marked = VotingCode.objects.filter(code_hash=found.code_hash, round=rnd, used=False).update(used=True)
         if marked != 1:
             raise DomainError(_("This voting code has already been used. Each code votes once."))
-        Ballot.objects.create(round=rnd, rater_class=found.rater_class, ratings=clean)
+        SealedBallot.objects.create(round=rnd, rater_class=found.rater_class, sealed=sealed)
         BallotDraft.objects.filter(code_hash=found.code_hash).delete()
     return rnd

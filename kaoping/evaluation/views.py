@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, town_or_404
@@ -15,7 +16,7 @@ from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 
-from . import codes, exports, selectors, services
+from . import codes, exports, sealing, selectors, services
 from .forms import RoundForm
 from .models import Grade, RaterKind, Round, RoundStatus
 
@@ -51,6 +52,8 @@ def round_create_view(request: HttpRequest, town: str) -> HttpResponse:
                 classes=form.classes(),
                 scale=form.scale(),
                 sub_items=data["sub_items"],
+                key_holders=data["key_holders"],
+                key_threshold=data["key_threshold"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -78,6 +81,7 @@ def round_detail(request: HttpRequest, town: str, round: str) -> HttpResponse:
             "manage": can(request.user, Action.MANAGE_EVALUATIONS, town),
             "ballot_url": request.build_absolute_uri(reverse("ballot:enter")),
             "close_consequence": services.CLOSE_CONSEQUENCE,
+            "share_fields": range(1, rnd.key_threshold + 1),
         },
     )
 
@@ -95,6 +99,11 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("evaluation:round_detail", town.slug, rnd.slug)
     ballot_url = request.build_absolute_uri(reverse("ballot:enter"))
+    # Each class's slips print in a random order, with no number: a slip's place on the sheet says
+    # nothing about its code's row (which follows the order the codes were made in).
+    batches = {rater_class: list(batch) for rater_class, batch in made.items()}
+    for batch in batches.values():
+        sealing.shuffle(batch)
     slips = [
         {
             "class": rater_class.get_kind_display(),
@@ -102,7 +111,7 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
             # The code rides in the fragment, which browsers never send to the server.
             "qr": segno.make(f"{ballot_url}#{code}", error="m").svg_inline(scale=3, omitsize=False),
         }
-        for rater_class, batch in made.items()
+        for rater_class, batch in batches.items()
         for code in batch
     ]
     response = render(
@@ -113,14 +122,37 @@ def round_codes(request: HttpRequest, town: str, round: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_POST
 @login_required
+@sensitive_post_parameters("share")
 def round_move_view(request: HttpRequest, town: str, round: str) -> HttpResponse:
     town = town_or_404(request, town, Action.MANAGE_EVALUATIONS)
     rnd = selectors.round_or_404(town, round)
     to = request.POST.get("to", "")
     try:
-        services.round_move(actor=request.user, round=rnd, to=to, confirmed=confirmed(request))
+        if to == RoundStatus.OPEN:
+            shares = services.round_open(actor=request.user, round=rnd)
+            # The only time the tally key's shares exist: shown once, printed for the holders.
+            return render(
+                request,
+                "evaluation/key_shares.html",
+                {
+                    "town": town,
+                    "round": rnd,
+                    "shares": [
+                        {"number": i, "words": list(enumerate(share.split(), start=1))}
+                        for i, share in enumerate(shares, start=1)
+                    ],
+                },
+            )
+        services.round_move(
+            actor=request.user,
+            round=rnd,
+            to=to,
+            confirmed=confirmed(request),
+            shares=request.POST.getlist("share"),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

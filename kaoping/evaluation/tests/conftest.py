@@ -8,7 +8,7 @@ from kaoping import testing
 from kaoping.people.models import AgencyCategory, Population
 
 from .. import services
-from ..models import RaterKind, RoundStatus
+from ..models import RaterKind
 
 
 @pytest.fixture
@@ -49,9 +49,8 @@ def codes(draft_round, personas):
 
 @pytest.fixture
 def open_round(draft_round, codes, personas):
-    services.round_move(
-        actor=personas["assessment_office"], round=draft_round, to=RoundStatus.OPEN, confirmed=True
-    )
+    """The round open; `.shares` are its tally key's shares, as handed to its holders."""
+    draft_round.shares = services.round_open(actor=personas["assessment_office"], round=draft_round)
     return draft_round
 
 

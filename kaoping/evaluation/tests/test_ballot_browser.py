@@ -8,7 +8,8 @@ import shutil
 
 import pytest
 
-from ..models import Ballot, BallotDraft, RaterKind, VotingCode
+from .. import sealing
+from ..models import Ballot, BallotDraft, RaterKind, SealedBallot, VotingCode
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -74,11 +75,15 @@ def test_a_voter_scans_the_slip_saves_comes_back_and_submits_once(
         page.click("button[value=submit]")
     assert "your ballot is in" in page.locator("h1").inner_text()
 
-    (ballot,) = Ballot.objects.all()
-    assert ballot.rater_class.kind == RaterKind.MIDDLE_LEVEL
-    assert ballot.ratings[str(first.pk)] == {"overall": "excellent"}
-    assert ballot.ratings[str(rest[0].pk)] == {"overall": "unknown"}
-    assert len(ballot.ratings) == len(cadres)
+    # Stored sealed: only the round's tally key (here rebuilt from two of its shares) opens it.
+    (stored,) = SealedBallot.objects.all()
+    assert stored.rater_class.kind == RaterKind.MIDDLE_LEVEL and not Ballot.objects.exists()
+    secret = sealing.combine(open_round.shares[:2], public_key=open_round.public_key)
+    ballot = sealing.opener(secret)(stored.sealed)
+    assert ballot["class"] == RaterKind.MIDDLE_LEVEL
+    assert ballot["ratings"][str(first.pk)] == {"overall": "excellent"}
+    assert ballot["ratings"][str(rest[0].pk)] == {"overall": "unknown"}
+    assert len(ballot["ratings"]) == len(cadres)
     assert VotingCode.objects.filter(used=True).count() == 1
     assert not BallotDraft.objects.exists()
 
@@ -88,4 +93,32 @@ def test_a_voter_scans_the_slip_saves_comes_back_and_submits_once(
     page.wait_for_selector("[role=alert]")
     assert "already been used" in page.locator("[role=alert]").inner_text()
     assert "#" not in page.url
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phone_ballot_counts_progress_and_marks_the_cadres_left_after_a_refused_submit(
+    browser_context, live_server, open_round, codes, cadres
+):
+    page = browser_context.new_page()
+    page.goto(f"{live_server.url}/ballot/#{codes[RaterKind.LEADERSHIP][0]}")
+    page.wait_for_selector("button[value=submit]")
+    assert page.inner_text("#ballot-rated") == "0" and page.inner_text("#ballot-left-n") == str(len(cadres))
+    first, *rest = cadres
+    page.click(f"label[for='r-{first.pk}-excellent']")
+    assert page.inner_text("#ballot-rated") == "1"
+    with page.expect_navigation():
+        page.click("button[value=submit]")  # incomplete: refused
+    assert "Rate every cadre" in page.locator("[role=alert]").inner_text()
+    assert page.is_checked(f"#r-{first.pk}-excellent")  # the choice made is kept
+    assert page.locator("[data-ballot-missing]").count() == len(rest)
+    page.click(f"label[for='r-{rest[0].pk}-basic']")  # a mark goes as soon as the cadre is rated
+    assert page.locator("[data-ballot-missing]").count() == len(rest) - 1
+    assert page.inner_text("#ballot-rated") == "2" and page.inner_text("#ballot-left-n") == str(len(rest) - 1)
+    for cadre in rest[1:]:
+        page.click(f"label[for='r-{cadre.pk}-unknown']")
+    assert page.is_hidden("#ballot-left")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert "your ballot is in" in page.locator("h1").inner_text()
+    assert SealedBallot.objects.count() == 1

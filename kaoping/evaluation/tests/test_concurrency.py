@@ -8,7 +8,7 @@ from django.db import OperationalError, connection, connections
 
 from kaoping.core.errors import DomainError
 
-from ..models import Ballot, VotingCode
+from ..models import SealedBallot, VotingCode
 from .conftest import LEAD, all_rated
 
 
@@ -46,5 +46,5 @@ def test_one_code_submitted_twice_at_the_same_moment_gives_one_ballot(open_round
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"], connection.vendor
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert VotingCode.objects.filter(used=True).count() == 1

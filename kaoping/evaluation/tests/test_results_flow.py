@@ -19,7 +19,11 @@ def test_closing_a_round_recomputes_the_months_of_its_quarter(open_round, person
     )
     try:
         services.round_move(
-            actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+            actor=personas["assessment_office"],
+            round=open_round,
+            to=RoundStatus.CLOSED,
+            confirmed=True,
+            shares=open_round.shares,
         )
     finally:
         events.INPUTS_CHANGED.disconnect(dispatch_uid="t")
@@ -61,7 +65,9 @@ def test_a_round_closed_after_its_months_publication_yields_a_pending_correction
         for code in kind_codes:
             vote(code, cadres)
     office = personas["assessment_office"]
-    services.round_move(actor=office, round=open_round, to=RoundStatus.CLOSED, confirmed=True)
+    services.round_move(
+        actor=office, round=open_round, to=RoundStatus.CLOSED, confirmed=True, shares=open_round.shares
+    )
     # January stands as published; what the democratic scores would change waits as a correction.
     assert dict(MonthlyResult.objects.values_list("cadre_id", "total")) == published
     assert dict(MonthlyResult.objects.values_list("cadre_id", "pk")) == ids

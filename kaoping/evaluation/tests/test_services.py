@@ -1,3 +1,4 @@
+import random
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from kaoping.core.errors import DomainError
 from kaoping.people.models import AgencyCategory
 
 from .. import services
-from ..models import Ballot, BallotDraft, RoundStatus, TargetResult, VotingCode
+from ..models import Ballot, BallotDraft, RoundStatus, SealedBallot, TargetResult, VotingCode
 from ..selectors import cadres_for, democratic_scores, reconcile, turnout
 from .conftest import EST, LEAD, MID, NON, all_rated, make_round, vote
 
@@ -60,14 +61,17 @@ def test_a_rater_can_save_come_back_and_submit_once(open_round, codes, cadres):
     services.ballot_save(code=code, ratings={str(cadres[0].pk): {"overall": "excellent"}})
     again = services.ballot_open(code=code.lower())
     assert again.draft == {str(cadres[0].pk): {"overall": "excellent"}}
+    # The draft is stored encrypted with a key from the code: the database alone cannot read it.
+    (stored,) = BallotDraft.objects.values_list("sealed", flat=True)
+    assert b"excellent" not in bytes(stored) and str(cadres[0].pk).encode() + b'"' not in bytes(stored)
     with pytest.raises(DomainError, match="Rate every cadre"):
         services.ballot_submit(code=code, ratings=again.draft)
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == 0
     services.ballot_submit(code=code, ratings=all_rated(cadres, "competent"))
-    assert Ballot.objects.count() == 1 and BallotDraft.objects.count() == 0
+    assert SealedBallot.objects.count() == 1 and BallotDraft.objects.count() == 0
     with pytest.raises(DomainError, match="already been used"):
         vote(code, cadres)
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1 and not Ballot.objects.exists()
 
 
 def _swap_first_differing_neighbours(code: str) -> str:
@@ -119,7 +123,11 @@ def test_closing_refuses_all_further_ballots(open_round, codes, cadres, personas
     vote(codes[LEAD][0], cadres)
     services.ballot_save(code=codes[LEAD][1], ratings={})
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     with pytest.raises(DomainError, match="closed"):
         vote(codes[LEAD][1], cadres)
@@ -136,7 +144,11 @@ def test_closing_computes_weighted_scores_and_says_which_classes_were_left_out(
     vote(codes[MID][0], cadres, "basic")
     vote(codes[EST][0], cadres, "unknown")
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     result = TargetResult.objects.get(round=open_round, cadre=cadres[1])
     # leadership 90 (w40), middle 75 (w30); established only "don't know", non-established no ballot.
@@ -157,20 +169,48 @@ def test_the_ballot_table_holds_no_code_user_address_or_time():
 
 
 @pytest.mark.django_db
-def test_ballots_are_listed_in_random_key_order_not_in_voting_order(open_round, codes, cadres, personas):
+def test_ballots_are_sealed_while_open_and_written_in_the_shuffles_order_at_closing(
+    open_round, codes, cadres, personas, monkeypatch
+):
     for code in codes[LEAD] + codes[MID] + codes[EST]:
         vote(code, cadres)
-    listed = list(Ballot.objects.filter(round=open_round).values_list("id", flat=True))
-    assert listed == sorted(listed)
-    services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
-    )
+    sealed = list(SealedBallot.objects.filter(round=open_round).values_list("id", "sealed"))
+    assert len(sealed) == 9 and not Ballot.objects.exists()
+    assert len({len(bytes(s)) for _id, s in sealed}) == 1  # one size, whatever was voted
+    assert all(b"excellent" not in bytes(s) for _id, s in sealed)
     if connection.vendor == "sqlite":
-        # After closing, even the physical order (rowid) follows the random keys, not the voting.
+        # The random key is the rowid: rows sit in key order, not in the order they came in.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid, id FROM evaluation_sealedballot ORDER BY rowid")
+            assert all(rowid == key for rowid, key in cursor.fetchall())
+    shuffled = []
+
+    def shuffle(items):
+        items.reverse()  # a known permutation stands in for the random one
+        shuffled.extend(items)
+
+    monkeypatch.setattr(services.sealing, "shuffle", shuffle)
+    services.round_move(
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
+    )
+    assert not SealedBallot.objects.exists() and Ballot.objects.count() == 9
+    if connection.vendor == "sqlite":
+        # The ballot box is written in the shuffle's order: its physical order is the shuffle's.
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM evaluation_ballot ORDER BY rowid")
             physical = [row[0] for row in cursor.fetchall()]
-        assert physical == sorted(physical)
+        assert physical == [b.id.hex for b in shuffled]
+
+
+def test_the_ballot_box_is_shuffled_with_the_systems_randomness(monkeypatch):
+    used = []
+    monkeypatch.setattr(services.sealing.secrets, "SystemRandom", lambda: used.append(1) or random.Random(0))
+    services.sealing.shuffle([1, 2, 3])
+    assert used == [1]
 
 
 @pytest.mark.django_db
@@ -178,11 +218,15 @@ def test_a_stored_ballot_cannot_be_changed_and_a_closed_rounds_ballots_cannot_be
     open_round, codes, cadres, personas
 ):
     vote(codes[LEAD][0], cadres)
+    services.round_move(
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.update(ratings={})
-    services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
-    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.all().delete()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -197,6 +241,7 @@ def test_ballots_reconcile_with_used_codes_and_the_command_says_so(open_round, c
     assert {t.rater_class.kind: (t.used, t.ballots) for t in turnout(open_round)}[NON] == (1, 1)
     assert reconcile(open_round) == []
     call_command("checkballots", f"{open_round.town.slug}/2026Q1")
+    call_command("checkballots", f"{open_round.town.slug}/2026Q1", "--wipe")
     assert "reconcile" in capsys.readouterr().out
     VotingCode.objects.filter(code_hash=services._hash(codes[MID][0])).update(used=True)  # tampering
     with pytest.raises(CommandError):

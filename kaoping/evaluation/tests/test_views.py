@@ -8,8 +8,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from .. import codes as codes_
 from .. import services
-from ..models import Ballot, RoundStatus
+from ..models import Ballot, RoundStatus, SealedBallot
 from .conftest import LEAD, MID, all_rated, make_round, vote
 
 
@@ -65,9 +66,17 @@ def test_the_office_prepares_a_round_by_groups_and_individuals(client_for, perso
     ):
         data[f"weight_{kind}"] = weight
         data[f"codes_{kind}"] = 2
-    response = client.post(url("round_create", town), data)
+    # The tally key: closing cannot need more shares than there are holders, nor 1 of several.
+    for holders, threshold, message in ((2, 3, "more shares than there are holders"), (3, 1, "at least 2")):
+        refused = client.post(
+            url("round_create", town), {**data, "key_holders": holders, "key_threshold": threshold}
+        )
+        assert refused.status_code == 200 and message in refused.content.decode()
+    assert not town.evaluation_rounds.exists()
+    response = client.post(url("round_create", town), {**data, "key_holders": 4, "key_threshold": 3})
     assert response.status_code == 302, response.content.decode()[:2000]
     rnd = town.evaluation_rounds.get()
+    assert (rnd.key_holders, rnd.key_threshold, rnd.public_key) == (4, 3, "")
     assert {t.cadre.name for t in rnd.targets.all()} == {"刘镇长", "赵强"}
     assert rnd.sub_items == ["morality", "integrity"]
 
@@ -105,7 +114,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
     ratings = {f"r-{c.pk}": "competent" for c in cadres}
     done = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert b"your ballot is in" in done.content
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     again = client.post(reverse("ballot:enter"), {"code": code, "action": "submit", **ratings})
     assert again.status_code == 400 and b"already been used" in again.content
     assert all(code not in record.getMessage() for record in caplog.records)
@@ -115,7 +124,7 @@ def test_the_ballot_page_takes_the_code_by_post_only_and_keeps_it_out_of_urls(
 def test_a_saved_ballot_comes_back_with_its_grade_and_sub_item_choices(client, town, cadres):
     rnd = make_round(town, cadres, quarter=2, codes_each=1, sub_items=["morality", "integrity"])
     code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
-    services.round_move(actor=None, round=rnd, to=RoundStatus.OPEN, confirmed=True)
+    services.round_open(actor=None, round=rnd)
     first = cadres[0].pk
     saved = {"code": code, "action": "save", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
     client.post(reverse("ballot:enter"), saved)
@@ -184,7 +193,11 @@ def test_turnout_shows_counts_and_results_export_to_excel(
     assert "1 / 3" in detail and codes[LEAD][0] not in detail
     assert client.get(url("round_results", town, open_round.slug)).status_code == 404
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     results = client.get(url("round_results", town, open_round.slug)).content.decode()
     assert "95.00" in results and "renormalised" in results
@@ -203,7 +216,11 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
     for code in codes[LEAD][:2]:
         vote(code, cadres)
     services.round_move(
-        actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED, confirmed=True
+        actor=personas["assessment_office"],
+        round=open_round,
+        to=RoundStatus.CLOSED,
+        confirmed=True,
+        shares=open_round.shares,
     )
     content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
@@ -219,13 +236,128 @@ def test_closing_a_round_asks_for_a_confirmation_that_says_what_cannot_be_undone
     client_for, personas, town, open_round
 ):
     with pytest.raises(services.DomainError, match="Confirm first: Closing cannot be undone"):
-        services.round_move(actor=personas["assessment_office"], round=open_round, to=RoundStatus.CLOSED)
+        services.round_move(
+            actor=personas["assessment_office"],
+            round=open_round,
+            to=RoundStatus.CLOSED,
+            shares=open_round.shares,
+        )
     client = client_for(personas["assessment_office"])
     page = client.get(url("round_detail", town, open_round.slug)).content.decode()
     assert "This cannot be undone." in page and 'name="confirmed" value="1"' in page
     client.post(url("round_move", town, open_round.slug), {"to": "closed"})
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.OPEN
-    client.post(url("round_move", town, open_round.slug), {"to": "closed", "confirmed": "1"})
+    # Too few shares, or a wrong one: refused with a message, nothing changed.
+    few = client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[0], ""]},
+        follow=True,
+    )
+    assert "Closing needs 2 of the 3 shares" in few.content.decode()
+    wrong = open_round.shares[1].split()
+    wrong[7] = "academic" if wrong[7] != "academic" else "acid"
+    refused = client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[0], " ".join(wrong)]},
+        follow=True,
+    )
+    assert "Share 2 is not a valid share" in refused.content.decode()
+    open_round.refresh_from_db()
+    assert open_round.status == RoundStatus.OPEN
+    client.post(
+        url("round_move", town, open_round.slug),
+        {"to": "closed", "confirmed": "1", "share": [open_round.shares[2].upper(), open_round.shares[0]]},
+    )
     open_round.refresh_from_db()
     assert open_round.status == RoundStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_opening_shows_the_tally_key_shares_once_and_stores_none_of_them(
+    client_for, personas, town, draft_round
+):
+    client = client_for(personas["assessment_office"])
+    client.post(url("round_codes", town, draft_round.slug))
+    page = client.post(url("round_move", town, draft_round.slug), {"to": "open"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert html.count('class="share"') == 3 and "Tally key share 2 of 3" in html
+    words = re.findall(r"<div><span>\d+</span>([a-z]+)</div>", html)
+    assert len(words) == 60
+    shares = [" ".join(words[i : i + 20]) for i in range(0, 60, 20)]
+    draft_round.refresh_from_db()
+    assert draft_round.status == RoundStatus.OPEN and len(draft_round.public_key) == 64
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # no share, nor the secret, anywhere in the database
+        for table in ("evaluation_round", "audit_auditentry"):
+            cursor.execute(f"SELECT * FROM {table}")
+            dump = repr(cursor.fetchall())
+            assert not any(share.split()[5] + " " + share.split()[6] in dump for share in shares)
+    detail = client.get(url("round_detail", town, draft_round.slug)).content.decode()
+    assert detail.count('name="share"') == 2 and "What the system guarantees about anonymity" in detail
+    client.post(
+        url("round_move", town, draft_round.slug), {"to": "closed", "confirmed": "1", "share": shares[1:]}
+    )
+    draft_round.refresh_from_db()
+    assert draft_round.status == RoundStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_submission_answers_with_one_size_whatever_was_voted(client, open_round, codes, cadres):
+    sizes = set()
+    for code, grade in zip(codes[LEAD], ["excellent", "unknown", "basic"], strict=True):
+        done = client.post(
+            reverse("ballot:enter"),
+            {"code": code, "action": "submit", **{f"r-{c.pk}": grade for c in cadres}},
+        )
+        assert b"your ballot is in" in done.content
+        sizes.add(len(done.content))
+    assert len(sizes) == 1
+
+
+@pytest.mark.django_db
+def test_slips_print_in_a_random_order_without_numbers(client_for, personas, town, draft_round, monkeypatch):
+    from .. import sealing
+
+    orders = []
+    monkeypatch.setattr(sealing, "shuffle", lambda items: orders.append(list(items)) or items.reverse())
+    html = client_for(personas["assessment_office"]).post(url("round_codes", town, draft_round.slug)).content
+    printed = re.findall(r'class="code">([A-Z0-9-]+)<', html.decode())
+    assert len(orders) == 4 and printed == [codes_.display(c) for batch in orders for c in reversed(batch)]
+
+
+@pytest.mark.django_db
+def test_a_refused_incomplete_ballot_keeps_the_choices_and_marks_the_cadres_left(client, town, cadres):
+    rnd = make_round(town, cadres, quarter=3, codes_each=1, sub_items=["integrity"])
+    code = next(iter(services.codes_generate(actor=None, round=rnd).values()))[0]
+    services.round_open(actor=None, round=rnd)
+    fresh = client.post(reverse("ballot:enter"), {"code": code}).content.decode()
+    assert 'id="ballot-rated">0</strong> of 4' in fresh and "Not rated yet" not in fresh
+    first = cadres[0].pk
+    posted = {"code": code, "action": "submit", f"r-{first}": "basic", f"r-{first}-integrity": "fair"}
+    html = client.post(reverse("ballot:enter"), posted).content.decode()
+    assert "Rate every cadre before submitting" in html and "3 left" in html
+    assert html.count("data-ballot-missing") == 3 and html.count("ballot-missing") == 6
+    assert f'id="r-{first}-basic" value="basic" checked' in html
+    assert re.search(rf'name="r-{first}-integrity".*?value="fair" selected', html, re.S)
+    assert 'id="ballot-rated">1</strong> of 4' in html
+    assert not SealedBallot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_round_form_is_styled_like_every_other_form(client_for, personas, town):
+    html = client_for(personas["assessment_office"]).get(url("round_create", town)).content.decode()
+
+    def tag(kind: str, name: str) -> str:
+        return re.search(rf'<{kind}[^>]*name="{name}"[^>]*>', html).group(0)
+
+    for name in ("year", "title", "held_on", "weight_leadership", "codes_leadership", "key_holders"):
+        assert 'class="form-control' in tag("input", name), name
+        assert f'for="id_{name}"' in html  # every field has its label
+    assert 'class="form-select' in tag("select", "quarter") and 'class="form-select' in tag(
+        "select", "cadres"
+    )
+    assert html.count('class="form-check-input"') >= 10  # groups and sub-items
+    assert re.search(r'name="held_on" value="\d{4}-\d{2}-\d{2}"', html)  # the date input shows today

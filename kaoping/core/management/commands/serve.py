@@ -37,6 +37,9 @@ class Command(BaseCommand):
                 str(threads),
                 "--access-logfile",
                 "-",
+                # No access-log line for the ballot pages (kaoping/core/quietlog.py).
+                "--logger-class",
+                "kaoping.core.quietlog.QuietBallotLogger",
                 "--graceful-timeout",
                 "10",
             ],

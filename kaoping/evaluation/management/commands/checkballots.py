@@ -4,12 +4,19 @@
     kaoping checkballots xiacun/2026Q1   a round by town and quarter
 
 Read-only (so there is nothing for --dry-run to spare). Exits with status 1 when the box does not add up.
+
+    kaoping checkballots 12 --wipe       and wipe the database's free space again (docs/anonymity.md)
+
+Closing a round wipes the sealed ballots' old bytes (SQLite: WAL truncated; PostgreSQL: VACUUM FULL).
+PostgreSQL keeps dead rows that a transaction open at that moment anywhere on the server might still
+see; `--wipe` runs the wipe again once such a transaction has ended.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from kaoping.evaluation.models import Round
 from kaoping.evaluation.selectors import reconcile, turnout
+from kaoping.evaluation.services import wipe_free_space
 
 
 class Command(BaseCommand):
@@ -17,9 +24,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("round", help="the round's id, or town/YYYYQn (e.g. xiacun/2026Q1)")
+        parser.add_argument(
+            "--wipe",
+            action="store_true",
+            help="also wipe the sealed ballots' old bytes again (after closing)",
+        )
 
-    def handle(self, *args, round: str, **options):
+    def handle(self, *args, round: str, wipe: bool = False, **options):
         rnd = self._round(round)
+        if wipe:
+            wipe_free_space()
+            self.stdout.write("free space wiped (SQLite WAL truncated, PostgreSQL ballot tables vacuumed)")
         for row in turnout(rnd):
             self.stdout.write(
                 f"{row.rater_class.kind:16} issued {row.issued:5}  used {row.used:5}  ballots {row.ballots:5}"
