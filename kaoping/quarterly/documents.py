@@ -142,23 +142,18 @@ def _record(meeting: Meeting, with_list: bool) -> bytes:
         state = "" if lst.status == ListStatus.FINAL else "（草稿，未定稿）"
         _heading(doc, section, f"后进名单{state}")
         listed = [e for e in entries if not e.exempt]
+        for said in rules.notes_text(lst.notes, names):
+            _body(doc, said)
         if not listed:
             _body(doc, "本季度无人列入后进名单。")
         for n, entry in enumerate(listed, start=1):
-            why = (
-                rules.describe(rules.rule_from(entry.rule))
-                if entry.source == "rule"
-                else f"考核办列入，理由：{entry.reason}"
-            )
+            why = rules.short(entry.rule) if entry.source == "rule" else f"考核办列入，理由：{entry.reason}"
             _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{entry.cadre.name}（{entry.cadre.position}）")
             _body(doc, why)
             for line in entry.basis:
                 _body(doc, rules.line_text(line, names))
-        exempt = [e for e in entries if e.exempt]
-        for entry in exempt:
+        for entry in (e for e in entries if e.exempt):
             _body(doc, f"{entry.cadre.name}按规则列入，经考核办研究予以免列，理由：{entry.exempt_reason}")
-        for said in rules.notes_text(lst.notes, names):
-            _body(doc, said)
         statements = [e for e in listed if getattr(e, "statement", None)]
         if statements:
             section += 1

@@ -92,7 +92,8 @@ def describe(rule: LaggingRule) -> str:
             "A month without a result is skipped: the cadre is listed if in the bottom in every other month."
         )
     )
-    return _("%(who)s %(place)s %(when)s.") % {"who": who(rule), "place": place, "when": when} + " " + missing
+    sentence = _("%(who)s %(place)s %(when)s.") % {"who": who(rule), "place": place, "when": when}
+    return _("%(rule)s %(missing)s") % {"rule": sentence, "missing": missing}
 
 
 def reading(rules_: list[LaggingRule]) -> str:
