@@ -16,8 +16,8 @@ urlpatterns = [
     path("<int:pk>/list/compute/", views.list_compute, name="list_compute"),
     path("<int:pk>/list/final/", views.list_finalise, name="list_finalise"),
     path("<int:pk>/list/add/", views.entry_add, name="entry_add"),
-    path("<int:pk>/list/<int:entry>/", views.entry_detail, name="entry_detail"),
-    path("<int:pk>/list/<int:entry>/exempt/", views.entry_exempt, name="entry_exempt"),
+    path("<int:pk>/list/<int:listed>/", views.entry_detail, name="entry_detail"),
+    path("<int:pk>/list/<int:listed>/exempt/", views.entry_exempt, name="entry_exempt"),
     path("<int:pk>/record.docx", views.meeting_docx, name="meeting_docx"),
     path("<int:pk>/record.pdf", views.meeting_pdf, name="meeting_pdf"),
 ]

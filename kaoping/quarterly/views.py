@@ -268,27 +268,28 @@ def _entry(meeting: Meeting, entry_pk: int) -> LaggingEntry:
 
 @login_required
 @require_POST
-def entry_exempt(request: HttpRequest, town: str, pk: int, entry: int) -> HttpResponse:
+def entry_exempt(request: HttpRequest, town: str, pk: int, listed: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.MANAGE_QUARTERLY)
+    item = _entry(_meeting(request, town_obj, pk), listed)  # another meeting's entry: 404 before anything
+
     def do(town_obj, meeting):
         form = forms.ReasonForm(request.POST)
         if not form.is_valid():
             raise _invalid(form)
-        services.entry_exempt(
-            actor=request.user, entry=_entry(meeting, entry), reason=form.cleaned_data["reason"]
-        )
+        services.entry_exempt(actor=request.user, entry=item, reason=form.cleaned_data["reason"])
         return _("The cadre is exempt, with the reason.")
 
     return _post(request, town, pk, do)
 
 
 @login_required
-def entry_detail(request: HttpRequest, town: str, pk: int, entry: int) -> HttpResponse:
+def entry_detail(request: HttpRequest, town: str, pk: int, listed: int) -> HttpResponse:
     """A listed cadre: why, the statement and the rectification plan (recorded here by the office)."""
     town_obj = town_or_404(request, town, Action.VIEW_QUARTERLY)
     meeting = _meeting(request, town_obj, pk)
     if not _shows_list(request, town_obj, meeting):
         raise Http404
-    item = _entry(meeting, entry)
+    item = _entry(meeting, listed)
     manage = can(request.user, Action.MANAGE_QUARTERLY, town_obj)
     statement_form = forms.StatementForm(initial={"made_on": meeting.held_on})
     plan_form = forms.RectificationForm()
@@ -301,13 +302,13 @@ def entry_detail(request: HttpRequest, town: str, pk: int, entry: int) -> HttpRe
                 if statement_form.is_valid():
                     services.statement_record(actor=request.user, entry=item, **statement_form.cleaned_data)
                     messages.success(request, _("The statement is recorded."))
-                    return redirect("quarterly:entry_detail", town, pk, entry)
+                    return redirect("quarterly:entry_detail", town, pk, listed)
             elif kind == "plan":
                 plan_form = forms.RectificationForm(request.POST)
                 if plan_form.is_valid():
                     services.rectification_record(actor=request.user, entry=item, **plan_form.cleaned_data)
                     messages.success(request, _("The rectification plan is recorded."))
-                    return redirect("quarterly:entry_detail", town, pk, entry)
+                    return redirect("quarterly:entry_detail", town, pk, listed)
         except DomainError as exc:
             messages.error(request, exc.message)
     names = selectors.cadre_names(rules.cadres_named([], [item.basis]))

@@ -90,3 +90,11 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def client():
+    """The pages in English, as the assertions are written."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
