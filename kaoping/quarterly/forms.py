@@ -125,4 +125,4 @@ class ReviewForm(forms.Form):
         choices=[c for c in RectificationStatus.choices if c[0] != RectificationStatus.OPEN],
         widget=forms.RadioSelect,
     )
-    review = _text(_("Review"), 3, max_length=5000)
+    review = _text(_("Closing remarks"), 3, max_length=5000)

@@ -238,3 +238,43 @@ def test_the_selectors_read_appearances_and_rectifications_in_fixed_queries(
         assert selectors.overdue_rectifications(town, date(2026, 6, 2))[0].entry.cadre.name == "庚"
     assert selectors.overdue_rectifications(town, date(2026, 6, 1)) == []
     assert selectors.open_rectifications(town, user=office) == []  # an account with no cadre
+
+
+def _excuse(town, month, cadre, office):
+    from kaoping.indicators.models import Scheme
+    from kaoping.scoring.models import Excusal, Period, ScoreSheet
+
+    period = Period.objects.get(town=town, month=month)
+    sheet = ScoreSheet.objects.create(
+        period=period, scheme=Scheme.objects.get(town=town, year=2026, population="agency")
+    )
+    Excusal.objects.create(sheet=sheet, cadre=cadre, reason="leave", note="产假", created_by=office)
+
+
+def test_a_cadre_without_a_result_in_a_month_is_named_apart_with_the_reason_or_listed_as_the_rule_says(
+    town, agency, meeting, office
+):
+    on_leave = agency[-1]  # 庚: last in March, on leave in February
+    publish(
+        town,
+        FEB,
+        Population.AGENCY,
+        dict(zip(agency[:-1], ["95", "90", "88", "86", "80", "70"], strict=True)),
+    )
+    publish(
+        town,
+        MAR,
+        Population.AGENCY,
+        dict(zip(agency, ["93", "91", "84", "87", "81", "75", "72"], strict=True)),
+    )
+    _excuse(town, FEB, on_leave, office)
+    _agency_rule(office, town, bottom=1, consecutive=True, months=2)
+    lst = services.list_compute(actor=office, meeting=meeting)
+    assert _names(lst) == []
+    names = selectors.cadre_names(rules.cadres_named(lst.notes, []))
+    said = " ".join(rules.notes_text(lst.notes, names))
+    assert "庚 is not listed: a month has no result" in said and "2026-02: no result (On leave: 产假)" in said
+    _agency_rule(office, town, bottom=1, consecutive=True, months=2, missing=Missing.SKIP)
+    lst = services.list_compute(actor=office, meeting=meeting)
+    assert _names(lst) == ["庚"]
+    assert lst.entries.get().basis[0]["absent"] == "On leave: 产假"
