@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kaoping.supervision",
     "kaoping.results",
     "kaoping.reports",
+    "kaoping.quarterly",
     "kaoping.site",
     "kaoping.ops",
 ]

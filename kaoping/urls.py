@@ -20,6 +20,7 @@ urlpatterns = [
         include((reports_urls.bulletins + supervision_urls.urlpatterns, "supervision")),
     ),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
+    path("t/<slug:town>/quarterly/", include("kaoping.quarterly.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
     path("t/<slug:town>/", site_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),

@@ -50,6 +50,12 @@ class Action(models.TextChoices):
     REVIEW_BULLETINS = "review_bulletins", _("Approve or return supervision bulletins")
     COMPOSE_BULLETINS = "compose_bulletins", _("Compose and publish supervision bulletins")
     VIEW_BULLETINS = "view_bulletins", _("Read published supervision bulletins")
+    VIEW_QUARTERLY = "view_quarterly", _("See the quarterly meetings, final lagging lists and rectifications")
+    MANAGE_QUARTERLY = (
+        "manage_quarterly",
+        _("Prepare quarterly meetings, lagging rules and lists, statements and rectification plans"),
+    )
+    REVIEW_RECTIFICATIONS = "review_rectifications", _("Review a rectification of one's population")
 
 
 R = Role
@@ -114,6 +120,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.REVIEW_BULLETINS: frozenset({R.MAIN_LEADER}),
     # Published bulletins are open to the whole town (公开、透明).
     Action.VIEW_BULLETINS: _TOWN_STAFF | {R.CADRE},
+    # The quarterly meeting (季度观摩述职评比) is the town's own: its final lagging list and the
+    # statements made at it are read out in the meeting. Drafts are the assessment office's.
+    Action.VIEW_QUARTERLY: _TOWN_STAFF | {R.CADRE},
+    Action.MANAGE_QUARTERLY: frozenset({R.ASSESSMENT_OFFICE}),
+    # The group leader of the cadre's population closes a rectification (see `population_scope`);
+    # whoever recorded the plan never reviews it (duties apart).
+    Action.REVIEW_RECTIFICATIONS: frozenset({R.GROUP_LEADER}),
 }
 
 

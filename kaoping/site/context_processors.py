@@ -21,6 +21,7 @@ def navigation(request):
             "months": town is not None and can(user, Action.VIEW_PUBLISHED_RESULTS, town),
             "supervision": town is not None and can(user, Action.VIEW_BULLETINS, town),
             "evaluation": town is not None and can(user, Action.VIEW_EVALUATION_RESULTS, town),
+            "quarterly": town is not None and can(user, Action.VIEW_QUARTERLY, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),

@@ -39,6 +39,13 @@ PAGES = [
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN},
     ),
 ]
+# The quarterly meetings: the town reads them; the assessment office prepares them and sets the rules.
+PAGES += [
+    ("quarterly:meeting_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("quarterly:rectification_list", lambda t, c: {"town": t.slug}, STAFF | {R.CADRE}),
+    ("quarterly:rule_list", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
+    ("quarterly:meeting_create", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
+]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
     ("people:town_create", {R.CITY_ADMIN}),
@@ -134,6 +141,11 @@ def test_each_role_gets_a_pending_correction_exactly_if_it_sees_corrections(clie
             url = reverse("results:correction_detail", kwargs={"town": town.slug, "pk": correction.pk})
             expected = 200 if role in allowed else (404 if role in town_roles else 403)
             assert client.get(url).status_code == expected, (role, correction.status)
+
+
+def test_only_the_assessment_office_prepares_meetings_and_only_group_leaders_review_rectifications():
+    assert POLICY[Action.MANAGE_QUARTERLY] == {R.ASSESSMENT_OFFICE}
+    assert POLICY[Action.REVIEW_RECTIFICATIONS] == {R.GROUP_LEADER}
 
 
 def test_nobody_else_reads_the_audit_log():

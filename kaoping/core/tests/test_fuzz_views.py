@@ -194,6 +194,22 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
     from kaoping.results.models import Correction
 
     correction = Correction.objects.create(town=town, period=period, year=month.year, causes=[f"{mark}核验"])
+    from kaoping.quarterly import services as quarterly
+
+    meeting = quarterly.meeting_save(
+        actor=office,
+        town=town,
+        meeting=None,
+        year=2026,
+        quarter=1 if not mark else 2,
+        values={"title": f"{mark}季度会议", "held_on": date(2026, 4, 10), "place": f"{mark}会议室"},
+    )
+    quarterly.list_compute(actor=office, meeting=meeting)
+    listed = quarterly.entry_add(actor=office, meeting=meeting, cadre=cadres[1], reason=f"{mark}理由")
+    quarterly.list_finalise(actor=office, meeting=meeting, confirmed=True)
+    rectification = quarterly.rectification_record(
+        actor=office, entry=listed, measures=f"{mark}措施", deadline=date(2026, 5, 1)
+    )
 
     return {
         "town": town,
@@ -213,6 +229,9 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "entry": AuditEntry.objects.filter(town=town).order_by("pk").last(),
         "cadres": cadres,
         "correction": correction,
+        "meeting": meeting,
+        "listed": listed,
+        "rectification": rectification,
     }
 
 
@@ -281,6 +300,8 @@ PK_OF = [
     ("results:correction_", "correction"),
     ("supervision:item_", "item"),
     ("supervision:bulletin_", "bulletin"),
+    ("quarterly:rectification_", "rectification"),
+    ("quarterly:", "meeting"),
 ]
 
 

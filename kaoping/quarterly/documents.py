@@ -1,0 +1,177 @@
+"""The meeting's record (会议纪要) as a Word document in the house style of the supervision bulletins
+(`kaoping/supervision/documents.py`: A4, the same margins, red masthead and rule, 仿宋 body with 黑体
+headings, page numbers at the outer edge), and as PDF through the same LibreOffice conversion.
+
+An official document of the town, so it is written in the town's language (Chinese) whatever the
+reader's interface language.
+"""
+
+import io
+
+from django.conf import settings
+from django.utils import translation
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+
+from kaoping.supervision import documents as house
+
+from . import rules, selectors
+from .models import ListStatus, Meeting
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _setup(doc) -> int:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(20)
+    house._settings_even_odd(doc)
+    section.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    house._page_number(odd, house.FANGSONG)
+    even = section.even_page_footer.paragraphs[0]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    house._page_number(even, house.FANGSONG)
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _body(doc, text: str) -> None:
+    for block in text.strip().splitlines():
+        if block.strip():
+            house._paragraph(doc, block.strip(), house.FANGSONG, 16)
+
+
+def _heading(doc, number: int, text: str) -> None:
+    p = house._paragraph(doc, f"{NUMERALS[number - 1]}、{text}", house.HEITI, 16)
+    p.paragraph_format.keep_with_next = True
+
+
+def _sub(doc, text: str) -> None:
+    p = house._paragraph(doc, text, house.KAITI, 16)
+    p.paragraph_format.keep_with_next = True
+
+
+def record_docx(meeting: Meeting, *, with_list: bool = True) -> bytes:
+    """The meeting's record: site visits, reports and comments, the democratic round's turnout, the
+    lagging list with reasons, and the statements (`with_list=False` leaves out a draft list)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _record(meeting, with_list)
+
+
+def _record(meeting: Meeting, with_list: bool) -> bytes:
+    doc = Document()
+    width = _setup(doc)
+    title = house._paragraph(
+        doc,
+        "会议纪要",
+        house.MASTHEAD,
+        48,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        bold=True,
+        color=house.RED,
+        indent=False,
+    )
+    title.paragraph_format.line_spacing = Pt(60)
+    head = house._paragraph(
+        doc,
+        f"{meeting.town.name}考核办\t{house.chinese_date(meeting.held_on)}",
+        house.FANGSONG,
+        16,
+        indent=False,
+    )
+    house._tabs(head, width)
+    house._rule(head)
+    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
+    heading = house._paragraph(
+        doc, meeting.title, house.MASTHEAD, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
+    heading.paragraph_format.line_spacing = Pt(36)
+    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
+    house._paragraph(
+        doc,
+        f"{house.chinese_date(meeting.held_on)}，{meeting.town.name}在{meeting.place}召开"
+        f"{meeting.year}年第{NUMERALS[meeting.quarter - 1]}季度观摩述职评比会议。现将会议主要情况纪要如下。",
+        house.FANGSONG,
+        16,
+    )
+
+    section = 0
+    visits = list(meeting.visits.all())
+    if visits:
+        section += 1
+        _heading(doc, section, "现场观摩")
+        for n, visit in enumerate(visits, start=1):
+            _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{visit.get_kind_display()}：{visit.name}")
+            if visit.note:
+                _body(doc, visit.note)
+    reports = list(meeting.reports.select_related("cadre__department", "comment_by"))
+    if reports:
+        section += 1
+        _heading(doc, section, "站所长述职及分管领导点评")
+        for n, report in enumerate(reports, start=1):
+            unit = report.cadre.department.name if report.cadre.department_id else report.cadre.position
+            _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{unit}{report.cadre.name}述职")
+            _body(doc, report.text)
+            if report.comment:
+                _body(doc, f"{report.comment_by.name if report.comment_by else ''}点评：{report.comment}")
+    turnout = selectors.meeting_turnout(meeting)
+    if turnout:
+        section += 1
+        _heading(doc, section, "干部民主测评")
+        issued = sum(t.issued for t in turnout)
+        used = sum(t.used for t in turnout)
+        parts = "；".join(
+            f"{t.rater_class.get_kind_display()}发放{t.issued}张、收回{t.used}张" for t in turnout
+        )
+        share = round(100 * used / issued) if issued else 0
+        _body(
+            doc,
+            f"{meeting.evaluation_round.title}：{parts}。合计发放{issued}张，收回{used}张，参与率{share}%。",
+        )
+    lst = meeting.lagging_list
+    if with_list:
+        entries = selectors.entries(meeting)
+        names = selectors.cadre_names(rules.cadres_named(lst.notes, [e.basis for e in entries]))
+        section += 1
+        state = "" if lst.status == ListStatus.FINAL else "（草稿，未定稿）"
+        _heading(doc, section, f"后进名单{state}")
+        listed = [e for e in entries if not e.exempt]
+        for said in rules.notes_text(lst.notes, names):
+            _body(doc, said)
+        if not listed:
+            _body(doc, "本季度无人列入后进名单。")
+        for n, entry in enumerate(listed, start=1):
+            why = rules.short(entry.rule) if entry.source == "rule" else f"考核办列入，理由：{entry.reason}"
+            _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{entry.cadre.name}（{entry.cadre.position}）")
+            _body(doc, why)
+            for line in entry.basis:
+                _body(doc, rules.line_text(line, names))
+        for entry in (e for e in entries if e.exempt):
+            _body(doc, f"{entry.cadre.name}按规则列入，经考核办研究予以免列，理由：{entry.exempt_reason}")
+        statements = [e for e in listed if getattr(e, "statement", None)]
+        if statements:
+            section += 1
+            _heading(doc, section, "后进表态发言")
+            for n, entry in enumerate(statements, start=1):
+                _sub(
+                    doc,
+                    f"（{NUMERALS[(n - 1) % 10]}）{entry.cadre.name}"
+                    f"（{house.chinese_date(entry.statement.made_on)}）",
+                )
+                _body(doc, entry.statement.text)
+                rect = getattr(entry, "rectification", None)
+                if rect:
+                    _body(doc, f"整改措施：{rect.measures}（整改时限：{house.chinese_date(rect.deadline)}）")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def filename(meeting: Meeting, extension: str) -> str:
+    return f"{meeting.year}年第{meeting.quarter}季度观摩述职评比会议纪要.{extension}"

@@ -1,0 +1,447 @@
+"""Every write of the quarterly meetings: keyword-only, in a transaction, audited, refused with a
+`DomainError` a person can read."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaoping.accounts.models import User
+from kaoping.accounts.permissions import Action, can_for_population, require_duties_apart
+from kaoping.audit.services import record, snapshot
+from kaoping.audit.versions import bump, claim
+from kaoping.core.errors import DomainError
+from kaoping.evaluation.models import Round
+from kaoping.people.models import Cadre, Town
+
+from . import rules as lagging_rules
+from .models import (
+    EntrySource,
+    LaggingEntry,
+    LaggingList,
+    LaggingRule,
+    ListStatus,
+    Meeting,
+    ProgressNote,
+    Rectification,
+    RectificationStatus,
+    Report,
+    SiteVisit,
+    Statement,
+)
+
+RULE_FIELDS = ("population", "pool", "bottom", "consecutive", "months", "missing", "active")
+MEETING_FIELDS = ("title", "held_on", "place", "evaluation_round")
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise DomainError(message)
+
+
+@transaction.atomic
+def rule_save(
+    *, actor: User, town: Town, rule: LaggingRule | None, values: dict, based_on: int | None
+) -> LaggingRule:
+    """Save a lagging rule (a new one when `rule` is None). The first save writes the article's defaults
+    first, so that the town's rules are all stored from then on."""
+    created = not LaggingRule.objects.filter(town=town).exists()
+    if created:
+        for default in lagging_rules.default_rules(town):
+            default.save()
+            record(
+                actor=actor,
+                action="quarterly.rule_create",
+                target=default,
+                new=lagging_rules.snapshot(default),
+            )
+    if rule is not None and rule.pk is None:  # a default shown before it was stored: now it is
+        rule = LaggingRule.objects.get(town=town, population=rule.population, pool=rule.pool)
+        if created or based_on is None:
+            based_on = rule.version
+    clash = LaggingRule.objects.filter(town=town, population=values["population"], pool=values["pool"])
+    if rule is not None:
+        clash = clash.exclude(pk=rule.pk)
+    _require(not clash.exists(), _("This population or pool has a rule already: edit that one."))
+    old = lagging_rules.snapshot(rule) if rule is not None else None
+    if rule is None:
+        order = LaggingRule.objects.filter(town=town).aggregate(m=Max("sort_order"))["m"] or 0
+        rule = LaggingRule(town=town, sort_order=order + 1)
+    else:
+        claim(rule, based_on)
+    for name in RULE_FIELDS:
+        setattr(rule, name, values[name])
+    rule.save()
+    record(
+        actor=actor,
+        action="quarterly.rule_update" if old else "quarterly.rule_create",
+        target=rule,
+        old=old,
+        new=lagging_rules.snapshot(rule),
+    )
+    return rule
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    actor: User,
+    town: Town,
+    meeting: Meeting | None,
+    values: dict,
+    based_on: int | None = None,
+    year: int | None = None,
+    quarter: int | None = None,
+) -> Meeting:
+    """Prepare a quarter's meeting, or edit its date, place, title and democratic round."""
+    rnd: Round | None = values.get("evaluation_round")
+    _require(rnd is None or rnd.town_id == town.pk, _("Choose a round of this town."))
+    if meeting is None:
+        _require(year is not None and quarter in (1, 2, 3, 4), _("Choose the quarter."))
+        if Meeting.objects.filter(town=town, year=year, quarter=quarter).exists():
+            raise DomainError(_("This quarter has a meeting already."))
+        meeting = Meeting(town=town, year=year, quarter=quarter, created_by=actor)
+        old = None
+    else:
+        old = snapshot(meeting, MEETING_FIELDS)
+    _require(
+        rnd is None or (rnd.year, rnd.quarter) == (meeting.year, meeting.quarter),
+        _("The democratic round must be the meeting's quarter."),
+    )
+    if old is not None:
+        claim(meeting, based_on)
+    for name in MEETING_FIELDS:
+        setattr(meeting, name, values.get(name))
+    meeting.save()
+    if old is None:
+        LaggingList.objects.create(meeting=meeting)
+    record(
+        actor=actor,
+        action="quarterly.meeting_update" if old else "quarterly.meeting_create",
+        target=meeting,
+        old=old,
+        new=snapshot(meeting, MEETING_FIELDS),
+    )
+    return meeting
+
+
+@transaction.atomic
+def visit_add(*, actor: User, meeting: Meeting, kind: str, name: str, note: str) -> SiteVisit:
+    """Add a stop of the meeting's site visits."""
+    order = meeting.visits.aggregate(m=Max("sort_order"))["m"] or 0
+    visit = SiteVisit.objects.create(meeting=meeting, kind=kind, name=name, note=note, sort_order=order + 1)
+    record(
+        actor=actor,
+        action="quarterly.visit_add",
+        target=meeting,
+        new={"kind": kind, "name": name, "note": note},
+    )
+    bump(meeting)
+    return visit
+
+
+@transaction.atomic
+def report_add(
+    *, actor: User, meeting: Meeting, cadre: Cadre, text: str, comment_by: Cadre | None, comment: str
+) -> Report:
+    """Add a department head's report (述职) and the leader's comment (点评) on it."""
+    _require(cadre.town_id == meeting.town_id, _("Choose a cadre of this town."))
+    _require(comment_by is None or comment_by.town_id == meeting.town_id, _("Choose a cadre of this town."))
+    _require(bool(comment) == (comment_by is not None) or not comment, _("Say who made the comment."))
+    if meeting.reports.filter(cadre=cadre).exists():
+        raise DomainError(_("%(name)s's report is recorded already.") % {"name": cadre.name})
+    order = meeting.reports.aggregate(m=Max("sort_order"))["m"] or 0
+    report = Report.objects.create(
+        meeting=meeting, cadre=cadre, text=text, comment_by=comment_by, comment=comment, sort_order=order + 1
+    )
+    record(
+        actor=actor,
+        action="quarterly.report_add",
+        target=meeting,
+        new={
+            "cadre": cadre.pk,
+            "text": text,
+            "comment_by": comment_by.pk if comment_by else None,
+            "comment": comment,
+        },
+    )
+    bump(meeting)
+    return report
+
+
+def _basis(outcome_entry) -> list[dict]:
+    lines = []
+    for line in outcome_entry.lines:
+        lines.append(
+            {
+                "month": f"{line.month:%Y-%m}",
+                "rank": line.rank,
+                "of": line.of,
+                "total": None if line.total is None else f"{line.total:.2f}",
+                "bottom": line.bottom,
+                "tied_in": line.tied_in,
+                "decided_by": None
+                if line.decided_by is None
+                else {
+                    "criterion": line.decided_by.criterion,
+                    "above": None if line.decided_by.above is None else f"{line.decided_by.above:.2f}",
+                    "mine": None if line.decided_by.mine is None else f"{line.decided_by.mine:.2f}",
+                    "above_key": line.decided_by.above_key,
+                    "sign": line.decided_by.sign,
+                },
+                "absent": line.absent,
+            }
+        )
+    return lines
+
+
+def _draft_list(meeting: Meeting) -> LaggingList:
+    lst = LaggingList.objects.select_for_update().get(meeting=meeting)
+    _require(lst.status == ListStatus.DRAFT, _("The lagging list is final: it no longer changes."))
+    return lst
+
+
+@transaction.atomic
+def list_compute(*, actor: User, meeting: Meeting) -> LaggingList:
+    """Compute the draft lagging list from the published monthly results by the town's rules.
+
+    The entries by the rule are replaced; entries the office added stay, and an exemption stays with
+    its cadre while they are still listed."""
+    lst = _draft_list(meeting)
+    town_rules, _defaults = lagging_rules.town_rules(meeting.town)
+    last, computed = lagging_rules.compute(meeting.town, meeting.year, meeting.quarter, town_rules)
+    exempt = {e.cadre_id: (e.exempt_reason, e.exempted_by_id) for e in lst.entries.filter(exempt=True)}
+    added = set(lst.entries.filter(source=EntrySource.ADDED).values_list("cadre_id", flat=True))
+    old = sorted(lst.entries.values_list("cadre_id", flat=True))
+    lst.entries.filter(source=EntrySource.RULE).delete()
+    notes: list[dict] = []
+    if last is None:
+        notes.append({"kind": "no_month"})
+    entries = []
+    order = 0
+    for item in computed:
+        months = [f"{m:%Y-%m}" for m in item.outcome.months]
+        rule = lagging_rules.snapshot(item.rule)
+        notes.append({"kind": "rule", "rule": rule, "months": months, "short": item.outcome.short})
+        for over in item.outcome.overflow:
+            notes.append(
+                {"kind": "overflow", "rule": rule, "month": f"{over.month:%Y-%m}", "count": over.count}
+            )
+        for apart in item.outcome.apart:
+            notes.append({"kind": "apart", "rule": rule, "cadre": apart.key, "lines": _basis(apart)})
+        for entry in item.outcome.listed:
+            if entry.key in added or any(e.cadre_id == entry.key for e in entries):
+                continue
+            order += 1
+            reason, by = exempt.get(entry.key, ("", None))
+            entries.append(
+                LaggingEntry(
+                    lagging_list=lst,
+                    cadre_id=entry.key,
+                    rule=rule,
+                    basis=_basis(entry),
+                    exempt=bool(reason),
+                    exempt_reason=reason,
+                    exempted_by_id=by,
+                    sort_order=order,
+                )
+            )
+    LaggingEntry.objects.bulk_create(entries)
+    lst.notes = notes
+    lst.rules = [lagging_rules.snapshot(r) for r in town_rules]
+    lst.computed_at = timezone.now()
+    lst.version += 1
+    lst.save()
+    record(
+        actor=actor,
+        action="quarterly.list_compute",
+        target=meeting,
+        old={"cadres": old},
+        new={
+            "cadres": sorted(lst.entries.values_list("cadre_id", flat=True)),
+            "last_month": f"{last:%Y-%m}" if last else None,
+        },
+    )
+    return lst
+
+
+@transaction.atomic
+def entry_exempt(*, actor: User, entry: LaggingEntry, reason: str) -> LaggingEntry:
+    """Exempt a listed cadre from the draft list, with a reason (recorded, shown and audited)."""
+    _draft_list(entry.lagging_list.meeting)
+    _require(bool(reason.strip()), _("Give the reason for the exemption."))
+    entry.exempt, entry.exempt_reason, entry.exempted_by = True, reason.strip(), actor
+    entry.save(update_fields=["exempt", "exempt_reason", "exempted_by"])
+    record(
+        actor=actor,
+        action="quarterly.entry_exempt",
+        target=entry.lagging_list.meeting,
+        new={"cadre": entry.cadre_id, "reason": entry.exempt_reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_add(*, actor: User, meeting: Meeting, cadre: Cadre, reason: str) -> LaggingEntry:
+    """Add to the draft list a cadre the rules do not list: only with a reason."""
+    lst = _draft_list(meeting)
+    _require(cadre.town_id == meeting.town_id, _("Choose a cadre of this town."))
+    _require(bool(reason.strip()), _("Adding a cadre the rules do not list needs a reason."))
+    _require(
+        not lst.entries.filter(cadre=cadre).exists(),
+        _("%(name)s is on the list already.") % {"name": cadre.name},
+    )
+    order = lst.entries.aggregate(m=Max("sort_order"))["m"] or 0
+    entry = LaggingEntry.objects.create(
+        lagging_list=lst, cadre=cadre, source=EntrySource.ADDED, reason=reason.strip(), sort_order=order + 1
+    )
+    record(
+        actor=actor,
+        action="quarterly.entry_add",
+        target=meeting,
+        new={"cadre": cadre.pk, "reason": entry.reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def list_finalise(*, actor: User, meeting: Meeting, confirmed: bool) -> LaggingList:
+    """Make the lagging list final (cannot be undone): its names and reasons no longer change."""
+    lst = _draft_list(meeting)
+    _require(confirmed, _("Confirm that the list is final: this cannot be undone."))
+    _require(lst.computed_at is not None, _("Compute the list from the published rankings first."))
+    lst.status, lst.finalised_by, lst.finalised_at = ListStatus.FINAL, actor, timezone.now()
+    lst.version += 1
+    lst.save()
+    record(
+        actor=actor,
+        action="quarterly.list_finalise",
+        target=meeting,
+        old={"status": ListStatus.DRAFT},
+        new={
+            "status": ListStatus.FINAL,
+            "cadres": list(lst.entries.filter(exempt=False).values_list("cadre_id", flat=True)),
+        },
+    )
+    return lst
+
+
+def _final_entry(entry: LaggingEntry) -> None:
+    status = LaggingList.objects.filter(pk=entry.lagging_list_id).values_list("status", flat=True).first()
+    _require(status == ListStatus.FINAL, _("Finalise the lagging list first."))
+    _require(not entry.exempt, _("This cadre is exempt from the list."))
+
+
+@transaction.atomic
+def statement_record(*, actor: User, entry: LaggingEntry, made_on: date, text: str) -> Statement:
+    """Record a listed cadre's statement (后进表态发言) made at the meeting."""
+    _final_entry(entry)
+    _require(bool(text.strip()), _("Type the statement."))
+    try:
+        with transaction.atomic():
+            statement = Statement.objects.create(
+                entry=entry, made_on=made_on, text=text.strip(), recorded_by=actor
+            )
+    except IntegrityError:
+        raise DomainError(_("This cadre's statement is recorded already.")) from None
+    record(
+        actor=actor,
+        action="quarterly.statement_record",
+        target=statement,
+        new={"cadre": entry.cadre_id, "made_on": made_on.isoformat(), "text": statement.text},
+    )
+    return statement
+
+
+@transaction.atomic
+def rectification_record(*, actor: User, entry: LaggingEntry, measures: str, deadline: date) -> Rectification:
+    """Record a listed cadre's rectification plan: measures and a deadline."""
+    _final_entry(entry)
+    _require(bool(measures.strip()), _("Type the measures."))
+    _require(deadline >= entry.lagging_list.meeting.held_on, _("The deadline cannot be before the meeting."))
+    try:
+        with transaction.atomic():
+            rect = Rectification.objects.create(
+                entry=entry, measures=measures.strip(), deadline=deadline, recorded_by=actor
+            )
+    except IntegrityError:
+        raise DomainError(_("This cadre's rectification plan is recorded already.")) from None
+    record(
+        actor=actor,
+        action="quarterly.rectification_record",
+        target=rect,
+        new={
+            "cadre": entry.cadre_id,
+            "measures": rect.measures,
+            "deadline": deadline.isoformat(),
+            "status": rect.status,
+        },
+    )
+    return rect
+
+
+@transaction.atomic
+def progress_add(*, actor: User, rectification: Rectification, written_on: date, text: str) -> ProgressNote:
+    """Add a progress note to an open rectification."""
+    _require(rectification.status == RectificationStatus.OPEN, _("This rectification is closed."))
+    _require(bool(text.strip()), _("Type the progress."))
+    note = ProgressNote.objects.create(
+        rectification=rectification, written_on=written_on, text=text.strip(), written_by=actor
+    )
+    record(
+        actor=actor,
+        action="quarterly.progress_add",
+        target=rectification,
+        new={"on": written_on.isoformat(), "text": note.text},
+    )
+    bump(rectification)
+    return note
+
+
+def may_review(user: User, rectification: Rectification) -> bool:
+    """True when `user` is the group leader of the listed cadre's population."""
+    cadre = rectification.entry.cadre
+    return can_for_population(user, Action.REVIEW_RECTIFICATIONS, cadre.town, cadre.population)
+
+
+@transaction.atomic
+def rectification_review(
+    *,
+    actor: User,
+    rectification: Rectification,
+    outcome: str,
+    review: str,
+    confirmed: bool,
+    based_on: int | None,
+) -> Rectification:
+    """The group leader's closing review: 整改完成 (completed) or 未完成 (not completed). Cannot be undone;
+    whoever recorded the plan does not review it."""
+    _require(rectification.status == RectificationStatus.OPEN, _("This rectification is closed."))
+    _require(
+        outcome in (RectificationStatus.COMPLETED, RectificationStatus.NOT_COMPLETED),
+        _("Choose the outcome."),
+    )
+    _require(
+        may_review(actor, rectification), _("Only the group leader of the cadre's population reviews it.")
+    )
+    require_duties_apart(
+        actor, rectification.recorded_by_id, first_step=_("recorded this rectification plan")
+    )
+    _require(bool(review.strip()), _("Say how the rectification went."))
+    _require(confirmed, _("Confirm the review: it cannot be undone."))
+    claim(rectification, based_on)
+    rectification.status = outcome
+    rectification.review = review.strip()
+    rectification.reviewed_by = actor
+    rectification.reviewed_at = timezone.now()
+    rectification.save()
+    record(
+        actor=actor,
+        action="quarterly.rectification_review",
+        target=rectification,
+        old={"status": RectificationStatus.OPEN},
+        new={"status": outcome, "review": rectification.review},
+    )
+    return rectification
