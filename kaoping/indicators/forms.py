@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaoping.core import spreadsheets
 from kaoping.core.forms import NumberField, TextField, WholeNumberField
@@ -260,7 +261,7 @@ class WeightsForm(forms.Form):
 
 class ReasonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Bonus or deduction"), choices=AdjustmentKind.choices)
-    name = TextField(label=_("Reason"), max_length=100)
+    name = TextField(label=pgettext_lazy("adjustment catalogue", "Reason"), max_length=100)
     standard = TextField(
         label=_("Standard"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -43,32 +43,65 @@ def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
     return mark_safe(svg)  # noqa: S308 (pygal escapes the labels it is given)
 
 
+# pygal sizes the label margin for Latin text (about 0.6 em a character); a Chinese character takes a
+# full em, so the category names were cut off on the left ("范化解风险" for 防范化解风险).
+def _label_margin(labels: Sequence[str], font_size: int) -> int:
+    wide = max((sum(1 if ord(ch) > 0x2E80 else 0.6 for ch in label) for label in labels), default=0)
+    return int(wide * font_size) + 16
+
+
 def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str) -> SafeString:
-    """Rank month by month; the axis is inverted so that climbing the ranking climbs the line."""
-    chart = pygal.Line(title=title, inverse_y_axis=True, dots_size=4, min_scale=1, **_COMMON)
+    """Rank month by month; the axis is inverted so that climbing the ranking climbs the line, with
+    half a place of room beyond the best and the worst rank so that no dot sits on the frame."""
+    best, worst = min(ranks), max(ranks)
+    step = max(1, (worst - best + 1) // 8)
+    chart = pygal.Line(
+        title=title,
+        inverse_y_axis=True,
+        dots_size=4,
+        range=(best - 0.5, worst + 0.5),
+        y_labels=list(range(best, worst + 1, step)),
+        truncate_label=-1,
+        x_label_rotation=-40 if len(months) > 6 else 0,
+        **_COMMON,
+    )
     chart.x_labels = list(months)
     chart.add(title, list(ranks))
     return _svg(chart)
 
 
 def distribution(totals: Sequence[Decimal], *, title: str, bucket: int = 5) -> SafeString:
-    """How many cadres scored in each band of `bucket` points."""
+    """How many cadres scored in each band of `bucket` points, empty bands included: a gap in the
+    scores shows as a gap, not as two neighbouring bars."""
     counts: dict[int, int] = {}
     for total in totals:
         low = int(total) // bucket * bucket
         counts[low] = counts.get(low, 0) + 1
-    bands = sorted(counts)
-    chart = pygal.Bar(title=title, **_COMMON)
+    bands = list(range(min(counts), max(counts) + 1, bucket)) if counts else []
+    top = max(counts.values(), default=1)
+    chart = pygal.Bar(
+        title=title,
+        truncate_label=-1,
+        x_label_rotation=-40 if len(bands) > 10 else 0,
+        y_labels=list(range(0, top + 1, max(1, top // 6))),  # whole cadres, not 0.2 of one
+        **_COMMON,
+    )
     chart.x_labels = [f"{low}–{low + bucket}" for low in bands]
-    chart.add(title, [counts[low] for low in bands])
+    chart.add(title, [counts.get(low, 0) for low in bands])
     return _svg(chart)
 
 
 def category_profile(categories: Sequence[str], shares: Sequence[Decimal], *, title: str) -> SafeString:
     """The share of full marks a cadre earned in each category, as horizontal bars (0-100%)."""
     chart = pygal.HorizontalBar(
-        title=title, range=(0, 100), **{**_COMMON, "height": 60 + 34 * len(categories)}
+        title=title,
+        range=(0, 100),
+        truncate_label=-1,
+        **{**_COMMON, "height": 60 + 34 * len(categories)},
     )
-    chart.x_labels = list(categories)
-    chart.add(title, [round(float(s) * 100, 1) for s in shares])
+    # Room for the whole names on the left, beyond what pygal reserves for them itself.
+    chart.config.margin_left = _label_margin(categories, _STYLE.label_font_size) // 2
+    # pygal draws the first bar at the bottom: reversed, the categories read top-down as in the scheme.
+    chart.x_labels = list(reversed(categories))
+    chart.add(title, [round(float(s) * 100, 1) for s in reversed(shares)])
     return _svg(chart)

@@ -341,6 +341,8 @@ def _breakdown_fragments(base: dict, *, published_only: bool) -> dict[str, str]:
     lines = breakdown_lines(result) if result else None
     for line in lines or ():
         line["rule_label"] = RuleKind(line["rule"]).label if line["rule"] in RuleKind.values else line["rule"]
+        # The score by the standard, out of the indicator's maximum (the share of it the rule gave).
+        line["rule_score"] = Decimal(line["fraction"]) * Decimal(line["max"])
         categories.setdefault(line["category"], []).append(line)
     trend = rankings.rank_trend(cadre_obj, published_only=published_only)
     if empty_cells:  # this month's rank is not one yet
@@ -357,7 +359,7 @@ def _breakdown_fragments(base: dict, *, published_only: bool) -> dict[str, str]:
     }
     if len(trend) > 1:
         context["trend_chart"] = charts.rank_trend(
-            [f"{r.period.month:%y-%m}" for r in trend], [r.rank for r in trend], title=_("Rank")
+            [f"{r.period.month:%Y-%m}" for r in trend], [r.rank for r in trend], title=_("Rank")
         )
     if categories:
         context["profile_chart"] = charts.category_profile(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kaoping.core import spreadsheets, text
 from kaoping.core.forms import TextField
@@ -132,7 +132,7 @@ def reason_label(reason: AdjustmentReason) -> str:
 class AdjustmentForm(forms.Form):
     """A bonus or deduction incident; its share rows (`cadre`, `points`, repeated) are read alongside."""
 
-    reason = forms.TypedChoiceField(label=gettext_lazy("Reason"), coerce=int)
+    reason = forms.TypedChoiceField(label=pgettext_lazy("adjustment catalogue", "Reason"), coerce=int)
     title = TextField(
         label=gettext_lazy("What happened"),
         max_length=200,

@@ -107,6 +107,24 @@ class Column:
     rule: str  # the rule in words
     max: str
     width: str = "3.6"  # in rem, to fit the column's longest value
+    unit: str = ""  # what a raw-value column counts ("times", "place", "of 3000"); empty for points
+    plausible: str = ""  # above this a typed raw value is queried (not refused): far above the target
+
+
+def _unit(indicator: Indicator) -> tuple[str, str]:
+    """What a column's raw value counts, and the value above which it is implausible."""
+    kind = indicator.rule_kind
+    if kind == RuleKind.COMPLETION and indicator.target:
+        return _("achieved, target %(target)s") % {"target": rules.number(indicator.target)}, rules.number(
+            indicator.target * 3
+        )
+    if kind == RuleKind.PER_OCCURRENCE:
+        return _("times"), ""
+    if kind == RuleKind.RANK:
+        return (_("value") if indicator.proportional else _("place")), ""
+    if kind in (RuleKind.PASS_FAIL, RuleKind.VETO):
+        return _("1 passed, 0 failed"), ""
+    return "", ""
 
 
 @dataclass
@@ -255,10 +273,21 @@ def _grid(
             html = _cells_html(cells, read_only=read_only, excused=excused is not None)
             group.rows.append(GridRow(cadre, cells, html, excused, 0 if excused else empty))
         groups.append(group)
-    columns = [Column(i, rules.describe(i), rules.number(i.max_score)) for i in indicators]
+    columns = []
+    for indicator in indicators:
+        unit, plausible = _unit(indicator)
+        columns.append(
+            Column(
+                indicator,
+                rules.describe(indicator),
+                rules.number(indicator.max_score),
+                unit=unit,
+                plausible=plausible,
+            )
+        )
     for index, column in enumerate(columns):
         longest = max((len(row.cells[index].value) for group in groups for row in group.rows), default=0)
-        column.width = f"{max(3.6, 0.6 * longest + 1.2):.1f}"
+        column.width = f"{max(4.6, 0.6 * longest + 1.2):.1f}"
     categories = [
         (name, len(list(members))) for name, members in groupby(indicators, key=lambda i: i.category)
     ]
@@ -312,6 +341,12 @@ def _client_messages() -> dict[str, str]:
         "unsaved": _("Some scores are not saved yet. Leave without saving them?"),
         "took": _("Their value is back in the cell; yours is gone."),
         "changed": _("%(count)s unsaved"),
+        "implausible": _(
+            "%(value)s is far above the target of %(target)s: please check it (it can be saved)."
+        ),
+        "rank_implausible": _(
+            "Place %(value)s is below the last of %(count)s: please check it (it can be saved)."
+        ),
     }
 
 

@@ -5,13 +5,15 @@ Layout: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; a red mast
 centred under it, the issuing office on the left and the date on the right above a full-width red
 rule; body in 仿宋 16 pt (三号) with headings 一、 in 黑体 and （一） in 楷体; page numbers
 "— 1 —" in the footer at the outer edge (right on odd pages, left on even); a closing block
-报/送/发 with the number of copies. Each font names the official face first and an East Asian
-fallback that Debian ships (fonts-noto-cjk), so that a machine without 方正小标宋 or 仿宋_GB2312 still
-shows every character.
+报/送/发 with the number of copies, at the foot of the last page; a grid of 28 characters a line and
+22 lines a page. Each run names the official face only (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312),
+as East Asian and Latin font, so that an office PC that has them shows them; the server's PDF
+substitutes installed fonts through fontconfig (fonts/fonts.conf maps the official names to Noto CJK),
+rather than the document naming a fallback.
 """
 
-import functools
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -31,11 +33,19 @@ from kaoping.core.errors import DomainError
 from .models import Bulletin
 
 RED = RGBColor(0xE6, 0x00, 0x12)
-# Each face: the official fonts in order of preference, then a fallback from fonts-noto-cjk.
-MASTHEAD = ("方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC")
-FANGSONG = ("仿宋_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC")
-HEITI = ("黑体", "SimHei", "Noto Sans CJK SC")
-KAITI = ("楷体_GB2312", "楷体", "KaiTi", "Noto Serif CJK SC")
+# The official faces (GB/T 9704). fonts/fonts.conf says which installed font stands in for each.
+MASTHEAD = "方正小标宋简体"
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+FONTCONFIG = Path(__file__).with_name("fonts") / "fonts.conf"
+CHARS_PER_LINE = 28
+LINE_PITCH = Pt(28)  # 22 lines on the A4 type area
+BODY_SIZE = 16  # 三号
+CONDENSE = 5  # twentieths of a point
+# The line grid: a character grid (linesAndChars) makes LibreOffice give each 16 pt character two
+# cells of its 15.8 pt pitch, halving the line; the condensed characters make the 28 instead.
+GRID_TYPE = "lines"
 HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -45,37 +55,51 @@ def chinese_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-@functools.cache
-def installed_families() -> frozenset[str] | None:
-    """The font families fontconfig knows, or None when fc-list is missing (then the official fonts
-    are named as they are, for the Windows machines of the offices that have them)."""
-    program = shutil.which("fc-list")
-    if program is None:
-        return None
-    output = subprocess.run([program, ":", "family"], capture_output=True, text=True, check=False).stdout
-    return frozenset(name.strip() for line in output.splitlines() for name in line.split(","))
+def _set_fonts(rPr, face: str) -> None:
+    """Name `face` for Chinese (w:eastAsia) and Latin text alike; Word picks the East Asian font for
+    Chinese characters only when w:eastAsia names it."""
+    fonts = rPr.get_or_add_rFonts()
+    for key in ("eastAsia", "ascii", "hAnsi", "cs"):
+        fonts.set(qn(f"w:{key}"), face)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
-def pick(face: tuple[str, ...]) -> str:
-    """The first font of `face` installed here (the last one, a Noto CJK font, when none is)."""
-    families = installed_families()
-    if families is None:
-        return face[0]
-    return next((name for name in face if name in families), face[-1])
-
-
-def _font(
-    run, face: tuple[str, ...], size: float, *, bold: bool = False, color: RGBColor | None = None
-) -> None:
-    chosen = pick(face)
+def _font(run, face: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.size = Pt(size)
     run.font.bold = bold
-    run.font.name = chosen
+    if size == BODY_SIZE:
+        _condense(run._element.get_or_add_rPr())
+    run.font.name = face
     if color is not None:
         run.font.color.rgb = color
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for key in ("eastAsia", "ascii", "hAnsi"):
-        fonts.set(qn(f"w:{key}"), chosen)
+    _set_fonts(run._element.get_or_add_rPr(), face)
+
+
+def _condense(rPr) -> None:
+    """Narrow each character by CONDENSE twentieths of a point: a 16 pt character is then a little
+    narrower than the grid's pitch of 442 pt ÷ 28 and takes one cell of it, not two (LibreOffice
+    gives a character wider than the pitch two cells; Word squeezes it)."""
+    spacing = rPr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rPr.append(spacing)
+    spacing.set(qn("w:val"), str(-CONDENSE))
+
+
+def _grid(doc, section) -> None:
+    """The document grid: lines LINE_PITCH apart, 22 a page; CHARS_PER_LINE characters of 三号 (16 pt,
+    condensed by CONDENSE) fill the type area's 156 mm (442 pt) line."""
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    normal.font.name = FANGSONG
+    _set_fonts(normal.element.get_or_add_rPr(), FANGSONG)
+    sectPr = section._sectPr
+    for old in sectPr.findall(qn("w:docGrid")):
+        sectPr.remove(old)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), GRID_TYPE)
+    grid.set(qn("w:linePitch"), str(int(LINE_PITCH.twips)))
+    sectPr.append(grid)
 
 
 def _paragraph(doc, text: str, face, size: float, *, align=None, bold=False, color=None, indent=True):
@@ -83,7 +107,7 @@ def _paragraph(doc, text: str, face, size: float, *, align=None, bold=False, col
     fmt = p.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(28)  # 22 lines on the A4 type area
+    fmt.line_spacing = LINE_PITCH
     if indent:
         fmt.first_line_indent = Pt(size * 2)
     if align is not None:
@@ -101,6 +125,46 @@ def _rule(paragraph, *, color: str = "E60012", size: int = 18) -> None:
         bottom.set(qn(f"w:{key}"), value)
     borders.append(bottom)
     pPr.append(borders)
+
+
+def _closing_block(doc, lines: list[str], width) -> None:
+    """`lines` as one paragraph in a frame at the foot of the page's type area (w:framePr), with a rule
+    above and below; the last line (the copies) on the right, through a right tab."""
+    paragraph = _paragraph(doc, "", FANGSONG, 14, indent=False)
+    run = paragraph.runs[0]
+    for number, text in enumerate(lines):
+        if number:
+            run.add_break()
+        if number == len(lines) - 1:
+            run.add_tab()
+        run.add_text(text)
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = Pt(14)
+    pPr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    for key, value in (
+        ("w", str(int(width) // 635)),
+        ("wrap", "notBeside"),
+        ("vAnchor", "margin"),
+        ("hAnchor", "margin"),
+        ("xAlign", "center"),
+        ("yAlign", "bottom"),
+    ):
+        frame.set(qn(f"w:{key}"), value)
+    pPr.insert(0, frame)
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):
+        rule = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "single"), ("sz", "8"), ("space", "1"), ("color", "000000")):
+            rule.set(qn(f"w:{key}"), value)
+        borders.append(rule)
+    frame.addnext(borders)
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "right")
+    tab.set(qn("w:pos"), str(int(width - Pt(28)) // 635))
+    tabs.append(tab)
+    borders.addnext(tabs)
 
 
 def _tabs(paragraph, right_pos) -> None:
@@ -149,6 +213,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(20)
     width = section.page_width - section.left_margin - section.right_margin
+    _grid(doc, section)
 
     # Page numbers at the outer edge: right on odd pages, left on even ones.
     _settings_even_odd(doc)
@@ -185,28 +250,16 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         else:
             _paragraph(doc, text, FANGSONG, 16)
 
-    # The closing block: recipients between two rules, the copies on the right.
-    _paragraph(doc, "", FANGSONG, 16, indent=False)
+    # The closing block (版记): recipients between two rules, the copies on the right, in a table that
+    # floats at the foot of the type area of the page it falls on, the last one, whatever the length
+    # of the text above it.
     lines = [
-        (label, value)
+        f"{label}：{value}"
         for label, value in (("报", bulletin.report_to), ("送", bulletin.send_to), ("发", bulletin.issue_to))
         if value
     ]
-    first = None
-    for label, value in lines:
-        p = _paragraph(doc, f"{label}：{value}", FANGSONG, 14, indent=False)
-        first = first or p
-    if first is not None:
-        top = OxmlElement("w:pBdr")
-        line = OxmlElement("w:top")
-        for key, value in (("val", "single"), ("sz", "8"), ("space", "1"), ("color", "000000")):
-            line.set(qn(f"w:{key}"), value)
-        top.append(line)
-        first._p.get_or_add_pPr().append(top)
-    copies = _paragraph(
-        doc, f"（共印{bulletin.copies}份）", FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False
-    )
-    _rule(copies, color="000000", size=8)
+    lines.append(f"（共印{bulletin.copies}份）")
+    _closing_block(doc, lines, width)
 
     out = io.BytesIO()
     doc.save(out)
@@ -233,6 +286,9 @@ def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
         source.write_bytes(content)
         # A private profile: LibreOffice refuses to run twice on one profile at the same time.
         profile = Path(tmp, "profile").as_uri()
+        # The official faces the document names are substituted by fonts/fonts.conf (and the
+        # system's fonts when they have them): fontconfig reads it through FONTCONFIG_FILE.
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}
         result = subprocess.run(
             [
                 program,
@@ -247,6 +303,7 @@ def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
             capture_output=True,
             timeout=timeout,
             check=False,
+            env=env,
         )
         target = Path(tmp) / "bulletin.pdf"
         if result.returncode != 0 or not target.exists():

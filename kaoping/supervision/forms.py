@@ -49,7 +49,7 @@ class NoteForm(forms.Form):
 
 class ExtendForm(forms.Form):
     deadline = DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = TextField(label=_("Reason"), max_length=500)
+    reason = TextField(label=_("Reason for the extension"), max_length=500)
 
 
 class RulesForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kaoping.people.models import Cadre, Town
@@ -180,7 +181,7 @@ def draft_text(
             overdue,
             lambda i: (
                 _("%(title)s (%(who)s): due %(deadline)s, not yet done.")
-                % {"title": i.title, "who": who(i), "deadline": i.deadline}
+                % {"title": i.title, "who": who(i), "deadline": date_format(i.deadline, "DATE_FORMAT")}
             ),
         ),
         (

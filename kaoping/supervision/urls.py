@@ -9,6 +9,7 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("mine/", views.my_items, name="my_items"),
     path("items/new/", views.item_create, name="item_create"),
+    path("people/", views.cadre_search, name="cadre_search"),
     path("items/import/", views.item_import, name="item_import"),
     path("items/import/template.xlsx", views.item_import_template, name="item_import_template"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),

@@ -1,11 +1,16 @@
 """Supervision items: the office's board, an owner's own items, an item's page and its moves."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +25,7 @@ from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import id_param, int_param
+from kaoping.people.models import Cadre
 
 from . import importing, selectors, services
 from .forms import ExtendForm, ItemForm, MoveForm, NoteForm, RulesForm, UploadForm
@@ -37,6 +43,49 @@ def home(request: HttpRequest, town: str) -> HttpResponse:
     return redirect("supervision:bulletin_archive", town)
 
 
+# What each button of an item does, as a verb: the status it leads to says less (a send-back and a
+# start both lead to "in progress").
+MOVE_VERBS = {
+    (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS): pgettext_lazy("supervision move", "Start work"),
+    (ItemStatus.IN_PROGRESS, ItemStatus.SUBMITTED): pgettext_lazy("supervision move", "Report the result"),
+    (ItemStatus.SUBMITTED, ItemStatus.VERIFIED): pgettext_lazy("supervision move", "Verify as done"),
+    (ItemStatus.SUBMITTED, ItemStatus.IN_PROGRESS): pgettext_lazy("supervision move", "Send back to redo"),
+    (ItemStatus.VERIFIED, ItemStatus.CLOSED): pgettext_lazy("supervision move", "Close the item"),
+}
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class BoardGroup:
+    key: str
+    label: str
+    items: list[Item]
+    open: bool = True  # shown unfolded
+
+
+def board_groups(items: list[Item], today: date) -> list[BoardGroup]:
+    """The board's sections: overdue, then due within a week, then the rest by status; empty ones left out."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    groups = [
+        BoardGroup("overdue", gettext("Overdue"), []),
+        BoardGroup("due_soon", gettext("Due within a week"), []),
+        *(
+            BoardGroup(value, label, [], value not in (ItemStatus.CLOSED,))
+            for value, label in ItemStatus.choices
+        ),
+    ]
+    by_key = {g.key: g for g in groups}
+    for item in items:
+        if item.status in ItemStatus.open() and item.deadline < today:
+            by_key["overdue"].items.append(item)
+        elif item.status in ItemStatus.open() and item.deadline <= soon:
+            by_key["due_soon"].items.append(item)
+        else:
+            by_key[item.status].items.append(item)
+    by_key[ItemStatus.CLOSED].items.reverse()  # the latest closed first
+    return [g for g in groups if g.items]
+
+
 @login_required
 def board(request: HttpRequest, town: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_SUPERVISION)
@@ -44,11 +93,13 @@ def board(request: HttpRequest, town: str) -> HttpResponse:
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
     overdue = request.GET.get("overdue") == "1"
-    items = selectors.board(
-        town_obj,
-        status=status,
-        department=id_param(department),
-        overdue_on=today if overdue else None,
+    items = list(
+        selectors.board(
+            town_obj,
+            status=status,
+            department=id_param(department),
+            overdue_on=today if overdue else None,
+        )
     )
     return render(
         request,
@@ -56,6 +107,7 @@ def board(request: HttpRequest, town: str) -> HttpResponse:
         {
             "town": town_obj,
             "items": items,
+            "groups": board_groups(items, today),
             "today": today,
             "statuses": ItemStatus.choices,
             "status": status,
@@ -112,7 +164,7 @@ def item_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "events": item.events.select_related("actor"),
             "owners": item.owners.select_related("cadre"),
-            "moves": [(to, ItemStatus(to).label) for to in moves],
+            "moves": [(to, MOVE_VERBS[(item.status, to)]) for to in moves],
             "why_not_verify": why_not_verify,
             "irreversible": services.IRREVERSIBLE,
             "qualities": Quality.choices,
@@ -209,7 +261,64 @@ def item_create(request: HttpRequest, town: str) -> HttpResponse:
         else:
             messages.success(request, _("The item is registered."))
             return redirect("supervision:item_detail", town, item.pk)
-    return render(request, "supervision/item_form.html", {"town": town_obj, "form": form})
+    return render(
+        request,
+        "supervision/item_form.html",
+        {"town": town_obj, "form": form, "pickers": _pickers(form, town_obj)},
+    )
+
+
+PICKED_FIELDS = ("owners", "co_owners")
+
+
+def _pickers(form: ItemForm, town_obj) -> list[dict]:
+    """The owner and co-owner pickers with the people already picked (kept when the form is refused)."""
+    chosen = {name: [v for v in (form[name].value() or []) if str(v).isdigit()] for name in PICKED_FIELDS}
+    people = Cadre.objects.filter(
+        town=town_obj, pk__in=[int(v) for values in chosen.values() for v in values]
+    ).select_related("department", "village")
+    by_pk = {c.pk: c for c in people}
+    return [
+        {
+            "field": form[name],
+            "picked": [by_pk[int(v)] for v in chosen[name] if int(v) in by_pk],
+        }
+        for name in PICKED_FIELDS
+    ]
+
+
+SEARCH_LIMIT = 20
+
+
+@login_required
+def cadre_search(request: HttpRequest, town: str) -> HttpResponse:
+    """The people matching a search box's text, with their department, for the owner pickers (HTMX)."""
+    town_obj = town_or_404(request, town, Action.MANAGE_SUPERVISION)
+    query = (request.GET.get("q") or "").strip()[:40]
+    field = request.GET.get("field", "")
+    people: list[Cadre] = []
+    if query and field in PICKED_FIELDS:
+        people = list(
+            Cadre.objects.filter(town=town_obj, is_active=True)
+            .filter(
+                Q(name__icontains=query)
+                | Q(department__name__icontains=query)
+                | Q(village__name__icontains=query)
+                | Q(position__icontains=query)
+            )
+            .select_related("department", "village")
+            .order_by("name", "pk")[: SEARCH_LIMIT + 1]
+        )
+    return render(
+        request,
+        "supervision/_cadre_search.html",
+        {
+            "people": people[:SEARCH_LIMIT],
+            "more": len(people) > SEARCH_LIMIT,
+            "query": query,
+            "field": field,
+        },
+    )
 
 
 @login_required

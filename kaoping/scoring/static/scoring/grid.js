@@ -19,6 +19,10 @@
   let current = null; // the chosen cell: an input, or a read-only td
   let valueOnFocus = "";
   let submitting = false;
+  // As in a spreadsheet: a cell just chosen (by click, keyboard or a click into the cell that already
+  // has the focus) is replaced by what is typed; a double click edits the value in place.
+  let replacing = false;
+  const scroller = form.querySelector(".grid-scroll");
 
   const format = (message, values) => message.replace(/%\((\w+)\)s/g, (_m, key) => values[key] ?? "");
   const position = (cell) => {
@@ -64,18 +68,36 @@
   const note = (input) => input.dataset.note ?? "";
   const isDirty = (input) => input.value.trim() !== saved(input).trim() || note(input) !== savedNote(input);
 
+  // A raw value far above the column's target: queried, not refused (it may be true).
+  function doubt(column, raw) {
+    const value = Number(fold(raw.trim()).replaceAll(",", ""));
+    if (!raw.trim() || Number.isNaN(value)) return "";
+    if (column.dataset.plausible && value > Number(column.dataset.plausible)) {
+      return format(text.implausible, { value: raw.trim(), target: column.dataset.target });
+    }
+    if (column.dataset.rule === "rank" && !column.hasAttribute("data-proportional") && value > rows.length) {
+      return format(text.rank_implausible, { value: raw.trim(), count: rows.length });
+    }
+    return "";
+  }
+
   function check(input) {
     const [, c] = position(input);
     let message = problem(columns[c], input.value);
+    const warning = message ? "" : doubt(columns[c], input.value);
+    input.classList.toggle("gc-warn", Boolean(warning));
     if (!message && !input.value.trim() && note(input) && note(input) !== savedNote(input)) message = text.note_needs_value;
     if (!message && input.dataset.error && input.value === input.defaultValue) message = input.dataset.error;
     input.classList.toggle("is-invalid", Boolean(message));
     input.toggleAttribute("aria-invalid", Boolean(message));
-    input.title = message;
+    input.title = message || warning;
     input.classList.toggle("gc-dirty", !message && isDirty(input));
     const shown = input.parentElement.querySelector(".gc-error:not(.gc-conflict)");
     if (shown && !message) shown.remove();
-    if (input === current) cellError.textContent = message;
+    if (input === current) {
+      cellError.textContent = message || warning;
+      cellError.classList.toggle("is-warning", !message && Boolean(warning));
+    }
     return message;
   }
 
@@ -105,6 +127,21 @@
     noteField.disabled = false;
     noteField.value = readOnly ? cell.dataset.note || "" : note(cell);
     cellError.textContent = readOnly ? "" : cell.title;
+    cellError.classList.toggle("is-warning", !readOnly && cell.classList.contains("gc-warn"));
+    reveal(cell.closest("td"));
+  }
+
+  // Keep the chosen cell clear of the frozen name column and header rows (focus alone scrolls it
+  // only into the scrolling box, where the sticky cells may cover it).
+  function reveal(td) {
+    const box = scroller.getBoundingClientRect();
+    const cell = td.getBoundingClientRect();
+    const nameRight = td.parentElement.cells[0].getBoundingClientRect().right;
+    const headBottom = table.tHead.getBoundingClientRect().bottom;
+    if (cell.left < nameRight) scroller.scrollLeft -= nameRight - cell.left;
+    else if (cell.right > box.right) scroller.scrollLeft += cell.right - box.right;
+    if (cell.top < headBottom) scroller.scrollTop -= headBottom - cell.top;
+    else if (cell.bottom > box.bottom) scroller.scrollTop += cell.bottom - box.bottom;
   }
 
   function move(from, dr, dc) {
@@ -130,7 +167,32 @@
     if (!input.classList.contains("gc")) return;
     choose(input);
     valueOnFocus = input.value;
+    replacing = true;
     input.select();
+  });
+
+  // A single click chooses the cell whole, even the one that already has the focus (the browser
+  // would otherwise drop a caret into it, and "2" typed after "3" would make "32").
+  table.addEventListener("mousedown", (event) => {
+    const input = event.target;
+    if (event.button !== 0 || !input.classList || !input.classList.contains("gc") || event.detail > 1) return;
+    event.preventDefault();
+    if (document.activeElement === input) {
+      replacing = true;
+      input.select();
+    } else {
+      input.focus({ preventScroll: true });
+    }
+  });
+  table.addEventListener("dblclick", (event) => {
+    if (event.target.classList && event.target.classList.contains("gc")) replacing = false;
+  });
+  // A Chinese input method's first character replaces the value too.
+  table.addEventListener("compositionstart", (event) => {
+    if (replacing && event.target.classList.contains("gc")) {
+      event.target.value = "";
+      replacing = false;
+    }
   });
 
   table.addEventListener("input", (event) => {
@@ -147,6 +209,20 @@
     const end = input.selectionEnd;
     const all = start === 0 && end === input.value.length;
     let handled = false;
+    const typing = event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (replacing && typing) {
+      input.value = ""; // the key's own character then goes into the empty cell
+      replacing = false;
+      return;
+    }
+    if (replacing && (event.key === "Backspace" || event.key === "Delete")) {
+      event.preventDefault();
+      input.value = "";
+      replacing = false;
+      check(input);
+      countDirty();
+      return;
+    }
     switch (event.key) {
       case "Enter":
         handled = true;
@@ -159,16 +235,17 @@
         handled = move(input, -1, 0);
         break;
       case "ArrowLeft":
-        if (all || (start === 0 && end === 0)) handled = move(input, 0, -1);
+        if (replacing || all || (start === 0 && end === 0)) handled = move(input, 0, -1);
         break;
       case "ArrowRight":
-        if (all || (start === input.value.length && end === start)) handled = move(input, 0, 1);
+        if (replacing || all || (start === input.value.length && end === start)) handled = move(input, 0, 1);
         break;
       case "Escape":
         handled = true;
         input.value = valueOnFocus;
         check(input);
         countDirty();
+        replacing = true;
         input.select();
         break;
       case "F2":
@@ -262,6 +339,7 @@
     }
     noteField.disabled = true;
     submitting = true;
+    keepPlace(current);
   });
 
   // Coming back to the page from the history: every cell can be typed in again.
@@ -285,8 +363,28 @@
     });
   });
 
-  form.querySelectorAll("input.gc.is-invalid, input.gc-dirty").forEach(check);
+  // After saving, the page comes back where it was: the window's and the grid's scroll, and the cell.
+  function keepPlace(cell) {
+    const place = { x: window.scrollX, y: window.scrollY, left: scroller.scrollLeft, top: scroller.scrollTop, cell: cell && cell.name };
+    sessionStorage.setItem("kaoping-grid:" + location.pathname, JSON.stringify(place));
+  }
+  function restorePlace() {
+    const key = "kaoping-grid:" + location.pathname;
+    const kept = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    if (!kept) return false;
+    const place = JSON.parse(kept);
+    scroller.scrollLeft = place.left;
+    scroller.scrollTop = place.top;
+    window.scrollTo(place.x, place.y);
+    const cell = place.cell && form.querySelector(`input.gc[name="${CSS.escape(place.cell)}"]`);
+    if (cell) cell.focus({ preventScroll: true });
+    return true;
+  }
+
+  form.querySelectorAll("input.gc.is-invalid, input.gc-dirty, input.gc").forEach(check);
   countDirty();
   const firstError = form.querySelector("input.gc.is-invalid");
+  restorePlace();
   if (firstError) firstError.focus();
 })();

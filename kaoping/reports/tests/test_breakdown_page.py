@@ -1,0 +1,61 @@
+"""The breakdown page on the demo's year: the indicator score beside its maximum and apart from the
+weighted points, a passed veto that takes nothing away, and months that name their year."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from kaoping.accounts.models import User
+from kaoping.results.models import MonthlyResult
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _page(client, month: str = "2026-10") -> str:
+    result = (
+        MonthlyResult.objects.filter(
+            period__town__slug="xiacun", period__month=f"{month}-01", cadre__population="agency"
+        )
+        .select_related("cadre")
+        .order_by("rank", "cadre_id")
+        .first()
+    )
+    client.force_login(User.objects.get(username="kaohe"))
+    url = reverse("scoring:breakdown", args=["xiacun", month, result.cadre_id])
+    return client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_indicator_score_is_shown_out_of_its_maximum_and_the_weighted_points_apart(demo, client):
+    html = _page(client)
+    assert "指标得分/分值" in html and "加权得分" in html
+    row = html[html.index("招商引资") :]
+    row = row[: row.index("</tr>")]
+    # 2.1 招商引资: maximum 7 by the standard, weight 9 this month; the score is read out of 7.
+    assert " / 7</td>" in row
+    assert "分值" not in html[html.index("<thead") : html.index("</thead>")].replace("指标得分/分值", "")
+    assert 'id="breakdown-legend"' in html
+
+
+@pytest.mark.django_db
+def test_a_passed_veto_shows_no_points_lost(demo, client):
+    html = _page(client)
+    row = html[html.index("党风廉政一票否决") :]
+    row = row[: row.index("</tr>")]
+    assert "已通过，不影响得分" in row
+    assert "0.00" not in row
+
+
+@pytest.mark.django_db
+def test_the_months_of_the_rank_table_name_their_year(demo, client):
+    html = _page(client)
+    table = html[html.index("逐月排名") :]
+    assert ">2025-12</a></th>" in table and ">2026-01</a></th>" in table
