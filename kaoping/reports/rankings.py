@@ -261,3 +261,15 @@ def rank_trend(cadre: Cadre, *, published_only: bool) -> list[MonthlyResult]:
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
     return list(results.order_by("period__month"))
+
+
+def limited(page: Ranking, cadre_id: int | None) -> Ranking:
+    """The ranking as a viewer limited to one cadre's row sees it (`permissions.ranking_limited_to`):
+    that row only, nobody listed apart; the whole ranking when `cadre_id` is None."""
+    if cadre_id is None:
+        return page
+    return Ranking(
+        rows=[r for r in page.rows if r.cadre.pk == cadre_id],
+        unscored=[u for u in page.unscored if u.cadre.pk == cadre_id],
+        excused=[e for e in page.excused if e.cadre_id == cadre_id],
+    )
