@@ -224,9 +224,12 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
             only,
         )
         rows = page.rows
+        # A month's category subtotals are part of the published ranking (公开).
+        categories = rankings.category_subtotals(period, rows) if span == periods.Span.MONTH else []
         full = {
             **context,
             "rows": rows,
+            "categories": categories,
             "unscored": page.unscored,
             "excused": page.excused,
             "tie_breaks": [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)],
