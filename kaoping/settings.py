@@ -272,6 +272,8 @@ if KAOPING_BEHIND_PROXY:
     USE_X_FORWARDED_HOST = True
 # Origins (scheme://host[:port]) that may post forms, when they differ from the host served.
 CSRF_TRUSTED_ORIGINS = _env_list("KAOPING_CSRF_TRUSTED_ORIGINS", "")
+# A form refused for its CSRF token gets the application's own page, in the user's language, with a way back.
+CSRF_FAILURE_VIEW = "kaoping.ops.views.csrf_failure"
 # KAOPING_HTTPS: the site is reached over HTTPS only: cookies only over HTTPS, plain HTTP redirected
 # (except /healthz, for the load balancer), and browsers told to use HTTPS for a year (HSTS).
 KAOPING_HTTPS = _env_bool("KAOPING_HTTPS", False)

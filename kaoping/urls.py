@@ -27,5 +27,8 @@ urlpatterns = [
     path("", site_views.home, name="home"),
 ]
 
-# The application's own error page, in the user's language, also when the database is down.
+# The application's own error pages, in the user's language (the 500 one also when the database is
+# down), each with a way back; the CSRF failure page is settings.CSRF_FAILURE_VIEW.
+handler403 = "kaoping.ops.views.permission_denied"
+handler404 = "kaoping.ops.views.page_not_found"
 handler500 = "kaoping.ops.views.server_error"

@@ -17,13 +17,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.core.errors import DomainError
-from kaoping.people.models import Town
+from kaoping.people.models import ResultsDisclosure, Town
 
 from .models import Role, RoleAssignment, User
 
 
 class Action(models.TextChoices):
     VIEW_TOWN = "view_town", _("See the town's home page")
+    VIEW_TOWN_FIGURES = "view_town_figures", _("See the town's staff figures on its home page")
     VIEW_PEOPLE = "view_people", _("Browse departments, villages and cadres")
     VIEW_PERSONAL_DATA = "view_personal_data", _("See ID numbers and phone numbers")
     MANAGE_PEOPLE = "manage_people", _("Add, edit, deactivate and import cadres, departments and villages")
@@ -39,6 +40,10 @@ class Action(models.TextChoices):
     APPROVE_ADJUSTMENTS = "approve_adjustments", _("Approve or reject bonuses and deductions")
     VIEW_RESULTS = "view_results", _("See results and rankings before they are published")
     VIEW_PUBLISHED_RESULTS = "view_published_results", _("See published results and rankings")
+    VIEW_EVERYONES_RESULTS = (
+        "view_everyones_results",
+        _("See every cadre's published result line by line, whatever the town's disclosure setting"),
+    )
     VIEW_CORRECTIONS = "view_corrections", _("See pending corrections of published months")
     DECIDE_CORRECTIONS = "decide_corrections", _("Publish or decline corrections of published months")
     CORRECT_SCORES = "correct_scores", _("Propose a corrected score in a published month")
@@ -76,6 +81,8 @@ _TOWN_STAFF = frozenset(
 # administration are kept apart, as government systems require.
 POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_TOWN: _TOWN_STAFF | {R.CADRE},
+    # A cadre's home page is about their own work: the town's staff figures are for its staff.
+    Action.VIEW_TOWN_FIGURES: _TOWN_STAFF,
     Action.VIEW_PEOPLE: _TOWN_STAFF | {R.CADRE},
     Action.VIEW_PERSONAL_DATA: frozenset({R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}),
     Action.MANAGE_PEOPLE: frozenset({R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}),
@@ -96,6 +103,9 @@ POLICY: dict[Action, frozenset[Role]] = {
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.SCORER, R.CITY_ADMIN}
     ),
     Action.VIEW_PUBLISHED_RESULTS: _TOWN_STAFF | {R.CADRE},
+    # Leaders and offices see everyone's results; what a cadre sees of colleagues is the town's
+    # setting (`Town.results_disclosure`): see `may_see_breakdown` and `ranking_limited_to`.
+    Action.VIEW_EVERYONES_RESULTS: _TOWN_STAFF,
     # A published month changes only by a numbered correction (更正): the office sees what a later
     # input would change and publishes or declines it; the Party secretary may decide it too, so that
     # whoever caused it (e.g. closed the round) is not the one deciding (duties apart).
@@ -213,6 +223,36 @@ def can_for_population(user: User, action: Action | str, town: Town, population:
 def population_scope(user: User, town: Town, role: Role) -> frozenset[str]:
     """The populations for which the user holds a per-population role (group leader, scorer)."""
     return frozenset(g.population for g in grants(user) if g.role == role and (g.town_id in (None, town.pk)))
+
+
+def may_see_breakdown(user: User, town: Town, cadre_id: int) -> bool:
+    """Whether `user` may read the line-by-line breakdown of cadre `cadre_id`'s published results.
+
+    Leaders and offices read everyone's; a cadre reads their own, and a colleague's only where the
+    town discloses every breakdown (`ResultsDisclosure.ALL_BREAKDOWNS`). Whether the month itself is
+    visible (published, or seen before publication) is the page's question, not this one.
+    """
+    if can(user, Action.VIEW_EVERYONES_RESULTS, town):
+        return True
+    if not can(user, Action.VIEW_PUBLISHED_RESULTS, town):
+        return False
+    if user.cadre_id == cadre_id:
+        return True
+    return town.results_disclosure == ResultsDisclosure.ALL_BREAKDOWNS
+
+
+def ranking_limited_to(user: User, town: Town) -> int | None:
+    """The one cadre whose row a ranking (page or export) may show `user`, or None for every row.
+
+    Where the town shows a cadre only their own total and rank (`ResultsDisclosure.OWN_ONLY`), a
+    cadre who is not also a leader or an office sees their own row only (-1 when they have no cadre
+    record: no row at all). Everyone else sees every row.
+    """
+    if can(user, Action.VIEW_EVERYONES_RESULTS, town):
+        return None
+    if town.results_disclosure != ResultsDisclosure.OWN_ONLY:
+        return None
+    return user.cadre_id or -1
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

@@ -9,10 +9,13 @@ language cookie or Accept-Language header.
 
 import sys
 
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -27,3 +30,38 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if outage:
         response["Retry-After"] = "60"
     return response
+
+
+# The other error pages: the application's own, in the user's language, inside the usual page (the
+# navigation works: the session and the database are up), each with a way back.
+
+
+def _back(request: HttpRequest) -> str:
+    """Where "Back" goes: the page the user came from when it is one of this site's, else ""."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def _error_page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+    return render(request, template, {"back": _back(request), "status": status, **context}, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: what the user may not do, and the way back. The message is the one the permission
+    layer raised (always written for the user: see accounts.permissions.require)."""
+    message = str(exception) if isinstance(exception, PermissionDenied) and exception.args else ""
+    return _error_page(request, "ops/403.html", 403, message=message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: the page does not exist, or belongs to what the user cannot see (another town)."""
+    return _error_page(request, "ops/404.html", 404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent from a page too old (or with cookies refused)."""
+    return _error_page(request, "ops/csrf.html", 403)

@@ -142,8 +142,17 @@ class VillageForm(forms.Form):
 class TownForm(forms.ModelForm):
     class Meta:
         model = Town
-        fields = ["name", "slug", "city", "is_active"]
+        fields = ["name", "slug", "city", "is_active", "results_disclosure"]
         field_classes = {"name": TextField, "city": TextField}
+        widgets = {"results_disclosure": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, a script): the town keeps its setting, a new town gets the default.
+        self.fields["results_disclosure"].required = False
+
+    def clean_results_disclosure(self) -> str:
+        return self.cleaned_data["results_disclosure"] or self.instance.results_disclosure
 
 
 class CadreFilterForm(forms.Form):

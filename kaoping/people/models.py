@@ -13,6 +13,25 @@ from kaoping.core.limits import SORT_ORDER_VALIDATORS
 from . import idnumbers
 
 
+class ResultsDisclosure(models.TextChoices):
+    """What a cadre sees of their colleagues' published results (a town setting; leaders and offices
+    always see everyone's). The default follows the article: the ranking is public (公开), and how a
+    score was reached, line by line, is each cadre's own."""
+
+    RANKING_PUBLIC = (
+        "ranking_public",
+        _(
+            "Every cadre sees the published ranking with everyone's totals and category subtotals, "
+            "and the line-by-line breakdown of themselves only (default)"
+        ),
+    )
+    ALL_BREAKDOWNS = (
+        "all_breakdowns",
+        _("Every cadre sees the published ranking and everyone's line-by-line breakdown"),
+    )
+    OWN_ONLY = "own_only", _("A cadre sees only their own total, rank and breakdown")
+
+
 class Town(models.Model):
     """A town (镇/街道): the unit whose data, people and schemes belong together."""
 
@@ -22,6 +41,16 @@ class Town(models.Model):
     )
     city = models.CharField(_("city"), max_length=60, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    results_disclosure = models.CharField(
+        _("what cadres see of others' results"),
+        max_length=20,
+        choices=ResultsDisclosure,
+        default=ResultsDisclosure.RANKING_PUBLIC,
+        help_text=_(
+            "Leaders and offices always see everyone's results. The default follows the article: "
+            "the ranking is public (公开), how a score was reached is shown to the cadre concerned."
+        ),
+    )
     # Raised at every change; an edit page sends back the one it showed (audit/versions.py).
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
 """Reads of a town's structure used by several pages."""
 
 from calendar import monthrange
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,6 +100,21 @@ class Membership:
     ends_on: date | None
 
 
+# The fields of a `Membership`, in its order, as read from a posting.
+ROSTER_FIELDS = (
+    "cadre_id",
+    "population",
+    "agency_category",
+    "is_village_head",
+    "is_middle_level",
+    "department_id",
+    "village_id",
+    "position",
+    "starts_on",
+    "ends_on",
+)
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     """The first and last day of `month`'s month."""
     first = month.replace(day=1)
@@ -121,18 +137,7 @@ def roster(town: Town | int, month: date, population: str | None = None) -> dict
         Posting.objects.filter(town=town, starts_on__lte=last)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
         .order_by("cadre_id", "starts_on")
-        .values_list(
-            "cadre_id",
-            "population",
-            "agency_category",
-            "is_village_head",
-            "is_middle_level",
-            "department_id",
-            "village_id",
-            "position",
-            "starts_on",
-            "ends_on",
-        )
+        .values_list(*ROSTER_FIELDS)
     )
     members: dict[int, Membership] = {}
     for row in postings:
@@ -143,6 +148,29 @@ def roster(town: Town | int, month: date, population: str | None = None) -> dict
     if population is not None:
         members = {pk: m for pk, m in members.items() if m.population == population}
     return members
+
+
+def rosters(town: Town | int, months: Iterable[date]) -> dict[date, dict[int, Membership]]:
+    """`roster(town, month)` of several months at once, in one query: {month: {cadre id: membership}}."""
+    bounds = {month: month_bounds(month) for month in months}
+    if not bounds:
+        return {}
+    postings = list(
+        Posting.objects.filter(town=town, starts_on__lte=max(last for _first, last in bounds.values()))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=min(first for first, _last in bounds.values())))
+        .order_by("cadre_id", "starts_on")
+        .values_list(*ROSTER_FIELDS)
+    )
+    found: dict[date, dict[int, Membership]] = {}
+    for month, (first, last) in bounds.items():
+        members: dict[int, Membership] = {}
+        for row in postings:
+            # As in `roster`: the earliest posting touching the month is the one that counts.
+            starts_on, ends_on = row[-2], row[-1]
+            if starts_on <= last and (ends_on is None or ends_on >= first) and row[0] not in members:
+                members[row[0]] = Membership(*row)
+        found[month] = members
+    return found
 
 
 def postings_of(cadre: Cadre) -> list[Posting]:

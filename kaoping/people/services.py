@@ -448,7 +448,7 @@ def unit_set_active(*, actor, unit: Department | Village, active: bool) -> Depar
     return unit
 
 
-TOWN_FIELDS = ("name", "slug", "city", "is_active")
+TOWN_FIELDS = ("name", "slug", "city", "is_active", "results_disclosure")
 
 
 @transaction.atomic

@@ -19,17 +19,19 @@ with the reason.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaoping.engine import engine
 from kaoping.engine import ranking as rules
 from kaoping.engine.periods import Span, span_months
 from kaoping.indicators.models import Scheme, TieBreak
 from kaoping.people.models import AgencyCategory, Cadre, Population
-from kaoping.results.models import MonthlyResult
+from kaoping.results import basis
+from kaoping.results.models import MonthlyResult, ResultBasis
 from kaoping.results.results import VILLAGE_HEADS
 from kaoping.scoring.completeness import sheet_gaps
 from kaoping.scoring.models import Excusal, Period, PeriodStatus, ScoreSheet
@@ -44,6 +46,7 @@ class Row:
     result: MonthlyResult | None = None  # the month's stored result, for a one-month span
     decided_by: rules.Decision | None = None  # what separated this row from an equal total above
     above: Cadre | None = None  # the cadre of that equal total
+    categories: list[Decimal] | None = None  # points per category, for a month (`category_subtotals`)
 
     @property
     def decided_by_text(self) -> str:
@@ -261,3 +264,53 @@ def rank_trend(cadre: Cadre, *, published_only: bool) -> list[MonthlyResult]:
     if published_only:
         results = results.filter(period__status=PeriodStatus.PUBLISHED)
     return list(results.order_by("period__month"))
+
+
+def limited(page: Ranking, cadre_id: int | None) -> Ranking:
+    """The ranking as a viewer limited to one cadre's row sees it (`permissions.ranking_limited_to`):
+    that row only, nobody listed apart; the whole ranking when `cadre_id` is None."""
+    if cadre_id is None:
+        return page
+    return Ranking(
+        rows=[r for r in page.rows if r.cadre.pk == cadre_id],
+        unscored=[u for u in page.unscored if u.cadre.pk == cadre_id],
+        excused=[e for e in page.excused if e.cadre_id == cadre_id],
+    )
+
+
+def category_subtotals(period: Period, rows: list[Row]) -> list[str]:
+    """The month's category names in the scheme's order, and each row's points per category
+    (`row.categories`, in that order, rounded half-up to 2 places), worked out again by the engine
+    from the month's stored basis and each cadre's stored values, in two queries whatever the number
+    of rows. Nothing (and the rows untouched) without one stored basis for the rows."""
+    by_result = {r.result.pk: r for r in rows if r.result is not None}
+    scheme_ids = {r.result.scheme_id for r in by_result.values() if r.result is not None}
+    if len(scheme_ids) != 1:
+        return []
+    stored = (
+        ResultBasis.objects.filter(period=period, scheme_id__in=scheme_ids)
+        .values_list("basis", flat=True)
+        .first()
+    )
+    if not stored or "indicators" not in stored:
+        return []
+    version, best = basis.load(stored)
+    ids = basis.order(version)
+    entries = []
+    # Only each cadre's raw values, not the whole stored breakdown.
+    for pk, texts in MonthlyResult.objects.filter(pk__in=by_result).values_list("pk", "breakdown__values"):
+        cadre_id = by_result[pk].cadre.pk
+        for indicator_id, text in zip(ids, texts or [], strict=False):
+            if text is not None:
+                entries.append(engine.Entry(cadre_id, indicator_id, Decimal(text)))
+    computed = engine.compute(version, [r.cadre.pk for r in by_result.values()], entries, best=best)
+    names: dict[int, str] = {}
+    for item in stored["indicators"]:
+        names.setdefault(item["category_id"], item["category"])
+    cent = Decimal("0.01")
+    for row in by_result.values():
+        sums = dict.fromkeys(names, Decimal(0))
+        for line in computed[row.cadre.pk].lines:
+            sums[line.category_id] = sums.get(line.category_id, Decimal(0)) + line.points
+        row.categories = [sums[c].quantize(cent, ROUND_HALF_UP) for c in names]
+    return list(names.values())

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.accounts.permissions import (
+    Action,
+    can,
+    may_see_breakdown,
+    object_in_town_or_404,
+    ranking_limited_to,
+    town_or_404,
+)
 from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
@@ -183,6 +191,10 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town, period = _town_and_period(request, town, month)
     population, pool, span = _ranking_params(request)
     published_only = not can(request.user, Action.VIEW_RESULTS, town)
+    # What the viewer sees of others is the town's setting (accounts.permissions): every row or their
+    # own, and names linked to every breakdown or to none (their own is linked above the table).
+    only = ranking_limited_to(request.user, town)
+    link_everyone = may_see_breakdown(request.user, town, -1)
     context = {
         "town": town,
         "period": period,
@@ -198,16 +210,26 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
             (periods.Span.YEAR, _("Year to date")),
         ],
         "span_months": periods.span_months(period.month, span),
+        "link_everyone": link_everyone,
+        "my_cadre": request.user.cadre
+        if request.user.cadre_id and request.user.cadre.town_id == town.pk
+        else None,
     }
 
     def content() -> dict[str, str]:
-        page = rankings.ranking_page(
-            period=period, population=population, pool=pool, span=span, published_only=published_only
+        page = rankings.limited(
+            rankings.ranking_page(
+                period=period, population=population, pool=pool, span=span, published_only=published_only
+            ),
+            only,
         )
         rows = page.rows
+        # A month's category subtotals are part of the published ranking (公开).
+        categories = rankings.category_subtotals(period, rows) if span == periods.Span.MONTH else []
         full = {
             **context,
             "rows": rows,
+            "categories": categories,
             "unscored": page.unscored,
             "excused": page.excused,
             "tie_breaks": [TieBreak(t).label for t in rankings.tie_breaks_of(period, population)],
@@ -226,6 +248,9 @@ def ranking(request: HttpRequest, town: str, month: str) -> HttpResponse:
     key = frozen.ranking_key(
         period, population, pool, span, context["span_months"], published_only=published_only
     )
+    if key is not None:
+        # One viewer's own row is never kept; whether names link to breakdowns is part of the key.
+        key = None if only is not None else (*key, ("links", link_everyone))
     if request.htmx:
         return HttpResponse(frozen.fragments(key, "ranking-table", content)["table"])
     context["content"] = frozen.fragments(key, "ranking", content)["content"]
@@ -261,12 +286,15 @@ def _cadre_columns(cadre: Cadre) -> dict[str, str]:
 def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town, period = _town_and_period(request, town, month)
     population, pool, span = _ranking_params(request)
-    page = rankings.ranking_page(
-        period=period,
-        population=population,
-        pool=pool,
-        span=span,
-        published_only=not can(request.user, Action.VIEW_RESULTS, town),
+    page = rankings.limited(
+        rankings.ranking_page(
+            period=period,
+            population=population,
+            pool=pool,
+            span=span,
+            published_only=not can(request.user, Action.VIEW_RESULTS, town),
+        ),
+        ranking_limited_to(request.user, town),  # the export shows no more than the page
     )
     data = [
         {
@@ -297,9 +325,11 @@ def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpRe
     town_obj = town_or_404(request, town, Action.VIEW_PUBLISHED_RESULTS)
     period = period_or_404(town_obj, month)
     cadre_obj = object_in_town_or_404(Cadre.objects.with_workplace(), town_obj, pk=cadre)
-    own = request.user.cadre_id == cadre_obj.pk
-    if not (_may_see(request, period) or (own and period.status == PeriodStatus.PUBLISHED)):
+    if not _may_see(request, period):
         raise Http404
+    if not may_see_breakdown(request.user, town_obj, cadre_obj.pk):
+        # The town's setting (accounts.permissions): a cadre reads their own breakdown only.
+        raise PermissionDenied(_("Each cadre's line-by-line breakdown is shown to that cadre only."))
     published_only = not can(request.user, Action.VIEW_RESULTS, town_obj)
     base = {"town": town_obj, "period": period, "month": month, "cadre": cadre_obj}
     parts = frozen.fragments(

@@ -6,12 +6,12 @@ They read people, results and supervision, so they live in the top layer (docs/a
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from kaoping.accounts.permissions import Action, can, can_anywhere, town_or_404, towns_for
 from kaoping.people.selectors import town_overview
 from kaoping.results.selectors import home_summary
-from kaoping.supervision.selectors import open_items_of
+
+from .todo import todo
 
 
 @login_required
@@ -28,15 +28,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def town_home(request: HttpRequest, town: str) -> HttpResponse:
-    """The town's front page: its figures, the latest published month and, for a cadre, their own
-    result and open supervision items. It reads several areas, so it lives in the top layer."""
+    """The town's front page: what each of the user's roles has to do next (`todo`), then, for the
+    town's staff, its figures. A cadre sees their own result and items, not the staff figures."""
     town = town_or_404(request, town, Action.VIEW_TOWN)
-    context = {"town": town, "overview": town_overview(town), "today": timezone.localdate()}
+    context: dict = {"town": town, "cards": todo(request.user, town)}
     if request.user.cadre_id and request.user.cadre.town_id == town.pk:
         context["me"] = request.user.cadre
-        context["my_items"] = list(open_items_of(request.user.cadre)[:8])
+    if can(request.user, Action.VIEW_TOWN_FIGURES, town):
+        context["overview"] = town_overview(town)
     if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):
-        summary = home_summary(town, context["me"].pk if "me" in context else None)
+        summary = home_summary(town, None)
         if not can(request.user, Action.VIEW_RESULTS, town):
             summary["current"] = None  # a month being scored is not shown to the town until published
         context["assessment"] = summary

@@ -267,3 +267,23 @@ def test_the_city_administrator_cannot_make_themselves_auditor_of_every_town(per
             roles=[],
             city_auditor=True,
         )
+
+
+# What each role sees of the others' published results, and of the town's staff figures: leaders
+# and offices everything, a cadre by the town's setting (reports/tests/test_disclosure.py walks the
+# pages and the export as a matrix of settings).
+EVERYONES_RESULTS = STAFF
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_leaders_and_offices_see_everyones_results_and_the_staff_figures_a_cadre_neither(
+    client_for, personas, town, role
+):
+    from kaoping.accounts.permissions import can
+
+    user = personas[role.value]
+    assert can(user, Action.VIEW_EVERYONES_RESULTS, town) == (role in EVERYONES_RESULTS)
+    assert can(user, Action.VIEW_TOWN_FIGURES, town) == (role in STAFF)
+    if role in STAFF | {R.CADRE}:
+        page = client_for(user).get(reverse("town_home", args=[town.slug])).content.decode()
+        assert ('class="card card-body stat"' in page) == (role in STAFF), role

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kaoping.people.models import ResultsDisclosure, Town
 from kaoping.reports import frozen
 from kaoping.results import corrections, results
 from kaoping.results.models import Correction, MonthlyResult
@@ -73,6 +74,9 @@ def test_a_published_months_breakdown_is_served_again_from_what_was_kept(may, pe
 @pytest.mark.django_db
 def test_a_correction_published_shows_at_once(later_input, personas, client_for):  # noqa: F811 - the fixture
     period, zhang, li = later_input
+    # A town that shows every cadre everyone's breakdown (Town.results_disclosure), so that the cadre
+    # reads a colleague's page.
+    Town.objects.filter(pk=period.town_id).update(results_disclosure=ResultsDisclosure.ALL_BREAKDOWNS)
     office = personas["assessment_office"]
     cadre = client_for(personas["cadre"])
     breakdown = reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])

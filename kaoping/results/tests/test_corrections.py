@@ -146,9 +146,10 @@ def test_publishing_the_correction_updates_the_rows_in_place_numbers_it_and_show
     # Recomputing the month now changes nothing: the published rows are the corrected ones.
     results.recompute_months(period.town, [period.month], actor=office, cause="again")
     assert not Correction.objects.filter(status="pending").exists()
-    # The cadre's breakdown shows it; the month's ranking says it was corrected, with a link.
+    # 李强's breakdown shows it (read here by the office: a colleague's breakdown is shown to the cadre
+    # concerned only); the month's ranking says it was corrected, with a link.
     detail = reverse("results:correction_detail", args=[period.town.slug, correction.pk])
-    page = client_for(personas["cadre"]).get(
+    page = client_for(personas["assessment_office"]).get(
         reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
     )
     assert page.status_code == 200

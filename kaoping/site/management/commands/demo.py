@@ -11,6 +11,8 @@ A demo reset is the one legitimate exception: `--reset` empties every table with
 `flush` (which lifts the triggers and puts them back) and loads the demo, all in one transaction.
 """
 
+import unicodedata
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
@@ -19,6 +21,7 @@ from django.utils import translation
 from kaoping.accounts.models import User
 from kaoping.audit.models import AuditEntry
 from kaoping.core.errors import DomainError
+from kaoping.core.serving import bind_address, served_text
 from kaoping.people import demo
 from kaoping.people.models import Cadre, Town
 from kaoping.site import demo as site_demo
@@ -110,18 +113,28 @@ class Command(BaseCommand):
             self.stdout.write("No demo accounts in this database.")
             return
         self._print_table(accounts)
-        self.stdout.write(f"Open {demo.DEMO_URL} and sign in with one of them.")
+        self.stdout.write(
+            f"Open {served_text(bind_address())} once `kaoping serve` runs, and sign in with one of them."
+        )
 
     def _print_table(self, accounts: list[demo.DemoAccount]) -> None:
         self.stdout.write(
             f"\nDemo accounts (all share the password {demo.DEMO_PASSWORD}, unless changed since;"
             " real accounts must change theirs):"
         )
+        with translation.override("zh-hans"):
+            chinese = [str(a.role) for a in accounts]  # the role as the town calls it
         with translation.override("en"):
             rows = [("username", "password", "role", "town")] + [
-                (a.username, demo.DEMO_PASSWORD, str(a.role), a.town) for a in accounts
+                (a.username, demo.DEMO_PASSWORD, f"{a.role} {zh}", a.town)
+                for a, zh in zip(accounts, chinese, strict=True)
             ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
         for row in rows:
-            cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
+            cells = [cell + " " * (width - _width(cell)) for cell, width in zip(row[:3], widths, strict=True)]
             self.stdout.write("  " + "  ".join([*cells, row[3]]))
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives `text`: two for a Chinese character, so that the table lines up."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

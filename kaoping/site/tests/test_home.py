@@ -1,0 +1,272 @@
+"""Each role lands on a home page that says what to do next (site/todo.py), and a cadre's says
+nothing of the town's staff figures."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaoping import testing
+from kaoping.accounts.models import Role, RoleAssignment
+from kaoping.people.models import Population
+from kaoping.results.models import MonthlyResult
+from kaoping.scoring import completeness
+from kaoping.scoring import services as scoring_services
+from kaoping.scoring.models import Period, PeriodStatus, SheetStatus
+from kaoping.scoring.tests.conftest import fill
+from kaoping.site.todo import todo
+from kaoping.supervision.models import ItemStatus
+from kaoping.supervision.tests.conftest import make_item
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 3, 20)
+STAFF_FIGURE = "Cadres in service"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("kaoping.site.todo.timezone.localdate", lambda: TODAY)
+
+
+def home(client_for, user, town):
+    response = client_for(user).get(reverse("town_home", args=[town.slug]))
+    assert response.status_code == 200
+    return response
+
+
+def card(response, key):
+    return next((c for c in response.context["cards"] if c.key == key), None)
+
+
+def grid_url(town, sheet):
+    return reverse("scoring:sheet_grid", args=[town.slug, "2026-03", sheet.pk])
+
+
+def test_a_scorer_sees_the_sheet_to_fill_with_how_far_it_is_and_a_link_to_it(
+    client_for, personas, town, sheet
+):
+    response = home(client_for, personas["scorer"], town)
+    scorer = card(response, "scorer")
+    # 4 agency cadres × 5 indicators, nothing filled yet.
+    assert [(line.figure, line.url) for line in scorer.lines] == [("0 / 20", grid_url(town, sheet))]
+    assert "20 cells left, then submit" in response.content.decode()
+    fill(sheet, personas["scorer"])
+    scorer = card(home(client_for, personas["scorer"], town), "scorer")
+    assert scorer.lines[0].figure == "20 / 20" and scorer.lines[0].note == "All filled: submit it"
+
+
+def test_a_cadre_not_scored_this_month_has_no_cells_to_fill(client_for, personas, town, sheet, cadres):
+    scoring_services.excusal_set(actor=personas["scorer"], sheet=sheet, cadre=cadres[2], reason="leave")
+    scorer = card(home(client_for, personas["scorer"], town), "scorer")
+    assert scorer.lines[0].figure == "0 / 15"
+    gaps = completeness.sheet_gaps(sheet)  # the one rule of what is missing agrees
+    assert (gaps.filled, gaps.cells) == (0, 15)
+
+
+def test_a_scorer_of_another_population_or_a_submitted_sheet_gets_a_nothing_waiting_line(
+    client_for, personas, town, sheet, village_scorer
+):
+    response = home(client_for, village_scorer, town)
+    assert card(response, "scorer").lines == []
+    page = response.content.decode()
+    assert "Nothing waiting: no month is open for scoring." in page
+    assert 'class="card mb-3 todo-card" id="todo-scorer"' not in page  # a line, not an empty box
+    fill(sheet, personas["scorer"])
+    scoring_services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
+    assert (
+        "your sheets of the open month are submitted"
+        in home(client_for, personas["scorer"], town).content.decode()
+    )
+
+
+def test_a_group_leader_sees_the_sheets_waiting_for_approval(client_for, personas, town, sheet):
+    leader = personas["group_leader"]
+    assert card(home(client_for, leader, town), "group_leader").lines == []
+    fill(sheet, personas["scorer"])
+    scoring_services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
+    lines = card(home(client_for, leader, town), "group_leader").lines
+    assert [(line.url, line.note, line.urgent) for line in lines] == [
+        (grid_url(town, sheet), "Submitted: approve or return", True)
+    ]
+
+
+def test_the_assessment_office_sees_each_sheets_progress_and_the_adjustments_waiting(
+    client_for, personas, town, sheet, cadres
+):
+    office = personas["assessment_office"]
+    fill(sheet, personas["scorer"])
+    reason = sheet.scheme.adjustment_reasons.get(kind="bonus")
+    scoring_services.adjustment_create(
+        actor=office,
+        period=sheet.period,
+        reason=reason,
+        title="招商引资",
+        evidence="",
+        shares=[scoring_services.ShareInput(cadres[0], Decimal(1))],
+    )
+    response = home(client_for, office, town)
+    lines = card(response, "assessment_office").lines
+    assert [(line.figure, line.url) for line in lines] == [
+        ("20 / 20", grid_url(town, sheet)),
+        ("1", reverse("scoring:adjustment_list", args=[town.slug, "2026-03"])),
+    ]
+    # The Party secretary decides it: it waits on their page too, with the same link.
+    leader_lines = card(home(client_for, personas["main_leader"], town), "main_leader").lines
+    assert [(line.figure, line.url) for line in leader_lines] == [("1", lines[1].url)]
+
+
+def test_the_supervision_office_sees_overdue_due_this_week_and_results_to_verify(client_for, personas, town):
+    office, cadre = personas["supervision_office"], personas["cadre"].cadre
+    assert card(home(client_for, office, town), "supervision_office").lines == []
+    make_item(
+        office, town, [cadre], title="过期事项", assigned_on=date(2026, 3, 1), deadline=date(2026, 3, 10)
+    )
+    make_item(
+        office, town, [cadre], title="本周到期", assigned_on=date(2026, 3, 1), deadline=date(2026, 3, 25)
+    )
+    make_item(
+        office, town, [cadre], title="下月到期", assigned_on=date(2026, 3, 1), deadline=date(2026, 4, 30)
+    )
+    submitted = make_item(
+        office, town, [cadre], title="已报送", assigned_on=date(2026, 3, 1), deadline=date(2026, 4, 30)
+    )
+    type(submitted).objects.filter(pk=submitted.pk).update(status=ItemStatus.SUBMITTED)
+    response = home(client_for, office, town)
+    board = reverse("supervision:board", args=[town.slug])
+    lines = card(response, "supervision_office").lines
+    assert [(line.label, line.figure, line.url) for line in lines[:3]] == [
+        ("Overdue items", "1", f"{board}?overdue=1"),
+        ("Results to verify", "1", f"{board}?status=submitted"),
+        ("Due this week", "1", board),
+    ]
+    assert lines[3].label == "本周到期" and lines[3].note == "Due in 5 days"
+    assert "下月到期" not in response.content.decode()
+
+
+def test_a_cadre_sees_their_latest_result_and_open_items_and_no_staff_figures(client_for, personas, town):
+    user, cadre = personas["cadre"], personas["cadre"].cadre
+    scheme = testing.make_scheme(town)
+    for month, total, rank in ((1, "80.00", 3), (2, "88.50", 2)):
+        period = Period.objects.create(town=town, month=date(2026, month, 1), status=PeriodStatus.PUBLISHED)
+        MonthlyResult.objects.create(
+            period=period,
+            cadre=cadre,
+            scheme=scheme,
+            total=Decimal(total),
+            performance=Decimal(total),
+            bonus=0,
+            deduction=0,
+            rank=rank,
+            breakdown={},
+        )
+    make_item(
+        personas["supervision_office"],
+        town,
+        [cadre],
+        title="秸秆禁烧",
+        assigned_on=date(2026, 3, 1),
+        deadline=date(2026, 3, 18),
+    )
+    response = home(client_for, user, town)
+    lines = card(response, "cadre").lines
+    assert (lines[0].figure, lines[0].note, lines[0].url) == (
+        "88.50",
+        "Rank 2 · how it was reached",
+        reverse("scoring:breakdown", args=[town.slug, "2026-02", cadre.pk]),
+    )
+    assert (lines[1].label, lines[1].note, lines[1].urgent) == ("秸秆禁烧", "Overdue by 2 days", True)
+    page = response.content.decode()
+    assert STAFF_FIGURE not in page and "Assessed populations" not in page
+    assert [c.key for c in response.context["cards"]] == ["cadre"]
+    # Staff see the figures.
+    assert STAFF_FIGURE in home(client_for, personas["town_admin"], town).content.decode()
+
+
+def test_a_cadre_with_nothing_gets_one_line_not_an_empty_box(client_for, personas, town):
+    page = home(client_for, personas["cadre"], town).content.decode()
+    assert "Nothing waiting: no published result yet and no open supervision item." in page
+    assert 'id="todo-cadre"' in page and "todo-card" not in page
+
+
+def test_a_user_with_several_roles_sees_the_cards_of_each(client_for, personas, town, sheet):
+    user = personas["cadre"]
+    RoleAssignment.objects.create(user=user, role=Role.SCORER, town=town, population=Population.AGENCY)
+    RoleAssignment.objects.create(user=user, role=Role.SUPERVISION_OFFICE, town=town)
+    response = home(client_for, user, town)
+    assert [c.key for c in response.context["cards"]] == ["supervision_office", "scorer", "cadre"]
+    assert STAFF_FIGURE in response.content.decode()
+
+
+def _everything(town, personas, sheet, cadres, n):
+    """`n` more of every kind of thing a card lists: open sheets, items, adjustments."""
+    office = personas["supervision_office"]
+    for i in range(n):
+        make_item(
+            office,
+            town,
+            [personas["cadre"].cadre],
+            title=f"事项{i}",
+            assigned_on=date(2026, 3, 1),
+            deadline=date(2026, 3, 2 + i),
+        )
+        make_item(
+            office,
+            town,
+            [cadres[0]],
+            title=f"本周{i}",
+            assigned_on=date(2026, 3, 1),
+            deadline=date(2026, 3, 21 + i),
+        )
+        scoring_services.adjustment_create(
+            actor=personas["assessment_office"],
+            period=sheet.period,
+            reason=sheet.scheme.adjustment_reasons.get(kind="bonus"),
+            title=f"加分{i}",
+            evidence="",
+            shares=[scoring_services.ShareInput(cadres[1], Decimal("0.5"))],
+        )
+
+
+def _queries(user, town):
+    with CaptureQueriesContext(connection) as queries:
+        cards = todo(user, town, TODAY)
+    return len(queries), cards
+
+
+def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_things(
+    personas, town, sheet, cadres
+):
+    user = personas["cadre"]
+    for role in (
+        Role.SCORER,
+        Role.GROUP_LEADER,
+        Role.ASSESSMENT_OFFICE,
+        Role.SUPERVISION_OFFICE,
+        Role.MAIN_LEADER,
+    ):
+        RoleAssignment.objects.create(
+            user=user,
+            role=role,
+            town=town,
+            population=Population.AGENCY if role in Role.for_population() else "",
+        )
+    _everything(town, personas, sheet, cadres, 1)
+    user = type(user).objects.get(pk=user.pk)  # fresh grants
+    few, cards = _queries(user, town)
+    village = testing.make_scheme(town, population=Population.VILLAGE)
+    Period.objects.filter(pk=sheet.period.pk).update(status=PeriodStatus.OPEN)
+    sheet.period.sheets.create(scheme=village)
+    _everything(town, personas, sheet, cadres, 5)
+    user = type(user).objects.get(pk=user.pk)
+    many, more_cards = _queries(user, town)
+    assert sum(len(c.lines) for c in more_cards) > sum(len(c.lines) for c in cards)
+    assert (few, many) == (14, 14)
