@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("kaoping.accounts.urls")),
     path("audit/", include("kaoping.audit.urls")),
+    path("inbox/", include("kaoping.inbox.urls")),
     path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
     path("t/<slug:town>/months/", include("kaoping.results.urls")),
     # The month pages (reports) and the scoring pages share the `scoring` namespace and its names.

@@ -191,6 +191,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
     )
     evaluation.codes_generate(actor=office, round=round_)
     from kaoping.audit.models import AuditEntry
+    from kaoping.inbox.models import Message
     from kaoping.results.models import Correction
 
     correction = Correction.objects.create(town=town, period=period, year=month.year, causes=[f"{mark}核验"])
@@ -213,6 +214,8 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "entry": AuditEntry.objects.filter(town=town).order_by("pk").last(),
         "cadres": cadres,
         "correction": correction,
+        # A message of the town (opening the month asked its scorers to fill their sheet).
+        "message": Message.objects.filter(town=town).order_by("pk").first(),
     }
 
 
@@ -281,6 +284,7 @@ PK_OF = [
     ("results:correction_", "correction"),
     ("supervision:item_", "item"),
     ("supervision:bulletin_", "bulletin"),
+    ("inbox:message_", "message"),
 ]
 
 
