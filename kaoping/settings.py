@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "kaoping.supervision",
     "kaoping.results",
     "kaoping.reports",
+    "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
+    path("t/<slug:town>/cadres/<int:pk>/dossier/", include("kaoping.dossier.urls")),
     path("t/<slug:town>/", site_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),
     path("", site_views.home, name="home"),

@@ -50,6 +50,8 @@ class Action(models.TextChoices):
     REVIEW_BULLETINS = "review_bulletins", _("Approve or return supervision bulletins")
     COMPOSE_BULLETINS = "compose_bulletins", _("Compose and publish supervision bulletins")
     VIEW_BULLETINS = "view_bulletins", _("Read published supervision bulletins")
+    VIEW_DOSSIERS = "view_dossiers", _("Open any cadre's dossier (the basis for selection and appointment)")
+    VIEW_OWN_DOSSIER = "view_own_dossier", _("Open one's own cadre dossier")
 
 
 R = Role
@@ -114,6 +116,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.REVIEW_BULLETINS: frozenset({R.MAIN_LEADER}),
     # Published bulletins are open to the whole town (公开、透明).
     Action.VIEW_BULLETINS: _TOWN_STAFF | {R.CADRE},
+    # A cadre's dossier (干部档案) gathers years of scores, ranks and handling: the basis for selection
+    # and appointment (选拔任用). The offices that prepare those decisions (assessment office,
+    # Party-building office, which handles cadres) and the Party secretary read anyone's; the town and
+    # city administrators run the system, not personnel decisions, and do not. A cadre reads their own
+    # (`dossier_allowed`). Every opening of someone else's dossier is audited (kaoping/dossier/views.py).
+    Action.VIEW_DOSSIERS: frozenset({R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER}),
+    Action.VIEW_OWN_DOSSIER: frozenset({R.CADRE}),
 }
 
 
@@ -200,6 +209,13 @@ def can_for_population(user: User, action: Action | str, town: Town, population:
 def population_scope(user: User, town: Town, role: Role) -> frozenset[str]:
     """The populations for which the user holds a per-population role (group leader, scorer)."""
     return frozenset(g.population for g in grants(user) if g.role == role and (g.town_id in (None, town.pk)))
+
+
+def dossier_allowed(user: User, town: Town, cadre_id: int) -> bool:
+    """May `user` open the dossier of cadre `cadre_id` of `town`: anyone's by role, or their own."""
+    if can(user, Action.VIEW_DOSSIERS, town):
+        return True
+    return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_DOSSIER, town)
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:
