@@ -58,10 +58,14 @@ def _table(doc, table: Table, width) -> None:
         _cell(grid.rows[0].cells[i], str(header), HEITI)
     _repeat_header(grid.rows[0])
     for values in table.rows:
-        cells = grid.add_row().cells
+        row = grid.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         for i, value in enumerate(values):
-            _cell(cells[i], str(value), FANGSONG)
+            _cell(row.cells[i], str(value), FANGSONG)
+    # Word reads the cells' widths, LibreOffice the table grid's: set both.
+    grid.autofit = False
     for i, column in enumerate(grid.columns):
+        column.width = int(width * weights[i] / total)
         for cell in column.cells:
             cell.width = int(width * weights[i] / total)
 

@@ -65,7 +65,7 @@ def table_postings(postings: list[Posting]) -> Table:
             ]
             for p in postings
         ],
-        widths=[2, 2, 3, 3, 4],
+        widths=[2.5, 2.5, 3, 3, 3.5],
     )
 
 
@@ -126,9 +126,19 @@ def load_results(cadre: Cadre) -> Results:
     ]
     chart: SafeString | str = ""
     if len(months) > 1:
-        # With years of months, only each January (and the first month) carries its label.
-        labels = [m.month if i == 0 or m.month.endswith("-01") else "" for i, m in enumerate(months)]
-        chart = charts.rank_trend(labels, [m.rank for m in months], title=_("Rank month by month"))
+        # Years of months: every month is a point, each January (or the first month) a labelled tick.
+        labels = [m.month for m in months]
+        major = [m.month for i, m in enumerate(months) if i == 0 or m.month.endswith("-01")]
+        chart = charts.rank_trend(
+            labels,
+            [m.rank for m in months],
+            title=_("Rank month by month"),
+            width=960,
+            dots_size=3 if len(months) > 24 else 4,
+            x_labels_major=major,
+            show_minor_x_labels=False,
+            truncate_label=-1,
+        )
     return Results(
         rows=months[::-1],
         chart=chart,
@@ -165,7 +175,7 @@ def table_results(results: Results) -> Table:
                 _d(m.deduction),
                 _d(m.democratic),
                 _d(m.total),
-                f"{m.rank}/{m.of}",
+                f"{m.rank}/{m.of}" if m.of >= m.rank else str(m.rank),  # "of" unknown for partial data
             ]
             for m in results.rows
         ],
@@ -260,7 +270,7 @@ def table_adjustments(rows: list[AdjustmentRow]) -> Table:
         % {"bonus": _d(bonus), "deduction": _d(deduction)}
         if rows
         else "",
-        widths=[2, 2, 3, 6, 2],
+        widths=[1.8, 1.4, 2.4, 6, 1.8],
     )
 
 
@@ -342,7 +352,7 @@ def table_items(rows: list[ItemRow]) -> Table:
             for r in rows
         ],
         summary=summary,
-        widths=[5, 2, 2, 2, 2, 3],
+        widths=[4, 1.6, 2.5, 2.5, 1.6, 3],
     )
 
 

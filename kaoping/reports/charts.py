@@ -43,9 +43,12 @@ def _svg(chart: pygal.graph.graph.Graph) -> SafeString:
     return mark_safe(svg)  # noqa: S308 (pygal escapes the labels it is given)
 
 
-def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str) -> SafeString:
-    """Rank month by month; the axis is inverted so that climbing the ranking climbs the line."""
-    chart = pygal.Line(title=title, inverse_y_axis=True, dots_size=4, min_scale=1, **_COMMON)
+def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str, **options: object) -> SafeString:
+    """Rank month by month; the axis is inverted so that climbing the ranking climbs the line.
+
+    `options` override pygal's settings (e.g. the dossier's years of months label only the Januaries)."""
+    settings = {**_COMMON, "inverse_y_axis": True, "dots_size": 4, "min_scale": 1, **options}
+    chart = pygal.Line(title=title, **settings)
     chart.x_labels = list(months)
     chart.add(title, list(ranks))
     return _svg(chart)
