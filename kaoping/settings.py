@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kaoping.accounts",
     "kaoping.people",
     "kaoping.audit",
+    "kaoping.inbox",
     "kaoping.indicators",
     "kaoping.scoring",
     "kaoping.evaluation",
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.reports",
     "kaoping.quarterly",
+    "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",
 ]
@@ -144,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kaoping.site.context_processors.navigation",
+                "kaoping.inbox.context_processors.inbox",
             ],
         },
     },
@@ -319,3 +322,21 @@ LOGGING = {
 }
 
 KAOPING_TITLE = _("Kaoping cadre assessment")
+
+# The inbox (站内消息). KAOPING_INBOX_EMAIL: also send each new message by e-mail, through Django's
+# e-mail backend (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# DEFAULT_FROM_EMAIL from the environment); off by default, since intranets often have no mail.
+# KAOPING_SITE_URL: the address put before a message's link in a mail (https://kaoping.example.gov.cn).
+KAOPING_INBOX_EMAIL = _env_bool("KAOPING_INBOX_EMAIL", False)
+KAOPING_SITE_URL = os.environ.get("KAOPING_SITE_URL", "")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaoping@localhost")
+# More reminder sources for `kaoping remind`, as "name=dotted.path" (kaoping/inbox/reminders.py).
+KAOPING_REMINDER_SOURCES = _env_list("KAOPING_REMINDER_SOURCES", "")
+# Score sheets of a month are due on this day of the following month (`kaoping remind` reminds the
+# day before and on it, and once when overdue).
+KAOPING_SHEETS_DUE_DAY = int(os.environ.get("KAOPING_SHEETS_DUE_DAY", "5"))

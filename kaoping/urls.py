@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("kaoping.accounts.urls")),
     path("audit/", include("kaoping.audit.urls")),
+    path("inbox/", include("kaoping.inbox.urls")),
     path("t/<slug:town>/schemes/", include("kaoping.indicators.urls")),
     path("t/<slug:town>/months/", include("kaoping.results.urls")),
     # The month pages (reports) and the scoring pages share the `scoring` namespace and its names.
@@ -22,6 +23,7 @@ urlpatterns = [
     path("t/<slug:town>/evaluation/", include("kaoping.evaluation.urls")),
     path("t/<slug:town>/quarterly/", include("kaoping.quarterly.urls")),
     path("ballot/", include("kaoping.evaluation.ballot_urls")),
+    path("t/<slug:town>/cadres/<int:pk>/dossier/", include("kaoping.dossier.urls")),
     path("t/<slug:town>/", site_views.town_home, name="town_home"),
     path("", include("kaoping.people.urls")),
     path("", site_views.home, name="home"),

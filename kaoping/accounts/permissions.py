@@ -61,6 +61,8 @@ class Action(models.TextChoices):
         _("Prepare quarterly meetings, lagging rules and lists, statements and rectification plans"),
     )
     REVIEW_RECTIFICATIONS = "review_rectifications", _("Review a rectification of one's population")
+    VIEW_DOSSIERS = "view_dossiers", _("Open any cadre's dossier (the basis for selection and appointment)")
+    VIEW_OWN_DOSSIER = "view_own_dossier", _("Open one's own cadre dossier")
 
 
 R = Role
@@ -137,6 +139,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     # The group leader of the cadre's population closes a rectification (see `population_scope`);
     # whoever recorded the plan never reviews it (duties apart).
     Action.REVIEW_RECTIFICATIONS: frozenset({R.GROUP_LEADER}),
+    # A cadre's dossier (干部档案) gathers years of scores, ranks and handling: the basis for selection
+    # and appointment (选拔任用). The offices that prepare those decisions (assessment office,
+    # Party-building office, which handles cadres) and the Party secretary read anyone's; the town and
+    # city administrators run the system, not personnel decisions, and do not. A cadre reads their own
+    # (`dossier_allowed`). Every opening of someone else's dossier is audited (kaoping/dossier/views.py).
+    Action.VIEW_DOSSIERS: frozenset({R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER}),
+    Action.VIEW_OWN_DOSSIER: frozenset({R.CADRE}),
 }
 
 
@@ -253,6 +262,13 @@ def ranking_limited_to(user: User, town: Town) -> int | None:
     if town.results_disclosure != ResultsDisclosure.OWN_ONLY:
         return None
     return user.cadre_id or -1
+
+
+def dossier_allowed(user: User, town: Town, cadre_id: int) -> bool:
+    """May `user` open the dossier of cadre `cadre_id` of `town`: anyone's by role, or their own."""
+    if can(user, Action.VIEW_DOSSIERS, town):
+        return True
+    return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_DOSSIER, town)
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

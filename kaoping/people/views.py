@@ -6,7 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaoping.accounts.permissions import Action, can, object_in_town_or_404, require, town_or_404
+from kaoping.accounts.permissions import (
+    Action,
+    can,
+    dossier_allowed,
+    object_in_town_or_404,
+    require,
+    town_or_404,
+)
 from kaoping.audit import versions
 from kaoping.core.errors import DomainError
 from kaoping.core.params import text_param
@@ -67,6 +74,7 @@ def cadre_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "personal": can(request.user, Action.VIEW_PERSONAL_DATA, town)
             or request.user.cadre_id == cadre.pk,
             "manage": can(request.user, Action.MANAGE_PEOPLE, town),
+            "dossier": dossier_allowed(request.user, town, cadre.pk),
         },
     )
 

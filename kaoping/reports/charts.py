@@ -50,21 +50,24 @@ def _label_margin(labels: Sequence[str], font_size: int) -> int:
     return int(wide * font_size) + 16
 
 
-def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str) -> SafeString:
+def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str, **options: object) -> SafeString:
     """Rank month by month; the axis is inverted so that climbing the ranking climbs the line, with
-    half a place of room beyond the best and the worst rank so that no dot sits on the frame."""
+    half a place of room beyond the best and the worst rank so that no dot sits on the frame.
+
+    `options` override pygal's settings (e.g. the dossier's years of months label only the Januaries)."""
     best, worst = min(ranks), max(ranks)
     step = max(1, (worst - best + 1) // 8)
-    chart = pygal.Line(
-        title=title,
-        inverse_y_axis=True,
-        dots_size=4,
-        range=(best - 0.5, worst + 0.5),
-        y_labels=list(range(best, worst + 1, step)),
-        truncate_label=-1,
-        x_label_rotation=-40 if len(months) > 6 else 0,
+    settings = {
         **_COMMON,
-    )
+        "inverse_y_axis": True,
+        "dots_size": 4,
+        "range": (best - 0.5, worst + 0.5),
+        "y_labels": list(range(best, worst + 1, step)),
+        "truncate_label": -1,
+        "x_label_rotation": -40 if len(months) > 6 else 0,
+        **options,
+    }
+    chart = pygal.Line(title=title, **settings)
     chart.x_labels = list(months)
     chart.add(title, list(ranks))
     return _svg(chart)

@@ -25,6 +25,7 @@ from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, Sch
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
 
+from . import notices
 from .completeness import sheet_gaps
 from .models import (
     Adjustment,
@@ -68,7 +69,7 @@ def period_open(*, actor: User, town: Town, month: date) -> Period:
             _("There is no scheme for %(year)d yet; build the year's schemes first.") % {"year": month.year}
         )
     period = Period.objects.create(town=town, month=month)
-    ScoreSheet.objects.bulk_create(ScoreSheet(period=period, scheme=s) for s in schemes)
+    sheets = ScoreSheet.objects.bulk_create(ScoreSheet(period=period, scheme=s) for s in schemes)
     record(
         actor=actor,
         action="period.open",
@@ -76,6 +77,7 @@ def period_open(*, actor: User, town: Town, month: date) -> Period:
         town=town,
         new={"month": month, "status": period.status},
     )
+    notices.period_opened(period, sheets, actor)
     return period
 
 
@@ -514,6 +516,7 @@ def sheet_move(*, actor: User, sheet: ScoreSheet, to: str, reason: str = "") -> 
         new={"status": to},
         note=reason,
     )
+    notices.sheet_moved(sheet, old, actor, reason)
     return sheet
 
 
@@ -622,6 +625,7 @@ def adjustment_create(
             "shares": {s.cadre.name: s.points for s in shares},
         },
     )
+    notices.adjustment_registered(adjustment, actor)
     return adjustment
 
 
@@ -659,6 +663,7 @@ def adjustment_decide(*, actor: User, adjustment: Adjustment, approve: bool, not
         new={"status": adjustment.status},
         note=note,
     )
+    notices.adjustment_decided(adjustment)
     if approve:
         cause = _("Bonus or deduction approved: %(title)s") % {"title": adjustment.title}
         events.inputs_changed(

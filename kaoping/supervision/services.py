@@ -22,6 +22,7 @@ from kaoping.core import events
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Department, Town
 
+from . import notices
 from .models import (
     Bulletin,
     BulletinCounter,
@@ -157,6 +158,7 @@ def item_create(*, actor: User, town: Town, data: ItemData, note: str = "") -> I
     new = {name: getattr(item, name) for name in ITEM_FIELDS}
     new.update(owners=[c.pk for c in data.owners], co_owners=[c.pk for c in data.co_owners])
     record(actor=actor, action="supervision_item.create", target=item, new=new, note=note)
+    notices.item_created(item, actor)
     return item
 
 
@@ -240,6 +242,7 @@ def item_move(
     item.save()
     _event(item, actor, EventKind.MOVE, from_status=before, to_status=to, text=text.strip() or result.strip())
     record(actor=actor, action="supervision_item.move", target=item, old=old, new=new, note=text.strip())
+    notices.item_moved(item, before, actor, text)
     if to == S.VERIFIED:
         # How the item was handled now scores in the month of verification (督促落实).
         verified = timezone.localtime(item.verified_at).date().replace(day=1)
@@ -472,6 +475,7 @@ def bulletin_move(*, actor: User, bulletin: Bulletin, to: str, note: str = "") -
         new={"status": to},
         note=note,
     )
+    notices.bulletin_moved(bulletin, old, actor, note)
     return bulletin
 
 

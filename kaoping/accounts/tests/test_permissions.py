@@ -32,6 +32,13 @@ PAGES = [
     ("people:village_create", lambda t, c: {"town": t.slug}, PEOPLE_ADMINS),
     ("accounts:user_list", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
     ("accounts:user_create", lambda t, c: {"town": t.slug}, {R.TOWN_ADMIN, R.CITY_ADMIN}),
+    # The cadre dossier: the offices preparing selection and appointment and the Party secretary; the
+    # cadre opens their own (the persona cadre's dossier here; someone else's: test_dossier.py).
+    (
+        "dossier:page",
+        lambda t, c: {"town": t.slug, "pk": c.pk},
+        {R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.CADRE},
+    ),
     # Corrections of published months: seen by the office, the Party secretary and the city.
     (
         "results:correction_list",

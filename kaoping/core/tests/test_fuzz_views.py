@@ -191,6 +191,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
     )
     evaluation.codes_generate(actor=office, round=round_)
     from kaoping.audit.models import AuditEntry
+    from kaoping.inbox.models import Message
     from kaoping.results.models import Correction
 
     correction = Correction.objects.create(town=town, period=period, year=month.year, causes=[f"{mark}核验"])
@@ -232,6 +233,8 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "meeting": meeting,
         "listed": listed,
         "rectification": rectification,
+        # A message of the town (opening the month asked its scorers to fill their sheet).
+        "message": Message.objects.filter(town=town).order_by("pk").first(),
     }
 
 
@@ -302,6 +305,7 @@ PK_OF = [
     ("supervision:bulletin_", "bulletin"),
     ("quarterly:rectification_", "rectification"),
     ("quarterly:", "meeting"),
+    ("inbox:message_", "message"),
 ]
 
 

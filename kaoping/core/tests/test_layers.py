@@ -66,11 +66,12 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     layers = next(c for c in config["contracts"] if c["id"] == "layers")["layers"]
     assert layers == [
         "site | ops",
+        "dossier",
         "reports",
         "results",
         "scoring | evaluation | supervision",
         "indicators",
-        "people : accounts : audit",
+        "people : accounts : audit : inbox",
         "engine | core",
     ]
     engine = next(c for c in config["contracts"] if c["id"] == "engine-pure")

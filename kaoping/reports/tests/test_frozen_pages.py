@@ -56,7 +56,9 @@ def test_a_published_months_ranking_is_served_again_from_what_was_kept(may, pers
     assert _rows(first) == [("王小明", "100.00"), ("李强", "90.00")]
     assert _main(second) == _main(first)
     assert second_queries < first_queries
-    assert second_queries <= 7  # session, user, town, roles, month, the months' state, the nav's towns
+    assert (
+        second_queries <= 8
+    )  # session, user, town, roles, month, the months' state, the nav's towns, the unread messages
 
 
 @pytest.mark.django_db

@@ -22,10 +22,19 @@ def test_a_tiny_city_is_built_measured_and_every_result_explained():
     report = out.getvalue()
     # 2 towns × 2 months × 20 cadres × 12 indicators
     assert ScoreEntry.objects.count() == 960
-    assert MonthlyResult.objects.count() == 80 and ResultBasis.objects.count() == 12
-    for label in ("recompute one town-month", "recompute one city-month", "ranking page", "breakdown page"):
+    # The bench year's results; the dossier's measured cadre also has four earlier years (48 months).
+    bench_year = MonthlyResult.objects.filter(period__month__year=2026)
+    assert bench_year.count() == 80 and ResultBasis.objects.count() == 12
+    assert MonthlyResult.objects.count() == 80 + 48
+    for label in (
+        "recompute one town-month",
+        "recompute one city-month",
+        "ranking page",
+        "breakdown page",
+        "dossier page",
+    ):
         assert label in report
-    assert all(len(breakdown_lines(r)) == 12 for r in with_basis(MonthlyResult.objects.all()))
+    assert all(len(breakdown_lines(r)) == 12 for r in with_basis(bench_year))
 
 
 @pytest.mark.django_db

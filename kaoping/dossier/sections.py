@@ -1,0 +1,58 @@
+"""The registry of dossier sections (see the package docstring for how to add one)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from kaoping.people.models import Cadre
+
+
+@dataclass(frozen=True)
+class Table:
+    """A section as headed rows of text, for the Word and PDF documents."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    summary: str = ""  # one line above the table (counts, means)
+    widths: list[float] = field(default_factory=list)  # relative column widths, optional
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str | Promise
+    order: int
+    load: Callable[[Cadre], Any]
+    template: str
+    table: Callable[[Any], Table]
+    empty: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    section: Section
+    data: Any
+
+    @property
+    def table(self) -> Table:
+        return self.section.table(self.data)
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register(section: Section) -> Section:
+    """Add `section` to every dossier (registering the same key again replaces it)."""
+    _SECTIONS[section.key] = section
+    return section
+
+
+def sections() -> list[Section]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+def load_all(cadre: Cadre) -> list[Loaded]:
+    """Every section of `cadre`'s dossier, loaded."""
+    return [Loaded(section, section.load(cadre)) for section in sections()]

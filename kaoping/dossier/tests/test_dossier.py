@@ -1,0 +1,140 @@
+"""The cadre dossier: who may open it, the audit of every opening of someone else's, what it shows,
+its documents, and a fixed number of queries whatever the years of history."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from docx import Document
+
+from kaoping import testing
+from kaoping.accounts.models import Role
+from kaoping.accounts.permissions import POLICY, Action
+from kaoping.audit.models import AuditEntry
+from kaoping.dossier import sections
+from kaoping.dossier.sample import add_history
+from kaoping.supervision import documents as house_style
+
+
+def _url(town, cadre, name="page"):
+    return reverse(f"dossier:{name}", kwargs={"town": town.slug, "pk": cadre.pk})
+
+
+@pytest.fixture
+def cadre(personas):
+    return personas["cadre"].cadre
+
+
+def test_the_policy_names_who_opens_anyones_dossier():
+    assert POLICY[Action.VIEW_DOSSIERS] == {
+        Role.ASSESSMENT_OFFICE,
+        Role.PARTY_BUILDING_OFFICE,
+        Role.MAIN_LEADER,
+    }
+    assert POLICY[Action.VIEW_OWN_DOSSIER] == {Role.CADRE}
+
+
+@pytest.mark.django_db
+def test_a_cadre_opens_their_own_dossier_but_not_someone_elses(client_for, personas, town, cadre):
+    other = testing.make_cadre(town, "李四", 5)
+    client = client_for(personas["cadre"])
+    assert client.get(_url(town, cadre)).status_code == 200
+    for name in ("page", "docx", "pdf"):
+        assert client.get(_url(town, other, name)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_another_towns_cadre_is_not_found(client_for, personas, town, other_town):
+    stranger = testing.make_cadre(other_town, "王五", 6)
+    response = client_for(personas["assessment_office"]).get(_url(town, stranger))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_opening_someone_elses_dossier_is_audited_and_ones_own_is_not(client_for, personas, town, cadre):
+    client_for(personas["cadre"]).get(_url(town, cadre))
+    assert not AuditEntry.objects.filter(action="dossier.open").exists()
+    reader = personas["party_building_office"]
+    client_for(reader).get(_url(town, cadre))
+    client_for(reader).get(_url(town, cadre, "docx"))
+    entries = list(AuditEntry.objects.filter(action="dossier.open").order_by("pk"))
+    assert [(e.actor_id, e.object_id, e.town_id, e.new) for e in entries] == [
+        (reader.pk, str(cadre.pk), town.pk, {"as": "page"}),
+        (reader.pk, str(cadre.pk), town.pk, {"as": "docx"}),
+    ]
+    assert all(e.at for e in entries)
+
+
+@pytest.mark.django_db
+def test_a_refused_opening_leaves_no_trace_and_shows_nothing(client_for, personas, town, cadre):
+    response = client_for(personas["scorer"]).get(_url(town, cadre))
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="dossier.open").exists()
+
+
+@pytest.mark.django_db
+def test_the_dossier_shows_every_section_of_the_years(client_for, personas, town, cadre):
+    add_history(cadre, years=[2023, 2024], actor=personas["assessment_office"])
+    page = client_for(personas["main_leader"]).get(_url(town, cadre)).content.decode()
+    for section in sections.sections():
+        assert f'id="{section.key}"' in page
+    assert "2023-01" in page and "2024-12" in page  # months
+    assert "2024Q4" in page  # democratic rounds
+    assert "2023年市级表彰" in page and "2024年安全生产检查问题" in page  # bonuses and deductions
+    assert "2024年督办事项3" in page  # supervision items
+    assert "<svg" in page  # the rank trend
+    assert "24 published months" in page or "已公布24个月" in page
+
+
+@pytest.mark.django_db
+def test_the_cadre_page_links_the_dossier_for_those_who_may_open_it(client_for, personas, town, cadre):
+    detail = reverse("people:cadre_detail", kwargs={"town": town.slug, "pk": cadre.pk})
+    assert _url(town, cadre) in client_for(personas["main_leader"]).get(detail).content.decode()
+    assert _url(town, cadre) not in client_for(personas["scorer"]).get(detail).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_word_document_holds_every_section_as_a_table(client_for, personas, town, cadre):
+    add_history(cadre, years=[2025], actor=personas["assessment_office"])
+    response = client_for(personas["assessment_office"]).get(_url(town, cadre, "docx"))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert cadre.name in text
+    for section in sections.sections():
+        assert str(section.title) in text
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert {"2025-01", "2025-12", "2025Q3", "2025年督办事项1"} <= cells
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(house_style.soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_the_pdf_is_made_by_libreoffice(client_for, personas, town, cadre):
+    response = client_for(personas["assessment_office"]).get(_url(town, cadre, "pdf"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_five_years_of_history_open_with_the_same_queries_as_one(client_for, personas, town, cadre):
+    client = client_for(personas["main_leader"])
+    url = _url(town, cadre)
+    add_history(cadre, years=[2026], actor=personas["assessment_office"])
+    client.get(url)  # the session and the audit key settle
+    one_year = _queries(client, url)
+    add_history(cadre, years=[2021, 2022, 2023, 2024, 2025], actor=personas["assessment_office"])
+    five_years = _queries(client, url)
+    page = client.get(url).content.decode()
+    assert "2021-01" in page and "2021Q1" in page and "2021年督办事项1" in page
+    assert five_years == one_year
+    assert one_year <= 25
