@@ -50,6 +50,13 @@ class Action(models.TextChoices):
     REVIEW_BULLETINS = "review_bulletins", _("Approve or return supervision bulletins")
     COMPOSE_BULLETINS = "compose_bulletins", _("Compose and publish supervision bulletins")
     VIEW_BULLETINS = "view_bulletins", _("Read published supervision bulletins")
+    FILL_RECORDS = "fill_records", _("Fill in the monthly records of the cadres in one's charge")
+    VIEW_OWN_RECORDS = "view_own_records", _("Read one's own monthly records and exemplary marks")
+    VIEW_RECORDS = "view_records", _("Read every monthly record and the exemplary cases")
+    MANAGE_RECORDS = (
+        "manage_records",
+        _("Set the records' deadline and areas, return records, compile and archive the month"),
+    )
 
 
 R = Role
@@ -114,6 +121,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.REVIEW_BULLETINS: frozenset({R.MAIN_LEADER}),
     # Published bulletins are open to the whole town (公开、透明).
     Action.VIEW_BULLETINS: _TOWN_STAFF | {R.CADRE},
+    # Monthly achievement records (纪实). A leader in charge is a leadership member with an account:
+    # the action says cadres may try, `may_fill_record` says for which cadres (those of their areas).
+    Action.FILL_RECORDS: frozenset({R.CADRE}),
+    Action.VIEW_OWN_RECORDS: frozenset({R.CADRE}),
+    # The Party-building office compiles them, the main leader chairs the meeting, the assessment
+    # office archives them as a basis for selection and appointment.
+    Action.VIEW_RECORDS: frozenset(
+        {R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
+    ),
+    Action.MANAGE_RECORDS: frozenset({R.PARTY_BUILDING_OFFICE}),
 }
 
 
@@ -206,6 +223,20 @@ def can_anywhere(user: User, action: Action | str) -> bool:
     """True when the user may do `action` in at least one town (for menus and landing pages)."""
     allowed = POLICY[Action(action)]
     return any(g.role in allowed for g in grants(user))
+
+
+def may_fill_record(user: User, town: Town, *, leader_id: int) -> bool:
+    """Whether `user` may fill (save, submit) a record whose leader in charge is the cadre `leader_id`:
+    only that leader, through the account linked to them."""
+    return can(user, Action.FILL_RECORDS, town) and user.cadre_id == leader_id
+
+
+def may_read_record(user: User, town: Town, *, cadre_id: int, leader_id: int) -> bool:
+    """Whether `user` may read the record of the cadre `cadre_id` filled by the leader `leader_id`:
+    the offices that read every record, the leader who fills it, and the cadre it is about."""
+    if can(user, Action.VIEW_RECORDS, town) or may_fill_record(user, town, leader_id=leader_id):
+        return True
+    return can(user, Action.VIEW_OWN_RECORDS, town) and user.cadre_id == cadre_id
 
 
 # Account administration keeps the system, security and audit administrators apart (三员分立). These
