@@ -114,7 +114,7 @@ def month_rows(town: Town, month: date, *, leader_id: int | None = None) -> list
     assigned = area_cadres(town, month)
     if leader_id is not None:
         assigned = {c: lead for c, lead in assigned.items() if lead == leader_id}
-    people = Cadre.objects.in_bulk(set(assigned) | set(assigned.values()))
+    people = Cadre.objects.with_workplace().in_bulk(set(assigned) | set(assigned.values()))
     records = {
         r.cadre_id: r for r in MonthRecord.objects.filter(town=town, month=month, cadre_id__in=list(assigned))
     }

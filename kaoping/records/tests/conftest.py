@@ -1,0 +1,1 @@
+from .fixtures import area  # noqa: F401
