@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kaoping.accounts.models import User
 from kaoping.audit.models import AuditEntry
 from kaoping.audit.versions import Conflict
 from kaoping.core.errors import DomainError
@@ -198,3 +199,25 @@ def test_an_area_moves_to_a_new_leader_from_a_date(area):
     )
     assert selectors.area_cadres(town, date(2026, 6, 1))[area["agency"][0].pk] == area["lead_a"].pk
     assert selectors.area_cadres(town, date(2026, 7, 1))[area["agency"][0].pk] == area["lead_b"].pk
+
+
+def test_the_demo_has_a_year_of_records_with_late_missing_returned_and_twelve_exemplary(db):
+    """The demo's records, on the demo town itself (its people and accounts)."""
+    from kaoping.people import demo as people_demo
+    from kaoping.records.demo import load_demo_records
+
+    counts, town_of = people_demo.load_people(plan=people_demo.build_plan())
+    counts = load_demo_records(
+        town_of["xiacun"], months=people_demo.HISTORY_MONTHS, today=people_demo.DEMO_TODAY
+    )
+    assert counts["late"] > 0 and counts["missing"] > 0 and counts["returned"] == 3
+    assert counts["exemplary"] == 12 and counts["archived_months"] == 10
+    xiacun = town_of["xiacun"]
+    assert selectors.exemplary_count(xiacun, 2025) + selectors.exemplary_count(xiacun, 2026) == 12
+    with pytest.raises(DomainError, match="archived"):
+        services.record_return(
+            actor=User.objects.get(username="dangjian"),
+            record=MonthRecord.objects.filter(town=xiacun, month=people_demo.HISTORY_MONTHS[0]).first(),
+            reason="x",
+            based_on=1,
+        )
