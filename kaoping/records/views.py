@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -156,6 +157,7 @@ def record_edit(request: HttpRequest, town: str, cadre: int, year: int, month: i
             "locked": record is not None and record.is_locked,
             "archived": selectors.is_archived(town_obj, first),
             "due_on": selectors.due_on(town_obj, first),
+            "upload_limit_mb": settings.KAOPING_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
     )
 
