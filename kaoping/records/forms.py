@@ -57,7 +57,7 @@ class SettingsForm(forms.Form):
 class AreaForm(forms.Form):
     leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Cadre.objects.none())
     unit = forms.ChoiceField(label=_("Department or village"))
-    starts_on = DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, town, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +85,7 @@ class ReturnForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Decision"), choices=DecisionKind.choices)
+    kind = forms.ChoiceField(label=_("Meeting's decision"), choices=DecisionKind.choices)
     citation = TextField(
         label=_("Citation"),
         required=False,
@@ -93,8 +93,12 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for an exemplary case: what makes it exemplary."),
     )
-    decided_on = DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = DateField(
+        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ArchiveForm(forms.Form):
-    meeting_on = DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_on = DateField(
+        label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -144,6 +144,10 @@ class LeaderCompleteness:
         return self.count("late")
 
     @property
+    def returned(self) -> int:
+        return self.count("returned")
+
+    @property
     def missing(self) -> int:
         """Not submitted: nothing yet, a draft, or returned and not submitted again."""
         return len(self.rows) - self.submitted - self.late
