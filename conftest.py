@@ -15,6 +15,12 @@ def _own_audit_anchors(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _own_files_dir(settings, tmp_path_factory):
+    """Each test stores attachments in a directory of its own, never in the data directory's."""
+    settings.KAOPING_FILES_DIR = tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rolled-back rows give their ids to the next test's."""
     from django.core.cache import caches

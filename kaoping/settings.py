@@ -101,10 +101,12 @@ INSTALLED_APPS = [
     "kaoping.people",
     "kaoping.audit",
     "kaoping.inbox",
+    "kaoping.files",
     "kaoping.indicators",
     "kaoping.scoring",
     "kaoping.evaluation",
     "kaoping.supervision",
+    "kaoping.records",
     "kaoping.results",
     "kaoping.reports",
     "kaoping.quarterly",
@@ -182,6 +184,14 @@ else:
 # database can neither recompute the chain nor move its anchors (see docs/operations.md).
 KAOPING_AUDIT_KEY_FILE = Path(os.environ.get("KAOPING_AUDIT_KEY_FILE", DATA_DIR / "audit_key"))
 KAOPING_AUDIT_ANCHOR_FILE = Path(os.environ.get("KAOPING_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors"))
+
+# Attachments (kaoping/files): stored under the data directory, outside the web root, served only
+# through the permission check; the backup carries them. The size limit of one upload, in MB.
+KAOPING_FILES_DIR = DATA_DIR / "files"
+try:
+    KAOPING_UPLOAD_MAX_BYTES = int(os.environ.get("KAOPING_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+except ValueError as exc:
+    raise ImproperlyConfigured("KAOPING_UPLOAD_MAX_MB must be a whole number of megabytes.") from exc
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

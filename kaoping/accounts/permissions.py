@@ -63,6 +63,13 @@ class Action(models.TextChoices):
     REVIEW_RECTIFICATIONS = "review_rectifications", _("Review a rectification of one's population")
     VIEW_DOSSIERS = "view_dossiers", _("Open any cadre's dossier (the basis for selection and appointment)")
     VIEW_OWN_DOSSIER = "view_own_dossier", _("Open one's own cadre dossier")
+    FILL_RECORDS = "fill_records", _("Fill in the monthly records of the cadres in one's charge")
+    VIEW_OWN_RECORDS = "view_own_records", _("Read one's own monthly records and exemplary marks")
+    VIEW_RECORDS = "view_records", _("Read every monthly record and the exemplary cases")
+    MANAGE_RECORDS = (
+        "manage_records",
+        _("Set the records' deadline and areas, return records, compile and archive the month"),
+    )
 
 
 R = Role
@@ -146,6 +153,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     # (`dossier_allowed`). Every opening of someone else's dossier is audited (kaoping/dossier/views.py).
     Action.VIEW_DOSSIERS: frozenset({R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER}),
     Action.VIEW_OWN_DOSSIER: frozenset({R.CADRE}),
+    # Monthly achievement records (纪实). A leader in charge is a leadership member with an account:
+    # the action says cadres may try, `may_fill_record` says for which cadres (those of their areas).
+    Action.FILL_RECORDS: frozenset({R.CADRE}),
+    Action.VIEW_OWN_RECORDS: frozenset({R.CADRE}),
+    # The Party-building office compiles them, the main leader chairs the meeting, the assessment
+    # office archives them as a basis for selection and appointment.
+    Action.VIEW_RECORDS: frozenset(
+        {R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
+    ),
+    Action.MANAGE_RECORDS: frozenset({R.PARTY_BUILDING_OFFICE}),
 }
 
 
@@ -275,6 +292,20 @@ def can_anywhere(user: User, action: Action | str) -> bool:
     """True when the user may do `action` in at least one town (for menus and landing pages)."""
     allowed = POLICY[Action(action)]
     return any(g.role in allowed for g in grants(user))
+
+
+def may_fill_record(user: User, town: Town, *, leader_id: int) -> bool:
+    """Whether `user` may fill (save, submit) a record whose leader in charge is the cadre `leader_id`:
+    only that leader, through the account linked to them."""
+    return can(user, Action.FILL_RECORDS, town) and user.cadre_id == leader_id
+
+
+def may_read_record(user: User, town: Town, *, cadre_id: int, leader_id: int) -> bool:
+    """Whether `user` may read the record of the cadre `cadre_id` filled by the leader `leader_id`:
+    the offices that read every record, the leader who fills it, and the cadre it is about."""
+    if can(user, Action.VIEW_RECORDS, town) or may_fill_record(user, town, leader_id=leader_id):
+        return True
+    return can(user, Action.VIEW_OWN_RECORDS, town) and user.cadre_id == cadre_id
 
 
 # Account administration keeps the system, security and audit administrators apart (三员分立). These

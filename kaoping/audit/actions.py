@@ -37,6 +37,13 @@ VERBS = {
     "note": _("note added"),
     "anchor": _("log anchored"),
     "rekey": _("log keyed from here on"),
+    "upload": _("file uploaded"),
+    "area_assign": _("area put in a leader's charge"),
+    "area_end": _("area's assignment ended"),
+    "submit": _("submitted"),
+    "return": _("returned"),
+    "decision": _("meeting decision recorded"),
+    "settings": _("settings changed"),
 }
 
 

@@ -6,6 +6,7 @@
     keys/secret_key             the secret key (voting codes are digested with it)
     keys/audit_key              the audit log's HMAC key, when the log is keyed
     keys/audit-anchors          the audit anchor file, when there is one
+    files/<town>/<y>/<m>/<name> every attachment (kaoping/files), as stored under KAOPING_FILES_DIR
 
 The manifest is the first member and lists every other member with its sha256: a member missing,
 added, changed or cut short is refused before anything is written.
@@ -28,6 +29,7 @@ DATABASE = {"sqlite": "database/kaoping.sqlite3", "postgresql": "database/kaopin
 SECRET_KEY = "keys/secret_key"
 AUDIT_KEY = "keys/audit_key"
 ANCHORS = "keys/audit-anchors"
+FILES = "files/"
 VENDORS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 

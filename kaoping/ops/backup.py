@@ -44,6 +44,18 @@ def _sweep(directory: Path) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
+def attachment_members() -> dict[str, Path]:
+    """Every stored attachment as a backup member `files/<path under the files directory>`."""
+    root = Path(settings.KAOPING_FILES_DIR)
+    if not root.is_dir():
+        return {}
+    return {
+        archive.FILES + path.relative_to(root).as_posix(): path
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
 def backup_create(*, dest: Path, alias: str = "default") -> dict[str, Any]:
     """Write the backup file `dest` and return its manifest.
 
@@ -85,6 +97,9 @@ def backup_create(*, dest: Path, alias: str = "default") -> dict[str, Any]:
         else:
             counts, schema = database.pg_snapshot(connection, snapshot)
         members[archive.DATABASE[vendor]] = snapshot
+        # Attachments after the snapshot: a file is written before its row, so every row the
+        # snapshot holds finds its file here (a file without a row, of an upload under way, is harmless).
+        members.update(attachment_members())
         manifest = {
             "format": archive.FORMAT,
             "app": "kaoping",

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -132,6 +132,31 @@ def _put_keys(files: dict[str, Path]) -> list[str]:
     return written
 
 
+def _file_targets(files: dict[str, Path]) -> dict[Path, Path]:
+    """{member file: where it goes under the files directory} for the attachments; a member naming a
+    path outside that directory is refused before anything is written."""
+    root = Path(settings.KAOPING_FILES_DIR)
+    targets = {}
+    for name, path in files.items():
+        if not name.startswith(archive.FILES):
+            continue
+        relative = PurePosixPath(name[len(archive.FILES) :])
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise Refused(
+                _("The backup names a file outside the files directory: %(name)s.") % {"name": name}
+            )
+        targets[path] = root.joinpath(*relative.parts)
+    return targets
+
+
+def _put_files(targets: dict[Path, Path]) -> int:
+    for source, target in targets.items():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o600)
+    return len(targets)
+
+
 def _restore_sqlite(alias: str, dump: Path) -> None:
     connection = connections[alias]
     name = Path(str(connection.settings_dict["NAME"]))
@@ -242,9 +267,12 @@ def restore_run(
             raise Refused(_("This backup holds no database."))
         outcome.older_schema = _schema_check(manifest, alias)
         _keys_check(manifest, files)
+        attachments = _file_targets(files)
         _target_empty(alias)
         for path in _put_keys(files):
             say(_("Key restored: %(file)s (0600)") % {"file": path})
+        if count := _put_files(attachments):
+            say(_("Attachments restored: %(count)d files.") % {"count": count})
         if connection.vendor == "sqlite":
             _restore_sqlite(alias, dump)
         else:

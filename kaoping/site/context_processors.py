@@ -20,6 +20,8 @@ def navigation(request):
             "schemes": town is not None and can(user, Action.VIEW_SCHEMES, town),
             "months": town is not None and can(user, Action.VIEW_PUBLISHED_RESULTS, town),
             "supervision": town is not None and can(user, Action.VIEW_BULLETINS, town),
+            "records": town is not None
+            and (can(user, Action.VIEW_RECORDS, town) or can(user, Action.VIEW_OWN_RECORDS, town)),
             "evaluation": town is not None and can(user, Action.VIEW_EVALUATION_RESULTS, town),
             "quarterly": town is not None and can(user, Action.VIEW_QUARTERLY, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),

@@ -12,6 +12,7 @@ from kaoping.indicators.demo import load_demo_schemes
 from kaoping.people import demo as people_demo
 from kaoping.people.models import Town
 from kaoping.quarterly.demo import load_demo_meetings
+from kaoping.records.demo import load_demo_records
 from kaoping.scoring.demo import load_demo_history
 from kaoping.supervision.demo import load_demo_supervision
 
@@ -55,8 +56,10 @@ def load_assessment_history(town: Town) -> dict[str, int]:
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
     people_demo.leave_in_open_month(town)
     meetings = load_demo_meetings(town, today=DEMO_TODAY)
+    records = load_demo_records(town, months=HISTORY_MONTHS, today=DEMO_TODAY)
     return {
         **{f"quarterly_{key}": value for key, value in meetings.items()},
+        **{f"records_{key}": value for key, value in records.items()},
         "scored_months": len(HISTORY_MONTHS),
         "score_entries": entries,
         "supervision_items": items,

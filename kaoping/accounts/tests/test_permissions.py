@@ -18,6 +18,7 @@ STAFF = {
     R.CITY_ADMIN,
 }
 PEOPLE_ADMINS = {R.TOWN_ADMIN, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
+RECORD_READERS = {R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
 
 # (route name, kwargs builder, roles that get the page). Everyone else of the town gets 403.
 PAGES = [
@@ -45,6 +46,16 @@ PAGES = [
         lambda t, c: {"town": t.slug},
         {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN},
     ),
+    # Monthly achievement records: the offices that read them all, the Party-building office that
+    # runs them, a cadre their own; the leader in charge fills through the cadre role (object rules in
+    # kaoping/records/tests/test_views.py).
+    ("records:completeness", lambda t, c: {"town": t.slug}, RECORD_READERS),
+    ("records:exemplary", lambda t, c: {"town": t.slug}, RECORD_READERS),
+    ("records:setup", lambda t, c: {"town": t.slug}, {R.PARTY_BUILDING_OFFICE}),
+    ("records:own", lambda t, c: {"town": t.slug}, {R.CADRE}),
+    ("records:mine", lambda t, c: {"town": t.slug}, {R.CADRE}),
+    ("meetings:month", lambda t, c: {"town": t.slug, "year": 2026, "month": 5}, RECORD_READERS),
+    ("meetings:month_docx", lambda t, c: {"town": t.slug, "year": 2026, "month": 5}, RECORD_READERS),
 ]
 # The quarterly meetings: the town reads them; the assessment office prepares them and sets the rules.
 PAGES += [
@@ -124,6 +135,10 @@ def test_a_user_without_any_role_sees_no_town(client_for, personas, town):
 
 def test_the_auditor_holds_no_right_but_reading_the_audit_log():
     assert {action for action, roles in POLICY.items() if R.AUDITOR in roles} == {Action.VIEW_AUDIT_LOG}
+
+
+def test_records_are_managed_by_the_party_building_office_only():
+    assert POLICY[Action.MANAGE_RECORDS] == {R.PARTY_BUILDING_OFFICE}
 
 
 def test_corrections_are_decided_by_the_assessment_office_or_the_party_secretary_only():

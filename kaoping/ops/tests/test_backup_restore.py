@@ -117,3 +117,29 @@ def test_the_manifest_names_the_vendor_the_schema_and_a_checksum_of_every_member
     assert manifest["latest_migration"]["scoring"] == max(manifest["schema"]["scoring"])
     assert manifest["row_counts"]["audit_auditentry"] > 0
     assert backup.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attachments_are_in_the_backup_and_come_back_with_the_restore(tmp_path, target):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaoping.files import services as files
+    from kaoping.files.tests import samples
+
+    town_data = populate()
+    [attachment] = files.attachments_store(
+        actor=town_data["personas"]["town_admin"],
+        town=town_data["town"],
+        uploads=[SimpleUploadedFile("照片.png", samples.PNG)],
+    )
+    backup = tmp_path / "kaoping.tar"
+    manifest = backup_create(dest=backup)
+    assert f"files/{attachment.stored_path}" in manifest["members"]
+
+    restore = kaoping("restore", str(backup), env=target["env"])
+    out, err = restore.communicate(timeout=120)
+    assert restore.returncode == 0, err
+    assert "Attachments restored: 1 files." in out
+    restored = target["data_dir"] / "files" / attachment.stored_path
+    assert restored.read_bytes() == samples.PNG
+    assert restored.stat().st_mode & 0o777 == 0o600
