@@ -242,8 +242,14 @@ def _queries(user, town):
     return len(queries), cards
 
 
+def _page_queries(client, town):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("town_home", args=[town.slug])).status_code == 200
+    return len(queries)
+
+
 def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_things(
-    personas, town, sheet, cadres
+    client_for, personas, town, sheet, cadres
 ):
     user = personas["cadre"]
     for role in (
@@ -262,6 +268,8 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     _everything(town, personas, sheet, cadres, 1)
     user = type(user).objects.get(pk=user.pk)  # fresh grants
     few, cards = _queries(user, town)
+    client = client_for(user)
+    page_few = _page_queries(client, town)
     village = testing.make_scheme(town, population=Population.VILLAGE)
     Period.objects.filter(pk=sheet.period.pk).update(status=PeriodStatus.OPEN)
     sheet.period.sheets.create(scheme=village)
@@ -270,3 +278,4 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     many, more_cards = _queries(user, town)
     assert sum(len(c.lines) for c in more_cards) > sum(len(c.lines) for c in cards)
     assert (few, many) == (14, 14)
+    assert _page_queries(client, town) == page_few  # the whole page too
