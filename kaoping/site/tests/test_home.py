@@ -90,7 +90,9 @@ def test_a_scorer_of_another_population_or_a_submitted_sheet_gets_a_nothing_wait
 
 def test_a_group_leader_sees_the_sheets_waiting_for_approval(client_for, personas, town, sheet):
     leader = personas["group_leader"]
-    assert card(home(client_for, leader, town), "group_leader").lines == []
+    waiting = card(home(client_for, leader, town), "group_leader")
+    assert waiting.lines == [] and "still being filled (0 / 20)" in waiting.empty
+    assert waiting.url == grid_url(town, sheet)  # the figure links to where it is filled
     fill(sheet, personas["scorer"])
     scoring_services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
     lines = card(home(client_for, leader, town), "group_leader").lines
