@@ -319,6 +319,9 @@ def _group_leader(r: _Reader) -> Card:
             )
     if not card.lines:
         drafting = [s for s in r.open_sheets if s.population in populations and s.status == SheetStatus.DRAFT]
+        if len(drafting) == 1:  # the figure below links to where it is being filled
+            card.url = _sheet_line(r.town, drafting[0]).url
+            card.url_label = _("Open the score grid")
         card.empty = (
             _("Nothing waiting: your group's sheet is still being filled (%(filled)d / %(cells)d).")
             % {"filled": sum(s.filled for s in drafting), "cells": sum(s.cells for s in drafting)}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from kaoping.reports import rankings
 from kaoping.results.models import MonthlyResult
 from kaoping.results.selectors import breakdown_lines, with_basis
+from kaoping.scoring.models import Period, PeriodStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ def test_each_row_shows_its_points_per_category_as_its_breakdown_adds_them(
     client_for, personas, town, complete, django_assert_max_num_queries
 ):
     period = complete.period
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.PUBLISHED)
+    period.refresh_from_db()
     response = client_for(personas["assessment_office"]).get(
         reverse("scoring:ranking", args=[town.slug, "2026-03"]) + "?population=agency"
     )
@@ -39,7 +42,14 @@ def test_each_row_shows_its_points_per_category_as_its_breakdown_adds_them(
         rankings.category_subtotals(period, rows)
 
 
-def test_a_span_of_months_has_no_category_columns(client_for, personas, town, complete):
+def test_a_span_of_months_or_a_month_not_published_has_no_category_columns(
+    client_for, personas, town, complete
+):
+    response = client_for(personas["assessment_office"]).get(
+        reverse("scoring:ranking", args=[town.slug, "2026-03"]) + "?population=agency"
+    )
+    assert response.status_code == 200 and response.context["categories"] == []
+    Period.objects.filter(pk=complete.period.pk).update(status=PeriodStatus.PUBLISHED)
     response = client_for(personas["assessment_office"]).get(
         reverse("scoring:ranking", args=[town.slug, "2026-03"]) + "?population=agency&span=quarter"
     )

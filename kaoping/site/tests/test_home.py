@@ -90,7 +90,9 @@ def test_a_scorer_of_another_population_or_a_submitted_sheet_gets_a_nothing_wait
 
 def test_a_group_leader_sees_the_sheets_waiting_for_approval(client_for, personas, town, sheet):
     leader = personas["group_leader"]
-    assert card(home(client_for, leader, town), "group_leader").lines == []
+    waiting = card(home(client_for, leader, town), "group_leader")
+    assert waiting.lines == [] and "still being filled (0 / 20)" in waiting.empty
+    assert waiting.url == grid_url(town, sheet)  # the figure links to where it is filled
     fill(sheet, personas["scorer"])
     scoring_services.sheet_move(actor=personas["scorer"], sheet=sheet, to=SheetStatus.SUBMITTED)
     lines = card(home(client_for, leader, town), "group_leader").lines
@@ -242,8 +244,14 @@ def _queries(user, town):
     return len(queries), cards
 
 
+def _page_queries(client, town):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("town_home", args=[town.slug])).status_code == 200
+    return len(queries)
+
+
 def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_things(
-    personas, town, sheet, cadres
+    client_for, personas, town, sheet, cadres
 ):
     user = personas["cadre"]
     for role in (
@@ -262,6 +270,8 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     _everything(town, personas, sheet, cadres, 1)
     user = type(user).objects.get(pk=user.pk)  # fresh grants
     few, cards = _queries(user, town)
+    client = client_for(user)
+    page_few = _page_queries(client, town)
     village = testing.make_scheme(town, population=Population.VILLAGE)
     Period.objects.filter(pk=sheet.period.pk).update(status=PeriodStatus.OPEN)
     sheet.period.sheets.create(scheme=village)
@@ -270,3 +280,4 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     many, more_cards = _queries(user, town)
     assert sum(len(c.lines) for c in more_cards) > sum(len(c.lines) for c in cards)
     assert (few, many) == (14, 14)
+    assert _page_queries(client, town) == page_few  # the whole page too
