@@ -84,32 +84,28 @@ def notify(
     # ignore_conflicts: a concurrent run that posted the same key first wins; nothing is doubled.
     Message.objects.bulk_create(new, ignore_conflicts=True)
     if new and settings.KAOPING_INBOX_EMAIL:
-        keys = [(m.recipient_id, m.key) for m in new]
-        transaction.on_commit(lambda: _email(keys))
+        recipient_ids = [m.recipient_id for m in new]
+        transaction.on_commit(lambda: _email(key, recipient_ids))
     return new
 
 
-def _email(keys: list[tuple[int, str]]) -> None:
-    """Send the messages named by (recipient id, key) to their recipients' addresses, once each."""
+def _email(key: str, recipient_ids: list[int]) -> None:
+    """Mail the message `key` to those of `recipient_ids` not mailed yet who have an address (two queries)."""
     site = settings.KAOPING_SITE_URL.rstrip("/")
+    messages = list(
+        Message.objects.select_related("recipient")
+        .filter(key=key, recipient_id__in=recipient_ids, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+    )
     mails = []
-    sent: list[int] = []
-    for recipient_id, key in keys:
-        message = (
-            Message.objects.select_related("recipient")
-            .filter(recipient_id=recipient_id, key=key, emailed_at__isnull=True)
-            .first()
-        )
-        if message is None or not message.recipient.email:
-            continue
+    for message in messages:
         text = message.body
         if message.link:
             text = f"{text}\n\n{site}{message.link}".strip()
         mails.append((message.title, text, settings.DEFAULT_FROM_EMAIL, [message.recipient.email]))
-        sent.append(message.pk)
     if mails:
         send_mass_mail(mails, fail_silently=True)  # the inbox holds the message whatever the mail does
-        Message.objects.filter(pk__in=sent).update(emailed_at=timezone.now())
+        Message.objects.filter(pk__in=[m.pk for m in messages]).update(emailed_at=timezone.now())
 
 
 def resolve(*, subject: str, kinds: Iterable[str] | None = None) -> int:

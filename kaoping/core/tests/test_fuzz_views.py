@@ -306,6 +306,7 @@ PK_OF = [
     ("quarterly:rectification_", "rectification"),
     ("quarterly:", "meeting"),
     ("inbox:message_", "message"),
+    ("dossier:", "cadre"),
 ]
 
 
@@ -523,7 +524,7 @@ def _query(other_ids, names):
 PAGES = [name for name, _r in every_page()]
 
 # Pages that convert a document with LibreOffice (seconds a request): one example, no sweep.
-SLOW = {"supervision:bulletin_pdf"}
+SLOW = {"supervision:bulletin_pdf", "dossier:pdf"}
 
 
 def test_every_page_of_the_project_is_fuzzed(world, db):

@@ -36,9 +36,9 @@ PREVIOUS_RELEASE = {
     "evaluation": "0001_initial",
     "supervision": "0003_edit_versions_and_bulletin_sender",
 }
-# Apps that came later (the results' models were the scoring app's; attachments; records): not
-# migrated at all then.
-LATER_APPS = {"results", "files", "records"}
+# Apps that came later (the results' models were the scoring app's; attachments; records; the inbox;
+# quarterly meetings): not migrated at all then.
+LATER_APPS = {"results", "files", "records", "inbox", "quarterly"}
 
 
 def previous_release_state(executor: MigrationExecutor) -> list[tuple[str, str]]:
