@@ -77,8 +77,8 @@ def inputs_changed(**kwargs):
 events.inputs_changed = inputs_changed
 """
 ROUND_CLOSE = (
-    "services.round_move(actor=office, round=Round.objects.get(pk=int(sys.argv[1])), "
-    "to='closed', confirmed=True)"
+    "services.round_close(actor=office, round=Round.objects.get(pk=int(sys.argv[1])), "
+    "shares=sys.argv[2:], confirmed=True)"
 )
 
 IMPORTS = {
@@ -90,10 +90,11 @@ IMPORTS = {
 }
 
 
-def killed(tmp_path, settings, patch: str, step: str, pk: int) -> None:
-    """Run `step` on object `pk` in a process of its own, held by `patch`, and SIGKILL it there."""
+def killed(tmp_path, settings, patch: str, step: str, pk: int, *args: str) -> None:
+    """Run `step` on object `pk` (and `args`) in a process of its own, held by `patch`, and SIGKILL it
+    there."""
     script = STEP.format(patch=f"{patch}\n{IMPORTS[step]}", step=step)
-    held([str(pk)], source_env(tmp_path, settings), "", script=script)
+    held([str(pk), *args], source_env(tmp_path, settings), "", script=script)
 
 
 def _results(period: Period) -> list[tuple]:
@@ -182,12 +183,14 @@ def test_a_round_closing_killed_half_way_leaves_it_open_with_every_ballot_and_a_
 ):
     data = populate()
     cadres = list(data["town"].cadres.order_by("pk"))
-    rnd, tasks = benchballots.Command()._open_round(data["town"], cadres, 8)
+    bench = benchballots.Command()
+    rnd, tasks = bench._open_round(data["town"], cadres, 8)
+    shares = bench._shares[: rnd.key_threshold]  # what the key holders type in to close it
     assert all(_vote(client, t.code) for t in tasks[:6])
     _vote(client, tasks[6].code, submit=False)  # a draft, saved and not submitted
     before = dump(source_settings())
 
-    killed(tmp_path, settings, IN_ROUND_CLOSE, ROUND_CLOSE, rnd.pk)
+    killed(tmp_path, settings, IN_ROUND_CLOSE, ROUND_CLOSE, rnd.pk, *shares)
 
     assert dump(source_settings()) == before  # ballots, draft, codes as they were; no tally
     rnd.refresh_from_db()
@@ -199,10 +202,10 @@ def test_a_round_closing_killed_half_way_leaves_it_open_with_every_ballot_and_a_
     call_command("verifyaudit")
 
     assert _vote(client, tasks[7].code)  # still open: the town can go on voting
-    evaluation_services.round_move(
+    evaluation_services.round_close(
         actor=User.objects.get(username="assessment_office"),
         round=Round.objects.get(pk=rnd.pk),
-        to=RoundStatus.CLOSED,
+        shares=shares,
         confirmed=True,
     )
     rnd.refresh_from_db()
