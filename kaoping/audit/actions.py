@@ -37,6 +37,9 @@ VERBS = {
     "note": _("note added"),
     "anchor": _("log anchored"),
     "rekey": _("log keyed from here on"),
+    "compute": _("computed from the published rankings"),
+    "exempt": _("exempted, with a reason"),
+    "finalise": _("made final"),
 }
 
 
