@@ -36,8 +36,9 @@ PREVIOUS_RELEASE = {
     "evaluation": "0001_initial",
     "supervision": "0003_edit_versions_and_bulletin_sender",
 }
-# Apps that came later (the results' models were the scoring app's): not migrated at all then.
-LATER_APPS = {"results"}
+# Apps that came later (the results' models were the scoring app's; the quarterly meetings): not migrated
+# at all then.
+LATER_APPS = {"results", "quarterly"}
 
 
 def previous_release_state(executor: MigrationExecutor) -> list[tuple[str, str]]:
