@@ -44,6 +44,9 @@ VERBS = {
     "return": _("returned"),
     "decision": _("meeting decision recorded"),
     "settings": _("settings changed"),
+    "compute": _("computed from the published rankings"),
+    "exempt": _("exempted, with a reason"),
+    "finalise": _("made final"),
 }
 
 

@@ -53,7 +53,7 @@ def rule_save(
             default.save()
             record(
                 actor=actor,
-                action="quarterly.rule_create",
+                action="lagging_rule.create",
                 target=default,
                 new=lagging_rules.snapshot(default),
             )
@@ -76,7 +76,7 @@ def rule_save(
     rule.save()
     record(
         actor=actor,
-        action="quarterly.rule_update" if old else "quarterly.rule_create",
+        action="lagging_rule.update" if old else "lagging_rule.create",
         target=rule,
         old=old,
         new=lagging_rules.snapshot(rule),
@@ -119,7 +119,7 @@ def meeting_save(
         LaggingList.objects.create(meeting=meeting)
     record(
         actor=actor,
-        action="quarterly.meeting_update" if old else "quarterly.meeting_create",
+        action="meeting.update" if old else "meeting.create",
         target=meeting,
         old=old,
         new=snapshot(meeting, MEETING_FIELDS),
@@ -134,7 +134,7 @@ def visit_add(*, actor: User, meeting: Meeting, kind: str, name: str, note: str)
     visit = SiteVisit.objects.create(meeting=meeting, kind=kind, name=name, note=note, sort_order=order + 1)
     record(
         actor=actor,
-        action="quarterly.visit_add",
+        action="site_visit.create",
         target=meeting,
         new={"kind": kind, "name": name, "note": note},
     )
@@ -158,7 +158,7 @@ def report_add(
     )
     record(
         actor=actor,
-        action="quarterly.report_add",
+        action="report.create",
         target=meeting,
         new={
             "cadre": cadre.pk,
@@ -256,7 +256,7 @@ def list_compute(*, actor: User, meeting: Meeting) -> LaggingList:
     lst.save()
     record(
         actor=actor,
-        action="quarterly.list_compute",
+        action="lagging_list.compute",
         target=meeting,
         old={"cadres": old},
         new={
@@ -276,7 +276,7 @@ def entry_exempt(*, actor: User, entry: LaggingEntry, reason: str) -> LaggingEnt
     entry.save(update_fields=["exempt", "exempt_reason", "exempted_by"])
     record(
         actor=actor,
-        action="quarterly.entry_exempt",
+        action="lagging_entry.exempt",
         target=entry.lagging_list.meeting,
         new={"cadre": entry.cadre_id, "reason": entry.exempt_reason},
     )
@@ -299,7 +299,7 @@ def entry_add(*, actor: User, meeting: Meeting, cadre: Cadre, reason: str) -> La
     )
     record(
         actor=actor,
-        action="quarterly.entry_add",
+        action="lagging_entry.create",
         target=meeting,
         new={"cadre": cadre.pk, "reason": entry.reason},
     )
@@ -317,7 +317,7 @@ def list_finalise(*, actor: User, meeting: Meeting, confirmed: bool) -> LaggingL
     lst.save()
     record(
         actor=actor,
-        action="quarterly.list_finalise",
+        action="lagging_list.finalise",
         target=meeting,
         old={"status": ListStatus.DRAFT},
         new={
@@ -348,7 +348,7 @@ def statement_record(*, actor: User, entry: LaggingEntry, made_on: date, text: s
         raise DomainError(_("This cadre's statement is recorded already.")) from None
     record(
         actor=actor,
-        action="quarterly.statement_record",
+        action="statement.create",
         target=statement,
         new={"cadre": entry.cadre_id, "made_on": made_on.isoformat(), "text": statement.text},
     )
@@ -370,7 +370,7 @@ def rectification_record(*, actor: User, entry: LaggingEntry, measures: str, dea
         raise DomainError(_("This cadre's rectification plan is recorded already.")) from None
     record(
         actor=actor,
-        action="quarterly.rectification_record",
+        action="rectification.create",
         target=rect,
         new={
             "cadre": entry.cadre_id,
@@ -392,7 +392,7 @@ def progress_add(*, actor: User, rectification: Rectification, written_on: date,
     )
     record(
         actor=actor,
-        action="quarterly.progress_add",
+        action="rectification.note",
         target=rectification,
         new={"on": written_on.isoformat(), "text": note.text},
     )
@@ -439,7 +439,7 @@ def rectification_review(
     rectification.save()
     record(
         actor=actor,
-        action="quarterly.rectification_review",
+        action="rectification.decide",
         target=rectification,
         old={"status": RectificationStatus.OPEN},
         new={"status": outcome, "review": rectification.review},

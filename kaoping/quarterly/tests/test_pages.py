@@ -48,7 +48,7 @@ def test_a_rule_is_saved_in_words_and_audited(client_for, office, town):
     assert (rule.bottom, rule.consecutive, rule.months, rule.missing) == (3, True, 2, "skip")
     page = client_for(office).get(url("rule_list", town)).content.decode()
     assert "applies to some of the bottom-K rules" in page
-    assert AuditEntry.objects.filter(action="quarterly.rule_update").get().new["bottom"] == 3
+    assert AuditEntry.objects.filter(action="lagging_rule.update").get().new["bottom"] == 3
 
 
 @pytest.mark.parametrize("bottom", ["abc", "0", "1e3", "99999999999", "-1"])
