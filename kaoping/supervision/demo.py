@@ -91,12 +91,16 @@ def _advance(item: Item, owner: Cadre, office: User, rng: random.Random, today: 
         return  # the office verifies no result it submitted itself (duties kept apart)
     # As a town's items go: those due long ago are done (a few still wait for the office's check),
     # those due lately may be late or waiting, those not yet due are under way.
-    if item.deadline < today - timedelta(days=RECENT_DAYS):
+    if item.deadline < today - timedelta(days=2 * RECENT_DAYS):
+        target = S.CLOSED
+    elif item.deadline < today - timedelta(days=RECENT_DAYS):
         target = rng.choice([S.VERIFIED, S.CLOSED, S.CLOSED, S.CLOSED, S.CLOSED])
     elif item.deadline < today:
-        target = rng.choice([S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED, S.CLOSED])
+        target = rng.choice([S.IN_PROGRESS, S.SUBMITTED, S.SUBMITTED, S.VERIFIED, S.CLOSED])
+    elif item.assigned_on > today - timedelta(days=10):
+        target = S.ASSIGNED  # just handed out
     else:
-        target = rng.choice([S.ASSIGNED, S.IN_PROGRESS, S.IN_PROGRESS, S.SUBMITTED])
+        target = rng.choice([S.IN_PROGRESS, S.SUBMITTED])
     day = item.assigned_on
     steps = [S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED]
     for step in steps[: steps.index(target) + 1] if target != S.ASSIGNED else []:

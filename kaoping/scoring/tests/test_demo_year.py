@@ -55,3 +55,10 @@ def test_the_monthly_bulletins_are_routine_issues(demo):
     assert bulletins.exists()
     assert not bulletins.filter(kind=BulletinKind.SUPPLEMENT).exists()
     assert not Item.objects.filter(title__contains="年0").exists()  # 2026年3月, not 2026年03月
+
+
+@pytest.mark.django_db
+def test_items_done_long_ago_are_closed_not_left_verified(demo):
+    long_ago = date.today() - timedelta(days=120)
+    old = Item.objects.filter(town__slug="xiacun", deadline__lt=long_ago)
+    assert old.exists() and not old.exclude(status=ItemStatus.CLOSED).exists()
