@@ -5,12 +5,12 @@ Deterministic (seeded) and written in bulk; only one summary audit entry is writ
 """
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from kaoping.accounts.models import User
+from kaoping.accounts.models import RoleAssignment, User
 from kaoping.core import events
 from kaoping.indicators.models import AdjustmentKind, AdjustmentReason, Indicator, RuleKind, Scheme
 from kaoping.people.models import Cadre, Town
@@ -63,17 +63,27 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
     ability = {c.pk: rng.uniform(0.76, 0.99) for c in cadres}
     scorer = actor or User.objects.filter(roles__town=town, roles__role="scorer").first()
     approver = User.objects.filter(roles__town=town, roles__role="group_leader").first() or scorer
+    # Each population's sheet is filled in and submitted by its own scorer and approved by the leader
+    # of its assessment group: different people, as the duties-apart rule wants.
+    scorers = _by_population(town, "scorer")
+    approvers = _by_population(town, "group_leader")
     office = User.objects.filter(roles__town=town, roles__role="assessment_office").first() or scorer
     leader = User.objects.filter(roles__town=town, roles__role="main_leader").first() or approver
     written = 0
     for index, month in enumerate(months):
         last = index == len(months) - 1
         status = PeriodStatus.OPEN if (last and open_last) else PeriodStatus.PUBLISHED
+        # A month is scored in its first days after it ends: submitted by the 3rd, approved by the
+        # 5th, published on the 8th of the next month.
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        submitted_at, approved_at, published_at = (
+            _at(next_month.replace(day=day), hour) for day, hour in ((3, 16), (5, 10), (8, 9))
+        )
         period = Period.objects.create(
             town=town,
             month=month,
             status=status,
-            published_at=timezone.now() if status == PeriodStatus.PUBLISHED else None,
+            published_at=published_at if status == PeriodStatus.PUBLISHED else None,
         )
         # Each month scores the people in post on its first day, in the population they were in.
         members = roster(town, month)
@@ -85,15 +95,17 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
         entries = []
         for scheme in schemes:
             sheet_status = SheetStatus.DRAFT if status == PeriodStatus.OPEN else SheetStatus.APPROVED
+            done = sheet_status == SheetStatus.APPROVED
+            sheet_scorer = scorers.get(scheme.population, scorer)
             sheet = ScoreSheet.objects.create(
                 period=period,
                 scheme=scheme,
                 status=sheet_status,
                 revision=1,  # its entries are version 1
-                submitted_by=scorer if sheet_status == SheetStatus.APPROVED else None,
-                submitted_at=timezone.now() if sheet_status == SheetStatus.APPROVED else None,
-                approved_by=approver if sheet_status == SheetStatus.APPROVED else None,
-                approved_at=timezone.now() if sheet_status == SheetStatus.APPROVED else None,
+                submitted_by=sheet_scorer if done else None,
+                submitted_at=submitted_at if done else None,
+                approved_by=approvers.get(scheme.population, approver) if done else None,
+                approved_at=approved_at if done else None,
             )
             members = by_population.get(scheme.population, [])
             # The open month is half filled in, as it would be mid-month.
@@ -118,7 +130,7 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
                             value=value,
                             limit=limit,
                             note="" if rng.random() < 0.9 else "见工作台账",
-                            updated_by=scorer,
+                            updated_by=sheet_scorer,
                         )
                     )
         ScoreEntry.objects.bulk_create(entries, batch_size=2000)
@@ -128,6 +140,21 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
         )
         events.inputs_changed(sender=Period, town=town, months=[period.month])
     return written
+
+
+def _by_population(town: Town, role: str) -> dict[str, User]:
+    """The first user holding `role` for each population in the town."""
+    found: dict[str, User] = {}
+    for assignment in (
+        RoleAssignment.objects.filter(town=town, role=role).select_related("user").order_by("pk")
+    ):
+        found.setdefault(assignment.population, assignment.user)
+    return found
+
+
+def _at(day: date, hour: int) -> datetime:
+    """`day` at `hour` o'clock, in the town's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 BONUS_TITLES = [
@@ -164,7 +191,15 @@ def _adjustments(rng, period, schemes, by_population, office, leader, *, approve
             status=AdjustmentStatus.APPROVED if approved else AdjustmentStatus.DRAFT,
             created_by=office,
             decided_by=leader if approved else None,
-            decided_at=timezone.now() if approved else None,
+        )
+        # Registered during its month and decided a few days after it ends (created_at is set on
+        # creation: dated here as it would have been).
+        registered = _at(period.month + timedelta(days=rng.randint(2, 26)), rng.randint(9, 17))
+        decided = _at(
+            (period.month + timedelta(days=32)).replace(day=1) + timedelta(days=rng.randint(1, 4)), 11
+        )
+        Adjustment.objects.filter(pk=adjustment.pk).update(
+            created_at=registered, decided_at=decided if approved else None
         )
         owners = rng.sample(members, k=1 if bonus or len(members) < 2 else 2)
         # 一岗双责: the one directly responsible loses more than the leader in charge.

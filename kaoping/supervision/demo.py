@@ -29,6 +29,7 @@ TITLES = (
     "森林防火值守",
 )
 S = ItemStatus
+RECENT_DAYS = 45  # items due longer ago than this are done in the demo
 
 
 def _user(town: Town, role: Role) -> User:
@@ -50,7 +51,8 @@ def load_demo_supervision(town: Town, *, today: date | None = None, per_month: i
         Cadre.objects.filter(town=town, is_active=True)[:20]
     )
     departments = list(Department.objects.filter(town=town, is_active=True))
-    owners_with_users = [c for c in cadres if hasattr(c, "user")]
+    # Owners who can act on their items (the office does not own what it verifies).
+    owners_with_users = [c for c in cadres if hasattr(c, "user") and c.user != office]
     month = date(today.year - 1, 1, 1)
     count = 0
     while month <= today:
@@ -62,7 +64,7 @@ def load_demo_supervision(town: Town, *, today: date | None = None, per_month: i
             owner = rng.choice(owners_with_users or cadres)
             data = services.ItemData(
                 source=rng.choice(Source.values),
-                title=f"{rng.choice(TITLES)}（{assigned:%Y年%m月}第{n + 1}项）",
+                title=f"{rng.choice(TITLES)}（{assigned.year}年{assigned.month}月第{n + 1}项）",
                 requirements="按要求完成并报送佐证材料。",
                 urgency=rng.choice(Urgency.values),
                 assigned_on=assigned,
@@ -87,11 +89,22 @@ def _advance(item: Item, owner: Cadre, office: User, rng: random.Random, today: 
     user = getattr(owner, "user", None)
     if user is None or user == office:
         return  # the office verifies no result it submitted itself (duties kept apart)
-    target = rng.choice([S.ASSIGNED, S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED, S.CLOSED, S.CLOSED])
+    # As a town's items go: those due long ago are done (a few still wait for the office's check),
+    # those due lately may be late or waiting, those not yet due are under way.
+    if item.deadline < today - timedelta(days=2 * RECENT_DAYS):
+        target = S.CLOSED
+    elif item.deadline < today - timedelta(days=RECENT_DAYS):
+        target = rng.choice([S.VERIFIED, S.CLOSED, S.CLOSED, S.CLOSED, S.CLOSED])
+    elif item.deadline < today:
+        target = rng.choice([S.IN_PROGRESS, S.SUBMITTED, S.SUBMITTED, S.VERIFIED, S.CLOSED])
+    elif item.assigned_on > today - timedelta(days=10):
+        target = S.ASSIGNED  # just handed out
+    else:
+        target = rng.choice([S.IN_PROGRESS, S.SUBMITTED])
     day = item.assigned_on
     steps = [S.IN_PROGRESS, S.SUBMITTED, S.VERIFIED, S.CLOSED]
     for step in steps[: steps.index(target) + 1] if target != S.ASSIGNED else []:
-        day += timedelta(days=rng.randrange(1, 12))
+        day += timedelta(days=rng.randrange(1, 8))
         if day > today:
             return
         with time_machine.travel(day):
@@ -133,7 +146,7 @@ def _bulletin(town, office, leader, month, items, today, rng) -> None:
             "send_to": "镇党委、政府领导班子成员",
             "issue_to": "各站所、各村",
             "copies": 40,
-            "kind": BulletinKind.SUPPLEMENT if rng.random() < 0.1 else BulletinKind.REGULAR,
+            "kind": BulletinKind.REGULAR,  # the monthly bulletin is the routine one, never a supplement
         }
         bulletin = services.bulletin_save(actor=office, town=town, values=values, items=items)
         services.bulletin_move(actor=office, bulletin=bulletin, to=BulletinStatus.IN_REVIEW)

@@ -24,7 +24,7 @@ from kaoping.accounts.permissions import (
 from kaoping.core import spreadsheets
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
-from kaoping.core.params import id_param, int_param
+from kaoping.core.params import id_param, int_param, text_param
 from kaoping.people.models import Cadre
 
 from . import importing, selectors, services
@@ -273,16 +273,17 @@ PICKED_FIELDS = ("owners", "co_owners")
 
 def _pickers(form: ItemForm, town_obj) -> list[dict]:
     """The owner and co-owner pickers with the people already picked (kept when the form is refused)."""
-    chosen = {name: [v for v in (form[name].value() or []) if str(v).isdigit()] for name in PICKED_FIELDS}
+    # Only what can be an id: a typed or forged value is the form's error to report, not a lookup.
+    chosen = {
+        name: [pk for v in (form[name].value() or []) if (pk := id_param(str(v))) is not None]
+        for name in PICKED_FIELDS
+    }
     people = Cadre.objects.filter(
-        town=town_obj, pk__in=[int(v) for values in chosen.values() for v in values]
+        town=town_obj, pk__in=[pk for values in chosen.values() for pk in values]
     ).select_related("department", "village")
     by_pk = {c.pk: c for c in people}
     return [
-        {
-            "field": form[name],
-            "picked": [by_pk[int(v)] for v in chosen[name] if int(v) in by_pk],
-        }
+        {"field": form[name], "picked": [by_pk[pk] for pk in chosen[name] if pk in by_pk]}
         for name in PICKED_FIELDS
     ]
 
@@ -294,7 +295,7 @@ SEARCH_LIMIT = 20
 def cadre_search(request: HttpRequest, town: str) -> HttpResponse:
     """The people matching a search box's text, with their department, for the owner pickers (HTMX)."""
     town_obj = town_or_404(request, town, Action.MANAGE_SUPERVISION)
-    query = (request.GET.get("q") or "").strip()[:40]
+    query = text_param(request.GET.get("q"), max_length=40).strip()  # no NUL: PostgreSQL refuses it
     field = request.GET.get("field", "")
     people: list[Cadre] = []
     if query and field in PICKED_FIELDS:

@@ -128,3 +128,8 @@ def test_people_picked_are_kept_when_the_form_is_refused(client_for, office, own
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<input type="hidden" name="owners" value="{owner.cadre.pk}">' in html
+
+
+def test_a_search_with_a_nul_character_finds_nobody_and_does_not_fail(client_for, office, town):
+    response = client_for(office).get(url("cadre_search", town), {"q": "王\x00", "field": "owners"})
+    assert response.status_code == 200
