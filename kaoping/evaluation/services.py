@@ -189,11 +189,19 @@ class WrongShares(DomainError):
     """The shares typed in do not rebuild the round's tally key; nothing was changed."""
 
 
+OPEN_CONSEQUENCE = gettext_lazy(
+    "Opening starts the vote and shows the tally key's shares once: print them at once, one page for "
+    "each holder. They are not stored anywhere; without enough of them the ballots can never be "
+    "opened and the round must be voted again."
+)
+
+
 def round_open(*, actor, round: Round) -> list[str]:
     """Open a prepared round for voting: make its key pair and return the tally key's shares, once.
 
     The shares are the only form in which the tally key exists: they are not stored, and closing the
-    round needs `key_threshold` of them typed back in.
+    round needs `key_threshold` of them typed back in. The office's page asks for a confirmation
+    that says so (`OPEN_CONSEQUENCE`) before calling this.
     """
     secret = sealing.new_secret()
     shares = sealing.split(secret, threshold=round.key_threshold, holders=round.key_holders)

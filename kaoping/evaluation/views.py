@@ -81,6 +81,7 @@ def round_detail(request: HttpRequest, town: str, round: str) -> HttpResponse:
             "manage": can(request.user, Action.MANAGE_EVALUATIONS, town),
             "ballot_url": request.build_absolute_uri(reverse("ballot:enter")),
             "close_consequence": services.CLOSE_CONSEQUENCE,
+            "open_consequence": services.OPEN_CONSEQUENCE,
             "share_fields": range(1, rnd.key_threshold + 1),
         },
     )
@@ -132,6 +133,10 @@ def round_move_view(request: HttpRequest, town: str, round: str) -> HttpResponse
     to = request.POST.get("to", "")
     try:
         if to == RoundStatus.OPEN:
+            if not confirmed(request):
+                raise DomainError(
+                    _("Confirm first: %(consequence)s") % {"consequence": services.OPEN_CONSEQUENCE}
+                )
             shares = services.round_open(actor=request.user, round=rnd)
             # The only time the tally key's shares exist: shown once, printed for the holders.
             return render(

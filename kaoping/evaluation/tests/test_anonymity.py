@@ -98,7 +98,9 @@ def test_sqlite_file_and_wal_do_not_link_a_ballot_to_its_code_or_its_order(
         physical = [json.loads(r) for (r,) in cursor.fetchall()]
     assert physical == _shuffled(open_round, sealed)
     voted = [_ratings(cadres, p) for p in PATTERNS]
-    assert sorted(map(json.dumps, physical)) == sorted(map(json.dumps, voted))
+    assert sorted(json.dumps(b, sort_keys=True) for b in physical) == sorted(
+        json.dumps(b, sort_keys=True) for b in voted
+    )
     # The used codes tell nothing more than that they were used: no time, no ballot, no order.
     columns = {f.column for f in VotingCode._meta.concrete_fields}
     assert columns == {"id", "round_id", "rater_class_id", "code_hash", "used"}

@@ -279,7 +279,11 @@ def test_opening_shows_the_tally_key_shares_once_and_stores_none_of_them(
 ):
     client = client_for(personas["assessment_office"])
     client.post(url("round_codes", town, draft_round.slug))
-    page = client.post(url("round_move", town, draft_round.slug), {"to": "open"})
+    unconfirmed = client.post(url("round_move", town, draft_round.slug), {"to": "open"}, follow=True)
+    assert "Confirm first: Opening starts the vote" in unconfirmed.content.decode()
+    draft_round.refresh_from_db()
+    assert draft_round.status == RoundStatus.DRAFT
+    page = client.post(url("round_move", town, draft_round.slug), {"to": "open", "confirmed": "1"})
     html = page.content.decode()
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
     assert html.count('class="share"') == 3 and "Tally key share 2 of 3" in html
