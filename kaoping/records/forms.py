@@ -1,5 +1,4 @@
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.core.forms import DateField, TextField, WholeNumberField
@@ -46,7 +45,8 @@ class SettingsForm(forms.Form):
     deadline_day = WholeNumberField(
         label=_("Deadline: day of the month"),
         max_digits=2,
-        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        min_value=1,
+        max_value=28,
         help_text=_("Records of a month are due on this day of the same month (1 to 28)."),
     )
     weekend_moves_to_monday = forms.BooleanField(

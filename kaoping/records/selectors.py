@@ -203,7 +203,8 @@ def records_to_fill(user: User, town: Town, today: date) -> list[ToFill]:
     if user.cadre_id is None:
         return []
     month = today.replace(day=1)
-    deadline = due_on(town, month)
+    town_settings = settings_for(town)
+    deadline = due_on(town, month, town_settings)
     items = [
         ToFill(month=month, cadre=r.cadre, record=r.record, due_on=deadline)
         for r in month_rows(town, month, leader_id=user.cadre_id)
@@ -214,7 +215,10 @@ def records_to_fill(user: User, town: Town, today: date) -> list[ToFill]:
         if (record.month, record.cadre_id) not in seen:
             items.append(
                 ToFill(
-                    month=record.month, cadre=record.cadre, record=record, due_on=due_on(town, record.month)
+                    month=record.month,
+                    cadre=record.cadre,
+                    record=record,
+                    due_on=due_on(town, record.month, town_settings),
                 )
             )
     return items

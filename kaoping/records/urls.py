@@ -11,7 +11,7 @@ urlpatterns = [
     path("exemplary/", views.exemplary, name="exemplary"),
     path("setup/", views.setup, name="setup"),
     path("areas/<int:pk>/end/", views.area_end, name="area_end"),
-    path("cadre/<int:cadre>/<int:year>/<int:month>/", views.record_edit, name="record_edit"),
+    path("cadre/<int:cadre>/<str:month>/", views.record_edit, name="record_edit"),
     path("<int:pk>/", views.record_detail, name="record_detail"),
     path("<int:pk>/return/", views.record_return, name="record_return"),
 ]

@@ -41,6 +41,16 @@ def month_param(value: str | None, today: dt.date) -> dt.date:
     return today.replace(day=1)
 
 
+def month_or_404(value: str) -> dt.date:
+    """The month of an address ("2026-05"), or 404."""
+    if len(value) == 7 and value[4] == "-":
+        year = int_param(value[:4], low=2000, high=2100)
+        month = int_param(value[5:], low=1, high=12)
+        if year and month:
+            return dt.date(year, month, 1)
+    raise Http404
+
+
 def _months_around(month: dt.date, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
@@ -86,12 +96,10 @@ def mine(request: HttpRequest, town: str) -> HttpResponse:
 
 
 @login_required
-def record_edit(request: HttpRequest, town: str, cadre: int, year: int, month: int) -> HttpResponse:
+def record_edit(request: HttpRequest, town: str, cadre: int, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.FILL_RECORDS)
     cadre_obj = object_in_town_or_404(Cadre.objects.all(), town_obj, pk=cadre)
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise Http404
-    first = dt.date(year, month, 1)
+    first = month_or_404(month)
     leader_id = selectors.area_cadres(town_obj, first).get(cadre_obj.pk)
     if leader_id is None or not may_fill_record(request.user, town_obj, leader_id=leader_id):
         raise Http404
@@ -135,7 +143,7 @@ def record_edit(request: HttpRequest, town: str, cadre: int, year: int, month: i
                         messages.success(request, _("Submitted: the record is locked."))
                     return redirect(reverse("records:mine", args=[town]) + f"?month={first:%Y-%m}")
                 messages.success(request, _("Draft saved."))
-                return redirect("records:record_edit", town, cadre_obj.pk, year, month)
+                return redirect("records:record_edit", town, cadre_obj.pk, month)
     else:
         initial = {}
         for h, _label, entry, _files in getattr(record, "answers", []):

@@ -20,21 +20,24 @@ from kaoping.records import selectors as records
 from kaoping.records import services as record_services
 from kaoping.records.forms import ArchiveForm, DecisionForm
 from kaoping.records.models import MonthRecord
+from kaoping.records.views import month_or_404
 from kaoping.supervision import documents as house
 
 from . import meetings
 
 
-def _month(year: int, month: int) -> dt.date:
-    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+def _month(town, value: str) -> dt.date:
+    """The month of the address, if the town has records in it (else there is nothing to review: 404)."""
+    month = month_or_404(value)
+    if not MonthRecord.objects.filter(town=town, month=month).exists():
         raise Http404
-    return dt.date(year, month, 1)
+    return month
 
 
 @login_required
-def month_page(request: HttpRequest, town: str, year: int, month: int) -> HttpResponse:
+def month_page(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_RECORDS)
-    first = _month(year, month)
+    first = _month(town_obj, month)
     units = meetings.compile_month(town_obj, first)
     record_month = records.record_month(town_obj, first)
     archived = record_month is not None and record_month.is_archived
@@ -75,18 +78,18 @@ def decide(request: HttpRequest, town: str, pk: int) -> HttpResponse:
 
 
 def _url(town: str, month: dt.date) -> str:
-    return reverse("meetings:month", args=[town, month.year, month.month])
+    return reverse("meetings:month", args=[town, f"{month:%Y-%m}"])
 
 
 @login_required
 @require_POST
-def archive(request: HttpRequest, town: str, year: int, month: int) -> HttpResponse:
+def archive(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.MANAGE_RECORDS)
-    first = _month(year, month)
+    first = _month(town_obj, month)
     form = ArchiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("meetings:month", town, year, month)
+        return redirect("meetings:month", town, month)
     try:
         record_services.month_archive(
             actor=request.user,
@@ -99,7 +102,7 @@ def archive(request: HttpRequest, town: str, year: int, month: int) -> HttpRespo
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The month is archived: its records and decisions no longer change."))
-    return redirect("meetings:month", town, year, month)
+    return redirect("meetings:month", town, month)
 
 
 def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
@@ -109,9 +112,9 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 
 @login_required
-def month_docx(request: HttpRequest, town: str, year: int, month: int) -> HttpResponse:
+def month_docx(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_RECORDS)
-    first = _month(year, month)
+    first = _month(town_obj, month)
     content = meetings.month_docx(
         town_obj, first, meetings.compile_month(town_obj, first), issued_on=timezone.localdate()
     )
@@ -123,9 +126,9 @@ def month_docx(request: HttpRequest, town: str, year: int, month: int) -> HttpRe
 
 
 @login_required
-def month_pdf(request: HttpRequest, town: str, year: int, month: int) -> HttpResponse:
+def month_pdf(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_RECORDS)
-    first = _month(year, month)
+    first = _month(town_obj, month)
     try:
         content = house.docx_to_pdf(
             meetings.month_docx(
@@ -134,5 +137,5 @@ def month_pdf(request: HttpRequest, town: str, year: int, month: int) -> HttpRes
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("meetings:month", town, year, month)
+        return redirect("meetings:month", town, month)
     return _download(content, meetings.filename(first, "pdf"), "application/pdf")

@@ -22,7 +22,7 @@ import copy
 import os
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
@@ -211,6 +212,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
     rectification = quarterly.rectification_record(
         actor=office, entry=listed, measures=f"{mark}措施", deadline=date(2026, 5, 1)
     )
+    area, record, attachment = _build_records(town, cadres[0], month, mark)
 
     return {
         "town": town,
@@ -235,7 +237,44 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "rectification": rectification,
         # A message of the town (opening the month asked its scorers to fill their sheet).
         "message": Message.objects.filter(town=town).order_by("pk").first(),
+        "area": area,
+        "record": record,
+        "attachment": attachment,
     }
+
+
+def _build_records(town, cadre, month, mark):
+    """A leader in charge of `cadre`'s unit, their submitted record of `month` with a photo."""
+    import io
+
+    from kaoping.files import services as files
+    from kaoping.files.tests import samples
+    from kaoping.records.models import Entry, LeaderArea, MonthRecord, RecordStatus
+
+    leader = testing.make_cadre(town, f"{mark}分管", 880, Population.LEADERSHIP)
+    testing.make_user(f"leader-{town.slug}", town=town, role=None, cadre=leader)
+    unit = (
+        {"village": cadre.village}
+        if cadre.population == Population.VILLAGE
+        else {"department": cadre.department}
+    )
+    # In charge for the month only: the other town's month under this town's address finds nothing.
+    last = date(month.year, month.month + 1, 1) - timedelta(days=1)
+    area = LeaderArea.objects.create(town=town, leader=leader, starts_on=month, ends_on=last, **unit)
+    record = MonthRecord.objects.create(
+        town=town,
+        month=month,
+        cadre=cadre,
+        leader=leader,
+        status=RecordStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    entry = Entry.objects.create(record=record, heading="post_duties", text=f"{mark}完成岗位工作")
+    attachment = files.attachment_store(
+        actor=None, town=town, name=f"{mark}照片.png", stream=io.BytesIO(samples.PNG), size=len(samples.PNG)
+    )
+    files.attachments_attach(attachments=[attachment], owner_type="records.entry", owner_id=entry.pk)
+    return area, record, attachment
 
 
 @pytest.fixture(scope="module")
@@ -307,6 +346,10 @@ PK_OF = [
     ("quarterly:", "meeting"),
     ("inbox:message_", "message"),
     ("dossier:", "cadre"),
+    ("files:", "attachment"),
+    ("records:area_", "area"),
+    ("records:record_", "record"),
+    ("meetings:decide", "record"),
 ]
 
 

@@ -69,9 +69,9 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
         "dossier",
         "reports",
         "results",
-        "scoring | evaluation | supervision",
+        "scoring | evaluation | supervision | records",
         "indicators",
-        "people : accounts : audit : inbox",
+        "people : accounts : audit : inbox : files",
         "engine | core",
     ]
     engine = next(c for c in config["contracts"] if c["id"] == "engine-pure")

@@ -221,3 +221,20 @@ def test_the_demo_has_a_year_of_records_with_late_missing_returned_and_twelve_ex
             reason="x",
             based_on=1,
         )
+
+
+def test_the_inbox_reads_what_a_leader_must_do_in_a_fixed_number_of_queries(area, django_assert_num_queries):
+    town = area["lead_a"].town
+    for cadre in area["agency"]:
+        record = save(area, cadre, submit=True)
+        services.record_return(actor=area["office"], record=record, reason="补充", based_on=record.version)
+    user = User.objects.get(pk=area["user_a"].pk)
+    with django_assert_num_queries(6):
+        items = selectors.records_to_fill(user, town, date(2026, 6, 2))
+    assert sorted((i.month.month, i.cadre.name, i.is_returned) for i in items) == [
+        (5, "张一", True),
+        (5, "李二", True),
+        (6, "张一", False),
+        (6, "李二", False),
+        (6, "王小明", False),
+    ]

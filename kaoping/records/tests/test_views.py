@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaoping import testing
+from kaoping.accounts.models import Role
 from kaoping.files.models import Attachment
 from kaoping.files.tests import samples
 from kaoping.records import services
@@ -21,7 +22,7 @@ TODAY = date(2026, 5, 20)
 
 
 def edit_url(town, cadre, month=MONTH):
-    return reverse("records:record_edit", args=[town.slug, cadre.pk, month.year, month.month])
+    return reverse("records:record_edit", args=[town.slug, cadre.pk, f"{month:%Y-%m}"])
 
 
 def form_data(**overrides):
@@ -175,9 +176,9 @@ def test_the_meeting_compiles_decides_and_archives_the_month(client_for, area):
     town = area["lead_a"].town
     record = submitted(area)
     client = client_for(area["office"])
-    page = client.get(reverse("meetings:month", args=[town.slug, 2026, 5]))
+    page = client.get(reverse("meetings:month", args=[town.slug, "2026-05"]))
     assert page.status_code == 200 and "张一" in page.content.decode()
-    docx = client.get(reverse("meetings:month_docx", args=[town.slug, 2026, 5]))
+    docx = client.get(reverse("meetings:month_docx", args=[town.slug, "2026-05"]))
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
     client.post(
         reverse("meetings:decide", args=[town.slug, record.pk]),
@@ -185,11 +186,12 @@ def test_the_meeting_compiles_decides_and_archives_the_month(client_for, area):
     )
     assert Decision.objects.get().kind == "exemplary"
     refused = client.post(
-        reverse("meetings:archive", args=[town.slug, 2026, 5]), {"meeting_on": "2026-06-03"}
+        reverse("meetings:archive", args=[town.slug, "2026-05"]), {"meeting_on": "2026-06-03"}
     )
     assert refused.status_code == 302 and not services.selectors.is_archived(town, MONTH)
     client.post(
-        reverse("meetings:archive", args=[town.slug, 2026, 5]), {"meeting_on": "2026-06-03", "confirmed": "1"}
+        reverse("meetings:archive", args=[town.slug, "2026-05"]),
+        {"meeting_on": "2026-06-03", "confirmed": "1"},
     )
     assert services.selectors.is_archived(town, MONTH)
     # Archived: the decision cannot change, and the page says so.
@@ -218,3 +220,18 @@ def test_the_office_sets_the_deadline_and_assigns_an_area(client_for, area):
     )
     assert services.selectors.settings_for(town).deadline_day == 20
     assert not services.selectors.settings_for(town).weekend_moves_to_monday
+
+
+@time_machine.travel("2026-06-03 09:00 +0800", tick=False)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_the_meeting_pages_exactly_if_it_reads_every_record(client_for, area, personas, role):
+    town = area["lead_a"].town
+    submitted(area)
+    client = client_for(personas[role.value])
+    allowed = role in {Role.PARTY_BUILDING_OFFICE, Role.MAIN_LEADER, Role.ASSESSMENT_OFFICE, Role.CITY_ADMIN}
+    for name in ("meetings:month", "meetings:month_docx"):
+        response = client.get(reverse(name, args=[town.slug, "2026-05"]))
+        assert response.status_code == (200 if allowed else 403), name
+    # A month without records has nothing to review.
+    if allowed:
+        assert client.get(reverse("meetings:month", args=[town.slug, "2026-04"])).status_code == 404
