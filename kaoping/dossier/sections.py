@@ -56,3 +56,7 @@ def sections() -> list[Section]:
 def load_all(cadre: Cadre) -> list[Loaded]:
     """Every section of `cadre`'s dossier, loaded."""
     return [Loaded(section, section.load(cadre)) for section in sections()]
+
+
+def sections_by_key() -> dict[str, Section]:
+    return dict(_SECTIONS)

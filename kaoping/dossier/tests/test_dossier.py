@@ -15,6 +15,7 @@ from kaoping.accounts.permissions import POLICY, Action
 from kaoping.audit.models import AuditEntry
 from kaoping.dossier import sections
 from kaoping.dossier.sample import add_history
+from kaoping.files.models import Attachment
 from kaoping.supervision import documents as house_style
 
 
@@ -136,5 +137,54 @@ def test_five_years_of_history_open_with_the_same_queries_as_one(client_for, per
     five_years = _queries(client, url)
     page = client.get(url).content.decode()
     assert "2021-01" in page and "2021Q1" in page and "2021年督办事项1" in page
+    # The records, exemplary marks, lagging lists and rectifications of the earliest year are read too.
+    assert "2021年3月完成重点项目征地" in page and "2021年攻坚克难典型" in page
+    assert "2021年表态" in page and "2021年整改措施" in page
     assert five_years == one_year
     assert one_year <= 25
+
+
+@pytest.mark.django_db
+def test_the_records_and_quarterly_sections_show_their_history(client_for, personas, town, cadre):
+    add_history(cadre, years=[2024, 2025], actor=personas["assessment_office"])
+    page = client_for(personas["main_leader"]).get(_url(town, cadre)).content.decode()
+    # Achievement records: the entries, "nothing notable", late, the meeting's decision, the attachment's
+    # name linking to the files app's download view (which checks who may read it).
+    records = page.split('id="records"')[1].split("</section>")[0]
+    assert "2025年6月完成重点项目征地" in records and "2024-09" in records
+    attachment = Attachment.objects.get(original_name="2025年6月现场照片.jpg")
+    assert f'href="{reverse("files:download", args=[town.slug, attachment.pk])}"' in records
+    assert "2025年6月现场照片.jpg" in records
+    # Exemplary marks: the citation, the meeting's date and who recorded it.
+    exemplary = page.split('id="exemplary"')[1].split("</section>")[0]
+    assert "2025年攻坚克难典型" in exemplary and "2025-09-28" in exemplary
+    assert (
+        personas["assessment_office"].username in exemplary
+        or personas["assessment_office"].get_full_name() in exemplary
+    )
+    # Lagging-list appearances with the months that put the cadre there, and the statement.
+    lagging = page.split('id="lagging"')[1].split("</section>")[0]
+    assert "2025Q2" in lagging and "2025-05" in lagging and "2025年表态" in lagging
+    # Rectifications with their outcome and review.
+    rectifications = page.split('id="rectifications"')[1].split("</section>")[0]
+    assert "2025年整改措施" in rectifications and "整改到位" in rectifications
+    assert "2025-09-30" in rectifications
+
+
+@pytest.mark.django_db
+def test_a_cadre_without_records_or_lagging_lists_sees_each_section_empty(client_for, personas, town, cadre):
+    page = client_for(personas["cadre"]).get(_url(town, cadre)).content.decode()
+    for key in ("records", "exemplary", "lagging", "rectifications"):
+        section = page.split(f'id="{key}"')[1].split("</section>")[0]
+        assert str(sections.sections_by_key()[key].empty) in section
+
+
+@pytest.mark.django_db
+def test_the_word_document_holds_the_records_and_quarterly_sections(client_for, personas, town, cadre):
+    add_history(cadre, years=[2025], actor=personas["assessment_office"])
+    response = client_for(personas["assessment_office"]).get(_url(town, cadre, "docx"))
+    doc = Document(io.BytesIO(response.content))
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert {"2025年3月完成重点项目征地", "2025年6月现场照片.jpg", "2025年攻坚克难典型"} <= cells
+    assert {"2025年整改措施：每周走访项目", "2025Q2"} <= cells
+    assert any("2025年表态" in c for c in cells) and any("2025-05" in c for c in cells)
