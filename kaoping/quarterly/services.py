@@ -16,6 +16,7 @@ from kaoping.core.errors import DomainError
 from kaoping.evaluation.models import Round
 from kaoping.people.models import Cadre, Town
 
+from . import notices
 from . import rules as lagging_rules
 from .models import (
     EntrySource,
@@ -379,6 +380,7 @@ def rectification_record(*, actor: User, entry: LaggingEntry, measures: str, dea
             "status": rect.status,
         },
     )
+    notices.rectification_recorded(rect, actor)
     return rect
 
 
@@ -444,4 +446,5 @@ def rectification_review(
         old={"status": RectificationStatus.OPEN},
         new={"status": outcome, "review": rectification.review},
     )
+    notices.rectification_reviewed(rectification)
     return rectification

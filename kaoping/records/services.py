@@ -18,7 +18,7 @@ from kaoping.files.models import Attachment
 from kaoping.files.services import attachments_attach, attachments_store
 from kaoping.people.models import Cadre, Department, Population, Town, Village
 
-from . import deadlines, selectors
+from . import deadlines, notices, selectors
 from .models import (
     Decision,
     DecisionKind,
@@ -261,6 +261,8 @@ def record_save(
         elif record.status != RecordStatus.RETURNED:
             record.status = RecordStatus.DRAFT
         record.save()
+        if submit:
+            notices.record_submitted(record)
         audit(
             actor=actor,
             action=action,
@@ -305,6 +307,7 @@ def record_return(*, actor: User, record: MonthRecord, reason: str, based_on: in
             new=snapshot(record, ["status", "return_reason"]),
             object_repr=str(record),
         )
+        notices.record_returned(record, actor)
     return record
 
 
