@@ -27,6 +27,10 @@ from kaoping.accounts.permissions import population_scope, roles_in
 from kaoping.indicators.models import IndicatorWeight
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import rosters
+from kaoping.quarterly import selectors as quarterly
+from kaoping.quarterly.models import Rectification
+from kaoping.records import selectors as records
+from kaoping.records.models import LeaderArea
 from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
 from kaoping.scoring.models import (
     Adjustment,
@@ -248,6 +252,40 @@ class _Reader:
             .order_by("deadline", "pk")
         )
 
+    @cached_property
+    def exemplary_count(self) -> int:
+        """The exemplary cases (典型) of the year (one query)."""
+        return records.exemplary_count(self.town, self.today.year)
+
+    @cached_property
+    def records_completeness(self) -> list[records.LeaderCompleteness]:
+        """This month's records per leader in charge (the records' selector, a fixed number of queries)."""
+        return records.completeness(self.town, self.today)
+
+    @cached_property
+    def leads_an_area(self) -> bool:
+        """Whether the user's cadre is (or was) a leader in charge of an area (one query)."""
+        if self.user.cadre_id is None:
+            return False
+        return LeaderArea.objects.filter(town=self.town, leader_id=self.user.cadre_id).exists()
+
+    @cached_property
+    def records_to_fill(self) -> list[records.ToFill]:
+        """What the user, as a leader in charge, must still fill this month and every record returned
+        to them (the records' selector, six queries), nothing for someone who never led an area."""
+        if not self.leads_an_area:
+            return []
+        return records.records_to_fill(self.user, self.town, self.today)
+
+    @cached_property
+    def my_rectifications(self) -> list[Rectification]:
+        """The cadre's open rectifications, soonest deadline first (one query)."""
+        return quarterly.open_rectifications(self.town, user=self.user)
+
+    @cached_property
+    def overdue_rectifications(self) -> list[Rectification]:
+        return quarterly.overdue_rectifications(self.town, self.today)
+
 
 def _sheet_line(town: Town, sheet: SheetProgress, *, note: str = "", urgent: bool = False) -> Line:
     return Line(
@@ -368,6 +406,16 @@ def _assessment_office(r: _Reader) -> Card:
     card.lines = [_sheet_line(r.town, s) for s in r.open_sheets]
     card.lines += _adjustment_lines(r, _("Waiting for the Party secretary's decision"))
     card.lines += _correction_line(r)
+    if r.overdue_rectifications:
+        card.lines.append(
+            Line(
+                _("Overdue rectifications"),
+                reverse("quarterly:rectification_list", args=[r.town.slug]),
+                str(len(r.overdue_rectifications)),
+                _("Past their deadline, not reviewed"),
+                urgent=True,
+            )
+        )
     if not card.lines:
         card.empty = _("Nothing waiting: no month is open for scoring and nothing is left to decide.")
     return card
@@ -438,6 +486,96 @@ def _main_leader(r: _Reader) -> Card:
     return card
 
 
+def _exemplary(r: _Reader) -> Card:
+    """The main leader's figure of the year's exemplary cases (典型), linking to their list."""
+    year = r.today.year
+    url = reverse("records:exemplary", args=[r.town.slug]) + f"?year={year}"
+    card = Card("exemplary", Role.MAIN_LEADER, _("Exemplary cases"), url=url, url_label=_("The list"))
+    card.lines.append(
+        Line(
+            label=_("Exemplary cases of %(year)d") % {"year": year},
+            url=url,
+            figure=str(r.exemplary_count),
+            note=_("Marked by the secretary's office meeting"),
+        )
+    )
+    return card
+
+
+def _party_building_office(r: _Reader) -> Card:
+    """The month's records: how many submitted, late and missing, linking to the completeness page."""
+    month = r.today.replace(day=1)
+    url = reverse("records:completeness", args=[r.town.slug]) + f"?month={month:%Y-%m}"
+    card = Card(
+        "party_building_office",
+        Role.PARTY_BUILDING_OFFICE,
+        _("Monthly records"),
+        url=url,
+        url_label=_("Completeness per leader"),
+    )
+    leaders = r.records_completeness
+    total = sum(len(c.rows) for c in leaders)
+    if not total:
+        card.empty = _("Nothing waiting: no cadre is in a leader's charge this month.")
+        return card
+    submitted = sum(c.submitted for c in leaders)
+    late = sum(c.late for c in leaders)
+    missing = sum(c.missing for c in leaders)
+    due = records.due_on(r.town, month)
+    card.lines.append(
+        Line(
+            label=_("Records of %(month)s") % {"month": f"{month:%Y-%m}"},
+            url=url,
+            figure=f"{submitted + late} / {total}",
+            note=_("%(submitted)d submitted, %(late)d late, %(missing)d missing; due %(due)s")
+            % {"submitted": submitted, "late": late, "missing": missing, "due": f"{due:%m-%d}"},
+            urgent=bool(missing) and r.today > due,
+            progress=int((submitted + late) * 100 / total),
+        )
+    )
+    return card
+
+
+def _leader_in_charge(r: _Reader) -> Card | None:
+    """A leader in charge (a cadre with an area): this month's records to fill and those returned."""
+    if not r.leads_an_area:
+        return None
+    items = r.records_to_fill
+    slug = r.town.slug
+    mine = reverse("records:mine", args=[slug])
+    card = Card("leader_in_charge", Role.CADRE, _("Records to fill"), url=mine, url_label=_("My area"))
+    to_fill = [i for i in items if not i.is_returned]
+    returned = [i for i in items if i.is_returned]
+    if to_fill:
+        due = to_fill[0].due_on
+        days = (due - r.today).days
+        card.lines.append(
+            Line(
+                label=_("Records of %(month)s to fill") % {"month": f"{to_fill[0].month:%Y-%m}"},
+                url=mine,
+                figure=str(len(to_fill)),
+                note=_("Overdue by %(days)d days") % {"days": -days}
+                if days < 0
+                else _("Due %(due)s") % {"due": f"{due:%m-%d}"},
+                urgent=days < 0,
+            )
+        )
+    for i in returned[:LIST_AT_MOST]:
+        card.lines.append(
+            Line(
+                label=_("%(cadre)s · %(month)s") % {"cadre": i.cadre.name, "month": f"{i.month:%Y-%m}"},
+                url=reverse("records:record_edit", args=[slug, i.cadre.pk, f"{i.month:%Y-%m}"]),
+                note=_("Returned: %(reason)s") % {"reason": i.record.return_reason if i.record else ""},
+                urgent=True,
+            )
+        )
+    if len(returned) > LIST_AT_MOST:
+        card.lines.append(Line(_("More returned records"), mine, str(len(returned) - LIST_AT_MOST)))
+    if not card.lines:
+        card.empty = _("Nothing waiting: this month's records of your area are submitted.")
+    return card
+
+
 def _cadre(r: _Reader) -> Card:
     slug = r.town.slug
     card = Card(
@@ -457,6 +595,19 @@ def _cadre(r: _Reader) -> Card:
                 note=_("Rank %(rank)d · how it was reached") % {"rank": mine.rank},
             )
         )
+    for rect in r.my_rectifications:
+        days = (rect.deadline - r.today).days
+        card.lines.append(
+            Line(
+                label=_("Rectification of %(meeting)s") % {"meeting": rect.entry.lagging_list.meeting.title},
+                url=reverse("quarterly:rectification_detail", args=[slug, rect.pk]),
+                figure=f"{rect.deadline:%m-%d}",
+                note=_("Overdue by %(days)d days") % {"days": -days}
+                if days < 0
+                else _("Rectify by %(deadline)s") % {"deadline": f"{rect.deadline:%Y-%m-%d}"},
+                urgent=days < 0,
+            )
+        )
     card.lines += [_item_line(r.town, i, r.today) for i in r.my_items[:LIST_AT_MOST]]
     if len(r.my_items) > LIST_AT_MOST:
         card.lines.append(
@@ -474,10 +625,13 @@ def _cadre(r: _Reader) -> Card:
 # In the order the cards appear; each role's card only for those who hold the role in the town.
 _CARDS = (
     (Role.MAIN_LEADER, _main_leader),
+    (Role.MAIN_LEADER, _exemplary),
     (Role.ASSESSMENT_OFFICE, _assessment_office),
+    (Role.PARTY_BUILDING_OFFICE, _party_building_office),
     (Role.SUPERVISION_OFFICE, _supervision_office),
     (Role.GROUP_LEADER, _group_leader),
     (Role.SCORER, _scorer),
+    (Role.CADRE, _leader_in_charge),
     (Role.CADRE, _cadre),
 )
 
@@ -488,6 +642,6 @@ def todo(user: User, town: Town, today: date | None = None) -> list[Card]:
     reader = _Reader(user, town, today or timezone.localdate())
     cards = []
     for role, build in _CARDS:
-        if role in held:
-            cards.append(build(reader))
+        if role in held and (card := build(reader)) is not None:
+            cards.append(card)
     return cards

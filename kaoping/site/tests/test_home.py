@@ -8,10 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kaoping import testing
 from kaoping.accounts.models import Role, RoleAssignment
 from kaoping.people.models import Population
+from kaoping.quarterly.models import LaggingEntry, LaggingList, ListStatus, Meeting, Rectification
+from kaoping.records import services as records_services
+from kaoping.records.models import Decision, DecisionKind, MonthRecord, RecordStatus
 from kaoping.results.models import MonthlyResult
 from kaoping.scoring import completeness
 from kaoping.scoring import services as scoring_services
@@ -208,10 +212,60 @@ def test_a_user_with_several_roles_sees_the_cards_of_each(client_for, personas, 
     assert STAFF_FIGURE in response.content.decode()
 
 
+def _rectification(town, cadre, deadline, *, recorded_by=None):
+    """An open rectification of `cadre` on a final lagging list of a new quarter's meeting."""
+    k = Meeting.objects.filter(town=town).count()
+    meeting = Meeting.objects.create(
+        town=town,
+        year=2020 + k // 4,
+        quarter=1 + k % 4,
+        title=f"第{k + 1}次观摩会",
+        held_on=date(2026, 1, 5),
+        place="镇政府",
+    )
+    lagging = LaggingList.objects.create(meeting=meeting, status=ListStatus.FINAL)
+    entry = LaggingEntry.objects.create(lagging_list=lagging, cadre=cadre, rule={}, basis=[])
+    return Rectification.objects.create(
+        entry=entry, measures="逐项整改", deadline=deadline, recorded_by=recorded_by
+    )
+
+
+def _returned(town, cadre, leader, month):
+    return MonthRecord.objects.create(
+        town=town,
+        month=month,
+        cadre=cadre,
+        leader=leader,
+        status=RecordStatus.RETURNED,
+        return_reason="内容过简",
+    )
+
+
 def _everything(town, personas, sheet, cadres, n):
-    """`n` more of every kind of thing a card lists: open sheets, items, adjustments."""
+    """`n` more of every kind of thing a card lists: open sheets, items, adjustments, returned
+    records, rectifications (open and overdue), exemplary cases."""
     office = personas["supervision_office"]
     for i in range(n):
+        k = MonthRecord.objects.count()
+        _returned(town, cadres[1], personas["cadre"].cadre, date(2025, 12 - k, 1))
+        _rectification(town, personas["cadre"].cadre, date(2026, 3, 1 + i))
+        _rectification(town, cadres[0], date(2026, 3, 25 + i))
+        record = MonthRecord.objects.create(
+            town=town,
+            month=date(2024, 1 + k, 1),
+            cadre=cadres[0],
+            leader=personas["cadre"].cadre,
+            status=RecordStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        Decision.objects.create(
+            town=town,
+            record=record,
+            kind=DecisionKind.EXEMPLARY,
+            citation="攻坚克难",
+            decided_on=date(2026, 1, 5),
+            recorded_by=personas["party_building_office"],
+        )
         make_item(
             office,
             town,
@@ -260,6 +314,7 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
         Role.ASSESSMENT_OFFICE,
         Role.SUPERVISION_OFFICE,
         Role.MAIN_LEADER,
+        Role.PARTY_BUILDING_OFFICE,
     ):
         RoleAssignment.objects.create(
             user=user,
@@ -267,6 +322,18 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
             town=town,
             population=Population.AGENCY if role in Role.for_population() else "",
         )
+    station = cadres[1].department
+    type(user.cadre).objects.filter(pk=user.cadre_id).update(
+        population=Population.LEADERSHIP, agency_category=""
+    )
+    user.cadre.refresh_from_db()
+    records_services.area_assign(
+        actor=personas["party_building_office"],
+        town=town,
+        leader=user.cadre,
+        unit=station,
+        starts_on=date(2026, 1, 1),
+    )
     _everything(town, personas, sheet, cadres, 1)
     user = type(user).objects.get(pk=user.pk)  # fresh grants
     few, cards = _queries(user, town)
@@ -279,5 +346,105 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     user = type(user).objects.get(pk=user.pk)
     many, more_cards = _queries(user, town)
     assert sum(len(c.lines) for c in more_cards) > sum(len(c.lines) for c in cards)
-    assert (few, many) == (14, 14)
+    # 14 before the records and the rectifications; then the year's exemplary count, whether the user
+    # leads an area, their open rectifications and the overdue ones (4), the records to fill (6) and
+    # the month's completeness (5).
+    assert (few, many) == (29, 29)
     assert _page_queries(client, town) == page_few  # the whole page too
+
+
+def test_the_main_leader_sees_the_years_exemplary_cases_linking_to_their_list(
+    client_for, personas, town, cadres
+):
+    leader = cadres[0]
+    for k, year in enumerate((2026, 2026, 2025)):
+        record = MonthRecord.objects.create(
+            town=town,
+            month=date(year, 1 + k, 1),
+            cadre=cadres[1],
+            leader=leader,
+            status=RecordStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+        Decision.objects.create(
+            town=town,
+            record=record,
+            kind=DecisionKind.EXEMPLARY,
+            citation="攻坚克难",
+            decided_on=date(year, 2 + k, 1),
+            recorded_by=personas["party_building_office"],
+        )
+    [line] = card(home(client_for, personas["main_leader"], town), "exemplary").lines
+    url = reverse("records:exemplary", args=[town.slug]) + "?year=2026"
+    assert (line.label, line.figure, line.url) == ("Exemplary cases of 2026", "2", url)
+    assert card(home(client_for, personas["cadre"], town), "exemplary") is None
+
+
+def _lead(personas, town, cadres):
+    """The cadre persona, made a leadership member, leads 李娜's department."""
+    user = personas["cadre"]
+    type(user.cadre).objects.filter(pk=user.cadre_id).update(
+        population=Population.LEADERSHIP, agency_category=""
+    )
+    user.cadre.refresh_from_db()
+    records_services.area_assign(
+        actor=personas["party_building_office"],
+        town=town,
+        leader=user.cadre,
+        unit=cadres[1].department,
+        starts_on=date(2026, 1, 1),
+    )
+    return user
+
+
+def test_a_leader_in_charge_sees_the_records_to_fill_and_those_returned(client_for, personas, town, cadres):
+    user = _lead(personas, town, cadres)
+    _returned(town, cadres[1], user.cadre, date(2026, 2, 1))
+    lines = card(home(client_for, user, town), "leader_in_charge").lines
+    assert (lines[0].label, lines[0].figure, lines[0].note, lines[0].urgent) == (
+        "Records of 2026-03 to fill",
+        "1",
+        "Due 03-25",
+        False,
+    )
+    assert (lines[1].label, lines[1].note, lines[1].urgent) == ("李娜 · 2026-02", "Returned: 内容过简", True)
+    assert lines[1].url == reverse("records:record_edit", args=[town.slug, cadres[1].pk, "2026-02"])
+    # Someone who leads no area has no such card.
+    assert card(home(client_for, personas["scorer"], town), "leader_in_charge") is None
+
+
+def test_the_party_building_office_sees_the_months_completeness_linking_to_its_page(
+    client_for, personas, town, cadres
+):
+    user = _lead(personas, town, cadres)
+    station = cadres[1].department
+    other = testing.make_cadre(town, "孙七", 9, department=station)
+    MonthRecord.objects.create(
+        town=town,
+        month=date(2026, 3, 1),
+        cadre=other,
+        leader=user.cadre,
+        status=RecordStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        is_late=True,
+    )
+    [line] = card(home(client_for, personas["party_building_office"], town), "party_building_office").lines
+    assert line.figure == "1 / 2" and line.note == "0 submitted, 1 late, 1 missing; due 03-25"
+    assert line.url == reverse("records:completeness", args=[town.slug]) + "?month=2026-03"
+    assert not line.urgent  # the deadline is still to come
+
+
+def test_a_cadre_sees_their_open_rectifications_and_the_office_the_overdue_ones(
+    client_for, personas, town, cadres
+):
+    mine = _rectification(town, personas["cadre"].cadre, date(2026, 3, 15))
+    _rectification(town, cadres[0], date(2026, 4, 30))  # someone else's, not yet due
+    lines = card(home(client_for, personas["cadre"], town), "cadre").lines
+    [line] = [
+        x for x in lines if x.url == reverse("quarterly:rectification_detail", args=[town.slug, mine.pk])
+    ]
+    assert (line.note, line.urgent) == ("Overdue by 5 days", True)
+    assert len([x for x in lines if "rectifications" in x.url]) == 1
+    office = card(home(client_for, personas["assessment_office"], town), "assessment_office").lines
+    [overdue] = [x for x in office if x.label == "Overdue rectifications"]
+    assert overdue.figure == "1" and overdue.urgent
