@@ -95,7 +95,7 @@ def table_records(rows: list[RecordRow]) -> Table:
             for r in rows
             for n, a in enumerate(r.answers)
         ],
-        summary=_("%(count)d monthly records.") % {"count": len(rows)} if rows else "",
+        summary=_("Monthly records: %(count)d.") % {"count": len(rows)} if rows else "",
         widths=[1.6, 3, 7, 3, 2],
     )
 
@@ -133,7 +133,7 @@ def table_exemplary(rows: list[ExemplaryRow]) -> Table:
     return Table(
         headers=[_("Month"), _("Citation"), _("Meeting date"), _("Decided by")],
         rows=[[r.month, r.citation, r.decided_on, r.decided_by] for r in rows],
-        summary=_("%(count)d exemplary marks.") % {"count": len(rows)} if rows else "",
+        summary=_("Exemplary marks: %(count)d.") % {"count": len(rows)} if rows else "",
         widths=[1.6, 8, 2, 4],
     )
 
@@ -200,7 +200,7 @@ def table_appearances(rows: list[AppearanceRow]) -> Table:
             ]
             for r in rows
         ],
-        summary=_("%(count)d appearances on a lagging list; %(statements)d statements.")
+        summary=_("Appearances on a lagging list: %(count)d; statements: %(statements)d.")
         % {"count": len(rows), "statements": sum(1 for r in rows if r.statement)}
         if rows
         else "",
@@ -219,7 +219,7 @@ def table_rectifications(rows: list[AppearanceRow]) -> Table:
         rows=[
             [r.quarter, r.measures, r.deadline, r.status, f"{r.reviewed} {r.review}".strip()] for r in rows
         ],
-        summary=_("%(count)d rectifications; %(open)d open.")
+        summary=_("Rectifications: %(count)d; open: %(open)d.")
         % {"count": len(rows), "open": sum(1 for r in rows if r.is_open)}
         if rows
         else "",

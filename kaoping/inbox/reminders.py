@@ -19,7 +19,10 @@ An app registers its sources where Django starts it, without this app importing 
 Sources can also be named in the setting ``KAOPING_REMINDER_SOURCES`` (a list of
 ``"name=dotted.path.to.function"``), which is how a deployment adds one without code in `ready()`.
 Registered now: ``scoring.sheets_due`` (score sheets of an open month not submitted or approved
-around the month's due day) and ``supervision.items_due`` (items due tomorrow, today, or overdue).
+around the month's due day), ``supervision.items_due`` (items due tomorrow, today, or overdue),
+``records.missing`` (leaders in charge with records not submitted, the day before the deadline and on
+it) and ``quarterly.rectifications_due`` (open rectifications whose deadline has come, to the group
+leader for review).
 """
 
 from collections.abc import Callable, Iterable
