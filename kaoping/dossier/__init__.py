@@ -15,8 +15,8 @@ The page is a list of **sections**, each given by one provider (`sections.Sectio
 `sections.register(Section(...))` adds one; the built-in ones are in `providers.py` (postings,
 monthly results with the rank trend, democratic evaluation per quarter, bonuses and deductions,
 supervision items) and `mechanisms.py` (achievement records with their attachments, exemplary marks,
-lagging-list appearances with reasons and statements, rectifications with their outcome). The dossier sits above every app it reads (layer "dossier", under "site | ops"),
-so a new area adds its section by writing one provider here that reads that area's selectors
-(achievement records with attachments, exemplary marks, lagging-list appearances and statements,
-annual grades and honours), e.g. in ``providers.py`` or a module imported by `apps.DossierConfig.ready`.
+lagging-list appearances with reasons and statements, rectifications with their outcome). The
+dossier sits above every app it reads (layer "dossier", under "site | ops"), so a new area (annual
+grades and honours) adds its section by writing one provider here that reads that area's selectors,
+in a module imported by `apps.DossierConfig.ready`.
 """
