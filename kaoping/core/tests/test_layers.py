@@ -67,7 +67,7 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     assert layers == [
         "site | ops",
         "dossier",
-        "reports",
+        "reports | quarterly",
         "results",
         "scoring | evaluation | supervision | records",
         "indicators",

@@ -8,10 +8,10 @@ from django.urls import reverse
 from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixture, named as the tests' argument
 
 # Served from what was frozen: the session, the user, the town, the user's roles, the month and
-# the months' state; the breakdown reads the cadre too. The navigation's town switch needs no
-# query for a user whose roles are all in the page's town.
-RANKING = 6
-BREAKDOWN = 7
+# the months' state, and the header's count of unread inbox messages; the breakdown reads the cadre
+# too. The navigation's town switch needs no query for a user whose roles are all in the page's town.
+RANKING = 7
+BREAKDOWN = 8
 
 
 def _ranking(period) -> str:
