@@ -4,7 +4,11 @@ Tests read like a matrix: `personas["scorer"]` is a scorer of `town`, `personas[
 the administrator of a different town. Used by the shared fixtures in conftest.py.
 """
 
+import os
+import shutil
 from datetime import date
+
+import pytest
 
 from kaoping.accounts.models import Role, RoleAssignment, User
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
@@ -129,3 +133,21 @@ class AppsOfThatTime:
         if app_label == "scoring" and name.lower() in self.MOVED:
             app_label = "results"
         return self.apps.get_model(app_label, name)
+
+
+# Browser tests: Debian's Chromium, driven by Playwright, never a downloaded browser. They are skipped,
+# with the reason, where it is absent; .ci/run installs it, so CI always runs them.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+BROWSER_TESTS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)"
+    ),
+]

@@ -4,27 +4,15 @@ Skipped, with the reason, where /usr/bin/chromium is absent; .ci/run installs it
 """
 
 import os
-import shutil
 
 import pytest
+
+from kaoping.testing import BROWSER_TESTS, CHROMIUM, CHROMIUM_ARGS
 
 from .. import sealing
 from ..models import Ballot, BallotDraft, RaterKind, SealedBallot, VotingCode
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)"
-    ),
-]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

@@ -2,20 +2,14 @@
 the confirmation the browser requires. Skipped, with the reason, where /usr/bin/chromium is absent."""
 
 import os
-import shutil
 
 import pytest
 
 from kaoping import testing
 from kaoping.quarterly.models import ListStatus
+from kaoping.testing import BROWSER_TESTS, CHROMIUM
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)"
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture

@@ -5,28 +5,15 @@ Skipped, with the reason, where /usr/bin/chromium is absent; .ci/run installs it
 """
 
 import os
-import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from kaoping import testing
+from kaoping.testing import BROWSER_TESTS, CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)"
-    ),
-]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
+pytestmark = BROWSER_TESTS
 
 
 def _browser_page(width: int):
