@@ -1,6 +1,7 @@
-"""The dossier as a Word document in the house style of the bulletins (A4, 仿宋 text, 黑体 headings,
-"— N —" page numbers at the outer edge; kaoping/supervision/documents.py), and as PDF through the same
-LibreOffice conversion. Each section is written from its `Table`, so a new section needs no code here.
+"""The dossier as a Word document in the house style of official documents (`kaoping/core/documents.py`:
+A4, 仿宋 text, 黑体 headings, "— N —" page numbers at the outer edge), with narrower margins for its
+tables, and as PDF through the bulletins' LibreOffice conversion. Each section is written from its
+`Table`, so a new section needs no code here.
 """
 
 import io
@@ -12,26 +13,17 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 
 from kaoping.accounts.models import User
+from kaoping.core import documents as house
 from kaoping.people.models import Cadre, Town
-
-# The bulletins' house style: its faces and paragraph, font and page-number helpers.
-from kaoping.supervision.documents import (
-    FANGSONG,
-    HEITI,
-    MASTHEAD,
-    _font,
-    _page_number,
-    _paragraph,
-    _settings_even_odd,
-    chinese_date,
-)
 
 from .sections import Loaded, Table
 
 TABLE_SIZE = 10.5  # 五号: a table of years of months stays legible and fits the type area
+# Narrower than the official margins: a table of years of months needs the width.
+MARGINS = house.Margins(top=30, bottom=28, left=25, right=22, footer=15)
 
 
 def _repeat_header(row) -> None:
@@ -44,7 +36,7 @@ def _repeat_header(row) -> None:
 def _cell(cell, text: str, face, *, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
-    _font(paragraph.add_run(text), face, TABLE_SIZE, bold=bold)
+    house.font(paragraph.add_run(text), face, TABLE_SIZE, bold=bold)
 
 
 def _table(doc, table: Table, width) -> None:
@@ -55,13 +47,13 @@ def _table(doc, table: Table, width) -> None:
     weights = table.widths if len(table.widths) == columns else [1.0] * columns
     total = sum(weights)
     for i, header in enumerate(table.headers):
-        _cell(grid.rows[0].cells[i], str(header), HEITI)
+        _cell(grid.rows[0].cells[i], str(header), house.HEITI)
     _repeat_header(grid.rows[0])
     for values in table.rows:
         row = grid.add_row()
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         for i, value in enumerate(values):
-            _cell(row.cells[i], str(value), FANGSONG)
+            _cell(row.cells[i], str(value), house.FANGSONG)
     # Word reads the cells' widths, LibreOffice the table grid's: set both.
     grid.autofit = False
     for i, column in enumerate(grid.columns):
@@ -73,59 +65,50 @@ def _table(doc, table: Table, width) -> None:
 def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) -> bytes:
     """The dossier as a .docx: a title, the cadre's present facts, then every section as a table."""
     doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(28)
-    section.left_margin, section.right_margin = Mm(25), Mm(22)
-    section.footer_distance = Mm(15)
-    width = section.page_width - section.left_margin - section.right_margin
-    _settings_even_odd(doc)
-    section.odd_and_even_pages_header_footer = True
-    odd = section.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _page_number(odd, FANGSONG)
-    even = section.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    _page_number(even, FANGSONG)
+    width = house.house_page(doc, margins=MARGINS)
 
-    title = _paragraph(doc, _("Cadre dossier"), MASTHEAD, 26, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    title = house.paragraph(
+        doc, _("Cadre dossier"), house.MASTHEAD, 26, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
     title.paragraph_format.line_spacing = Pt(40)
-    name = _paragraph(doc, cadre.name, MASTHEAD, 18, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    name = house.paragraph(doc, cadre.name, house.MASTHEAD, 18, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     name.paragraph_format.line_spacing = Pt(32)
     facts = [town.name, cadre.group_label, cadre.position]
     if cadre.workplace:
         facts.append(str(cadre.workplace))
     if not cadre.is_active and cadre.deactivated_on:
-        facts.append(_("left service on %(day)s") % {"day": chinese_date(cadre.deactivated_on)})
-    _paragraph(doc, "　".join(facts), FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(
+        facts.append(_("left service on %(day)s") % {"day": house.chinese_date(cadre.deactivated_on)})
+    house.paragraph(doc, "　".join(facts), house.FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    house.paragraph(
         doc,
         _("As of %(day)s. Monthly results are those of published months.")
-        % {"day": chinese_date(timezone.localdate())},
-        FANGSONG,
+        % {"day": house.chinese_date(timezone.localdate())},
+        house.FANGSONG,
         12,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         indent=False,
     )
 
     for number, loaded in enumerate(sections, start=1):
-        heading = _paragraph(doc, f"{_numeral(number)}、{loaded.section.title}", HEITI, 16, indent=False)
+        heading = house.paragraph(
+            doc, f"{_numeral(number)}、{loaded.section.title}", house.HEITI, 16, indent=False
+        )
         heading.paragraph_format.space_before = Pt(12)
         heading.paragraph_format.keep_with_next = True
         table = loaded.table
         if table.summary:
-            summary = _paragraph(doc, table.summary, FANGSONG, 12, indent=False)
+            summary = house.paragraph(doc, table.summary, house.FANGSONG, 12, indent=False)
             summary.paragraph_format.keep_with_next = True
         if table.rows:
             _table(doc, table, width)
         else:
-            _paragraph(doc, str(loaded.section.empty), FANGSONG, 12, indent=False)
+            house.paragraph(doc, str(loaded.section.empty), house.FANGSONG, 12, indent=False)
 
-    closing = _paragraph(
+    closing = house.paragraph(
         doc,
         _("Printed from Kaoping by %(who)s on %(day)s.")
-        % {"who": by.get_full_name() or by.username, "day": chinese_date(timezone.localdate())},
-        FANGSONG,
+        % {"who": by.get_full_name() or by.username, "day": house.chinese_date(timezone.localdate())},
+        house.FANGSONG,
         10.5,
         align=WD_ALIGN_PARAGRAPH.RIGHT,
         indent=False,

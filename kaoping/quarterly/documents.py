@@ -1,6 +1,6 @@
-"""The meeting's record (会议纪要) as a Word document in the house style of the supervision bulletins
-(`kaoping/supervision/documents.py`: A4, the same margins, red masthead and rule, 仿宋 body with 黑体
-headings, page numbers at the outer edge), and as PDF through the same LibreOffice conversion.
+"""The meeting's record (会议纪要) as a Word document in the house style of official documents
+(`kaoping/core/documents.py`: A4 with the margins of GB/T 9704, red masthead and rule, 仿宋 body with
+黑体 headings, page numbers at the outer edge), and as PDF through the bulletins' LibreOffice conversion.
 
 An official document of the town, so it is written in the town's language (Chinese) whatever the
 reader's interface language.
@@ -11,11 +11,8 @@ import io
 from django.conf import settings
 from django.utils import translation
 from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
 
-from kaoping.supervision import documents as house
+from kaoping.core import documents as house
 
 from . import rules, selectors
 from .models import ListStatus, Meeting
@@ -23,38 +20,18 @@ from .models import ListStatus, Meeting
 NUMERALS = "一二三四五六七八九十"
 
 
-def _setup(doc) -> int:
-    section = doc.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(20)
-    house._settings_even_odd(doc)
-    section.odd_and_even_pages_header_footer = True
-    odd = section.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    house._page_number(odd, house.FANGSONG)
-    even = section.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    house._page_number(even, house.FANGSONG)
-    return section.page_width - section.left_margin - section.right_margin
-
-
 def _body(doc, text: str) -> None:
     for block in text.strip().splitlines():
         if block.strip():
-            house._paragraph(doc, block.strip(), house.FANGSONG, 16)
+            house.body(doc, block.strip())
 
 
 def _heading(doc, number: int, text: str) -> None:
-    p = house._paragraph(doc, f"{NUMERALS[number - 1]}、{text}", house.HEITI, 16)
-    p.paragraph_format.keep_with_next = True
+    house.heading(doc, f"{NUMERALS[number - 1]}、{text}")
 
 
 def _sub(doc, text: str) -> None:
-    p = house._paragraph(doc, text, house.KAITI, 16)
-    p.paragraph_format.keep_with_next = True
+    house.heading(doc, text, level=2)
 
 
 def record_docx(meeting: Meeting, *, with_list: bool = True) -> bytes:
@@ -66,39 +43,16 @@ def record_docx(meeting: Meeting, *, with_list: bool = True) -> bytes:
 
 def _record(meeting: Meeting, with_list: bool) -> bytes:
     doc = Document()
-    width = _setup(doc)
-    title = house._paragraph(
-        doc,
-        "会议纪要",
-        house.MASTHEAD,
-        48,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        bold=True,
-        color=house.RED,
-        indent=False,
+    width = house.house_page(doc)
+    house.masthead(
+        doc, title="会议纪要", issuer=f"{meeting.town.name}考核办", date=meeting.held_on, width=width
     )
-    title.paragraph_format.line_spacing = Pt(60)
-    head = house._paragraph(
-        doc,
-        f"{meeting.town.name}考核办\t{house.chinese_date(meeting.held_on)}",
-        house.FANGSONG,
-        16,
-        indent=False,
-    )
-    house._tabs(head, width)
-    house._rule(head)
-    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
-    heading = house._paragraph(
-        doc, meeting.title, house.MASTHEAD, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
-    )
-    heading.paragraph_format.line_spacing = Pt(36)
-    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
-    house._paragraph(
+    house.document_title(doc, meeting.title)
+    house.blank_line(doc)
+    house.body(
         doc,
         f"{house.chinese_date(meeting.held_on)}，{meeting.town.name}在{meeting.place}召开"
         f"{meeting.year}年第{NUMERALS[meeting.quarter - 1]}季度观摩述职评比会议。现将会议主要情况纪要如下。",
-        house.FANGSONG,
-        16,
     )
 
     section = 0

@@ -2,8 +2,9 @@
 
 It sits in the reports layer because it reads the published results (each cadre's monthly rank) beside
 the records, which are an input and may not read the results themselves. The document is a .docx in
-the house style of the bulletins (`supervision.documents`: A4, 仿宋 body, 黑体/楷体 headings, page
-numbers at the outer edge), converted to PDF by LibreOffice like them.
+the house style of official documents (`kaoping/core/documents.py`: A4, the red masthead and rule,
+仿宋 body, 黑体/楷体 headings, page numbers at the outer edge), converted to PDF by LibreOffice like
+the bulletins.
 """
 
 import io
@@ -12,17 +13,15 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
 
+from kaoping.core import documents as house
 from kaoping.people.models import Cadre, Department, Population, Town, Village
 from kaoping.people.selectors import roster
 from kaoping.records import selectors as records
 from kaoping.records.models import Heading, MonthRecord, RecordStatus
 from kaoping.results.models import MonthlyResult
 from kaoping.scoring.models import PeriodStatus
-from kaoping.supervision import documents as house
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
 # The document is an official one in Chinese whatever the reader's language: the headings' own names.
@@ -114,71 +113,35 @@ def _heading_number(i: int) -> str:
 
 
 def month_docx(town: Town, month: date, units: list[UnitBlock], *, issued_on: date) -> bytes:
-    """The compilation as a .docx in the bulletins' house style."""
+    """The compilation as a .docx in the house style of official documents."""
     doc = Document()
-    section = doc.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(20)
-    width = section.page_width - section.left_margin - section.right_margin
-    house._settings_even_odd(doc)
-    section.odd_and_even_pages_header_footer = True
-    odd = section.footer.paragraphs[0]
-    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    house._page_number(odd, house.FANGSONG)
-    even = section.even_page_footer.paragraphs[0]
-    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    house._page_number(even, house.FANGSONG)
-
-    title = house._paragraph(
+    width = house.house_page(doc)
+    house.masthead(
         doc,
-        "干部落实力纪实",
-        house.MASTHEAD,
-        40,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        bold=True,
-        color=house.RED,
-        indent=False,
+        title="干部落实力纪实",
+        issuer=f"{town.name}党建工作办公室",
+        date=issued_on,
+        width=width,
+        size=40,
+        line_spacing=56,
     )
-    title.paragraph_format.line_spacing = Pt(56)
-    head = house._paragraph(
-        doc, f"{town.name}党建工作办公室\t{house.chinese_date(issued_on)}", house.FANGSONG, 16, indent=False
-    )
-    house._tabs(head, width)
-    house._rule(head)
-    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
-    heading = house._paragraph(
-        doc,
-        f"{month.year}年{month.month}月干部业绩表现纪实汇总",
-        house.MASTHEAD,
-        22,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
-    )
-    heading.paragraph_format.line_spacing = Pt(36)
-    house._paragraph(
+    house.document_title(doc, f"{month.year}年{month.month}月干部业绩表现纪实汇总")
+    house.paragraph(
         doc, "（提交书记办公会研究）", house.KAITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
     )
-    house._paragraph(doc, "", house.FANGSONG, 16, indent=False)
+    house.blank_line(doc)
     for i, block in enumerate(units):
-        p = house._paragraph(doc, f"{_heading_number(i)}、{block.unit.name}", house.HEITI, 16)
-        p.paragraph_format.keep_with_next = True
+        house.heading(doc, f"{_heading_number(i)}、{block.unit.name}")
         for j, c in enumerate(block.cadres):
             rank = f"，本月排名第{c.result.rank}名" if c.result is not None else ""
             late = ""
             if c.state == "late" and c.record is not None and c.record.submitted_at:
                 late = f"，{house.chinese_date(c.record.submitted_at.date())}逾期报送"
-            p = house._paragraph(
-                doc,
-                f"（{_heading_number(j)}）{c.cadre.name}（{c.cadre.position}{rank}{late}）",
-                house.KAITI,
-                16,
+            house.heading(
+                doc, f"（{_heading_number(j)}）{c.cadre.name}（{c.cadre.position}{rank}{late}）", level=2
             )
-            p.paragraph_format.keep_with_next = True
             if c.record is None or c.record.status != RecordStatus.SUBMITTED:
-                house._paragraph(doc, "未报送。", house.FANGSONG, 16)
+                house.body(doc, "未报送。")
                 continue
             for k, (h, _label, entry, files) in enumerate(c.record.answers):
                 name = HEADINGS_ZH[h]
@@ -190,7 +153,7 @@ def month_docx(town: Town, month: date, units: list[UnitBlock], *, issued_on: da
                     text = " ".join(entry.text.split())
                 if files:
                     text += "（附件：" + "、".join(a.original_name for a in files) + "）"
-                house._paragraph(doc, f"{k + 1}．{name}：{text}", house.FANGSONG, 16)
+                house.body(doc, f"{k + 1}．{name}：{text}")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
