@@ -13,12 +13,20 @@ fontconfig rather than the document naming a fallback.
 
 Bulletins, dossiers, the secretary's office meeting's compilation and the quarterly meeting's record
 are written with these pieces; what only one of them has (a bulletin's closing block, a dossier's
-tables) stays in its app.
+tables) stays in its app. Each becomes a PDF through LibreOffice (`docx_to_pdf`), which substitutes
+installed fonts for the official faces the document names through fontconfig (fonts/fonts.conf maps
+them to Noto CJK), rather than the document naming a fallback.
 """
 
 import datetime
+import os
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.utils.translation import gettext as _
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -30,6 +38,10 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from kaoping.core.errors import DomainError
+
+# fonts/fonts.conf says which installed font stands in for each official face (FANGSONG, ...).
+FONTCONFIG = Path(__file__).with_name("fonts") / "fonts.conf"
 RED = RGBColor(0xE6, 0x00, 0x12)
 # The official faces (GB/T 9704). Which installed font stands in for each is the PDF step's business.
 MASTHEAD = "方正小标宋简体"
@@ -259,3 +271,48 @@ def document_title(doc: Document, text: str) -> Paragraph:
     p = paragraph(doc, text, MASTHEAD, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     p.paragraph_format.line_spacing = Pt(36)
     return p
+
+
+def soffice() -> str | None:
+    """The LibreOffice program, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
+    """Convert a .docx to PDF with LibreOffice headless; DomainError when LibreOffice is missing."""
+    program = soffice()
+    if program is None:
+        raise DomainError(
+            _(
+                "PDF needs LibreOffice, which is not installed on the server. Install the packages "
+                "libreoffice-writer-nogui and fonts-noto-cjk, or download the Word document instead."
+            )
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "document.docx"
+        source.write_bytes(content)
+        # A private profile: LibreOffice refuses to run twice on one profile at the same time.
+        profile = Path(tmp, "profile").as_uri()
+        # The official faces the document names are substituted by fonts/fonts.conf (and the
+        # system's fonts when they have them): fontconfig reads it through FONTCONFIG_FILE.
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}
+        result = subprocess.run(
+            [
+                program,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            env=env,
+        )
+        target = Path(tmp) / "document.pdf"
+        if result.returncode != 0 or not target.exists():
+            raise DomainError(_("LibreOffice could not convert the document to PDF."))
+        return target.read_bytes()

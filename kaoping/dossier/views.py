@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from kaoping.accounts.permissions import Action, dossier_allowed, object_in_town_or_404, town_or_404
 from kaoping.audit.services import record
+from kaoping.core import documents as house_style
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
-from kaoping.supervision import documents as house_style
 
 from . import documents
 from .sections import load_all

@@ -16,9 +16,9 @@ from kaoping.accounts.permissions import (
     town_or_404,
 )
 from kaoping.audit.versions import page_version
+from kaoping.core import documents as house_style
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
-from kaoping.supervision import documents as house_style
 
 from . import documents, forms, rules, selectors, services
 from .models import LaggingEntry, ListStatus, Meeting, Rectification, RectificationStatus

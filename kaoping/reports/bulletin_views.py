@@ -16,6 +16,7 @@ from kaoping.accounts.permissions import (
     object_in_town_or_404,
     town_or_404,
 )
+from kaoping.core import documents as house_style
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import int_param, text_param
@@ -86,7 +87,7 @@ def bulletin_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "publish_consequence": services.PUBLISH_CONSEQUENCE,
             "paragraphs": [p.strip() for p in bulletin.body.split("\n\n") if p.strip()],
             "items": bulletin.items.all(),
-            "pdf": documents.soffice() is not None,
+            "pdf": house_style.soffice() is not None,
         },
     )
 
@@ -226,7 +227,7 @@ def bulletin_pdf(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_BULLETINS)
     bulletin = _bulletin_or_404(request, town_obj, pk)
     try:
-        content = documents.docx_to_pdf(documents.bulletin_docx(bulletin))
+        content = house_style.docx_to_pdf(documents.bulletin_docx(bulletin))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("supervision:bulletin_detail", town, pk)

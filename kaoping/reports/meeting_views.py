@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
+from kaoping.core import documents as house_style
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.records import selectors as records
@@ -21,7 +22,6 @@ from kaoping.records import services as record_services
 from kaoping.records.forms import ArchiveForm, DecisionForm
 from kaoping.records.models import MonthRecord
 from kaoping.records.views import month_or_404
-from kaoping.supervision import documents as house
 
 from . import meetings
 
@@ -54,7 +54,7 @@ def month_page(request: HttpRequest, town: str, month: str) -> HttpResponse:
             "may_decide": can(request.user, Action.MANAGE_RECORDS, town_obj) and not archived,
             "decision_form": DecisionForm(initial={"decided_on": today}),
             "archive_form": ArchiveForm(initial={"meeting_on": today}),
-            "pdf": house.soffice() is not None,
+            "pdf": house_style.soffice() is not None,
         },
     )
 
@@ -130,7 +130,7 @@ def month_pdf(request: HttpRequest, town: str, month: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_RECORDS)
     first = _month(town_obj, month)
     try:
-        content = house.docx_to_pdf(
+        content = house_style.docx_to_pdf(
             meetings.month_docx(
                 town_obj, first, meetings.compile_month(town_obj, first), issued_on=timezone.localdate()
             )

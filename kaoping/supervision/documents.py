@@ -4,19 +4,12 @@ and as PDF through LibreOffice.
 Layout: the house style of official documents (`kaoping/core/documents.py`: A4 with the margins of
 GB/T 9704, the red masthead and rule, 仿宋 body with 黑体 and 楷体 headings, "— 1 —" at the outer edge),
 with 第N期 centred under the masthead title, the line grid of 28 characters a line and 22 lines a
-page, and a closing block 报/送/发 with the number of copies at the foot of the last page. The PDF
-(`docx_to_pdf`, used for every official document) substitutes installed fonts for the official faces
-the document names through fontconfig (fonts/fonts.conf maps them to Noto CJK), rather than the
-document naming a fallback.
+page, and a closing block 报/送/发 with the number of copies at the foot of the last page. Its PDF
+is the house style's (`core.documents.docx_to_pdf`).
 """
 
 import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 from docx import Document
@@ -25,13 +18,10 @@ from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 
 from kaoping.core import documents as house
-from kaoping.core.errors import DomainError
 
 from .models import Bulletin
 
 RED = house.RED  # the masthead's red, which a bulletin's title is printed in
-# fonts/fonts.conf says which installed font stands in for each official face (house.FANGSONG, ...).
-FONTCONFIG = Path(__file__).with_name("fonts") / "fonts.conf"
 HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
 HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -115,51 +105,6 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def soffice() -> str | None:
-    """The LibreOffice program, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
-    """Convert a .docx to PDF with LibreOffice headless; DomainError when LibreOffice is missing."""
-    program = soffice()
-    if program is None:
-        raise DomainError(
-            _(
-                "PDF needs LibreOffice, which is not installed on the server. Install the packages "
-                "libreoffice-writer-nogui and fonts-noto-cjk, or download the Word document instead."
-            )
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "bulletin.docx"
-        source.write_bytes(content)
-        # A private profile: LibreOffice refuses to run twice on one profile at the same time.
-        profile = Path(tmp, "profile").as_uri()
-        # The official faces the document names are substituted by fonts/fonts.conf (and the
-        # system's fonts when they have them): fontconfig reads it through FONTCONFIG_FILE.
-        env = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)}
-        result = subprocess.run(
-            [
-                program,
-                f"-env:UserInstallation={profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(source),
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            env=env,
-        )
-        target = Path(tmp) / "bulletin.pdf"
-        if result.returncode != 0 or not target.exists():
-            raise DomainError(_("LibreOffice could not convert the bulletin to PDF."))
-        return target.read_bytes()
 
 
 def filename(bulletin: Bulletin, extension: str) -> str:

@@ -174,7 +174,7 @@ def test_a_date_is_written_the_way_a_document_writes_it():
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_in_the_pdf_the_page_number_is_on_the_right_of_page_1_and_the_left_of_page_2(tmp_path):
-    from kaoping.supervision.documents import docx_to_pdf
+    from kaoping.core.documents import docx_to_pdf
 
     doc = Document()
     width = house.house_page(doc)

@@ -13,10 +13,10 @@ from kaoping import testing
 from kaoping.accounts.models import Role
 from kaoping.accounts.permissions import POLICY, Action
 from kaoping.audit.models import AuditEntry
+from kaoping.core import documents as house_style
 from kaoping.dossier import sections
 from kaoping.dossier.sample import add_history
 from kaoping.files.models import Attachment
-from kaoping.supervision import documents as house_style
 
 
 def _url(town, cadre, name="page"):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from docx import Document
 
 from kaoping import testing
-from kaoping.supervision import documents, services
+from kaoping.core import documents as house_style
+from kaoping.supervision import services
 from kaoping.supervision.models import Bulletin, BulletinStatus
 
 from .conftest import make_item
@@ -113,7 +114,7 @@ def test_the_word_download_opens_with_its_number_and_masthead(client_for, person
     assert "关于5月份重点工作督查情况的通报" in texts and "一、总体情况" in texts
 
 
-@pytest.mark.skipif(documents.soffice() is None, reason="LibreOffice (soffice) is not installed: no PDF")
+@pytest.mark.skipif(house_style.soffice() is None, reason="LibreOffice (soffice) is not installed: no PDF")
 def test_the_pdf_download_is_a_pdf(client_for, personas, town, office):
     bulletin = _published(office, town)
     response = client_for(personas["cadre"]).get(url("bulletin_pdf", town, bulletin.pk))
@@ -126,7 +127,7 @@ def test_without_libreoffice_the_pdf_link_says_what_to_install(
     client_for, personas, town, office, monkeypatch
 ):
     bulletin = _published(office, town)
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
+    monkeypatch.setattr(house_style.shutil, "which", lambda name: None)
     response = client_for(personas["cadre"]).get(url("bulletin_pdf", town, bulletin.pk), follow=True)
     assert response.redirect_chain[-1][0] == url("bulletin_detail", town, bulletin.pk)
     assert any("libreoffice-writer-nogui" in str(m) for m in response.context["messages"])

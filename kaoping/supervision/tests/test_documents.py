@@ -8,6 +8,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from kaoping.core import documents as house_style
 from kaoping.supervision import documents
 from kaoping.supervision.models import Bulletin
 
@@ -81,11 +82,11 @@ def test_the_document_has_a_line_grid_of_22_lines_and_the_closing_block_at_the_f
 
 
 def test_the_fontconfig_file_maps_each_official_face_to_an_installed_font():
-    text = documents.FONTCONFIG.read_text()
+    text = house_style.FONTCONFIG.read_text()
     for face in ("方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"):
         assert f"<family>{face}</family>" in text
     if shutil.which("fc-match"):
-        env = {"FONTCONFIG_FILE": str(documents.FONTCONFIG), "PATH": "/usr/bin:/bin"}
+        env = {"FONTCONFIG_FILE": str(house_style.FONTCONFIG), "PATH": "/usr/bin:/bin"}
         found = subprocess.run(["fc-match", "仿宋_GB2312"], capture_output=True, text=True, env=env).stdout
         assert "CJK" in found
 
@@ -93,15 +94,15 @@ def test_the_fontconfig_file_maps_each_official_face_to_an_installed_font():
 def test_pdf_without_libreoffice_says_what_to_install(monkeypatch):
     from kaoping.core.errors import DomainError
 
-    monkeypatch.setattr(documents.shutil, "which", lambda name: None)
+    monkeypatch.setattr(house_style.shutil, "which", lambda name: None)
     with pytest.raises(DomainError, match="libreoffice-writer-nogui"):
-        documents.docx_to_pdf(b"")
+        house_style.docx_to_pdf(b"")
 
 
-@pytest.mark.skipif(documents.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(house_style.soffice() is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils (pdffonts) is not installed")
 def test_the_pdf_embeds_a_cjk_font_for_the_chinese_text(tmp_path):
-    pdf = documents.docx_to_pdf(documents.bulletin_docx(bulletin()))
+    pdf = house_style.docx_to_pdf(documents.bulletin_docx(bulletin()))
     assert pdf.startswith(b"%PDF")
     path = tmp_path / "b.pdf"
     path.write_bytes(pdf)
@@ -112,7 +113,7 @@ def test_the_pdf_embeds_a_cjk_font_for_the_chinese_text(tmp_path):
     assert "督查通报" in text and "第7期" in text and "—1—" in text
 
 
-@pytest.mark.skipif(documents.soffice() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(house_style.soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_a_full_line_of_the_pdf_holds_28_characters_and_the_closing_block_ends_the_last_page(tmp_path):
     paper = bulletin()
     paper.body = (
@@ -120,7 +121,7 @@ def test_a_full_line_of_the_pdf_holds_28_characters_and_the_closing_block_ends_t
         + "各责任单位按照镇党委、镇政府部署，认真落实督办要求，按时办结督办事项。" * 4
     )
     path = tmp_path / "b.pdf"
-    path.write_bytes(documents.docx_to_pdf(documents.bulletin_docx(paper)))
+    path.write_bytes(house_style.docx_to_pdf(documents.bulletin_docx(paper)))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     lines = [line.replace(" ", "") for line in text.splitlines()]
     body = [line for line in lines if line.startswith(("各责任", "部署", "办要求", "督办", "认真"))]
