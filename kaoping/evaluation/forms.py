@@ -40,12 +40,19 @@ class RoundForm(forms.Form):
         label=_("Evaluate these groups"),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "The quarter's cadres: everyone assessed in any of its three months (in post on a month's "
+            "first day, or appointed during it), in the group of their posting then; a cadre who left "
+            "before the quarter is not evaluated, one appointed during it is. The quarter's democratic "
+            "score counts toward each of its monthly results, so whoever is ranked in one of them is rated."
+        ),
     )
     cadres = ModelMultipleChoiceField(
         label=_("… and these cadres"),
         queryset=Cadre.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Only cadres assessed in the quarter can be chosen; others are refused by name."),
     )
     sub_items = forms.MultipleChoiceField(
         label=_("Also rate these sub-items"),
@@ -75,7 +82,8 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.town = town
         self.fields["groups"].choices = target_groups()
-        self.fields["cadres"].queryset = Cadre.objects.active().filter(town=town).in_display_order()
+        # Every cadre of the town, those who have left too: a past quarter's round may need them.
+        self.fields["cadres"].queryset = Cadre.objects.filter(town=town).in_display_order()
         for grade, value in DEFAULT_SCALE.items():
             self.fields[f"scale_{grade}"] = NumberField(
                 label=Grade(grade).label, initial=value, min_value=0, max_value=100, decimal_places=2

@@ -6,7 +6,9 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.http import Http404
 
+from kaoping.engine.periods import quarter_months
 from kaoping.people.models import AgencyCategory, Cadre, Population, Town
+from kaoping.people.selectors import Membership, rosters
 
 from .models import Ballot, BallotDraft, RaterClass, Round, RoundStatus, SealedBallot, TargetResult
 
@@ -32,19 +34,37 @@ def round_or_404(town: Town, slug: str) -> Round:
         raise Http404 from None
 
 
-def cadres_for(town: Town, *, groups: list[str], cadre_ids: list[int]) -> list[Cadre]:
-    """Active cadres of the town in any of `groups` ("leadership", "agency:established", "village", …)
-    or chosen one by one, in display order."""
-    condition = Q(pk__in=cadre_ids)
+def quarter_roster(town: Town, year: int, quarter: int) -> dict[int, Membership]:
+    """Who is assessed in the quarter: {cadre id: their membership}, one query.
+
+    The quarter's roster is every cadre on the roster of any of its three months
+    (`people.selectors.roster`: in post on a month's first day, or appointed during it), because the
+    round's democratic score counts toward each of the quarter's monthly results: whoever is ranked
+    in one of those months is rated. A cadre who left before the quarter is not on it; one appointed
+    during it is. Each cadre's membership is the one of the latest month they were on the roster.
+    """
+    found: dict[int, Membership] = {}
+    for _month, members in sorted(rosters(town, quarter_months(year, quarter)).items()):
+        found.update(members)
+    return found
+
+
+def cadres_for(
+    town: Town, *, year: int, quarter: int, groups: list[str], cadre_ids: list[int]
+) -> list[Cadre]:
+    """The cadres of the quarter's roster (`quarter_roster`) in any of `groups` ("leadership",
+    "agency:established", "village", …) by their posting in the quarter, and those chosen one by one
+    (`round_create` refuses a chosen cadre who is not on the quarter's roster), in display order."""
+    roster = quarter_roster(town, year, quarter)
+    ids = set(cadre_ids)
     for group in groups:
         population, _sep, category = group.partition(":")
-        if category:
-            condition |= Q(population=population, agency_category=category)
-        else:
-            condition |= Q(population=population)
-    return list(
-        Cadre.objects.active().filter(town=town).filter(condition).with_workplace().in_display_order()
-    )
+        ids |= {
+            pk
+            for pk, m in roster.items()
+            if m.population == population and (not category or m.agency_category == category)
+        }
+    return list(Cadre.objects.filter(town=town, pk__in=ids).with_workplace().in_display_order())
 
 
 def target_groups() -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from kaoping.core.errors import DomainError
 from kaoping.engine.periods import quarter_months
 from kaoping.people.models import Cadre, Town
 
-from . import codes, sealing, tally
+from . import codes, sealing, selectors, tally
 from .models import (
     DEFAULT_SCALE,
     SUB_SCALE,
@@ -107,6 +107,16 @@ def round_create(
                 "(1 only when there is a single holder) and no more than there are holders."
             )
             % {"max": sealing.MAX_HOLDERS}
+        )
+    roster = selectors.quarter_roster(town, year, quarter)
+    off_roster = [c.name for c in cadres if c.pk not in roster]
+    if off_roster:
+        raise DomainError(
+            _(
+                "Not assessed in %(year)d Q%(quarter)d (in post in none of its months): %(names)s. "
+                "A round evaluates the quarter's cadres only."
+            )
+            % {"year": year, "quarter": quarter, "names": "、".join(off_roster)}
         )
     with transaction.atomic():
         if Round.objects.filter(town=town, year=year, quarter=quarter).exists():

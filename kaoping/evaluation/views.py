@@ -38,7 +38,13 @@ def round_create_view(request: HttpRequest, town: str) -> HttpResponse:
     form = RoundForm(request.POST or None, town=town)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        cadres = selectors.cadres_for(town, groups=data["groups"], cadre_ids=[c.pk for c in data["cadres"]])
+        cadres = selectors.cadres_for(
+            town,
+            year=data["year"],
+            quarter=data["quarter"],
+            groups=data["groups"],
+            cadre_ids=[c.pk for c in data["cadres"]],
+        )
         try:
             rnd = services.round_create(
                 actor=request.user,

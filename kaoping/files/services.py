@@ -3,19 +3,21 @@
 import hashlib
 import os
 import secrets
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaoping.audit.services import record
 from kaoping.core.errors import DomainError
 from kaoping.people.models import Town
 
 from . import validation
-from .models import Attachment
+from .models import Attachment, Kind
 
 
 def files_dir() -> Path:
@@ -74,15 +76,30 @@ def attachment_store(*, actor, town: Town, name: str, stream: IO[bytes], size: i
     return attachment
 
 
-def attachments_store(*, actor, town: Town, uploads: list) -> list[Attachment]:
+def attachments_store(
+    *, actor, town: Town, uploads: list, kinds: Collection[Kind] | None = None
+) -> list[Attachment]:
     """Store several uploads (Django `UploadedFile`s) all or nothing: every file is checked before
-    any is written, and one refusal (DomainError listing each bad file) stores none of them."""
+    any is written, and one refusal (DomainError listing each bad file) stores none of them.
+
+    `kinds` narrows what the page accepts (photos only, documents only); a file of another accepted
+    kind is refused too, naming the kinds the page takes."""
     problems = []
     for upload in uploads:
         try:
-            validation.check(upload.name, upload, upload.size)
+            checked = validation.check(upload.name, upload, upload.size)
         except DomainError as exc:
             problems.append(exc.message)
+            continue
+        if kinds is not None and checked.kind not in kinds:
+            problems.append(
+                _("The file “%(name)s” is a %(kind)s; here only %(kinds)s are accepted: nothing was saved.")
+                % {
+                    "name": upload.name,
+                    "kind": Kind(checked.kind).label,
+                    "kinds": ", ".join(str(Kind(k).label) for k in kinds),
+                }
+            )
     if problems:
         raise DomainError(" ".join(problems), errors=problems)
     stored: list[Attachment] = []

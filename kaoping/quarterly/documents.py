@@ -56,7 +56,7 @@ def _record(meeting: Meeting, with_list: bool) -> bytes:
     )
 
     section = 0
-    visits = list(meeting.visits.all())
+    visits = selectors.visits_with_photos(meeting)
     if visits:
         section += 1
         _heading(doc, section, "现场观摩")
@@ -64,14 +64,20 @@ def _record(meeting: Meeting, with_list: bool) -> bytes:
             _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{visit.get_kind_display()}：{visit.name}")
             if visit.note:
                 _body(doc, visit.note)
-    reports = list(meeting.reports.select_related("cadre__department", "comment_by"))
+            if visit.photos:
+                _body(doc, f"（现场照片{len(visit.photos)}张，存于系统。）")
+    reports = selectors.reports_with_files(meeting)
     if reports:
         section += 1
         _heading(doc, section, "站所长述职及分管领导点评")
         for n, report in enumerate(reports, start=1):
             unit = report.cadre.department.name if report.cadre.department_id else report.cadre.position
             _sub(doc, f"（{NUMERALS[(n - 1) % 10]}）{unit}{report.cadre.name}述职")
-            _body(doc, report.text)
+            if report.text:
+                _body(doc, report.text)
+            if report.files:
+                names = "、".join(f"《{a.original_name}》" for a in report.files)
+                _body(doc, f"述职报告附件：{names}。")
             if report.comment:
                 _body(doc, f"{report.comment_by.name if report.comment_by else ''}点评：{report.comment}")
     turnout = selectors.meeting_turnout(meeting)
@@ -109,6 +115,9 @@ def _record(meeting: Meeting, with_list: bool) -> bytes:
         for entry in (e for e in entries if e.exempt):
             _body(doc, f"{entry.cadre.name}按规则列入，经考核办研究予以免列，理由：{entry.exempt_reason}")
         statements = [e for e in listed if getattr(e, "statement", None)]
+        statement_files = selectors.attachments_of(
+            selectors.STATEMENT_OWNER, [e.statement.pk for e in statements]
+        )
         if statements:
             section += 1
             _heading(doc, section, "后进表态发言")
@@ -118,7 +127,11 @@ def _record(meeting: Meeting, with_list: bool) -> bytes:
                     f"（{NUMERALS[(n - 1) % 10]}）{entry.cadre.name}"
                     f"（{house.chinese_date(entry.statement.made_on)}）",
                 )
-                _body(doc, entry.statement.text)
+                if entry.statement.text:
+                    _body(doc, entry.statement.text)
+                if statement_files.get(entry.statement.pk):
+                    names = "、".join(f"《{a.original_name}》" for a in statement_files[entry.statement.pk])
+                    _body(doc, f"表态发言附件：{names}。")
                 rect = getattr(entry, "rectification", None)
                 if rect:
                     _body(doc, f"整改措施：{rect.measures}（整改时限：{house.chinese_date(rect.deadline)}）")

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.core.forms import DateField, TextField, WholeNumberField
 from kaoping.evaluation.models import Round
+from kaoping.files.forms import AttachmentsField, MultipleFileInput
 from kaoping.people.models import Cadre, Population
 
 from . import rules
@@ -61,28 +62,84 @@ class MeetingForm(forms.Form):
             del self.fields["year"], self.fields["quarter"]
 
 
-class VisitForm(forms.Form):
+def _files_field(label, accept: str, help_text) -> AttachmentsField:
+    return AttachmentsField(
+        label=label, widget=MultipleFileInput(attrs={"accept": accept}), help_text=help_text
+    )
+
+
+def _photos():
+    return _files_field(_("Photos"), ".jpg,.jpeg,.png", _("Photos (JPEG, PNG), several at once."))
+
+
+def _paper(label):
+    return _files_field(
+        label, ".pdf,.docx,.jpg,.jpeg,.png", _("PDF, Word (.docx) or a photo of the page (JPEG, PNG).")
+    )
+
+
+class RemoveMixin:
+    """A "take off" checkbox for each file attached (`attached`: the object's attachments)."""
+
+    def add_remove(self, attached) -> None:
+        self.fields["remove"] = forms.TypedMultipleChoiceField(
+            label=_("Take off"),
+            coerce=int,
+            required=False,
+            choices=[(a.pk, a.original_name) for a in attached],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+
+class VisitForm(RemoveMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices)
     name = TextField(label=_("Project or village"), max_length=100)
     note = _text(_("Note"), 2, max_length=2000, required=False)
+    photos = _photos()
+
+    def __init__(self, *args, attached=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if attached:
+            self.add_remove(attached)
 
 
 def _cadres(town):
     return Cadre.objects.filter(town=town, is_active=True).order_by("name")
 
 
-class ReportForm(forms.Form):
+class ReportForm(RemoveMixin, forms.Form):
     cadre = forms.ModelChoiceField(label=_("Department head who reports"), queryset=Cadre.objects.none())
-    text = _text(_("Report (述职)"), 4, max_length=20000)
+    text = _text(
+        _("Report (述职)"),
+        4,
+        max_length=20000,
+        required=False,
+        help_text=_("Type the report, or attach it below, or both."),
+    )
+    files = _files_field(_("Report file"), ".pdf,.docx", _("The report as PDF or Word (.docx)."))
     comment_by = forms.ModelChoiceField(
         label=_("Leader who comments"), queryset=Cadre.objects.none(), required=False
     )
-    comment = _text(_("Comment (点评)"), 3, max_length=5000, required=False)
+    comment = _text(
+        _("Comment (点评)"),
+        3,
+        max_length=5000,
+        required=False,
+        help_text=_("Leave it empty to record no comment (or to remove one)."),
+    )
 
-    def __init__(self, *args, town, **kwargs):
+    def __init__(self, *args, town, attached=None, report=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = _cadres(town).filter(is_middle_level=True)
-        self.fields["comment_by"].queryset = _cadres(town).filter(population=Population.LEADERSHIP)
+        heads = _cadres(town).filter(is_middle_level=True)
+        if report is not None:  # the reporter stays choosable even if no longer in post
+            heads = heads | Cadre.objects.filter(pk=report.cadre_id)
+        self.fields["cadre"].queryset = heads.order_by("name")
+        leaders = _cadres(town).filter(population=Population.LEADERSHIP)
+        if report is not None and report.comment_by_id:
+            leaders = leaders | Cadre.objects.filter(pk=report.comment_by_id)
+        self.fields["comment_by"].queryset = leaders.order_by("name")
+        if attached:
+            self.add_remove(attached)
 
     def clean(self):
         data = super().clean()
@@ -106,7 +163,23 @@ class AddForm(forms.Form):
 
 class StatementForm(forms.Form):
     made_on = DateField(label=_("Date"), widget=DATE)
-    text = _text(_("Statement (后进表态发言)"), 4, max_length=20000)
+    text = _text(
+        _("Statement (后进表态发言)"),
+        4,
+        max_length=20000,
+        required=False,
+        help_text=_("Type the statement, or attach it below, or both."),
+    )
+    files = _paper(_("Attachment"))
+
+
+class StatementFilesForm(RemoveMixin, forms.Form):
+    files = _paper(_("Attach"))
+
+    def __init__(self, *args, attached=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if attached:
+            self.add_remove(attached)
 
 
 class RectificationForm(forms.Form):
@@ -117,6 +190,7 @@ class RectificationForm(forms.Form):
 class ProgressForm(forms.Form):
     written_on = DateField(label=_("Date"), widget=DATE)
     text = _text(_("Progress"), 2, max_length=5000)
+    files = _paper(_("Attachment (optional)"))
 
 
 class ReviewForm(forms.Form):

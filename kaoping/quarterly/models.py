@@ -2,9 +2,13 @@
 statements made at it (后进表态发言) and the rectifications that follow (整改).
 
 A meeting's parts are text: site-visit notes, reports (述职) and comments (点评), statements and
-rectification plans are typed. The lagging list is computed from the published monthly results by the
-town's `LaggingRule`s (the pure rule is `kaoping/engine/lagging.py`); a finalised list keeps the
-reasons it was computed with (`LaggingEntry.basis`), whatever changes later.
+rectification plans are typed; site visits carry photos, reports a report file (or typed text),
+statements and progress notes an attachment (the files app, owner types in `selectors.py`). Closing
+the meeting's record (纪要定稿) freezes its site visits, reports, comments and statements.
+
+The lagging list is computed from the published monthly results by the town's `LaggingRule`s (the
+pure rule is `kaoping/engine/lagging.py`); a finalised list keeps the reasons it was computed with
+(`LaggingEntry.basis`), whatever changes later.
 """
 
 from django.conf import settings
@@ -100,6 +104,11 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The record (纪要) closed: its site visits, reports, comments and statements no longer change.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -120,6 +129,10 @@ class Meeting(models.Model):
     def slug(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
 
 class VisitKind(models.TextChoices):
     PROJECT = "project", _("Project site")
@@ -135,6 +148,7 @@ class SiteVisit(models.Model):
     name = models.CharField(_("project or village"), max_length=100)
     note = models.TextField(_("note"), max_length=2000, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0, validators=SORT_ORDER_VALIDATORS)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -148,7 +162,8 @@ class Report(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reports")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("reporter"))
-    text = models.TextField(_("report"), max_length=20000)
+    # Typed, or blank when the report is an attached file (the service asks for one or the other).
+    text = models.TextField(_("report"), max_length=20000, blank=True)
     comment_by = models.ForeignKey(
         Cadre,
         on_delete=models.PROTECT,
@@ -159,6 +174,7 @@ class Report(models.Model):
     )
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0, validators=SORT_ORDER_VALIDATORS)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["sort_order", "pk"]
@@ -235,7 +251,8 @@ class Statement(models.Model):
 
     entry = models.OneToOneField(LaggingEntry, on_delete=models.PROTECT, related_name="statement")
     made_on = models.DateField(_("date"))
-    text = models.TextField(_("statement"), max_length=20000)
+    # Typed, or blank when the statement is an attached file (the service asks for one or the other).
+    text = models.TextField(_("statement"), max_length=20000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

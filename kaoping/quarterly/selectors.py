@@ -10,17 +10,48 @@ number of cadres or rows):
   first; with `cadre`, that cadre's; with `user`, those of the cadre linked to the account (none if the
   account is linked to no cadre).
 - `overdue_rectifications(town, today)` → the open rectifications whose deadline is before `today`.
+
+Attachments (the files app) belong to site visits (photos), reports (the report file), statements and
+progress notes, by the owner types below; `attachments_of(owner_type, ids)` reads them in one query,
+and the `may_download_*` functions (registered in `apps.py`) let whoever may see the owning meeting or
+rectification download them.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
+from kaoping.accounts.models import User
+from kaoping.accounts.permissions import Action, can
 from kaoping.evaluation.selectors import Turnout, turnout
+from kaoping.files.models import Attachment, Kind
 from kaoping.people.models import Cadre, Town
 
-from .models import LaggingEntry, ListStatus, Meeting, Rectification, RectificationStatus, Statement
+from .models import (
+    LaggingEntry,
+    ListStatus,
+    Meeting,
+    ProgressNote,
+    Rectification,
+    RectificationStatus,
+    Report,
+    SiteVisit,
+    Statement,
+)
+
+# The owner types of the attachments (`files.Attachment.owner_type`), one per kind of object.
+VISIT_OWNER = "quarterly.sitevisit"
+REPORT_OWNER = "quarterly.report"
+STATEMENT_OWNER = "quarterly.statement"
+PROGRESS_OWNER = "quarterly.progressnote"
+
+# What each accepts: photos of a site visit; a report as PDF or Word; a statement or a progress note
+# as a photo, PDF or Word (a scan of a signed page is usual).
+PHOTO_KINDS = (Kind.JPEG, Kind.PNG)
+REPORT_KINDS = (Kind.PDF, Kind.DOCX)
+PAPER_KINDS = (Kind.PDF, Kind.DOCX, Kind.JPEG, Kind.PNG)
 
 
 @dataclass(frozen=True)
@@ -99,3 +130,72 @@ def entries(meeting: Meeting) -> list[LaggingEntry]:
 
 def cadre_names(ids: set[int]) -> dict[int, str]:
     return dict(Cadre.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def attachments_of(owner_type: str, ids) -> dict[int, list[Attachment]]:
+    """{owner id: its attachments, oldest first} of the objects `ids` of `owner_type` (one query)."""
+    found: dict[int, list[Attachment]] = defaultdict(list)
+    ids = [i for i in ids if i is not None]
+    if not ids:
+        return found
+    for a in Attachment.objects.filter(owner_type=owner_type, owner_id__in=ids).order_by("created_at", "pk"):
+        found[a.owner_id].append(a)  # type: ignore[index]
+    return found
+
+
+def visits_with_photos(meeting: Meeting) -> list[SiteVisit]:
+    """The meeting's site visits, each with `photos` (two queries)."""
+    visits = list(meeting.visits.all())
+    photos = attachments_of(VISIT_OWNER, [v.pk for v in visits])
+    for v in visits:
+        v.photos = photos.get(v.pk, [])  # type: ignore[attr-defined]
+    return visits
+
+
+def reports_with_files(meeting: Meeting) -> list[Report]:
+    """The meeting's reports with reporter and commenter, each with `files` (two queries)."""
+    reports = list(meeting.reports.select_related("cadre__department", "comment_by"))
+    files = attachments_of(REPORT_OWNER, [r.pk for r in reports])
+    for r in reports:
+        r.files = files.get(r.pk, [])  # type: ignore[attr-defined]
+    return reports
+
+
+def _may_see_quarterly(user: User, attachment: Attachment, found: bool) -> bool:
+    return found and can(user, Action.VIEW_QUARTERLY, attachment.town)
+
+
+def may_download_visit_photo(user: User, attachment: Attachment) -> bool:
+    """Whoever may see the meeting may see its site visits' photos."""
+    found = SiteVisit.objects.filter(pk=attachment.owner_id, meeting__town_id=attachment.town_id).exists()
+    return _may_see_quarterly(user, attachment, found)
+
+
+def may_download_report_file(user: User, attachment: Attachment) -> bool:
+    """Whoever may see the meeting may read its reports."""
+    found = Report.objects.filter(pk=attachment.owner_id, meeting__town_id=attachment.town_id).exists()
+    return _may_see_quarterly(user, attachment, found)
+
+
+def may_download_statement_file(user: User, attachment: Attachment) -> bool:
+    """Statements are made on a final list, which the whole town sees (a draft is the office's)."""
+    statement = (
+        Statement.objects.filter(
+            pk=attachment.owner_id, entry__lagging_list__meeting__town_id=attachment.town_id
+        )
+        .values_list("entry__lagging_list__status", flat=True)
+        .first()
+    )
+    if statement is None:
+        return False
+    if statement != ListStatus.FINAL:
+        return can(user, Action.MANAGE_QUARTERLY, attachment.town)
+    return _may_see_quarterly(user, attachment, True)
+
+
+def may_download_progress_file(user: User, attachment: Attachment) -> bool:
+    """Whoever may see the rectification may read its progress notes."""
+    found = ProgressNote.objects.filter(
+        pk=attachment.owner_id, rectification__entry__lagging_list__meeting__town_id=attachment.town_id
+    ).exists()
+    return _may_see_quarterly(user, attachment, found)

@@ -14,9 +14,11 @@ from kaoping.audit.services import record, snapshot
 from kaoping.audit.versions import bump, claim
 from kaoping.core.errors import DomainError
 from kaoping.evaluation.models import Round
+from kaoping.files.models import Attachment
+from kaoping.files.services import attachments_attach, attachments_store
 from kaoping.people.models import Cadre, Town
 
-from . import notices
+from . import notices, selectors
 from . import rules as lagging_rules
 from .models import (
     EntrySource,
@@ -35,11 +37,49 @@ from .models import (
 
 RULE_FIELDS = ("population", "pool", "bottom", "consecutive", "months", "missing", "active")
 MEETING_FIELDS = ("title", "held_on", "place", "evaluation_round")
+VISIT_FIELDS = ("kind", "name", "note")
+REPORT_FIELDS = ("cadre", "text", "comment_by", "comment")
 
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise DomainError(message)
+
+
+def _refuse_closed(meeting: Meeting) -> None:
+    """The one guard: a meeting whose record is closed (纪要定稿) changes no more. Reads the stored
+    state under a row lock, so that a change racing the closing waits for it and is then refused."""
+    closed = Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("closed_at", flat=True)
+    if closed.first() is not None:
+        raise DomainError(
+            _(
+                "The record of this meeting is closed: its site visits, reports and statements no "
+                "longer change."
+            )
+        )
+
+
+def _files(owner_type: str, owner_id: int) -> list[dict]:
+    """The attachments of an object as the audit log keeps them: id and file name."""
+    return [
+        {"id": a.pk, "name": a.original_name}
+        for a in Attachment.objects.filter(owner_type=owner_type, owner_id=owner_id).order_by("pk")
+    ]
+
+
+def _store(*, actor: User, town: Town, owner_type: str, owner_id: int, uploads: list, kinds) -> None:
+    if uploads:
+        stored = attachments_store(actor=actor, town=town, uploads=uploads, kinds=kinds)
+        attachments_attach(attachments=stored, owner_type=owner_type, owner_id=owner_id)
+
+
+def _detach(owner_type: str, owner_id: int, remove: list[int]) -> None:
+    """Take the attachments `remove` off the object (the files stay, unattached, for the audit log's
+    sake: their upload entry names them); ids of other objects' files are ignored."""
+    if remove:
+        Attachment.objects.filter(owner_type=owner_type, owner_id=owner_id, pk__in=remove).update(
+            owner_type="", owner_id=None
+        )
 
 
 @transaction.atomic
@@ -106,6 +146,7 @@ def meeting_save(
         meeting = Meeting(town=town, year=year, quarter=quarter, created_by=actor)
         old = None
     else:
+        _refuse_closed(meeting)
         old = snapshot(meeting, MEETING_FIELDS)
     _require(
         rnd is None or (rnd.year, rnd.quarter) == (meeting.year, meeting.quarter),
@@ -129,33 +170,139 @@ def meeting_save(
 
 
 @transaction.atomic
-def visit_add(*, actor: User, meeting: Meeting, kind: str, name: str, note: str) -> SiteVisit:
-    """Add a stop of the meeting's site visits."""
+def visit_add(
+    *, actor: User, meeting: Meeting, kind: str, name: str, note: str, photos: list | None = None
+) -> SiteVisit:
+    """Add a stop of the meeting's site visits, with its photos (JPEG or PNG; all or nothing)."""
+    _refuse_closed(meeting)
     order = meeting.visits.aggregate(m=Max("sort_order"))["m"] or 0
     visit = SiteVisit.objects.create(meeting=meeting, kind=kind, name=name, note=note, sort_order=order + 1)
+    _store(
+        actor=actor,
+        town=meeting.town,
+        owner_type=selectors.VISIT_OWNER,
+        owner_id=visit.pk,
+        uploads=photos or [],
+        kinds=selectors.PHOTO_KINDS,
+    )
     record(
         actor=actor,
         action="site_visit.create",
         target=meeting,
-        new={"kind": kind, "name": name, "note": note},
+        new={"kind": kind, "name": name, "note": note, "photos": _files(selectors.VISIT_OWNER, visit.pk)},
     )
     bump(meeting)
     return visit
 
 
+def _visit_state(visit: SiteVisit) -> dict:
+    return {**snapshot(visit, VISIT_FIELDS), "photos": _files(selectors.VISIT_OWNER, visit.pk)}
+
+
 @transaction.atomic
-def report_add(
-    *, actor: User, meeting: Meeting, cadre: Cadre, text: str, comment_by: Cadre | None, comment: str
-) -> Report:
-    """Add a department head's report (述职) and the leader's comment (点评) on it."""
+def visit_update(
+    *,
+    actor: User,
+    visit: SiteVisit,
+    kind: str,
+    name: str,
+    note: str,
+    photos: list | None = None,
+    remove: list[int] | None = None,
+    based_on: int | None,
+) -> SiteVisit:
+    """Edit a site visit: its kind, name and note, photos added (all or nothing) and taken off.
+    `based_on` is the visit's version the page showed; a change made meanwhile is refused."""
+    _refuse_closed(visit.meeting)
+    old = _visit_state(visit)
+    claim(visit, based_on)
+    visit.kind, visit.name, visit.note = kind, name, note
+    visit.save(update_fields=["kind", "name", "note", "version"])
+    _detach(selectors.VISIT_OWNER, visit.pk, remove or [])
+    _store(
+        actor=actor,
+        town=visit.meeting.town,
+        owner_type=selectors.VISIT_OWNER,
+        owner_id=visit.pk,
+        uploads=photos or [],
+        kinds=selectors.PHOTO_KINDS,
+    )
+    record(
+        actor=actor,
+        action="site_visit.update",
+        target=visit,
+        town=visit.meeting.town,
+        old=old,
+        new=_visit_state(visit),
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_remove(*, actor: User, visit: SiteVisit, based_on: int | None, confirmed: bool) -> None:
+    """Remove a site visit from the meeting (confirmed; its photos are taken off with it)."""
+    _refuse_closed(visit.meeting)
+    _require(confirmed, _("Confirm the removal: it cannot be undone."))
+    old = _visit_state(visit)
+    claim(visit, based_on)
+    _detach(selectors.VISIT_OWNER, visit.pk, [f["id"] for f in old["photos"]])
+    record(
+        actor=actor,
+        action="site_visit.delete",
+        target=visit,
+        town=visit.meeting.town,
+        old=old,
+        object_repr=str(visit),
+    )
+    visit.delete()
+    bump(visit.meeting)
+
+
+def _check_report(meeting: Meeting, cadre: Cadre, comment_by: Cadre | None, comment: str) -> None:
     _require(cadre.town_id == meeting.town_id, _("Choose a cadre of this town."))
     _require(comment_by is None or comment_by.town_id == meeting.town_id, _("Choose a cadre of this town."))
     _require(bool(comment) == (comment_by is not None) or not comment, _("Say who made the comment."))
+
+
+def _report_state(report: Report) -> dict:
+    return {**snapshot(report, REPORT_FIELDS), "files": _files(selectors.REPORT_OWNER, report.pk)}
+
+
+@transaction.atomic
+def report_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    cadre: Cadre,
+    text: str,
+    comment_by: Cadre | None,
+    comment: str,
+    files: list | None = None,
+) -> Report:
+    """Add a department head's report (述职), typed or as a file (PDF or Word), and the leader's
+    comment (点评) on it."""
+    _refuse_closed(meeting)
+    _check_report(meeting, cadre, comment_by, comment)
+    text = text.strip()
+    _require(bool(text or files), _("Type the report or attach it (PDF or Word)."))
     if meeting.reports.filter(cadre=cadre).exists():
         raise DomainError(_("%(name)s's report is recorded already.") % {"name": cadre.name})
     order = meeting.reports.aggregate(m=Max("sort_order"))["m"] or 0
     report = Report.objects.create(
-        meeting=meeting, cadre=cadre, text=text, comment_by=comment_by, comment=comment, sort_order=order + 1
+        meeting=meeting,
+        cadre=cadre,
+        text=text,
+        comment_by=comment_by if comment else None,
+        comment=comment,
+        sort_order=order + 1,
+    )
+    _store(
+        actor=actor,
+        town=meeting.town,
+        owner_type=selectors.REPORT_OWNER,
+        owner_id=report.pk,
+        uploads=files or [],
+        kinds=selectors.REPORT_KINDS,
     )
     record(
         actor=actor,
@@ -166,10 +313,104 @@ def report_add(
             "text": text,
             "comment_by": comment_by.pk if comment_by else None,
             "comment": comment,
+            "files": _files(selectors.REPORT_OWNER, report.pk),
         },
     )
     bump(meeting)
     return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    actor: User,
+    report: Report,
+    cadre: Cadre,
+    text: str,
+    comment_by: Cadre | None,
+    comment: str,
+    files: list | None = None,
+    remove: list[int] | None = None,
+    based_on: int | None,
+) -> Report:
+    """Edit a report and its comment: the reporter, the text, the file (added, taken off) and the
+    comment (an empty comment removes it). `based_on` is the report's version the page showed."""
+    meeting = report.meeting
+    _refuse_closed(meeting)
+    _check_report(meeting, cadre, comment_by, comment)
+    text = text.strip()
+    kept = Attachment.objects.filter(owner_type=selectors.REPORT_OWNER, owner_id=report.pk).exclude(
+        pk__in=remove or []
+    )
+    _require(bool(text or files or kept.exists()), _("Type the report or attach it (PDF or Word)."))
+    _require(
+        not meeting.reports.filter(cadre=cadre).exclude(pk=report.pk).exists(),
+        _("%(name)s's report is recorded already.") % {"name": cadre.name},
+    )
+    old = _report_state(report)
+    claim(report, based_on)
+    report.cadre, report.text = cadre, text
+    report.comment_by, report.comment = (comment_by, comment) if comment else (None, "")
+    report.save(update_fields=["cadre", "text", "comment_by", "comment", "version"])
+    _detach(selectors.REPORT_OWNER, report.pk, remove or [])
+    _store(
+        actor=actor,
+        town=meeting.town,
+        owner_type=selectors.REPORT_OWNER,
+        owner_id=report.pk,
+        uploads=files or [],
+        kinds=selectors.REPORT_KINDS,
+    )
+    record(
+        actor=actor,
+        action="report.update",
+        target=report,
+        town=meeting.town,
+        old=old,
+        new=_report_state(report),
+    )
+    return report
+
+
+@transaction.atomic
+def report_remove(*, actor: User, report: Report, based_on: int | None, confirmed: bool) -> None:
+    """Remove a report and its comment from the meeting (confirmed; its file is taken off with it)."""
+    _refuse_closed(report.meeting)
+    _require(confirmed, _("Confirm the removal: it cannot be undone."))
+    old = _report_state(report)
+    claim(report, based_on)
+    _detach(selectors.REPORT_OWNER, report.pk, [f["id"] for f in old["files"]])
+    record(
+        actor=actor,
+        action="report.delete",
+        target=report,
+        town=report.meeting.town,
+        old=old,
+        object_repr=str(report),
+    )
+    report.delete()
+    bump(report.meeting)
+
+
+@transaction.atomic
+def meeting_close(*, actor: User, meeting: Meeting, confirmed: bool) -> Meeting:
+    """Close the meeting's record (纪要定稿; cannot be undone): its site visits, reports, comments,
+    statements and their attachments no longer change. The lagging list must be final first."""
+    _refuse_closed(meeting)
+    status = LaggingList.objects.filter(meeting=meeting).values_list("status", flat=True).first()
+    _require(status == ListStatus.FINAL, _("Finalise the lagging list first: the record lists it."))
+    _require(confirmed, _("Confirm that the record is closed: this cannot be undone."))
+    meeting.closed_at, meeting.closed_by = timezone.now(), actor
+    meeting.save(update_fields=["closed_at", "closed_by"])
+    bump(meeting)
+    record(
+        actor=actor,
+        action="meeting.close",
+        target=meeting,
+        old={"closed": False},
+        new={"closed": True, "closed_at": meeting.closed_at},
+    )
+    return meeting
 
 
 def _basis(outcome_entry) -> list[dict]:
@@ -336,10 +577,15 @@ def _final_entry(entry: LaggingEntry) -> None:
 
 
 @transaction.atomic
-def statement_record(*, actor: User, entry: LaggingEntry, made_on: date, text: str) -> Statement:
-    """Record a listed cadre's statement (后进表态发言) made at the meeting."""
+def statement_record(
+    *, actor: User, entry: LaggingEntry, made_on: date, text: str, files: list | None = None
+) -> Statement:
+    """Record a listed cadre's statement (后进表态发言) made at the meeting: typed, or attached (a
+    photo or scan, PDF or Word), or both."""
     _final_entry(entry)
-    _require(bool(text.strip()), _("Type the statement."))
+    meeting = entry.lagging_list.meeting
+    _refuse_closed(meeting)
+    _require(bool(text.strip() or files), _("Type the statement or attach it."))
     try:
         with transaction.atomic():
             statement = Statement.objects.create(
@@ -347,11 +593,56 @@ def statement_record(*, actor: User, entry: LaggingEntry, made_on: date, text: s
             )
     except IntegrityError:
         raise DomainError(_("This cadre's statement is recorded already.")) from None
+    _store(
+        actor=actor,
+        town=meeting.town,
+        owner_type=selectors.STATEMENT_OWNER,
+        owner_id=statement.pk,
+        uploads=files or [],
+        kinds=selectors.PAPER_KINDS,
+    )
     record(
         actor=actor,
         action="statement.create",
         target=statement,
-        new={"cadre": entry.cadre_id, "made_on": made_on.isoformat(), "text": statement.text},
+        new={
+            "cadre": entry.cadre_id,
+            "made_on": made_on.isoformat(),
+            "text": statement.text,
+            "files": _files(selectors.STATEMENT_OWNER, statement.pk),
+        },
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_files(
+    *, actor: User, statement: Statement, files: list | None = None, remove: list[int] | None = None
+) -> Statement:
+    """Attach files to a recorded statement or take some off, while the meeting's record is open; a
+    statement keeps its text or at least one file."""
+    meeting = statement.entry.lagging_list.meeting
+    _refuse_closed(meeting)
+    old = _files(selectors.STATEMENT_OWNER, statement.pk)
+    kept = [f for f in old if f["id"] not in set(remove or [])]
+    _require(bool(statement.text or kept or files), _("Type the statement or attach it."))
+    _require(bool(files or len(kept) < len(old)), _("Choose a file to attach or to take off."))
+    _detach(selectors.STATEMENT_OWNER, statement.pk, remove or [])
+    _store(
+        actor=actor,
+        town=meeting.town,
+        owner_type=selectors.STATEMENT_OWNER,
+        owner_id=statement.pk,
+        uploads=files or [],
+        kinds=selectors.PAPER_KINDS,
+    )
+    record(
+        actor=actor,
+        action="statement.files",
+        target=statement,
+        town=meeting.town,
+        old={"files": old},
+        new={"files": _files(selectors.STATEMENT_OWNER, statement.pk)},
     )
     return statement
 
@@ -384,22 +675,64 @@ def rectification_record(*, actor: User, entry: LaggingEntry, measures: str, dea
     return rect
 
 
+def _open_rectification(rectification: Rectification) -> None:
+    status = Rectification.objects.filter(pk=rectification.pk).values_list("status", flat=True).first()
+    _require(status == RectificationStatus.OPEN, _("This rectification is closed."))
+
+
 @transaction.atomic
-def progress_add(*, actor: User, rectification: Rectification, written_on: date, text: str) -> ProgressNote:
-    """Add a progress note to an open rectification."""
-    _require(rectification.status == RectificationStatus.OPEN, _("This rectification is closed."))
+def progress_add(
+    *,
+    actor: User,
+    rectification: Rectification,
+    written_on: date,
+    text: str,
+    files: list | None = None,
+) -> ProgressNote:
+    """Add a progress note to an open rectification, with an attachment if any (photo, PDF, Word)."""
+    _open_rectification(rectification)
     _require(bool(text.strip()), _("Type the progress."))
     note = ProgressNote.objects.create(
         rectification=rectification, written_on=written_on, text=text.strip(), written_by=actor
+    )
+    _store(
+        actor=actor,
+        town=rectification.entry.cadre.town,
+        owner_type=selectors.PROGRESS_OWNER,
+        owner_id=note.pk,
+        uploads=files or [],
+        kinds=selectors.PAPER_KINDS,
     )
     record(
         actor=actor,
         action="rectification.note",
         target=rectification,
-        new={"on": written_on.isoformat(), "text": note.text},
+        new={
+            "on": written_on.isoformat(),
+            "text": note.text,
+            "files": _files(selectors.PROGRESS_OWNER, note.pk),
+        },
     )
     bump(rectification)
     return note
+
+
+@transaction.atomic
+def progress_file_remove(*, actor: User, note: ProgressNote, attachment_id: int) -> None:
+    """Take an attachment off a progress note while its rectification is open."""
+    rectification = note.rectification
+    _open_rectification(rectification)
+    old = _files(selectors.PROGRESS_OWNER, note.pk)
+    _require(any(f["id"] == attachment_id for f in old), _("This file is not attached to the note."))
+    _detach(selectors.PROGRESS_OWNER, note.pk, [attachment_id])
+    record(
+        actor=actor,
+        action="rectification.note_files",
+        target=rectification,
+        old={"note": note.pk, "files": old},
+        new={"note": note.pk, "files": _files(selectors.PROGRESS_OWNER, note.pk)},
+    )
+    bump(rectification)
 
 
 def may_review(user: User, rectification: Rectification) -> bool:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,9 +20,19 @@ from kaoping.audit.versions import page_version
 from kaoping.core import documents as house_style
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
+from kaoping.core.params import id_param
 
 from . import documents, forms, rules, selectors, services
-from .models import LaggingEntry, ListStatus, Meeting, Rectification, RectificationStatus
+from .models import (
+    LaggingEntry,
+    ListStatus,
+    Meeting,
+    ProgressNote,
+    Rectification,
+    RectificationStatus,
+    Report,
+    SiteVisit,
+)
 
 
 def _meeting(request, town_obj, pk: int) -> Meeting:
@@ -164,8 +175,9 @@ def meeting_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
             "lst": lst,
             "shown": shown,
             "manage": manage,
-            "visits": meeting.visits.all(),
-            "reports": meeting.reports.select_related("cadre__department", "comment_by"),
+            "visits": selectors.visits_with_photos(meeting),
+            "reports": selectors.reports_with_files(meeting),
+            "editable": manage and not meeting.is_closed,
             "turnout": selectors.meeting_turnout(meeting),
             "rows": [
                 (e, rules.short(e.rule) if e.rule else "", _reason_lines(e.basis, names)) for e in entry_rows
@@ -179,6 +191,11 @@ def meeting_detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
                 "The list becomes final: its names and reasons no longer change, and statements and "
                 "rectification plans can be recorded."
             ),
+            "close_consequence": _(
+                "The record becomes final: its site visits and photos, reports and comments, and the "
+                "statements and their attachments can no longer be changed or removed."
+            ),
+            "upload_limit_mb": settings.KAOPING_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
     )
 
@@ -203,7 +220,7 @@ def _invalid(form) -> DomainError:
 @require_POST
 def visit_add(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     def do(town_obj, meeting):
-        form = forms.VisitForm(request.POST)
+        form = forms.VisitForm(request.POST, request.FILES)
         if not form.is_valid():
             raise _invalid(form)
         services.visit_add(actor=request.user, meeting=meeting, **form.cleaned_data)
@@ -216,13 +233,134 @@ def visit_add(request: HttpRequest, town: str, pk: int) -> HttpResponse:
 @require_POST
 def report_add(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     def do(town_obj, meeting):
-        form = forms.ReportForm(request.POST, town=town_obj)
+        form = forms.ReportForm(request.POST, request.FILES, town=town_obj)
         if not form.is_valid():
             raise _invalid(form)
         services.report_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         return _("The report is added.")
 
     return _post(request, town, pk, do)
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, town: str, pk: int) -> HttpResponse:
+    def do(town_obj, meeting):
+        services.meeting_close(actor=request.user, meeting=meeting, confirmed=confirmed(request))
+        return _("The record is closed.")
+
+    return _post(request, town, pk, do)
+
+
+def _part_edit(request, town: str, pk: int, part: int, *, model, form_class, owner_type: str, what: dict):
+    """The edit page of a site visit or a report: the form (with its files to add and take off) and,
+    below it, the removal with its confirmation; both carry the version the page was loaded with."""
+    town_obj = town_or_404(request, town, Action.MANAGE_QUARTERLY)
+    meeting = _meeting(request, town_obj, pk)
+    item = get_object_or_404(model.objects.select_related("meeting__town"), meeting=meeting, pk=part)
+    attached = selectors.attachments_of(owner_type, [item.pk]).get(item.pk, [])
+    extra = {"town": town_obj} if model is Report else {}
+    if model is Report:
+        extra["report"] = item
+    version = page_version(request, item.version)
+    form = form_class(attached=attached, initial=what["initial"](item), **extra)
+    remove_error = ""
+    if request.method == "POST" and request.POST.get("kind") == "remove":
+        try:
+            what["remove"](
+                actor=request.user, based_on=version, confirmed=confirmed(request), **{what["arg"]: item}
+            )
+        except DomainError as exc:
+            remove_error = exc.message
+        else:
+            messages.success(request, what["removed"])
+            return redirect("quarterly:meeting_detail", town, pk)
+    elif request.method == "POST":
+        form = form_class(request.POST, request.FILES, attached=attached, **extra)
+        if form.is_valid():
+            try:
+                what["update"](
+                    actor=request.user, based_on=version, **{what["arg"]: item}, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, what["saved"])
+                return redirect("quarterly:meeting_detail", town, pk)
+    return render(
+        request,
+        "quarterly/part_edit.html",
+        {
+            "town": town_obj,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "attached": attached,
+            "version": version,
+            "title": what["title"](item),
+            "remove_label": what["remove_label"],
+            "remove_error": remove_error,
+            "remove_consequence": what["consequence"],
+            "upload_limit_mb": settings.KAOPING_UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@login_required
+def visit_edit(request: HttpRequest, town: str, pk: int, visit: int) -> HttpResponse:
+    return _part_edit(
+        request,
+        town,
+        pk,
+        visit,
+        model=SiteVisit,
+        form_class=forms.VisitForm,
+        owner_type=selectors.VISIT_OWNER,
+        what={
+            "arg": "visit",
+            "initial": lambda v: {"kind": v.kind, "name": v.name, "note": v.note},
+            "update": services.visit_update,
+            "remove": services.visit_remove,
+            "title": lambda v: _("Site visit: %(name)s") % {"name": v.name},
+            "saved": _("The site visit is saved."),
+            "removed": _("The site visit is removed."),
+            "remove_label": _("Remove this site visit"),
+            "consequence": _(
+                "The site visit and its note leave the meeting and its record; its photos are taken off."
+            ),
+        },
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, town: str, pk: int, report: int) -> HttpResponse:
+    return _part_edit(
+        request,
+        town,
+        pk,
+        report,
+        model=Report,
+        form_class=forms.ReportForm,
+        owner_type=selectors.REPORT_OWNER,
+        what={
+            "arg": "report",
+            "initial": lambda r: {
+                "cadre": r.cadre_id,
+                "text": r.text,
+                "comment_by": r.comment_by_id,
+                "comment": r.comment,
+            },
+            "update": services.report_update,
+            "remove": services.report_remove,
+            "title": lambda r: _("Report by %(name)s") % {"name": r.cadre.name},
+            "saved": _("The report is saved."),
+            "removed": _("The report is removed."),
+            "remove_label": _("Remove this report"),
+            "consequence": _(
+                "The report and its comment leave the meeting and its record; its file is taken off."
+            ),
+        },
+    )
 
 
 @login_required
@@ -291,17 +429,35 @@ def entry_detail(request: HttpRequest, town: str, pk: int, listed: int) -> HttpR
         raise Http404
     item = _entry(meeting, listed)
     manage = can(request.user, Action.MANAGE_QUARTERLY, town_obj)
+    statement = getattr(item, "statement", None)
+    statement_files = (
+        selectors.attachments_of(selectors.STATEMENT_OWNER, [statement.pk]).get(statement.pk, [])
+        if statement
+        else []
+    )
     statement_form = forms.StatementForm(initial={"made_on": meeting.held_on})
+    files_form = forms.StatementFilesForm(attached=statement_files)
     plan_form = forms.RectificationForm()
     if request.method == "POST":
         require(request.user, Action.MANAGE_QUARTERLY, town_obj)
         kind = request.POST.get("kind")
         try:
             if kind == "statement":
-                statement_form = forms.StatementForm(request.POST)
+                statement_form = forms.StatementForm(request.POST, request.FILES)
                 if statement_form.is_valid():
                     services.statement_record(actor=request.user, entry=item, **statement_form.cleaned_data)
                     messages.success(request, _("The statement is recorded."))
+                    return redirect("quarterly:entry_detail", town, pk, listed)
+            elif kind == "statement_files" and statement is not None:
+                files_form = forms.StatementFilesForm(request.POST, request.FILES, attached=statement_files)
+                if files_form.is_valid():
+                    services.statement_files(
+                        actor=request.user,
+                        statement=statement,
+                        files=files_form.cleaned_data["files"],
+                        remove=files_form.cleaned_data.get("remove", []),
+                    )
+                    messages.success(request, _("The statement's attachments are saved."))
                     return redirect("quarterly:entry_detail", town, pk, listed)
             elif kind == "plan":
                 plan_form = forms.RectificationForm(request.POST)
@@ -312,6 +468,7 @@ def entry_detail(request: HttpRequest, town: str, pk: int, listed: int) -> HttpR
         except DomainError as exc:
             messages.error(request, exc.message)
     names = selectors.cadre_names(rules.cadres_named([], [item.basis]))
+    final = item.lagging_list.status == ListStatus.FINAL and not item.exempt
     return render(
         request,
         "quarterly/entry_detail.html",
@@ -321,11 +478,15 @@ def entry_detail(request: HttpRequest, town: str, pk: int, listed: int) -> HttpR
             "entry": item,
             "lines": _reason_lines(item.basis, names),
             "rule_words": rules.describe(rules.rule_from(item.rule)) if item.rule else "",
-            "statement": getattr(item, "statement", None),
+            "statement": statement,
+            "statement_files": statement_files,
             "rectification": getattr(item, "rectification", None),
-            "manage": manage and item.lagging_list.status == ListStatus.FINAL and not item.exempt,
+            "manage": manage and final,
+            "statement_editable": manage and final and not meeting.is_closed,
             "statement_form": statement_form,
+            "files_form": files_form,
             "plan_form": plan_form,
+            "upload_limit_mb": settings.KAOPING_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
     )
 
@@ -364,13 +525,25 @@ def rectification_detail(request: HttpRequest, town: str, pk: int) -> HttpRespon
         try:
             if kind == "progress":
                 require(request.user, Action.MANAGE_QUARTERLY, town_obj)
-                progress_form = forms.ProgressForm(request.POST)
+                progress_form = forms.ProgressForm(request.POST, request.FILES)
                 if progress_form.is_valid():
                     services.progress_add(
                         actor=request.user, rectification=rect, **progress_form.cleaned_data
                     )
                     messages.success(request, _("The progress note is added."))
                     return redirect("quarterly:rectification_detail", town, pk)
+            elif kind == "progress_file_remove":
+                require(request.user, Action.MANAGE_QUARTERLY, town_obj)
+                note = get_object_or_404(
+                    ProgressNote, rectification=rect, pk=id_param(request.POST.get("note")) or 0
+                )
+                services.progress_file_remove(
+                    actor=request.user,
+                    note=note,
+                    attachment_id=id_param(request.POST.get("attachment")) or 0,
+                )
+                messages.success(request, _("The attachment is taken off the note."))
+                return redirect("quarterly:rectification_detail", town, pk)
             elif kind == "review":
                 require(request.user, Action.REVIEW_RECTIFICATIONS, town_obj)
                 review_form = forms.ReviewForm(request.POST)
@@ -389,6 +562,10 @@ def rectification_detail(request: HttpRequest, town: str, pk: int) -> HttpRespon
             messages.error(request, exc.message)
     is_open = rect.status == RectificationStatus.OPEN
     reviewer = is_open and services.may_review(request.user, rect)
+    progress = list(rect.progress.select_related("written_by"))
+    note_files = selectors.attachments_of(selectors.PROGRESS_OWNER, [p.pk for p in progress])
+    for p in progress:
+        p.files = note_files.get(p.pk, [])
     return render(
         request,
         "quarterly/rectification_detail.html",
@@ -397,7 +574,7 @@ def rectification_detail(request: HttpRequest, town: str, pk: int) -> HttpRespon
             "rect": rect,
             "entry": rect.entry,
             "meeting": rect.entry.lagging_list.meeting,
-            "progress": rect.progress.select_related("written_by"),
+            "progress": progress,
             "today": timezone.localdate(),
             "can_note": is_open and can(request.user, Action.MANAGE_QUARTERLY, town_obj),
             "reviewer": reviewer,

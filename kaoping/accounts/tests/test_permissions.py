@@ -308,3 +308,76 @@ def test_leaders_and_offices_see_everyones_results_and_the_staff_figures_a_cadre
     if role in STAFF | {R.CADRE}:
         page = client_for(user).get(reverse("town_home", args=[town.slug])).content.decode()
         assert ('class="card card-body stat"' in page) == (role in STAFF), role
+
+
+# --- The quarterly meeting's parts: edit pages and their attachments ---------------------------------
+
+
+@pytest.fixture
+def meeting_parts(town, personas):
+    """A meeting with a site visit (one photo), a report (one file) and their attachments' ids."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaoping import testing
+    from kaoping.files.tests import samples
+    from kaoping.quarterly import selectors, services
+
+    office = personas["assessment_office"]
+    meeting = services.meeting_save(
+        actor=office,
+        town=town,
+        meeting=None,
+        year=2026,
+        quarter=1,
+        values={"title": "一季度会议", "held_on": date(2026, 4, 10), "place": "会议室"},
+    )
+    visit = services.visit_add(
+        actor=office,
+        meeting=meeting,
+        kind="village",
+        name="东村",
+        note="",
+        photos=[SimpleUploadedFile("a.png", samples.PNG)],
+    )
+    head = testing.make_cadre(town, "赵主任", 300, is_middle_level=True)
+    report = services.report_add(
+        actor=office,
+        meeting=meeting,
+        cadre=head,
+        text="",
+        comment_by=None,
+        comment="",
+        files=[SimpleUploadedFile("r.pdf", samples.PDF)],
+    )
+    [photo] = selectors.attachments_of(selectors.VISIT_OWNER, [visit.pk])[visit.pk]
+    [file] = selectors.attachments_of(selectors.REPORT_OWNER, [report.pk])[report.pk]
+    return {
+        "visit_edit": reverse("quarterly:visit_edit", args=[town.slug, meeting.pk, visit.pk]),
+        "report_edit": reverse("quarterly:report_edit", args=[town.slug, meeting.pk, report.pk]),
+        "photo": reverse("files:download", args=[town.slug, photo.pk]),
+        "report_file": reverse("files:download", args=[town.slug, file.pk]),
+    }
+
+
+# (page, roles that get it): the edit pages are the assessment office's; the photos and the report
+# files go to whoever sees the meeting (POLICY[VIEW_QUARTERLY]). Other roles of the town: 403.
+MEETING_PARTS = [
+    ("visit_edit", {R.ASSESSMENT_OFFICE}),
+    ("report_edit", {R.ASSESSMENT_OFFICE}),
+    ("photo", STAFF | {R.CADRE}),
+    ("report_file", STAFF | {R.CADRE}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "allowed"), MEETING_PARTS)
+def test_each_role_gets_exactly_the_meeting_parts_it_is_allowed(
+    client_for, personas, meeting_parts, page, allowed
+):
+    assert POLICY[Action.VIEW_QUARTERLY] == STAFF | {R.CADRE}
+    for role in Role:
+        response = client_for(personas[role.value]).get(meeting_parts[page])
+        assert response.status_code == (200 if role in allowed else 403), role
+    assert client_for(personas["other_town_admin"]).get(meeting_parts[page]).status_code == 404

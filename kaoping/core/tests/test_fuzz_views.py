@@ -206,6 +206,10 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         quarter=1 if not mark else 2,
         values={"title": f"{mark}季度会议", "held_on": date(2026, 4, 10), "place": f"{mark}会议室"},
     )
+    visit = quarterly.visit_add(actor=office, meeting=meeting, kind="village", name=f"{mark}东村", note="")
+    report = quarterly.report_add(
+        actor=office, meeting=meeting, cadre=cadres[0], text=f"{mark}述职", comment_by=None, comment=""
+    )
     quarterly.list_compute(actor=office, meeting=meeting)
     listed = quarterly.entry_add(actor=office, meeting=meeting, cadre=cadres[1], reason=f"{mark}理由")
     quarterly.list_finalise(actor=office, meeting=meeting, confirmed=True)
@@ -233,6 +237,8 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "cadres": cadres,
         "correction": correction,
         "meeting": meeting,
+        "visit": visit,
+        "report": report,
         "listed": listed,
         "rectification": rectification,
         # A message of the town (opening the month asked its scorers to fill their sheet).

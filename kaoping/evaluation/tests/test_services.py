@@ -29,9 +29,15 @@ def test_a_round_gets_the_articles_scale_and_class_weights_by_default(draft_roun
 
 @pytest.mark.django_db
 def test_targets_are_chosen_by_population_category_or_one_by_one(town, cadres):
-    chosen = cadres_for(town, groups=[f"agency:{AgencyCategory.NON_ESTABLISHED}"], cadre_ids=[cadres[0].pk])
+    chosen = cadres_for(
+        town,
+        year=2026,
+        quarter=1,
+        groups=[f"agency:{AgencyCategory.NON_ESTABLISHED}"],
+        cadre_ids=[cadres[0].pk],
+    )
     assert {c.name for c in chosen} == {"刘镇长", "赵强"}
-    assert len(cadres_for(town, groups=["agency"], cadre_ids=[])) == 3
+    assert len(cadres_for(town, year=2026, quarter=1, groups=["agency"], cadre_ids=[])) == 3
 
 
 @pytest.mark.django_db
