@@ -39,7 +39,7 @@ def _subject(result: MonthlyResult, town: Town) -> subjects.Subject:
         url=reverse("scoring:breakdown", args=[town.slug, month, result.cadre_id]),
         outcome=result.total,
         outcome_label=f"{result.total:.2f}",
-        published_on=timezone.localdate(result.period.published_at),
+        published_on=timezone.localtime(result.period.published_at).date(),
     )
 
 

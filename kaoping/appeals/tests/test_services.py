@@ -301,9 +301,11 @@ def test_one_review_per_result(town, personas, october, confirmed):
 
 def test_a_review_after_its_window_is_refused(town, personas, october):
     _period, wang, _li = october
-    with time_machine.travel(CONFIRMED.replace(month=12, day=7), tick=False):
-        with pytest.raises(DomainError, match="until 2026-12-06"):
-            raise_(personas, town, wang, stage=Stage.REVIEW)
+    with (
+        time_machine.travel(CONFIRMED.replace(month=12, day=7), tick=False),
+        pytest.raises(DomainError, match="until 2026-12-06"),
+    ):
+        raise_(personas, town, wang, stage=Stage.REVIEW)
 
 
 def test_a_review_keeps_or_improves_never_worsens(town, personas, october, confirmed):
