@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.accounts.models import User
+from kaoping.core import subjects
 from kaoping.core.errors import DomainError
 from kaoping.core.params import id_param
 from kaoping.people.models import Town
@@ -22,8 +23,6 @@ from kaoping.results import corrections
 from kaoping.results.models import MonthlyResult
 from kaoping.results.selectors import breakdown_lines, with_basis
 from kaoping.scoring.models import PeriodStatus, ScoreSheet
-
-from . import subjects
 
 KEY = "results.month"
 

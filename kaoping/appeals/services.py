@@ -25,12 +25,13 @@ from kaoping.accounts.models import User
 from kaoping.accounts.permissions import Action, can, may_raise_appeal, require_duties_apart
 from kaoping.audit.services import record
 from kaoping.audit.versions import claim
+from kaoping.core import subjects
 from kaoping.core.errors import DomainError
 from kaoping.core.text import control_problem
 from kaoping.engine.appeals import Ruling, Worsening, rule_on_review
 from kaoping.people.models import Town
 
-from . import notices, subjects, workdays
+from . import notices, workdays
 from .models import REASON_MAX, Appeal, AppealRules, AppealStatus, Stage
 
 ANSWER_CONSEQUENCE = gettext_lazy(

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from kaoping.accounts.permissions import Action, can, duties_apart_problem, may_read_appeal, town_or_404
 from kaoping.audit.versions import page_version
+from kaoping.core import subjects
 from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 
-from . import selectors, services, subjects
+from . import selectors, services
 from .forms import ReasonForm, RulesForm
 from .models import Appeal, Stage
 

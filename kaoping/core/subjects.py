@@ -1,9 +1,10 @@
-"""The registry of what can be objected to and reviewed: kinds of subject.
+"""The registry of what can be objected to and reviewed (异议、复核): kinds of subject.
 
 A kind (``"results.month"``: a cadre's published monthly result; ``"annual.grade"``: an annual grade)
-is registered once, in its app's `AppConfig.ready()` or a module it imports, with `register(Kind(...))`.
-The appeals app never imports the apps that register kinds; the kinds import it (they sit below or
-beside it in the layers, and `register` is all they need). A kind says:
+is registered once, in its app's `AppConfig.ready()`, with `register(Kind(...))`. The registry sits
+in the bottom layer (like `core.events`), so that any app may register a kind wherever it sits, beside
+the appeals app or above it, and the appeals app (`kaoping/appeals`), which reads the registry, never
+imports the apps that register kinds. A kind says:
 
 - `load(town, ids)`: the subjects with these ids in the town, as `Subject`s, in a fixed number of
   queries; an id of another town or not (yet) open to objections is simply absent;
@@ -26,9 +27,6 @@ from datetime import date
 from typing import Any
 
 from django.utils.functional import Promise
-
-from kaoping.accounts.models import User
-from kaoping.people.models import Town
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ class Improvement:
 class Kind:
     key: str
     label: str | Promise
-    load: Callable[[Town, Iterable[int]], dict[int, Subject]]
+    load: Callable[[Any, Iterable[int]], dict[int, Subject]]  # (town, ids)
     improve: Callable[..., Improvement]
     improvement_template: str
     improvement_context: Callable[[Subject], dict] = lambda subject: {}
@@ -85,7 +83,7 @@ def kinds() -> dict[str, Kind]:
     return dict(_KINDS)
 
 
-def subject(town: Town, key: str, subject_id: int) -> Subject | None:
+def subject(town: Any, key: str, subject_id: int) -> Subject | None:
     """The subject `subject_id` of kind `key` in `town`, or None (unknown kind, id, or another town)."""
     found = kind(key)
     if found is None:
@@ -94,6 +92,7 @@ def subject(town: Town, key: str, subject_id: int) -> Subject | None:
 
 
 def improve(
-    kind_key: str, *, actor: User, subject: Subject, data: Mapping[str, str], reason: str
+    kind_key: str, *, actor: Any, subject: Subject, data: Mapping[str, str], reason: str
 ) -> Improvement:
+    """Apply an improvement through the kind's own path (see the module's docstring)."""
     return _KINDS[kind_key].improve(actor=actor, subject=subject, data=data, reason=reason)
