@@ -8,7 +8,7 @@ from .models import REASON_MAX
 
 class ReasonForm(forms.Form):
     reason = TextField(
-        label=_("Reason"),
+        label=_("Grounds"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is wrong with the result, and why (at most 1,000 characters)."),

@@ -103,6 +103,13 @@ def raise_problem(
     return ""
 
 
+def taken_stages(kind: str, subject_id: int) -> set[str]:
+    """The stages the subject can no longer be raised in now: an objection waiting for its answer,
+    a review asked for at any time (one query)."""
+    taken = Appeal.objects.filter(kind=kind, subject_id=subject_id).values_list("stage", "status")
+    return {s for s, status in taken if status == AppealStatus.OPEN or s == Stage.REVIEW}
+
+
 def _text(value: str, *, empty: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -139,9 +146,7 @@ def appeal_raise(
     rules = rules_for(town)
     when = windows(subject, rules)
     today = timezone.localdate()
-    taken = Appeal.objects.filter(kind=kind, subject_id=subject.id).values_list("stage", "status")
-    open_stages = {s for s, status in taken if status == AppealStatus.OPEN or s == Stage.REVIEW}
-    if problem := raise_problem(actor, subject, stage, when, today, open_stages):
+    if problem := raise_problem(actor, subject, stage, when, today, taken_stages(kind, subject.id)):
         raise DomainError(problem)
     due = when.objections_until if stage == Stage.OBJECTION else today + timedelta(days=rules.decision_days)
     try:

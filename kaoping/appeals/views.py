@@ -59,6 +59,9 @@ def raise_view(request: HttpRequest, town: str, stage: str, kind: str, subject: 
     if found is None or found.cadre_id != request.user.cadre_id:
         raise Http404  # another cadre's result, or another town's, is not revealed
     when = services.windows(found, services.rules_for(town_obj))
+    problem = services.raise_problem(
+        request.user, found, stage, when, timezone.localdate(), services.taken_stages(kind, found.id)
+    )
     form = ReasonForm(request.POST or None, initial={"token": secrets.token_urlsafe(16)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +86,14 @@ def raise_view(request: HttpRequest, town: str, stage: str, kind: str, subject: 
     return render(
         request,
         "appeals/raise.html",
-        {"town": town_obj, "stage": Stage(stage), "subject": found, "when": when, "form": form},
+        {
+            "town": town_obj,
+            "stage": Stage(stage),
+            "subject": found,
+            "when": when,
+            "form": form,
+            "problem": problem,
+        },
     )
 
 

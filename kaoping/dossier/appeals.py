@@ -26,7 +26,7 @@ def _outcome(appeal: Appeal) -> str:
 
 def table_appeals(rows: list[Appeal]) -> Table:
     return Table(
-        headers=[_("Raised"), _("Stage"), _("Subject"), _("Reason"), _("Status"), _("Outcome"), _("Answer")],
+        headers=[_("Raised"), _("Stage"), _("Subject"), _("Grounds"), _("Status"), _("Outcome"), _("Answer")],
         rows=[
             [
                 f"{a.raised_at:%Y-%m-%d}",

@@ -241,3 +241,15 @@ def test_the_dossier_shows_the_objections_and_their_answers(client_for, personas
         .content.decode()
     )
     assert "Objections and reviews" in page and "第1.1项评分偏低" in page and "answer due 2026-11-06" in page
+
+
+def test_the_form_says_why_it_cannot_be_sent_instead_of_showing_it(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    client = client_for(personas["cadre"])
+    post_objection(client, town, wang)
+    page = client.get(raise_url(town, wang)).content.decode()
+    assert "waiting for its answer" in page and 'name="reason"' not in page
+    review = client.get(raise_url(town, wang, "review")).content.decode()
+    assert "raise an objection instead" in review
