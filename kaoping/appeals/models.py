@@ -44,7 +44,7 @@ class AppealRules(models.Model):
 
 class Stage(models.TextChoices):
     OBJECTION = "objection", _("Objection")
-    REVIEW = "review", _("Review")
+    REVIEW = "review", _("Statutory review")
 
 
 class AppealStatus(models.TextChoices):

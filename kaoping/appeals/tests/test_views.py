@@ -253,3 +253,25 @@ def test_the_form_says_why_it_cannot_be_sent_instead_of_showing_it(
     assert "waiting for its answer" in page and 'name="reason"' not in page
     review = client.get(raise_url(town, wang, "review")).content.decode()
     assert "raise an objection instead" in review
+
+
+def test_the_cadre_is_not_linked_to_the_correction_page_they_may_not_open(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    indicator = Indicator.objects.get(scheme__town=town, code="1.1")
+    url = reverse("appeals:detail", args=[town.slug, appeal.pk])
+    form = {
+        "decision": "change",
+        "answer": "予以更正。",
+        "version": "1",
+        "indicator": indicator.pk,
+        "value": "9",
+    }
+    client_for(personas["assessment_office"]).post(url, {**form, "confirmed": "1"})
+    correction = reverse("results:correction_detail", args=[town.slug, Correction.objects.get().pk])
+    page = client_for(personas["cadre"]).get(url).content.decode()
+    assert correction not in page and "takes effect when the correction is published" in page
+    assert client_for(personas["cadre"]).get(correction).status_code in (403, 404)
