@@ -26,7 +26,15 @@ def _outcome(appeal: Appeal) -> str:
 
 def table_appeals(rows: list[Appeal]) -> Table:
     return Table(
-        headers=[_("Raised"), _("Stage"), _("Subject"), _("Grounds"), _("Status"), _("Outcome"), _("Answer")],
+        headers=[
+            _("Raised"),
+            _("Stage"),
+            _("Subject"),
+            _("Grounds"),
+            _("Status"),
+            _("Result after the answer"),
+            _("Answer"),
+        ],
         rows=[
             [
                 f"{a.raised_at:%Y-%m-%d}",
