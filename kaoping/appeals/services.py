@@ -100,6 +100,8 @@ def raise_problem(
         return str(_("A review could be asked for until %(day)s.") % {"day": f"{when.review_until:%Y-%m-%d}"})
     if Stage.REVIEW in open_stages:
         return str(_("A review of this result has already been asked for."))
+    if Stage.OBJECTION in open_stages:
+        return str(_("Your objection to this result is waiting for its answer: ask for a review after it."))
     return ""
 
 

@@ -350,3 +350,14 @@ def test_the_office_is_reminded_the_day_before_on_the_day_and_once_when_overdue(
     assert Message.objects.filter(recipient=office, kind="appeal.due").count() == 3
     answer(personas, appeal)
     assert run(date(2026, 11, 10)).due == 0
+
+
+def test_a_review_waits_for_the_answer_to_an_open_objection(town, personas, october):
+    _period, wang, _li = october
+    with time_machine.travel(IN_WINDOW, tick=False):
+        objection = raise_(personas, town, wang, token="o")
+    with time_machine.travel(CONFIRMED, tick=False):
+        with pytest.raises(DomainError, match="ask for a review after it"):
+            raise_(personas, town, wang, stage=Stage.REVIEW, token="r1")
+        answer(personas, objection)  # answered late: still in writing, then the review may follow
+        assert raise_(personas, town, wang, stage=Stage.REVIEW, token="r2").stage == Stage.REVIEW
