@@ -70,6 +70,10 @@ class Action(models.TextChoices):
         "manage_records",
         _("Set the records' deadline and areas, return records, compile and archive the month"),
     )
+    RAISE_APPEALS = "raise_appeals", _("Object to one's own published result or ask for its review")
+    VIEW_APPEALS = "view_appeals", _("See every objection and review of the town with its due date")
+    ANSWER_APPEALS = "answer_appeals", _("Answer objections and decide reviews in writing")
+    MANAGE_APPEAL_RULES = "manage_appeal_rules", _("Set the publication and review windows")
 
 
 R = Role
@@ -163,6 +167,13 @@ POLICY: dict[Action, frozenset[Role]] = {
         {R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.ASSESSMENT_OFFICE, R.CITY_ADMIN}
     ),
     Action.MANAGE_RECORDS: frozenset({R.PARTY_BUILDING_OFFICE}),
+    # Objections (异议) during the publication window and reviews (复核) after it: a cadre raises them
+    # about their own result only (`may_read_appeal`); the assessment office answers in writing, never
+    # about their own result (kaoping/appeals/services.py); the Party secretary follows them.
+    Action.RAISE_APPEALS: frozenset({R.CADRE}),
+    Action.VIEW_APPEALS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
+    Action.ANSWER_APPEALS: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.MANAGE_APPEAL_RULES: frozenset({R.ASSESSMENT_OFFICE}),
 }
 
 
@@ -286,6 +297,20 @@ def dossier_allowed(user: User, town: Town, cadre_id: int) -> bool:
     if can(user, Action.VIEW_DOSSIERS, town):
         return True
     return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_DOSSIER, town)
+
+
+def may_read_appeal(user: User, town: Town, *, cadre_id: int) -> bool:
+    """Whether `user` may read an objection or review about the cadre `cadre_id`: the offices that
+    follow them all, and the cadre it is about (nobody else: a colleague's objection is theirs)."""
+    if can(user, Action.VIEW_APPEALS, town):
+        return True
+    return can(user, Action.RAISE_APPEALS, town) and user.cadre_id == cadre_id
+
+
+def may_raise_appeal(user: User, town: Town, *, cadre_id: int) -> bool:
+    """Whether `user` may object to, or ask for a review of, a result of the cadre `cadre_id`: only
+    that cadre, through the account linked to them."""
+    return can(user, Action.RAISE_APPEALS, town) and user.cadre_id == cadre_id
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

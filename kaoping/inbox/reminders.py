@@ -21,8 +21,9 @@ Sources can also be named in the setting ``KAOPING_REMINDER_SOURCES`` (a list of
 Registered now: ``scoring.sheets_due`` (score sheets of an open month not submitted or approved
 around the month's due day), ``supervision.items_due`` (items due tomorrow, today, or overdue),
 ``records.missing`` (leaders in charge with records not submitted, the day before the deadline and on
-it) and ``quarterly.rectifications_due`` (open rectifications whose deadline has come, to the group
-leader for review).
+it), ``quarterly.rectifications_due`` (open rectifications whose deadline has come, to the group
+leader for review) and ``appeals.answers_due`` (objections and reviews whose written answer is due
+tomorrow, today or overdue, to the assessment office).
 """
 
 from collections.abc import Callable, Iterable

@@ -24,6 +24,15 @@ def navigation(request):
             and (can(user, Action.VIEW_RECORDS, town) or can(user, Action.VIEW_OWN_RECORDS, town)),
             "evaluation": town is not None and can(user, Action.VIEW_EVALUATION_RESULTS, town),
             "quarterly": town is not None and can(user, Action.VIEW_QUARTERLY, town),
+            # The office's list of every objection and review, or a cadre's own.
+            "appeals": town is not None
+            and (
+                "list"
+                if can(user, Action.VIEW_APPEALS, town)
+                else "mine"
+                if can(user, Action.RAISE_APPEALS, town)
+                else ""
+            ),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),

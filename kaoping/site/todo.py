@@ -24,6 +24,10 @@ from django.utils.translation import gettext as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.accounts.permissions import population_scope, roles_in
+from kaoping.appeals import monthly as appeal_months
+from kaoping.appeals import selectors as appeals
+from kaoping.appeals import services as appeal_services
+from kaoping.appeals.models import Appeal, Stage
 from kaoping.indicators.models import IndicatorWeight
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import rosters
@@ -105,13 +109,15 @@ class SheetProgress:
 
 @dataclass
 class MyResult:
-    """A cadre's latest published result."""
+    """A cadre's latest published result, and its windows for objections and a review."""
 
     month: date
     total: str
     rank: int
     group_rank: int | None
     url: str
+    subject_id: int = 0
+    windows: appeal_services.Windows | None = None
 
 
 class _Reader:
@@ -234,13 +240,33 @@ class _Reader:
         )
         if row is None:
             return None
+        windows = None
+        if row.period.published_at is not None:
+            windows = appeal_services.windows(appeal_months.subject_of(row, self.town), self.appeal_rules)
         return MyResult(
             month=row.period.month,
             total=f"{row.total:.2f}",
             rank=row.rank,
             group_rank=row.group_rank,
             url=reverse("scoring:breakdown", args=[self.town.slug, month_slug(row.period), row.cadre_id]),
+            subject_id=row.pk,
+            windows=windows,
         )
+
+    @cached_property
+    def appeal_rules(self):
+        """The town's publication and review windows (one query)."""
+        return appeal_services.rules_for(self.town)
+
+    @cached_property
+    def my_appeals(self) -> list[Appeal]:
+        """The cadre's objections and reviews, the open ones first (one query)."""
+        return appeals.for_cadre(self.town, self.user.cadre_id)
+
+    @cached_property
+    def open_appeals(self) -> list[Appeal]:
+        """The town's objections and reviews waiting for an answer, soonest due first (one query)."""
+        return appeals.open_for_town(self.town)
 
     @cached_property
     def my_items(self) -> list[Item]:
@@ -395,6 +421,78 @@ def _correction_line(r: _Reader) -> list[Line]:
     ]
 
 
+def _due_note(due: date, today: date) -> tuple[str, bool]:
+    days = (due - today).days
+    if days < 0:
+        return _("Overdue by %(days)d days") % {"days": -days}, True
+    if days == 0:
+        return _("Due today"), True
+    return _("Due %(due)s") % {"due": f"{due:%m-%d}"}, False
+
+
+def _appeal_lines(r: _Reader) -> list[Line]:
+    """The objections and reviews waiting for the office's written answer, the soonest due first."""
+    if not r.open_appeals:
+        return []
+    first = r.open_appeals[0]
+    note, urgent = _due_note(first.due_on, r.today)
+    return [
+        Line(
+            label=_("Objections and reviews to answer"),
+            url=reverse("appeals:list", args=[r.town.slug]),
+            figure=str(len(r.open_appeals)),
+            note=_("Next: %(cadre)s, %(due)s") % {"cadre": first.cadre.name, "due": note},
+            urgent=urgent,
+        )
+    ]
+
+
+def _my_appeal_lines(r: _Reader) -> list[Line]:
+    """The cadre's latest result's window (until when to object, or to ask for a review) and their
+    open objections and reviews with the date the answer is due."""
+    lines = []
+    mine, when = r.my_result, r.my_result.windows if r.my_result else None
+    taken = {(a.stage, a.subject_id) for a in r.my_appeals if a.is_open or a.stage == Stage.REVIEW}
+    if mine is not None and when is not None:
+        month = f"{mine.month:%Y-%m}"
+        if when.objections_open(r.today) and (Stage.OBJECTION, mine.subject_id) not in taken:
+            lines.append(
+                Line(
+                    label=_("Publication window of %(month)s until %(month_of)d/%(day)d")
+                    % {
+                        "month": month,
+                        "month_of": when.objections_until.month,
+                        "day": when.objections_until.day,
+                    },
+                    url=mine.url,
+                    figure=f"{when.objections_until:%m-%d}",
+                    note=_("Raise an objection on your result's page if it is wrong"),
+                )
+            )
+        elif when.review_open(r.today) and (Stage.REVIEW, mine.subject_id) not in taken:
+            lines.append(
+                Line(
+                    label=_("Review of %(month)s can be asked for until %(day)s")
+                    % {"month": month, "day": f"{when.review_until:%Y-%m-%d}"},
+                    url=mine.url,
+                    figure=f"{when.review_until:%m-%d}",
+                    note=_("Confirmed on %(day)s") % {"day": f"{when.confirmed_on:%Y-%m-%d}"},
+                )
+            )
+    for appeal in [a for a in r.my_appeals if a.is_open][:LIST_AT_MOST]:
+        note, _urgent = _due_note(appeal.due_on, r.today)
+        lines.append(
+            Line(
+                label=_("My %(stage)s: %(subject)s")
+                % {"stage": appeal.get_stage_display(), "subject": appeal.subject_label},
+                url=reverse("appeals:detail", args=[r.town.slug, appeal.pk]),
+                figure=f"{appeal.due_on:%m-%d}",
+                note=_("Answer %(due)s") % {"due": note},
+            )
+        )
+    return lines
+
+
 def _assessment_office(r: _Reader) -> Card:
     card = Card(
         "assessment_office",
@@ -406,6 +504,7 @@ def _assessment_office(r: _Reader) -> Card:
     card.lines = [_sheet_line(r.town, s) for s in r.open_sheets]
     card.lines += _adjustment_lines(r, _("Waiting for the Party secretary's decision"))
     card.lines += _correction_line(r)
+    card.lines += _appeal_lines(r)
     if r.overdue_rectifications:
         card.lines.append(
             Line(
@@ -595,6 +694,7 @@ def _cadre(r: _Reader) -> Card:
                 note=_("Rank %(rank)d · how it was reached") % {"rank": mine.rank},
             )
         )
+    card.lines += _my_appeal_lines(r)
     for rect in r.my_rectifications:
         days = (rect.deadline - r.today).days
         card.lines.append(

@@ -63,6 +63,13 @@ PAGES += [
     ("quarterly:rule_list", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
     ("quarterly:meeting_create", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
 ]
+# Objections and reviews: the office lists and answers them, the Party secretary and the city follow
+# them, a cadre has their own list (object rules: kaoping/appeals/tests/test_views.py).
+PAGES += [
+    ("appeals:list", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
+    ("appeals:mine", lambda t, c: {"town": t.slug}, {R.CADRE}),
+    ("appeals:rules", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
+]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
     ("people:town_create", {R.CITY_ADMIN}),
@@ -138,6 +145,11 @@ def test_the_auditor_holds_no_right_but_reading_the_audit_log():
 
 def test_records_are_managed_by_the_party_building_office_only():
     assert POLICY[Action.MANAGE_RECORDS] == {R.PARTY_BUILDING_OFFICE}
+
+
+def test_objections_are_raised_by_cadres_and_answered_by_the_assessment_office_only():
+    assert POLICY[Action.RAISE_APPEALS] == {R.CADRE}
+    assert POLICY[Action.ANSWER_APPEALS] == {R.ASSESSMENT_OFFICE}
 
 
 def test_corrections_are_decided_by_the_assessment_office_or_the_party_secretary_only():

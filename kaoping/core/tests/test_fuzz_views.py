@@ -217,6 +217,21 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         actor=office, entry=listed, measures=f"{mark}措施", deadline=date(2026, 5, 1)
     )
     area, record, attachment = _build_records(town, cadres[0], month, mark)
+    from kaoping.appeals.models import Appeal
+
+    appeal = Appeal.objects.create(
+        town=town,
+        stage="objection",
+        kind="results.month",
+        subject_id=9_000 + len(mark),
+        subject_label=f"{mark}月度结果",
+        cadre=personas["cadre"].cadre if not mark else cadres[1],
+        reason=f"{mark}理由",
+        raised_by=personas["cadre"],
+        due_on=date(2026, 5, 10),
+        outcome_before="88.00",
+        token=f"fuzz-{town.slug}",
+    )
 
     return {
         "town": town,
@@ -246,6 +261,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "area": area,
         "record": record,
         "attachment": attachment,
+        "appeal": appeal,
     }
 
 
@@ -356,6 +372,7 @@ PK_OF = [
     ("records:area_", "area"),
     ("records:record_", "record"),
     ("meetings:decide", "record"),
+    ("appeals:", "appeal"),
 ]
 
 
@@ -375,6 +392,12 @@ def _path_kwargs(name: str, route: str, objects: dict) -> dict | None:
             kwargs[param] = urlsafe_base64_encode(force_bytes(1))
         elif param == "token":
             kwargs[param] = "cz8x1-0123456789abcdef0123456789abcdef"
+        elif param == "stage":  # an objection or a review of a subject of a registered kind
+            kwargs[param] = "objection"
+        elif param == "kind":
+            kwargs[param] = objects["appeal"].kind
+        elif param == "subject":
+            kwargs[param] = objects["appeal"].subject_id
         elif param == "pk":
             thing = next((t for prefix, t in PK_OF if name.startswith(prefix)), None)
             if thing is None:

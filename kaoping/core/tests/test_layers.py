@@ -67,7 +67,7 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     assert layers == [
         "site | ops",
         "dossier",
-        "reports | quarterly",
+        "reports | quarterly | appeals",
         "results",
         "scoring | evaluation | supervision | records",
         "indicators",
@@ -76,6 +76,16 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     ]
     engine = next(c for c in config["contracts"] if c["id"] == "engine-pure")
     assert "django" in engine["forbidden_modules"]
+
+
+def test_the_appeals_and_the_reports_do_not_import_each_other(copy):
+    _add(copy, "kaoping/appeals/services.py", "from kaoping.reports import rankings as _rankings")
+    try:
+        result = _lint(copy)
+    finally:
+        shutil.copy(ROOT / "kaoping/appeals/services.py", copy / "kaoping/appeals/services.py")
+    assert result.returncode == 1
+    assert "kaoping.appeals is not allowed to import kaoping.reports" in result.stdout
 
 
 def test_an_input_area_importing_the_results_breaks_the_layers(copy):

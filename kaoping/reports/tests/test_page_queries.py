@@ -4,6 +4,7 @@ concurrent load"). Worked example: test_corrections.py's May 2026, published, tw
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixture, named as the tests' argument
 
@@ -12,6 +13,9 @@ from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixtu
 # too. The navigation's town switch needs no query for a user whose roles are all in the page's town.
 RANKING = 7
 BREAKDOWN = 8
+# The publication window and the objections on a published month's breakdown (appeals' template tag):
+# the result as a subject, the town's windows, the result's objections and reviews.
+APPEALS_PANEL = 3
 
 
 def _ranking(period) -> str:
@@ -43,12 +47,14 @@ def test_the_breakdown_page_of_a_published_month_takes_a_fixed_number_of_queries
     django_assert_num_queries,
 ):
     period, _zhang, li = may
+    type(period).objects.filter(pk=period.pk).update(published_at=timezone.now())
     client = client_for(personas["assessment_office"])
     url = reverse("scoring:breakdown", args=[period.town.slug, "2026-05", li.pk])
     assert client.get(url).status_code == 200
-    with django_assert_num_queries(BREAKDOWN):
+    with django_assert_num_queries(BREAKDOWN + APPEALS_PANEL):
         response = client.get(url)
     assert response.status_code == 200 and "90.00" in response.content.decode()
+    assert 'id="appeal-window"' in response.content.decode()
 
 
 @pytest.mark.django_db

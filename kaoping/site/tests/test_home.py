@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kaoping import testing
 from kaoping.accounts.models import Role, RoleAssignment
+from kaoping.appeals.models import Appeal
 from kaoping.people.models import Population
 from kaoping.quarterly.models import LaggingEntry, LaggingList, ListStatus, Meeting, Rectification
 from kaoping.records import services as records_services
@@ -243,9 +244,24 @@ def _returned(town, cadre, leader, month):
 
 def _everything(town, personas, sheet, cadres, n):
     """`n` more of every kind of thing a card lists: open sheets, items, adjustments, returned
-    records, rectifications (open and overdue), exemplary cases."""
+    records, rectifications (open and overdue), exemplary cases, objections and reviews."""
     office = personas["supervision_office"]
     for i in range(n):
+        for who in (personas["cadre"].cadre, cadres[0]):
+            k = Appeal.objects.count()
+            Appeal.objects.create(
+                town=town,
+                stage="objection",
+                kind="results.month",
+                subject_id=10_000 + k,
+                subject_label="Monthly result of 2026-02",
+                cadre=who,
+                reason="评分有误",
+                raised_by=personas["cadre"],
+                due_on=date(2026, 3, 19 + i),
+                outcome_before="88.00",
+                token=f"home-{k}",
+            )
         k = MonthRecord.objects.count()
         _returned(town, cadres[1], personas["cadre"].cadre, date(2025, 12 - k, 1))
         _rectification(town, personas["cadre"].cadre, date(2026, 3, 1 + i))
@@ -334,6 +350,23 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
         unit=station,
         starts_on=date(2026, 1, 1),
     )
+    february = Period.objects.create(
+        town=town,
+        month=date(2026, 2, 1),
+        status=PeriodStatus.PUBLISHED,
+        published_at=timezone.make_aware(timezone.datetime(2026, 3, 16, 9)),
+    )
+    MonthlyResult.objects.create(
+        period=february,
+        cadre=user.cadre,
+        scheme=sheet.scheme,
+        performance=Decimal(88),
+        bonus=0,
+        deduction=0,
+        total=Decimal(88),
+        rank=1,
+        breakdown={},
+    )
     _everything(town, personas, sheet, cadres, 1)
     user = type(user).objects.get(pk=user.pk)  # fresh grants
     few, cards = _queries(user, town)
@@ -348,8 +381,15 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     assert sum(len(c.lines) for c in more_cards) > sum(len(c.lines) for c in cards)
     # 14 before the records and the rectifications; then the year's exemplary count, whether the user
     # leads an area, their open rectifications and the overdue ones (4), the records to fill (6) and
-    # the month's completeness (5).
-    assert (few, many) == (29, 29)
+    # the month's completeness (5); the town's objections and reviews, the cadre's own and the town's
+    # windows for the cadre's latest result (3).
+    assert (few, many) == (32, 32)
+    assert any(line.label.startswith("Publication window of 2026-02") for c in cards for line in c.lines)
+    assert any(
+        line.label == "Objections and reviews to answer" and line.figure == "12"
+        for c in more_cards
+        for line in c.lines
+    )
     assert _page_queries(client, town) == page_few  # the whole page too
 
 

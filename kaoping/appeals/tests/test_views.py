@@ -1,0 +1,277 @@
+"""The pages of objections and reviews: the window and actions on the breakdown, raising, answering,
+the office's list (overdue first, a fixed number of queries), the windows page, the dossier section."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kaoping import testing
+from kaoping.indicators.models import Indicator
+from kaoping.results.models import Correction
+
+from .. import monthly
+from ..models import Appeal, AppealRules, AppealStatus, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+def breakdown(town, result):
+    return reverse("scoring:breakdown", args=[town.slug, "2026-10", result.cadre_id])
+
+
+def raise_url(town, result, stage="objection"):
+    return reverse("appeals:raise", args=[town.slug, stage, monthly.KEY, result.pk])
+
+
+def post_objection(client, town, result, token="tok-1", reason="第1.1项评分偏低，材料已补交。"):
+    return client.post(raise_url(town, result), {"reason": reason, "token": token}, follow=True)
+
+
+def test_the_cadres_breakdown_shows_the_window_and_the_objection_action(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    page = client_for(personas["cadre"]).get(breakdown(town, wang)).content.decode()
+    assert "Publication window until 11/6" in page
+    assert raise_url(town, wang) in page
+
+
+def test_the_chinese_page_says_gongshiqi_zhi(client_for, personas, town, october, in_window, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    _period, wang, _li = october
+    client = client_for(personas["cadre"])
+    page = client.get(breakdown(town, wang), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "公示期至11月6日" in page.replace(" ", "")
+
+
+def test_the_office_sees_the_window_but_no_objection_action(client_for, personas, town, october, in_window):
+    _period, wang, _li = october
+    page = client_for(personas["assessment_office"]).get(breakdown(town, wang)).content.decode()
+    assert "Publication window until 11/6" in page
+    assert raise_url(town, wang) not in page
+
+
+def test_after_the_window_the_cadre_can_ask_for_a_review(client_for, personas, town, october, confirmed):
+    _period, wang, _li = october
+    page = client_for(personas["cadre"]).get(breakdown(town, wang)).content.decode()
+    assert raise_url(town, wang) not in page
+    assert raise_url(town, wang, "review") in page
+    assert "Confirmed on 2026-11-07" in page
+
+
+def test_a_cadre_raises_an_objection_and_a_replayed_form_is_refused(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    client = client_for(personas["cadre"])
+    assert 'name="token"' in client.get(raise_url(town, wang)).content.decode()
+    response = post_objection(client, town, wang)
+    appeal = Appeal.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("appeals:detail", args=[town.slug, appeal.pk])
+    assert "2026-11-06" in response.content.decode()
+    replay = post_objection(client, town, wang)
+    assert "already sent" in replay.content.decode()
+    assert Appeal.objects.count() == 1
+
+
+def test_an_empty_reason_changes_nothing(client_for, personas, town, october, in_window):
+    _period, wang, _li = october
+    response = post_objection(client_for(personas["cadre"]), town, wang, reason="")
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_a_colleagues_result_and_another_towns_are_not_found(client_for, personas, town, october, in_window):
+    _period, _wang, li = october
+    assert client_for(personas["cadre"]).get(raise_url(town, li)).status_code == 404
+    assert client_for(personas["other_town_admin"]).get(raise_url(town, li)).status_code == 404
+    assert (
+        client_for(personas["cadre"])
+        .get(reverse("appeals:raise", args=[town.slug, "x", monthly.KEY, li.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_a_cadre_sees_only_their_own_objections(client_for, personas, town, october, in_window):
+    _period, wang, li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    colleague = testing.make_user("li", town=town, role=None, cadre=li.cadre)
+    url = reverse("appeals:detail", args=[town.slug, appeal.pk])
+    assert client_for(colleague).get(url).status_code == 404
+    assert (
+        appeal.reason
+        not in client_for(colleague).get(reverse("appeals:mine", args=[town.slug])).content.decode()
+    )
+    assert client_for(personas["other_town_admin"]).get(url).status_code == 404
+    assert client_for(personas["cadre"]).get(url).status_code == 200
+    assert client_for(personas["main_leader"]).get(url).status_code == 200
+
+
+def test_the_office_upholds_an_objection_into_the_months_correction(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    office = client_for(personas["assessment_office"])
+    url = reverse("appeals:detail", args=[town.slug, appeal.pk])
+    page = office.get(url).content.decode()
+    assert 'id="answer-form"' in page and "1.1 党建工作 (8.00)" in page
+    indicator = Indicator.objects.get(scheme__town=town, code="1.1")
+    form = {
+        "decision": "change",
+        "answer": "材料属实，予以更正。",
+        "version": "1",
+        "indicator": indicator.pk,
+        "value": "9",
+    }
+    refused = office.post(url, form, follow=True)  # without the confirmation
+    assert "Confirm first" in refused.content.decode()
+    response = office.post(url, {**form, "confirmed": "1"}, follow=True)
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UPHELD and appeal.outcome_after == "94.00"
+    correction = Correction.objects.get()
+    assert reverse("results:correction_detail", args=[town.slug, correction.pk]) in response.content.decode()
+    cadre_page = client_for(personas["cadre"]).get(url).content.decode()
+    assert "材料属实，予以更正。" in cadre_page and "94.00" in cadre_page
+
+
+def test_the_main_leader_follows_but_does_not_answer(client_for, personas, town, october, in_window):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    url = reverse("appeals:detail", args=[town.slug, appeal.pk])
+    client = client_for(personas["main_leader"])
+    assert 'id="answer-form"' not in client.get(url).content.decode()
+    assert (
+        client.post(url, {"decision": "keep", "answer": "x", "version": "1", "confirmed": "1"}).status_code
+        == 404
+    )
+
+
+def _appeal(town, cadre, user, due, n, status=AppealStatus.OPEN):
+    return Appeal.objects.create(
+        town=town,
+        stage=Stage.OBJECTION,
+        kind=monthly.KEY,
+        subject_id=1000 + n,
+        subject_label="Monthly result of 2026-10",
+        cadre=cadre,
+        reason=f"理由{n}",
+        raised_by=user,
+        due_on=due,
+        outcome_before="88.00",
+        status=status,
+        token=f"list-{n}",
+    )
+
+
+def _list_queries(client, town):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("appeals:list", args=[town.slug]))
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_office_list_puts_the_overdue_first_in_a_fixed_number_of_queries(
+    client_for, personas, town, in_window
+):
+    cadre = personas["cadre"].cadre
+    later = _appeal(town, cadre, personas["cadre"], date(2026, 11, 6), 1)
+    overdue = _appeal(town, cadre, personas["cadre"], date(2026, 11, 3), 2)
+    answered = _appeal(town, cadre, personas["cadre"], date(2026, 11, 1), 3, status=AppealStatus.REJECTED)
+    client = client_for(personas["assessment_office"])
+    few, response = _list_queries(client, town)
+    assert [a.pk for a in response.context["appeals"]] == [overdue.pk, later.pk, answered.pk]
+    assert "table-danger" in response.content.decode()
+    for n in range(4, 12):
+        _appeal(town, testing.make_cadre(town, f"干部{n}", 100 + n), personas["cadre"], date(2026, 11, 5), n)
+    many, response = _list_queries(client, town)
+    assert len(response.context["appeals"]) == 11
+    assert few == many
+
+
+def test_the_cadres_own_list_takes_a_fixed_number_of_queries(client_for, personas, town, in_window):
+    cadre = personas["cadre"].cadre
+    client = client_for(personas["cadre"])
+    url = reverse("appeals:mine", args=[town.slug])
+    _appeal(town, cadre, personas["cadre"], date(2026, 11, 6), 1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(2, 8):
+        _appeal(town, cadre, personas["cadre"], date(2026, 11, 6), n, status=AppealStatus.REJECTED)
+    with CaptureQueriesContext(connection) as seven:
+        response = client.get(url)
+    assert len(response.context["appeals"]) == 7
+    assert len(one) == len(seven)
+
+
+def test_the_windows_page_saves_and_refuses_a_bad_number(client_for, personas, town):
+    client = client_for(personas["assessment_office"])
+    url = reverse("appeals:rules", args=[town.slug])
+    bad = client.post(
+        url, {"publication_days": "5天", "review_days": "30", "decision_days": "30", "version": "1"}
+    )
+    assert bad.status_code == 200 and not AppealRules.objects.exists()
+    client.post(url, {"publication_days": "７", "review_days": "30", "decision_days": "30", "version": "1"})
+    assert AppealRules.objects.get(town=town).publication_days == 7
+    stale = client.post(
+        url, {"publication_days": "3", "review_days": "30", "decision_days": "30", "version": "1"}
+    )
+    assert "after you opened the page" in stale.content.decode()
+    assert AppealRules.objects.get(town=town).publication_days == 7
+
+
+def test_the_dossier_shows_the_objections_and_their_answers(client_for, personas, town, october, in_window):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    page = (
+        client_for(personas["cadre"])
+        .get(reverse("dossier:page", args=[town.slug, wang.cadre_id]))
+        .content.decode()
+    )
+    assert "Objections and reviews" in page and "第1.1项评分偏低" in page and "answer due 2026-11-06" in page
+
+
+def test_the_form_says_why_it_cannot_be_sent_instead_of_showing_it(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    client = client_for(personas["cadre"])
+    post_objection(client, town, wang)
+    page = client.get(raise_url(town, wang)).content.decode()
+    assert "waiting for its answer" in page and 'name="reason"' not in page
+    review = client.get(raise_url(town, wang, "review")).content.decode()
+    assert "raise an objection instead" in review
+
+
+def test_the_cadre_is_not_linked_to_the_correction_page_they_may_not_open(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    indicator = Indicator.objects.get(scheme__town=town, code="1.1")
+    url = reverse("appeals:detail", args=[town.slug, appeal.pk])
+    form = {
+        "decision": "change",
+        "answer": "予以更正。",
+        "version": "1",
+        "indicator": indicator.pk,
+        "value": "9",
+    }
+    client_for(personas["assessment_office"]).post(url, {**form, "confirmed": "1"})
+    correction = reverse("results:correction_detail", args=[town.slug, Correction.objects.get().pk])
+    page = client_for(personas["cadre"]).get(url).content.decode()
+    assert correction not in page and "takes effect when the correction is published" in page
+    assert client_for(personas["cadre"]).get(correction).status_code in (403, 404)
