@@ -76,6 +76,7 @@ def photo(seed: int, width: int = 240, height: int = 160) -> bytes:
         else:
             row = stripes[6 * y : 6 * y + 3 * width]
         rows.append(b"\x00" + row)  # filter type 0: the row as it is
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -203,7 +204,12 @@ def load_demo_meetings(town: Town, *, today: date) -> dict[str, int]:
             )
             counts["statements"] += 1
             rect = services.rectification_record(
-                actor=office, entry=entry, measures=MEASURES, deadline=meeting.held_on + timedelta(days=45)
+                actor=office,
+                entry=entry,
+                measures=MEASURES,
+                # A month to rectify: the latest meeting's plans are past their deadline on the demo's
+                # today and not yet reviewed, so the office's home page shows them overdue.
+                deadline=meeting.held_on + timedelta(days=30),
             )
             for days, text in zip((15, 30), PROGRESS, strict=True):
                 if meeting.held_on + timedelta(days=days) <= today:

@@ -18,6 +18,7 @@ from kaoping.engine.periods import quarter_months
 from kaoping.files.models import Attachment
 from kaoping.files.services import path_of
 from kaoping.files.validation import check_bytes
+from kaoping.people.demo import DEMO_TODAY
 from kaoping.quarterly.demo import VISIT_OWNER
 from kaoping.quarterly.models import EntrySource, LaggingEntry, Meeting, Rectification, RectificationStatus
 from kaoping.results.models import MonthlyResult
@@ -103,12 +104,15 @@ def test_statements_come_at_about_the_articles_rate_and_the_older_rectifications
     assert entries.filter(exempt=True).count() == 1  # one exemption, with its reason
     assert not [e for e in entries if e.exempt and hasattr(e, "statement")]
     by_meeting = defaultdict(set)
+    deadlines = defaultdict(set)
     for rectification in Rectification.objects.filter(entry__in=statements).select_related(
         "entry__lagging_list__meeting"
     ):
         by_meeting[rectification.entry.lagging_list.meeting.slug].add(rectification.status)
+        deadlines[rectification.entry.lagging_list.meeting.slug].add(rectification.deadline)
     latest = max(by_meeting)
     assert by_meeting[latest] == {RectificationStatus.OPEN}
+    assert max(deadlines[latest]) < DEMO_TODAY  # overdue on the demo's today: the office sees them
     assert all(
         RectificationStatus.OPEN not in statuses for slug, statuses in by_meeting.items() if slug != latest
     )
