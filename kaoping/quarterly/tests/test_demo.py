@@ -13,6 +13,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from kaoping.engine.periods import quarter_months
 from kaoping.files.models import Attachment
@@ -28,8 +29,14 @@ MOST_STATEMENTS_A_YEAR = 6
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def files_dir(tmp_path_factory):
+    """Where the demo's photos go, for the whole module (the per-test directory comes too late)."""
+    return tmp_path_factory.mktemp("demo-files")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, files_dir):
+    with django_db_blocker.unblock(), override_settings(KAOPING_FILES_DIR=files_dir):
         call_command("demo", stdout=StringIO())
         yield
         call_command("flush", interactive=False, verbosity=0)
@@ -119,7 +126,10 @@ def test_statements_come_at_about_the_articles_rate_and_the_older_rectifications
 
 
 @pytest.mark.django_db
-def test_each_site_visit_of_a_project_or_village_has_photos_that_pass_the_upload_check(demo):
+def test_each_site_visit_of_a_project_or_village_has_photos_that_pass_the_upload_check(
+    demo, files_dir, settings
+):
+    settings.KAOPING_FILES_DIR = files_dir
     photos = Attachment.objects.filter(owner_type=VISIT_OWNER)
     assert photos.count() == 3 * Meeting.objects.filter(town__slug="xiacun").count()
     for attachment in photos[:3]:
