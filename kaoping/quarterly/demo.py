@@ -11,7 +11,9 @@ demo's rankings that lists a handful of cadres a year, about the article's rate 
 import io
 import struct
 import zlib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from kaoping.accounts.models import User
 from kaoping.evaluation.models import Round
@@ -19,7 +21,7 @@ from kaoping.files.services import attachment_store, attachments_attach
 from kaoping.people.models import Cadre, Population, Town, Village
 
 from . import rules, services
-from .models import LaggingEntry, RectificationStatus, SiteVisit, VisitKind
+from .models import LaggingEntry, Rectification, RectificationStatus, SiteVisit, VisitKind
 
 VISIT_OWNER = "quarterly.sitevisit"  # the owner type of a site visit's photos
 
@@ -234,4 +236,7 @@ def load_demo_meetings(town: Town, *, today: date) -> dict[str, int]:
                     confirmed=True,
                     based_on=rect.version,
                 )
+                # Reviewed a few days after the deadline, as it would have been (not on the load's day).
+                reviewed = timezone.make_aware(datetime.combine(rect.deadline + timedelta(days=3), time(10)))
+                Rectification.objects.filter(pk=rect.pk).update(reviewed_at=reviewed)
     return counts

@@ -120,6 +120,8 @@ def test_statements_come_at_about_the_articles_rate_and_the_older_rectifications
     latest = max(by_meeting)
     assert by_meeting[latest] == {RectificationStatus.OPEN}
     assert max(deadlines[latest]) < DEMO_TODAY  # overdue on the demo's today: the office sees them
+    reviewed = Rectification.objects.exclude(status=RectificationStatus.OPEN)
+    assert all(r.deadline < r.reviewed_at.date() < DEMO_TODAY for r in reviewed)
     assert all(
         RectificationStatus.OPEN not in statuses for slug, statuses in by_meeting.items() if slug != latest
     )
