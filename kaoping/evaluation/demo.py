@@ -1,51 +1,67 @@
-"""Four past quarters of democratic evaluation for the demo town (Q4 2025 to Q3 2026), all closed.
+"""Eight past quarters of democratic evaluation for the demo town (Q4 2024 to Q3 2026), all closed.
 
 Targets: the leadership members and the middle-level cadres (the department heads who report at the
-quarterly meeting). Every cadre of the town gets a code in their rater class; about nine in ten vote.
-Deterministic (seeded). Call `load_demo_rounds(town)` after the people are loaded.
+quarterly meeting) in post in the quarter. Every cadre in post then gets a code in their rater class;
+about nine in ten vote. Each round is held on the last Friday of its quarter, before its last month is
+scored. Deterministic (seeded). Call `load_demo_rounds(town)` after the people are loaded.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
+from kaoping.engine.periods import quarter_months
 from kaoping.people.models import AgencyCategory, Cadre, Population, Town
+from kaoping.people.selectors import Membership, roster
 
 from . import sealing, services
 from .models import DEFAULT_WEIGHTS, Grade, RaterKind, SealedBallot, SubItem, VotingCode
 
+
+def _last_friday(year: int, quarter: int) -> date:
+    """The last Friday of the quarter's last month."""
+    last_month = quarter_months(year, quarter)[-1]
+    day = (last_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() - 4) % 7)
+
+
 QUARTERS = [
-    (2025, 4, date(2025, 12, 26)),
-    (2026, 1, date(2026, 3, 27)),
-    (2026, 2, date(2026, 6, 26)),
-    (2026, 3, date(2026, 9, 25)),
+    (year, quarter, _last_friday(year, quarter))
+    for year, quarter in [(2024, 4), *((2025, q) for q in (1, 2, 3, 4)), *((2026, q) for q in (1, 2, 3))]
 ]
 
 
-def _rater_kind(cadre: Cadre) -> str | None:
-    if cadre.population == Population.LEADERSHIP:
+def _rater_kind(member: Membership) -> str | None:
+    if member.population == Population.LEADERSHIP:
         return RaterKind.LEADERSHIP
-    if cadre.population != Population.AGENCY:
+    if member.population != Population.AGENCY:
         return None
-    if cadre.is_middle_level:
+    if member.is_middle_level:
         return RaterKind.MIDDLE_LEVEL
-    if cadre.agency_category == AgencyCategory.NON_ESTABLISHED:
+    if member.agency_category == AgencyCategory.NON_ESTABLISHED:
         return RaterKind.NON_ESTABLISHED
     return RaterKind.ESTABLISHED
 
 
 def load_demo_rounds(town: Town) -> dict[str, int]:
-    """Write four closed rounds with ballots for `town`; return the counts of rounds and ballots."""
+    """Write eight closed rounds with ballots for `town`; return the counts of rounds and ballots."""
     rng = random.Random(f"kaoping-demo-evaluation-{town.slug}")
-    cadres = list(Cadre.objects.active().filter(town=town).in_display_order())
-    targets = [c for c in cadres if c.population == Population.LEADERSHIP or c.is_middle_level]
-    raters: dict[str, int] = {}
-    for cadre in cadres:
-        if kind := _rater_kind(cadre):
-            raters[kind] = raters.get(kind, 0) + 1
-    standing = {c.pk: rng.uniform(0.0, 1.0) for c in targets}
+    cadres = list(Cadre.objects.filter(town=town).in_display_order())
+    standing = {c.pk: rng.uniform(0.0, 1.0) for c in cadres}
     grades = [Grade.EXCELLENT, Grade.COMPETENT, Grade.BASIC, Grade.INCOMPETENT]
     ballots_written = 0
     for index, (year, quarter, held_on) in enumerate(QUARTERS):
+        # Who is evaluated and who votes: the cadres in post in the quarter's last month.
+        members = roster(town, quarter_months(year, quarter)[-1])
+        targets = [
+            c
+            for c in cadres
+            if c.pk in members
+            and (members[c.pk].population == Population.LEADERSHIP or members[c.pk].is_middle_level)
+        ]
+        raters: dict[str, int] = {}
+        for member in members.values():
+            if kind := _rater_kind(member):
+                raters[kind] = raters.get(kind, 0) + 1
         classes = [
             services.ClassSpec(kind, weight, raters.get(kind, 0)) for kind, weight in DEFAULT_WEIGHTS.items()
         ]

@@ -463,10 +463,11 @@ def load_people(*, plan: Plan | None = None) -> tuple[dict[str, int], dict[str, 
                 for slug, c in planned
             ]
         )
-        # Everyone is in post since before the demo's first scored month.
+        # Everyone is in post since before the demo's first scored month (but `_roster_changes`).
         Posting.objects.bulk_create(Posting.opening(cadre, DEMO_IN_POST_FROM) for cadre in cadres)
         cadre_of = {(slug, c.key): cadre for (slug, c), cadre in zip(planned, cadres, strict=True) if c.key}
         _transfer_in_history(cadre_of["xiacun", DEMO_TRANSFER_KEY])
+        _roster_changes(town_of["xiacun"])
 
         users = User.objects.bulk_create(
             [
@@ -494,10 +495,23 @@ def load_people(*, plan: Plan | None = None) -> tuple[dict[str, int], dict[str, 
     return plan.counts(), town_of
 
 
-# The demo's "today": a year of monthly scoring up to it, December 2025 to November 2026 (still open).
+# The demo's "today" and its two years of monthly scoring up to it: October 2024 to November 2026,
+# every month published but November, still open. The whole of 2025 is published.
 DEMO_TODAY = date(2026, 11, 24)
-HISTORY_MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]
-DEMO_IN_POST_FROM = date(2025, 1, 1)
+HISTORY_START = date(2024, 10, 1)
+HISTORY_MONTHS = [date(2024, m, 1) for m in (10, 11, 12)] + [
+    date(year, m, 1) for year in (2025, 2026) for m in range(1, 13) if date(year, m, 1) <= DEMO_TODAY
+]
+# The monthly records (工作实绩纪实) cover the last year of it, December 2025 to November 2026: their
+# twelve exemplary cases a year are the year's, and a second year would add a quarter to the demo's time.
+RECORD_MONTHS = HISTORY_MONTHS[-12:]
+DEMO_IN_POST_FROM = date(2024, 1, 1)
+# The roster over the two years: a window clerk hired, a community instructor retired, a village
+# committee member elected at the 2026 village elections (村两委换届), the demo cadre transferred and a
+# village cadre leaving in the month still open.
+DEMO_JOINED_ON = date(2025, 3, 1)  # a non-established 综合窗口受理员 of the 便民服务中心 is hired
+DEMO_RETIRED_ON = date(2025, 6, 30)  # a community instructor retires at the end of June 2025
+DEMO_ELECTED_ON = date(2026, 4, 1)  # a village cadre joins their village committee after the elections
 # The demo cadre (招商专员) was non-established staff until June 2026 and is established staff from
 # July: the months before July rank them among the non-established, from July among the established.
 DEMO_TRANSFER_KEY = "经济发展办公室:招商专员"
@@ -518,6 +532,30 @@ def leave_in_open_month(town: Town) -> None:
         return
     Cadre.objects.filter(pk=cadre.pk).update(is_active=False, deactivated_on=DEMO_LEFT_ON)
     Posting.objects.filter(cadre=cadre, ends_on__isnull=True).update(ends_on=DEMO_LEFT_ON)
+
+
+def _roster_changes(town: Town) -> None:
+    """Cadres who joined or left during the demo's history (none of them has an account): each month
+    scores the people in post on its first day, so they are ranked only in the months they served."""
+    clerk = Cadre.objects.filter(town=town, position="综合窗口受理员").order_by("-pk").first()
+    if clerk is not None:  # hired: no posting before
+        Posting.objects.filter(cadre=clerk).update(starts_on=DEMO_JOINED_ON)
+    instructor = (
+        Cadre.objects.filter(town=town, agency_category=AgencyCategory.COMMUNITY_INSTRUCTOR)
+        .order_by("pk")
+        .first()
+    )
+    if instructor is not None:  # retired: gone from July 2025
+        Cadre.objects.filter(pk=instructor.pk).update(is_active=False, deactivated_on=DEMO_RETIRED_ON)
+        Posting.objects.filter(cadre=instructor).update(ends_on=DEMO_RETIRED_ON)
+    # The last village committee member in the town; `leave_in_open_month` takes the first.
+    elected = (
+        Cadre.objects.filter(town=town, population=Population.VILLAGE, is_village_head=False)
+        .order_by("-pk")
+        .first()
+    )
+    if elected is not None:
+        Posting.objects.filter(cadre=elected).update(starts_on=DEMO_ELECTED_ON)
 
 
 def _transfer_in_history(cadre: Cadre) -> None:

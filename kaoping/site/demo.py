@@ -1,5 +1,6 @@
-"""The demo town, loaded area by area: people and accounts, then schemes, supervision, evaluation and
-a year of scores with their results. It calls every area's demo, so it lives in the top layer.
+"""The demo town, loaded area by area: people and accounts, then schemes, supervision, evaluation,
+two years of scores with their results (October 2024 to November 2026), the quarterly meetings and the
+monthly records. It calls every area's demo, so it lives in the top layer.
 """
 
 from django.conf import settings
@@ -16,15 +17,16 @@ from kaoping.records.demo import load_demo_records
 from kaoping.scoring.demo import load_demo_history
 from kaoping.supervision.demo import load_demo_supervision
 
-# The demo's "today" and its year of monthly scoring are the people demo's (postings follow them).
+# The demo's "today" and its two years of monthly scoring are the people demo's (postings follow them).
 DEMO_TODAY = people_demo.DEMO_TODAY
 HISTORY_MONTHS = people_demo.HISTORY_MONTHS
+SCHEME_YEARS = sorted({month.year for month in HISTORY_MONTHS})
 
 
 def load_demo(*, plan: people_demo.Plan | None = None, history: bool = True) -> dict[str, int]:
     """Write the demo in one transaction and record one `demo.load` audit entry; return the counts.
 
-    `history` adds the schemes and a year of monthly scoring; without it, only people and accounts.
+    `history` adds the schemes and two years of monthly scoring; without it, only people and accounts.
 
     Refuses (DomainError) when a demo town or username is already taken: the demo goes into an
     empty database, or after `kaoping demo --reset`.
@@ -47,16 +49,18 @@ def load_demo(*, plan: people_demo.Plan | None = None, history: bool = True) -> 
 
 
 def load_assessment_history(town: Town) -> dict[str, int]:
-    """Schemes of 2025 and 2026, a year of scores, supervision items and evaluation rounds for `town`."""
-    load_demo_schemes(town, 2025)
-    load_demo_schemes(town, 2026)
-    # Supervision and evaluation first: the months' results then include their points and scores.
-    items = load_demo_supervision(town, today=DEMO_TODAY)
+    """Schemes of 2024 to 2026, supervision items, evaluation rounds, the scores and results of
+    October 2024 to November 2026, the quarterly meetings and the last year's monthly records of `town`."""
+    for year in SCHEME_YEARS:
+        load_demo_schemes(town, year)
+    # Supervision and evaluation first: the months' results then include their points and scores, and
+    # each month is computed once, when its sheets are written.
+    items = load_demo_supervision(town, today=DEMO_TODAY, start=HISTORY_MONTHS[0])
     rounds = load_demo_rounds(town)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
     people_demo.leave_in_open_month(town)
     meetings = load_demo_meetings(town, today=DEMO_TODAY)
-    records = load_demo_records(town, months=HISTORY_MONTHS, today=DEMO_TODAY)
+    records = load_demo_records(town, months=people_demo.RECORD_MONTHS, today=DEMO_TODAY)
     return {
         **{f"quarterly_{key}": value for key, value in meetings.items()},
         **{f"records_{key}": value for key, value in records.items()},

@@ -40,8 +40,11 @@ def _user(town: Town, role: Role) -> User:
 
 
 @transaction.atomic
-def load_demo_supervision(town: Town, *, today: date | None = None, per_month: int = 3) -> int:
-    """Create two years of items (last year and this one up to `today`) and a bulletin a month."""
+def load_demo_supervision(
+    town: Town, *, today: date | None = None, start: date | None = None, per_month: int = 3
+) -> int:
+    """Create items month by month from `start` (by default the first of January last year) up to
+    `today`, and a bulletin a month."""
     import time_machine  # the demo replays the past; time_machine dates each move
 
     today = today or date.today()
@@ -53,7 +56,7 @@ def load_demo_supervision(town: Town, *, today: date | None = None, per_month: i
     departments = list(Department.objects.filter(town=town, is_active=True))
     # Owners who can act on their items (the office does not own what it verifies).
     owners_with_users = [c for c in cadres if hasattr(c, "user") and c.user != office]
-    month = date(today.year - 1, 1, 1)
+    month = (start or date(today.year - 1, 1, 1)).replace(day=1)
     count = 0
     while month <= today:
         month_items = []

@@ -265,13 +265,22 @@ def test_workflow_changes_are_audited_but_ballots_are_not(open_round, codes, cad
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_four_closed_quarters_that_reconcile(town, cadres):
+def test_the_demo_loads_eight_closed_quarters_that_reconcile(town, cadres):
     from ..demo import load_demo_rounds
     from ..models import Round
 
     counts = load_demo_rounds(town)
-    assert counts["evaluation_rounds"] == 4 and counts["ballots"] > 0
+    assert counts["evaluation_rounds"] == 8 and counts["ballots"] > 0
     rounds = Round.objects.filter(town=town).order_by("year", "quarter")
-    assert [r.slug for r in rounds] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert [r.slug for r in rounds] == [
+        "2024Q4",
+        *(f"2025Q{q}" for q in (1, 2, 3, 4)),
+        *(f"2026Q{q}" for q in (1, 2, 3)),
+    ]
+    # Each held on the last Friday of its quarter, before the quarter's last month is scored.
+    assert [(r.held_on.isoformat(), r.held_on.weekday()) for r in rounds][::4] == [
+        ("2024-12-27", 4),
+        ("2025-12-26", 4),
+    ]
     assert all(r.status == RoundStatus.CLOSED and reconcile(r) == [] for r in rounds)
     assert democratic_scores(town, 2026, 3)

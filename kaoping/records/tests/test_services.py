@@ -208,7 +208,7 @@ def test_the_demo_has_a_year_of_records_with_late_missing_returned_and_twelve_ex
 
     counts, town_of = people_demo.load_people(plan=people_demo.build_plan())
     counts = load_demo_records(
-        town_of["xiacun"], months=people_demo.HISTORY_MONTHS, today=people_demo.DEMO_TODAY
+        town_of["xiacun"], months=people_demo.RECORD_MONTHS, today=people_demo.DEMO_TODAY
     )
     assert counts["late"] > 0 and counts["missing"] > 0 and counts["returned"] == 3
     assert counts["exemplary"] == 12 and counts["archived_months"] == 10
@@ -217,7 +217,7 @@ def test_the_demo_has_a_year_of_records_with_late_missing_returned_and_twelve_ex
     with pytest.raises(DomainError, match="archived"):
         services.record_return(
             actor=User.objects.get(username="dangjian"),
-            record=MonthRecord.objects.filter(town=xiacun, month=people_demo.HISTORY_MONTHS[0]).first(),
+            record=MonthRecord.objects.filter(town=xiacun, month=people_demo.RECORD_MONTHS[0]).first(),
             reason="x",
             based_on=1,
         )

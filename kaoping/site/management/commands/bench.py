@@ -76,6 +76,7 @@ from kaoping.people.models import AgencyCategory, Cadre, Department, Population,
 from kaoping.results.models import MonthlyResult
 from kaoping.results.results import period_recompute
 from kaoping.scoring import services as scoring_services
+from kaoping.scoring.bulk import Cell, entries_insert
 from kaoping.scoring.models import (
     Adjustment,
     AdjustmentShare,
@@ -389,32 +390,9 @@ def _build_months(rng: random.Random, towns: list[Town], size: Size, out: Callab
 def _write_entries(
     rows: list[tuple[int, int, int, Decimal, Decimal | None]], user: int, at: datetime
 ) -> None:
-    """Score entries given as (sheet, cadre, indicator, value, limit), all written by `user` at `at`,
-    the fastest way each database takes them (COPY on PostgreSQL, one prepared INSERT on SQLite):
-    the build writes millions, and `bulk_create` (some 23,000 a second) took most of its time."""
-    table = connection.ops.quote_name(ScoreEntry._meta.db_table)
-    names = ("sheet_id", "cadre_id", "indicator_id", "value", "limit", "note", "updated_by_id", "updated_at")
-    columns = ", ".join(connection.ops.quote_name(c) for c in names)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, "", user, at))
-            return
-        # As Django writes decimals to SQLite: the text to the field's places.
-        places = ScoreEntry._meta.get_field("value").decimal_places
-
-        def text(value: Decimal | None) -> str | None:
-            return None if value is None else f"{value:.{places}f}"
-
-        stamp = connection.ops.adapt_datetimefield_value(at)
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})",
-            [
-                (sheet, cadre, indicator, text(value), text(limit), "", user, stamp)
-                for sheet, cadre, indicator, value, limit in rows
-            ],
-        )
+    """Score entries given as (sheet, cadre, indicator, value, limit), all written by `user` at `at`
+    (`scoring.bulk.entries_insert`: COPY on PostgreSQL, one prepared INSERT on SQLite)."""
+    entries_insert((Cell(*row, "", user) for row in rows), at=at)
 
 
 def _build_adjustments(
