@@ -66,20 +66,22 @@ bench: setup
 # on loopback, on a throw-away SQLite data directory and a throw-away PostgreSQL database.
 BENCH_LOAD_ARGS ?=
 BENCH_LOAD_PG_DB ?= kaoping_bench_load
+# The loopback port of the server under load (0: a free one); a fixed one when ports are shared out.
+BENCH_LOAD_PORT ?= 0
 
 bench-load: setup
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
 	echo "== SQLite, in $$tmp"; \
 	$(BIN)/kaoping migrate --noinput -v0; \
-	$(BIN)/kaoping benchload $(BENCH_LOAD_ARGS)
+	$(BIN)/kaoping benchload --port $(BENCH_LOAD_PORT) $(BENCH_LOAD_ARGS)
 	@set -e; tmp=$$(mktemp -d); \
 	createdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_LOAD_PG_DB); \
 	trap 'dropdb --maintenance-db="$(BENCH_PG)/postgres" $(BENCH_LOAD_PG_DB); rm -rf "$$tmp"' EXIT; \
 	export KAOPING_DATA_DIR="$$tmp" DATABASE_URL="$(BENCH_PG)/$(BENCH_LOAD_PG_DB)"; \
 	echo "== PostgreSQL, database $(BENCH_LOAD_PG_DB)"; \
 	$(BIN)/kaoping migrate --noinput -v0; \
-	$(BIN)/kaoping benchload $(BENCH_LOAD_ARGS)
+	$(BIN)/kaoping benchload --port $(BENCH_LOAD_PORT) $(BENCH_LOAD_ARGS)
 
 # The ballot benchmark (docs/performance-ballots.md): a whole town votes at once against `kaoping serve`
 # on loopback, on a throw-away SQLite data directory and a throw-away PostgreSQL database.
@@ -107,19 +109,20 @@ bench-ballots: setup
 LOAD_TIME ?= 150
 LOAD_ARGS ?=
 LOAD_PG_DB ?= kaoping_load_run
+LOAD_PORT ?= 0
 
 loadtest: setup
 	@status=0; tmp=$$(mktemp -d); \
 	echo "== SQLite, in $$tmp"; \
 	( export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
 	  $(BIN)/kaoping migrate --noinput -v0 && \
-	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) $(LOAD_ARGS) ) || status=1; \
+	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) --port $(LOAD_PORT) $(LOAD_ARGS) ) || status=1; \
 	rm -rf "$$tmp"; tmp=$$(mktemp -d); \
 	echo "== PostgreSQL, database $(LOAD_PG_DB)"; \
 	createdb --maintenance-db="$(BENCH_PG)/postgres" $(LOAD_PG_DB) || exit 1; \
 	( export KAOPING_DATA_DIR="$$tmp" DATABASE_URL="$(BENCH_PG)/$(LOAD_PG_DB)"; \
 	  $(BIN)/kaoping migrate --noinput -v0 && \
-	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) $(LOAD_ARGS) ) || status=1; \
+	  $(BIN)/kaoping loadtest --run-time $(LOAD_TIME) --port $(LOAD_PORT) $(LOAD_ARGS) ) || status=1; \
 	dropdb --maintenance-db="$(BENCH_PG)/postgres" --force $(LOAD_PG_DB); rm -rf "$$tmp"; \
 	exit $$status
 

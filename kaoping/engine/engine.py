@@ -191,8 +191,10 @@ def _at_most_one(part: Decimal, whole: Decimal) -> Ratio:
     return (1, 1) if numerator >= denominator else (numerator, denominator)
 
 
-def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[int, int, str]:
-    """`fraction`, exact: the share as a numerator and a denominator, and the note."""
+def _share(rule: Rule, value: Decimal, best: Decimal | None, explain: bool = True) -> tuple[int, int, str]:
+    """`fraction`, exact: the share as a numerator and a denominator, and the note (empty unless
+    `explain`: a month's totals without lines need no notes, and writing them cost more than the
+    share itself)."""
     if not value.is_finite():
         raise EngineError("a value must be a number")
     if value < 0:
@@ -211,28 +213,28 @@ def _share(rule: Rule, value: Decimal, best: Decimal | None) -> tuple[int, int, 
     if kind == RuleKind.COMPLETION:
         if not rule.target:
             raise EngineError("a completion rule needs a target")
-        return *_at_most_one(value, rule.target), f"{_fmt(value)} / {_fmt(rule.target)}"
+        return *_at_most_one(value, rule.target), f"{_fmt(value)} / {_fmt(rule.target)}" if explain else ""
     if kind == RuleKind.PER_OCCURRENCE:
         if value != value.to_integral_value():
             raise EngineError("a number of occurrences is a whole number")
         each = rule.points_each or ZERO
         moved = value * each
-        note = f"{_fmt(value)} × {_fmt(each)} = {_fmt(moved)}"
+        note = f"{_fmt(value)} × {_fmt(each)} = {_fmt(moved)}" if explain else ""
         limit = min(rule.cap, rule.max_score) if rule.cap is not None else rule.max_score
         if moved > limit:
             moved = limit
-            note += f", ≤ {_fmt(limit)}"
+            note += f", ≤ {_fmt(limit)}" if explain else ""
         points = moved if rule.adds else rule.max_score - moved
         return *_over(points, rule.max_score), note
     if kind == RuleKind.RANK:
         if rule.proportional:
             if not best:
                 return 0, 1, "best = 0"
-            return *_at_most_one(value, best), f"{_fmt(value)} / {_fmt(best)}"
+            return *_at_most_one(value, best), f"{_fmt(value)} / {_fmt(best)}" if explain else ""
         if value < 1 or value != value.to_integral_value():
             raise EngineError("a rank is a whole number from 1")
         points = max(ZERO, rule.max_score - (value - 1) * (rule.ladder_step or ZERO))
-        return *_over(points, rule.max_score), f"#{_fmt(value)} → {_fmt(points)}"
+        return *_over(points, rule.max_score), f"#{_fmt(value)} → {_fmt(points)}" if explain else ""
     raise EngineError(f"unknown rule {kind}")
 
 
@@ -295,7 +297,7 @@ class _Lines:
             factor_n, factor_d = self.factors[spec.id]
             points: dict[Decimal | None, Ratio] = {None: (0, 1)}
             for raw in {mine[spec.id] for mine in values.values() if spec.id in mine}:
-                share_n, share_d, _note = _share(spec.rule, raw, self.best.get(spec.id))
+                share_n, share_d, _note = _share(spec.rule, raw, self.best.get(spec.id), explain=False)
                 points[raw] = (share_n * factor_n, share_d * factor_d)
             for _n, d in points.values():
                 common = common // math.gcd(common, d) * d

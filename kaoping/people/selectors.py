@@ -1,7 +1,7 @@
 """Reads of a town's structure used by several pages."""
 
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -122,7 +122,9 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, last
 
 
-def roster(town: Town | int, month: date, population: str | None = None) -> dict[int, Membership]:
+def roster(
+    town: Town | int, month: date, population: str | None = None, *, only: Collection[int] | None = None
+) -> dict[int, Membership]:
     """Who is assessed in `month` (any day of it): {cadre id: membership}, in one query.
 
     The rule: a cadre belongs to a month with the posting in force on the month's first day. A
@@ -130,15 +132,17 @@ def roster(town: Town | int, month: date, population: str | None = None) -> dict
     usually marked not scored, new in post); a cadre who leaves during the month stays in the month
     they were in post on its first day and is gone from the next. A transfer during the month
     counts from the next month: moves happen only at posting boundaries, and a month reads one
-    posting per cadre, whatever changed since. With `population`, only that population's cadres.
+    posting per cadre, whatever changed since. With `population`, only that population's cadres;
+    with `only`, only those of these cadres (their postings alone are read: a save of one cell
+    reads one cadre's, not the town's).
     """
     first, last = month_bounds(month)
-    postings = (
-        Posting.objects.filter(town=town, starts_on__lte=last)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .order_by("cadre_id", "starts_on")
-        .values_list(*ROSTER_FIELDS)
+    postings = Posting.objects.filter(town=town, starts_on__lte=last).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=first)
     )
+    if only is not None:
+        postings = postings.filter(cadre_id__in=only)
+    postings = postings.order_by("cadre_id", "starts_on").values_list(*ROSTER_FIELDS)
     members: dict[int, Membership] = {}
     for row in postings:
         # Postings never overlap, so the earliest one touching the month is the one in force on

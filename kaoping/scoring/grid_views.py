@@ -245,16 +245,18 @@ def _grid(
     typed = typed or GridInput()
     groups: list[GridGroup] = []
     filled = scored_cells = 0
+    indicator_ids = [indicator.pk for indicator in indicators]  # read once, not once a cell
     for label, members in groupby(cadres, key=_group_label):
         group = GridGroup(label)
         for cadre in members:
-            excused = excusals.get(cadre.pk)
+            cadre_id = cadre.pk
+            excused = excusals.get(cadre_id)
             cells = []
             empty = 0
-            for indicator in indicators:
-                key = (cadre.pk, indicator.pk)
+            for indicator_id in indicator_ids:
+                key = (cadre_id, indicator_id)
                 value, note, version = entries.get(key, (None, "", 0))
-                cell = GridCell(f"{cadre.pk}-{indicator.pk}", _shown(value), note, version=version)
+                cell = GridCell(f"{cadre_id}-{indicator_id}", _shown(value), note, version=version)
                 filled += value is not None
                 empty += value is None
                 if key in typed.values and typed.values[key] != cell.value:

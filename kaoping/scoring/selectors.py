@@ -62,9 +62,7 @@ def sheet_cadres(sheet: ScoreSheet, *, only: Collection[int] | None = None) -> l
     since stays in the group they were scored in. The objects are for reading: never save them.
     With `only`, just those of the sheet's cadres (a save of a few cells reads only their rows).
     """
-    members = roster(sheet.period.town_id, sheet.period.month, sheet.scheme.population)
-    if only is not None:
-        members = {pk: m for pk, m in members.items() if pk in only}
+    members = roster(sheet.period.town_id, sheet.period.month, sheet.scheme.population, only=only)
     cadres = list(Cadre.objects.filter(pk__in=members.keys()))
     department_ids = {m.department_id for m in members.values() if m.department_id}
     village_ids = {m.village_id for m in members.values() if m.village_id}

@@ -1,6 +1,6 @@
 """The one parser of typed numbers: what a Chinese office types is read, the rest refused with a reason."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from django.utils import translation
@@ -195,3 +195,13 @@ def test_any_excel_float_gives_a_number_that_fits_or_a_number_error(number):
     except NumberError:
         return
     assert value == Decimal(repr(number)) and abs(value) <= largest(12, 2)
+
+
+def test_the_largest_number_a_column_holds_is_exact_whatever_the_decimal_context():
+    largest.cache_clear()  # kept per column size: worked out here under a narrow context
+    with localcontext() as narrow:
+        narrow.prec = 3
+        assert largest(8, 2) == Decimal("999999.99")
+        assert largest(6, 0) == Decimal(999999)
+    assert largest(2, 2) == Decimal("0.99")
+    assert largest(8, 2) == Decimal("999999.99")

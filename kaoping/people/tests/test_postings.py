@@ -187,6 +187,31 @@ def test_the_roster_takes_the_posting_in_force_on_the_first_day(town, actor, dja
 
 
 @pytest.mark.django_db
+def test_the_roster_of_a_few_cadres_reads_only_theirs_as_the_whole_roster_has_them(
+    town, actor, django_assert_num_queries
+):
+    stays = Cadre.objects.get(name="王小明")
+    moves_mid = testing.make_cadre(town, "王强", 3)
+    village = testing.make_cadre(town, "村干部", 6, population=Population.VILLAGE)
+    services.cadre_update(
+        actor=actor,
+        cadre=moves_mid,
+        data=_data(moves_mid, agency_category=AgencyCategory.NON_ESTABLISHED),
+        effective_from=date(2026, 11, 15),
+    )
+    whole = selectors.roster(town, date(2026, 11, 1), Population.AGENCY)
+    with django_assert_num_queries(1):
+        few = selectors.roster(town, date(2026, 11, 1), Population.AGENCY, only={moves_mid.pk, village.pk})
+    assert few == {moves_mid.pk: whole[moves_mid.pk]}  # the posting in force on the 1st; not the village's
+    assert few[moves_mid.pk].agency_category == AgencyCategory.ESTABLISHED
+    assert set(selectors.roster(town, date(2026, 11, 1), only={stays.pk, village.pk})) == {
+        stays.pk,
+        village.pk,
+    }
+    assert selectors.roster(town, date(2026, 11, 1), only=set()) == {}
+
+
+@pytest.mark.django_db
 def test_the_roster_reads_one_query_whatever_the_number_of_cadres(town, django_assert_num_queries):
     for serial in range(40):
         testing.make_cadre(town, f"干部{serial}", 100 + serial)

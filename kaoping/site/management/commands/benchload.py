@@ -184,6 +184,7 @@ class Command(BaseCommand):
             help="gunicorn workers (default: 2, as `kaoping serve`; 4 on PostgreSQL)",
         )
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
         parser.add_argument("--code", default=None, help="serve the code of this checkout instead")
 
     def handle(self, *args: str, **opts: Any) -> None:
@@ -218,10 +219,9 @@ class Command(BaseCommand):
             f"{opts['run_time']} s a page, logged in as {office.username}; {os.cpu_count()} CPUs"
         )
         results = []
-        with (
-            CodeServer(workers, opts["threads"], opts["code"]) as server,
-            tempfile.TemporaryDirectory() as tmp,
-        ):
+        server = CodeServer(workers, opts["threads"], opts["code"])
+        server.port = opts["port"] or server.port
+        with server, tempfile.TemporaryDirectory() as tmp:
             for label, path, page_cookie in pages:
                 status = _get(server.port, path, page_cookie)  # and warms the workers' templates
                 if status != 200:
