@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kaoping.results",
     "kaoping.reports",
     "kaoping.quarterly",
+    "kaoping.annual",
     "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",

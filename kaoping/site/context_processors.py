@@ -24,6 +24,10 @@ def navigation(request):
             and (can(user, Action.VIEW_RECORDS, town) or can(user, Action.VIEW_OWN_RECORDS, town)),
             "evaluation": town is not None and can(user, Action.VIEW_EVALUATION_RESULTS, town),
             "quarterly": town is not None and can(user, Action.VIEW_QUARTERLY, town),
+            "annual": town is not None and can(user, Action.VIEW_ANNUAL, town),
+            "own_annual": town is not None
+            and not can(user, Action.VIEW_ANNUAL, town)
+            and can(user, Action.VIEW_OWN_ANNUAL, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),
