@@ -239,8 +239,9 @@ class Honours:
 def _honoured(
     rows: list[AnnualResult], places: int | None, history: dict[int, dict[int, int | None]], year: int
 ):
+    # Several pools may give the honour (the agency categories): the best annual score first.
     excellent = sorted(
-        (r for r in rows if r.level == grading.EXCELLENT), key=lambda r: (r.rank or 0, r.cadre.name)
+        (r for r in rows if r.level == grading.EXCELLENT), key=lambda r: (-(r.score or 0), r.cadre.name)
     )
     if places is not None:
         excellent = excellent[:places]

@@ -3,6 +3,7 @@ annual breakdown, the settings, the cases, the honours, and the pool's grades as
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -77,7 +78,7 @@ def settings_edit(request: HttpRequest, town: str, year: int) -> HttpResponse:
     form = forms.SettingsForm(initial=forms.SettingsForm.initial_for(settings)) if manage else None
     if request.method == "POST":
         if not manage:
-            raise Http404
+            raise PermissionDenied(_("You are not allowed to do this."))
         form = forms.SettingsForm(request.POST)
         if form.is_valid():
             try:
@@ -241,7 +242,7 @@ def cadre_year(request: HttpRequest, town: str, year: int, pk: int) -> HttpRespo
     year = _year(year)
     cadre = object_in_town_or_404(Cadre.objects.select_related("department", "village"), town_obj, pk=pk)
     if not annual_allowed(request.user, town_obj, cadre.pk):
-        raise Http404  # someone else's year is not revealed
+        raise PermissionDenied(_("You are not allowed to do this."))
     settings, _defaults = scores.year_settings(town_obj, year)
     result = AnnualResult.objects.filter(town=town_obj, year=year, cadre=cadre).first()
     case = AnnualCase.objects.filter(town=town_obj, year=year, cadre=cadre).first()
@@ -265,7 +266,7 @@ def cadre_year(request: HttpRequest, town: str, year: int, pk: int) -> HttpRespo
                 except DomainError as exc:
                     form.add_error(None, exc.message)
     elif request.method == "POST":
-        raise Http404
+        raise PermissionDenied(_("You are not allowed to do this."))
     names = {}
     if result is not None and (result.why or {}).get("decided_by"):
         above = result.why["decided_by"]["above_key"]
@@ -314,7 +315,7 @@ def cases(request: HttpRequest, town: str, year: int) -> HttpResponse:
     form = forms.CaseForm(town=town_obj) if manage else None
     if request.method == "POST":
         if not manage:
-            raise Http404
+            raise PermissionDenied(_("You are not allowed to do this."))
         form = forms.CaseForm(request.POST, town=town_obj)
         if form.is_valid():
             data = form.cleaned_data

@@ -213,6 +213,11 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         actor=office, entry=listed, measures=f"{mark}措施", deadline=date(2026, 5, 1)
     )
     area, record, attachment = _build_records(town, cadres[0], month, mark)
+    from kaoping.annual import services as annual
+
+    annual_case = annual.case_save(
+        actor=office, town=town, year=2026, cadre=cadres[1], kind="undetermined", reason="probation"
+    )
 
     return {
         "town": town,
@@ -240,6 +245,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "area": area,
         "record": record,
         "attachment": attachment,
+        "annual_case": annual_case,
     }
 
 
@@ -350,6 +356,8 @@ PK_OF = [
     ("records:area_", "area"),
     ("records:record_", "record"),
     ("meetings:decide", "record"),
+    ("annual:case_", "annual_case"),
+    ("annual:", "cadre"),
 ]
 
 
@@ -363,6 +371,10 @@ def _path_kwargs(name: str, route: str, objects: dict) -> dict | None:
             kwargs[param] = f"{objects['period'].month:%Y-%m}"
         elif param == "round":
             kwargs[param] = f"{objects['round'].year}Q{objects['round'].quarter}"
+        elif param == "year":  # the annual evaluation's year
+            kwargs[param] = 2026
+        elif param == "pool":
+            kwargs[param] = "agency:established"
         elif param == "to":  # the state a month is moved to, confirmed first
             kwargs[param] = "closed"
         elif param == "uidb64":  # a password link (the same in every town): an account, a wrong token
