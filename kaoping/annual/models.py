@@ -195,6 +195,11 @@ class AnnualCase(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre} {self.year} {self.kind}"
 
+    @property
+    def locked_grade(self) -> str:
+        """The grade a veto locks, in the words of the cadre's scale."""
+        return grade_label(self.cadre.grade_scale, self.veto_level)
+
 
 class PoolProposal(models.Model):
     """When a pool's proposal was computed, by whom and from what (`signature`: the published months,

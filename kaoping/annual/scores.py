@@ -186,6 +186,13 @@ def engine_rules(settings: YearSettings, chain: list[str]) -> grading.Rules:
     )
 
 
+def rules_key(settings: YearSettings) -> str:
+    """The grading rules in force as text, the same for the defaults and the saved settings (70 and
+    70.00 alike), so that saving unchanged rules does not make a proposal out of date."""
+    values = (settings.share_in_force, settings.level1_from, settings.level2_from, settings.excellent_minimum)
+    return ":".join("-" if v is None else f"{Decimal(v):.2f}" for v in values)
+
+
 def signature(months: list[date], corrections: list[int], cases: list[AnnualCase], rules: str) -> str:
     """What a pool's proposal was computed from, as a digest: the published months, the published
     corrections of the year, the pool's cases and the grading rules in force. A change of any makes

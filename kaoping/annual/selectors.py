@@ -54,15 +54,7 @@ def overview(town: Town, year: int, settings: YearSettings) -> list[PoolSummary]
     months = results.published_months(town, year)
     corrections = results.published_corrections(town, year)
     cases = list(AnnualCase.objects.filter(town=town, year=year))
-    rules = ":".join(
-        str(v)
-        for v in (
-            settings.share_in_force,
-            settings.level1_from,
-            settings.level2_from,
-            settings.excellent_minimum,
-        )
-    )
+    rules = scores.rules_key(settings)
     summaries = []
     for key in scores.graded_pools(settings):
         summary = PoolSummary(key, scores.pool_label(key), proposals.get(key))

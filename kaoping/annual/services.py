@@ -147,8 +147,7 @@ def current_signature(town: Town, year: int, settings: YearSettings, cadre_ids: 
 
 
 def _signature(months, corrections, cases, settings: YearSettings) -> str:
-    rules = (settings.share_in_force, settings.level1_from, settings.level2_from, settings.excellent_minimum)
-    return scores.signature(months, corrections, cases, ":".join(str(v) for v in rules))
+    return scores.signature(months, corrections, cases, scores.rules_key(settings))
 
 
 @transaction.atomic

@@ -287,3 +287,13 @@ def test_village_collectives_are_scored_from_their_cadres(town, office):
 def test_only_the_assessment_office_computes(year, town, leader):
     with pytest.raises(PermissionDenied):
         services.pool_compute(actor=leader, town=town, year=2026, pool=POOL)
+
+
+def test_saving_unchanged_rules_leaves_the_proposal_up_to_date(year, town, office):
+    services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
+    settings = services.settings_save(
+        actor=office, town=town, year=2026, values=_settings_values(), based_on=None
+    )
+    settings.refresh_from_db()  # 70.00 as stored, not 70
+    (summary,) = [s for s in selectors.overview(town, 2026, settings) if s.key == POOL]
+    assert not summary.stale
