@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "kaoping.reports",
     "kaoping.quarterly",
     "kaoping.appeals",
+    "kaoping.annual",
     "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",

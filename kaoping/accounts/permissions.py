@@ -74,6 +74,17 @@ class Action(models.TextChoices):
     VIEW_APPEALS = "view_appeals", _("See every objection and review of the town with its due date")
     ANSWER_APPEALS = "answer_appeals", _("Answer objections and decide reviews in writing")
     MANAGE_APPEAL_RULES = "manage_appeal_rules", _("Set the publication and review windows")
+    VIEW_ANNUAL = (
+        "view_annual",
+        _("See every cadre's annual score, proposed and final grade, and the honours"),
+    )
+    MANAGE_ANNUAL = (
+        "manage_annual",
+        _("Set the year's grading rules, enter vetoes and undetermined cases, compute and change grades"),
+    )
+    # xgettext:no-python-format
+    APPROVE_ANNUAL_SHARE = "approve_annual_share", _("Approve an 优秀 share above 20% of a pool")
+    VIEW_OWN_ANNUAL = "view_own_annual", _("See one's own annual score and grade")
 
 
 R = Role
@@ -174,6 +185,16 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.VIEW_APPEALS: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}),
     Action.ANSWER_APPEALS: frozenset({R.ASSESSMENT_OFFICE}),
     Action.MANAGE_APPEAL_RULES: frozenset({R.ASSESSMENT_OFFICE}),
+    # The annual evaluation (年度综合评价): grades decide honours and pay, so every cadre's proposal is
+    # read by the offices preparing those decisions and the Party secretary (and the city); the
+    # assessment office runs it; a 优秀 share above 20% is approved by the main leader, never by whoever
+    # set it. A cadre reads their own year only (`annual_allowed`).
+    Action.VIEW_ANNUAL: frozenset(
+        {R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}
+    ),
+    Action.MANAGE_ANNUAL: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.APPROVE_ANNUAL_SHARE: frozenset({R.MAIN_LEADER}),
+    Action.VIEW_OWN_ANNUAL: frozenset({R.CADRE}),
 }
 
 
@@ -311,6 +332,14 @@ def may_raise_appeal(user: User, town: Town, *, cadre_id: int) -> bool:
     """Whether `user` may object to, or ask for a review of, a result of the cadre `cadre_id`: only
     that cadre, through the account linked to them."""
     return can(user, Action.RAISE_APPEALS, town) and user.cadre_id == cadre_id
+
+
+def annual_allowed(user: User, town: Town, cadre_id: int) -> bool:
+    """May `user` read the annual score and grade of cadre `cadre_id` of `town`: anyone's by role, or
+    their own."""
+    if can(user, Action.VIEW_ANNUAL, town):
+        return True
+    return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_ANNUAL, town)
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

@@ -7,7 +7,17 @@ from kaoping.core.forms import SORT_ORDER_MAX, DateField, TextField, WholeNumber
 from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers
-from .models import AgencyCategory, Cadre, Department, DepartmentKind, Gender, Population, Town, Village
+from .models import (
+    AgencyCategory,
+    Cadre,
+    Department,
+    DepartmentKind,
+    Gender,
+    PersonnelType,
+    Population,
+    Town,
+    Village,
+)
 from .services import (
     TRANSFER_FIELDS,
     CadreData,
@@ -43,6 +53,15 @@ class CadreForm(forms.Form):
     )
     is_middle_level = forms.BooleanField(label=_("Middle-level cadre (head of a department)"), required=False)
     is_village_head = forms.BooleanField(label=_("Village head (村委主要负责人)"), required=False)
+    personnel_type = forms.ChoiceField(
+        label=_("Personnel type"),
+        choices=PersonnelType.choices,
+        required=False,
+        help_text=_(
+            "Decides the words of the annual grade. Not stated: civil servant for leadership members and "
+            "established staff, the public-institution words for everyone else."
+        ),
+    )
     effective_from = DateField(
         label=_("In post from"),
         required=False,

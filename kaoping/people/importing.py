@@ -32,7 +32,17 @@ from kaoping.core.spreadsheets import Boolean, Choice, Column, Date, Problem, Ro
 from kaoping.core.text import digit_string, person_name
 
 from . import idnumbers, services
-from .models import AgencyCategory, Cadre, Department, Gender, Population, Posting, Town, Village
+from .models import (
+    AgencyCategory,
+    Cadre,
+    Department,
+    Gender,
+    PersonnelType,
+    Population,
+    Posting,
+    Town,
+    Village,
+)
 
 # The field's own words, accepted whatever the translation catalogue holds: a town's sheets use them.
 _GENDER_WORDS = {Gender.MALE: ("男", "M"), Gender.FEMALE: ("女", "F")}
@@ -45,6 +55,11 @@ _CATEGORY_WORDS = {
     AgencyCategory.ESTABLISHED: ("在编人员", "在编"),
     AgencyCategory.COMMUNITY_INSTRUCTOR: ("社区指导员",),
     AgencyCategory.NON_ESTABLISHED: ("不在编人员", "不在编", "编外人员"),
+}
+_PERSONNEL_WORDS = {
+    PersonnelType.CIVIL_SERVANT: ("公务员", "参公人员", "行政编"),
+    PersonnelType.PUBLIC_INSTITUTION: ("事业单位人员", "事业编", "事业人员"),
+    PersonnelType.OTHER: ("其他", "其他人员"),
 }
 # A town has a few hundred cadres. Each imported cadre costs an audit entry (a few milliseconds on
 # PostgreSQL), so a bound well above any town keeps an import far inside a request's time limit.
@@ -173,6 +188,16 @@ def cadre_sheet(*, departments: Sequence[str] = (), villages: Sequence[str] = ()
                 help=gettext_lazy("The village head (村委主要负责人): one per village."),
             ),
             Column(
+                "personnel_type",
+                gettext_lazy("Personnel type"),
+                Choice(PersonnelType.choices[1:], aliases=_PERSONNEL_WORDS),
+                aliases=("人员类别", "身份类别", "人员身份"),
+                help=gettext_lazy(
+                    "Civil servant, public-institution staff or other: the words of the annual grade. "
+                    "Blank: by population."
+                ),
+            ),
+            Column(
                 "in_post_from",
                 gettext_lazy("In post from"),
                 Date(),
@@ -269,6 +294,7 @@ def _row_data(table: Table, row: Row, departments: dict, villages: dict) -> serv
         village=_place(table, row, "village", villages),
         is_middle_level=values["is_middle_level"],
         is_village_head=values["is_village_head"],
+        personnel_type=values.get("personnel_type") or "",
     )
 
 
@@ -378,6 +404,7 @@ def cadre_rows(cadres: Iterable[Cadre], *, personal: bool) -> Iterator[dict[str,
             "village": cadre.village.name if cadre.village else "",
             "is_middle_level": cadre.is_middle_level,
             "is_village_head": cadre.is_village_head,
+            "personnel_type": cadre.personnel_type,
             "is_active": cadre.is_active,
             "in_post_from": in_post_from.get(cadre.pk),
         }

@@ -130,6 +130,17 @@ class AgencyCategory(models.TextChoices):
     NON_ESTABLISHED = "non_established", _("Non-established staff")
 
 
+class PersonnelType(models.TextChoices):
+    """What kind of staff a cadre is, which decides the words of their annual grade (年度考核等次):
+    civil servants 优秀/称职/基本称职/不称职, public-institution staff 优秀/合格/基本合格/不合格.
+    Not stated: read from the population (`Cadre.grade_scale`)."""
+
+    NOT_STATED = "", _("Not stated (by population)")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant (公务员)")
+    PUBLIC_INSTITUTION = "public_institution", _("Public-institution staff (事业单位人员)")
+    OTHER = "other", _("Other (non-established staff, village cadres)")
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
@@ -200,6 +211,9 @@ class Cadre(models.Model):
     )
     is_middle_level = models.BooleanField(_("middle-level cadre"), default=False)
     is_village_head = models.BooleanField(_("village head"), default=False)
+    personnel_type = models.CharField(
+        _("personnel type"), max_length=20, choices=PersonnelType, blank=True, default=""
+    )
     is_active = models.BooleanField(_("active"), default=True)
     deactivated_on = models.DateField(_("left service on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -245,6 +259,17 @@ class Cadre(models.Model):
     @property
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    @property
+    def grade_scale(self) -> str:
+        """The scale of the cadre's annual grade (`engine.grading.SCALES`): their personnel type, or,
+        not stated, civil servant for leadership members and established agency staff (the usual
+        case in a town) and the public-institution words for everyone else."""
+        if self.personnel_type:
+            return self.personnel_type
+        if self.population == Population.LEADERSHIP or self.agency_category == AgencyCategory.ESTABLISHED:
+            return PersonnelType.CIVIL_SERVANT
+        return PersonnelType.OTHER
 
     @property
     def group_label(self) -> str:
@@ -343,6 +368,17 @@ class Posting(models.Model):
     @property
     def workplace(self) -> Department | Village | None:
         return self.village if self.population == Population.VILLAGE else self.department
+
+    @property
+    def grade_scale(self) -> str:
+        """The scale of the cadre's annual grade (`engine.grading.SCALES`): their personnel type, or,
+        not stated, civil servant for leadership members and established agency staff (the usual
+        case in a town) and the public-institution words for everyone else."""
+        if self.personnel_type:
+            return self.personnel_type
+        if self.population == Population.LEADERSHIP or self.agency_category == AgencyCategory.ESTABLISHED:
+            return PersonnelType.CIVIL_SERVANT
+        return PersonnelType.OTHER
 
     @property
     def group_label(self) -> str:

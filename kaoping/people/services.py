@@ -27,6 +27,7 @@ CADRE_FIELDS = (
     "village",
     "is_middle_level",
     "is_village_head",
+    "personnel_type",
 )
 # A transfer: a change of who a cadre is assessed with. It takes effect from a date: the current
 # posting ends the day before and a new one starts on it.
@@ -50,6 +51,7 @@ class CadreData:
     village: Village | None = None
     is_middle_level: bool = False
     is_village_head: bool = False
+    personnel_type: str = ""
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "CadreData":

@@ -8,7 +8,7 @@ from kaoping.people.models import Town
 from kaoping.scoring.models import Period, PeriodStatus
 
 from . import basis
-from .models import MonthlyResult, ResultBasis
+from .models import Correction, CorrectionStatus, MonthlyResult, ResultBasis
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +44,55 @@ def breakdown_lines(result: MonthlyResult) -> list[dict] | None:
     except (basis.Mismatch, ArithmeticError, ValueError, KeyError, TypeError) as exc:
         logger.error("result %s does not match its basis: %s", result.pk, exc)
         return None
+
+
+# What the annual evaluation reads of a year: only published months count (published means frozen).
+YEAR_FIELDS = (
+    "period__month",
+    "cadre_id",
+    "scheme__population",
+    "group",
+    "total",
+    "performance",
+    "bonus",
+    "deduction",
+    "democratic",
+    "grade_capped",
+)
+
+
+def published_months(town: Town, year: int) -> list:
+    """The town's published months of `year`, first to last."""
+    return list(
+        Period.objects.filter(town=town, month__year=year, status=PeriodStatus.PUBLISHED)
+        .order_by("month")
+        .values_list("month", flat=True)
+    )
+
+
+def published_year_results(town: Town, year: int) -> list[tuple]:
+    """Every stored result of the year's published months as (month, cadre id, population, pool
+    group, total, performance, bonus, deduction, democratic, grade capped by a veto indicator), by
+    month: one query."""
+    return list(
+        MonthlyResult.objects.filter(
+            period__town=town, period__month__year=year, period__status=PeriodStatus.PUBLISHED
+        )
+        .order_by("period__month", "cadre_id")
+        .values_list(*YEAR_FIELDS)
+    )
+
+
+def published_corrections(town: Town, year: int) -> list[int]:
+    """The numbers of the corrections (更正) published for the town's year: each changed a frozen month."""
+    return list(
+        Correction.objects.filter(town=town, year=year, status=CorrectionStatus.PUBLISHED)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def published_years(town: Town) -> list:
+    """The first published month of each year the town has published (one query)."""
+    months = Period.objects.filter(town=town, status=PeriodStatus.PUBLISHED).values_list("month", flat=True)
+    return sorted({m.replace(month=1) for m in months})

@@ -33,6 +33,10 @@ def navigation(request):
                 if can(user, Action.RAISE_APPEALS, town)
                 else ""
             ),
+            "annual": town is not None and can(user, Action.VIEW_ANNUAL, town),
+            "own_annual": town is not None
+            and not can(user, Action.VIEW_ANNUAL, town)
+            and can(user, Action.VIEW_OWN_ANNUAL, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),

@@ -70,6 +70,27 @@ PAGES += [
     ("appeals:mine", lambda t, c: {"town": t.slug}, {R.CADRE}),
     ("appeals:rules", lambda t, c: {"town": t.slug}, {R.ASSESSMENT_OFFICE}),
 ]
+
+# The annual evaluation: the offices preparing honours and pay, the Party secretary and the city read every
+# pool; a cadre opens their own year (someone else's: kaoping/annual/tests/test_views.py).
+ANNUAL_READERS = {R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.CITY_ADMIN}
+PAGES += [
+    ("annual:overview", lambda t, c: {"town": t.slug}, ANNUAL_READERS),
+    ("annual:settings", lambda t, c: {"town": t.slug, "year": 2026}, ANNUAL_READERS),
+    ("annual:cases", lambda t, c: {"town": t.slug, "year": 2026}, ANNUAL_READERS),
+    ("annual:honours", lambda t, c: {"town": t.slug, "year": 2026}, ANNUAL_READERS),
+    (
+        "annual:pool",
+        lambda t, c: {"town": t.slug, "year": 2026, "pool": "agency:established"},
+        ANNUAL_READERS,
+    ),
+    (
+        "annual:pool_export",
+        lambda t, c: {"town": t.slug, "year": 2026, "pool": "agency:established"},
+        ANNUAL_READERS,
+    ),
+    ("annual:cadre", lambda t, c: {"town": t.slug, "year": 2026, "pk": c.pk}, ANNUAL_READERS | {R.CADRE}),
+]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
     ("people:town_create", {R.CITY_ADMIN}),
@@ -179,6 +200,13 @@ def test_each_role_gets_a_pending_correction_exactly_if_it_sees_corrections(clie
 def test_only_the_assessment_office_prepares_meetings_and_only_group_leaders_review_rectifications():
     assert POLICY[Action.MANAGE_QUARTERLY] == {R.ASSESSMENT_OFFICE}
     assert POLICY[Action.REVIEW_RECTIFICATIONS] == {R.GROUP_LEADER}
+
+
+def test_the_assessment_office_runs_the_annual_grades_and_the_main_leader_approves_a_raised_share():
+    assert POLICY[Action.MANAGE_ANNUAL] == {R.ASSESSMENT_OFFICE}
+    assert POLICY[Action.APPROVE_ANNUAL_SHARE] == {R.MAIN_LEADER}
+    assert POLICY[Action.VIEW_OWN_ANNUAL] == {R.CADRE}
+    assert POLICY[Action.VIEW_ANNUAL] == ANNUAL_READERS
 
 
 def test_nobody_else_reads_the_audit_log():

@@ -233,6 +233,12 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         token=f"fuzz-{town.slug}",
     )
 
+    from kaoping.annual import services as annual
+
+    annual_case = annual.case_save(
+        actor=office, town=town, year=2026, cadre=cadres[1], kind="undetermined", reason="probation"
+    )
+
     return {
         "town": town,
         "scheme": scheme,
@@ -262,6 +268,7 @@ def _build_town(town, personas, *, office, supervisor, mark=""):
         "record": record,
         "attachment": attachment,
         "appeal": appeal,
+        "annual_case": annual_case,
     }
 
 
@@ -373,6 +380,8 @@ PK_OF = [
     ("records:record_", "record"),
     ("meetings:decide", "record"),
     ("appeals:", "appeal"),
+    ("annual:case_", "annual_case"),
+    ("annual:", "cadre"),
 ]
 
 
@@ -386,6 +395,10 @@ def _path_kwargs(name: str, route: str, objects: dict) -> dict | None:
             kwargs[param] = f"{objects['period'].month:%Y-%m}"
         elif param == "round":
             kwargs[param] = f"{objects['round'].year}Q{objects['round'].quarter}"
+        elif param == "year":  # the annual evaluation's year
+            kwargs[param] = 2026
+        elif param == "pool":
+            kwargs[param] = "agency:established"
         elif param == "to":  # the state a month is moved to, confirmed first
             kwargs[param] = "closed"
         elif param == "uidb64":  # a password link (the same in every town): an account, a wrong token

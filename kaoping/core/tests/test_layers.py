@@ -67,6 +67,7 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     assert layers == [
         "site | ops",
         "dossier",
+        "annual",
         "reports | quarterly | appeals",
         "results",
         "scoring | evaluation | supervision | records",
@@ -97,6 +98,16 @@ def test_an_input_area_importing_the_results_breaks_the_layers(copy):
     assert result.returncode == 1
     assert "kaoping.scoring is not allowed to import kaoping.results" in result.stdout
     assert "kaoping.scoring.services -> kaoping.results.results" in result.stdout
+
+
+def test_the_results_importing_the_annual_evaluation_breaks_the_layers(copy):
+    _add(copy, "kaoping/results/selectors.py", "from kaoping.annual import scores as _scores")
+    try:
+        result = _lint(copy)
+    finally:
+        shutil.copy(ROOT / "kaoping/results/selectors.py", copy / "kaoping/results/selectors.py")
+    assert result.returncode == 1
+    assert "kaoping.results is not allowed to import kaoping.annual" in result.stdout
 
 
 def test_two_independent_input_areas_importing_each_other_break_the_layers(copy):

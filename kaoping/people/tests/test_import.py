@@ -319,3 +319,68 @@ def test_an_export_gives_each_cadre_the_first_day_of_their_current_posting(town,
     assert row["In post from"].date() == latest
     imported = importing.cadre_import(actor=actor, town=other_town, file=content).created[0]
     assert Posting.objects.get(cadre=imported).starts_on == latest
+
+
+@pytest.mark.django_db
+def test_the_personnel_type_imports_in_its_own_words_and_exports_back(town, actor):
+    content = _xlsx(
+        [
+            [
+                "赵敏",
+                "女",
+                testing.id_number(7),
+                13912345678,
+                "机关干部",
+                "在编人员",
+                "科员",
+                "党政办公室",
+                "",
+                "否",
+                "否",
+                "事业编",
+            ],
+            [
+                "钱六",
+                "男",
+                testing.id_number(8),
+                "",
+                "机关干部",
+                "在编人员",
+                "科员",
+                "党政办公室",
+                "",
+                "否",
+                "否",
+                "",
+            ],
+        ],
+        headers=[*CHINESE_HEADERS, "人员类别"],
+    )
+    result = importing.cadre_import(actor=actor, town=town, file=content)
+    assert result.ok
+    zhao, qian = sorted(result.created, key=lambda c: c.id_number)
+    assert zhao.personnel_type == "public_institution" and zhao.grade_scale == "public_institution"
+    assert qian.personnel_type == "" and qian.grade_scale == "civil_servant"  # not stated: established staff
+    (row,) = [r for r in importing.cadre_rows([zhao], personal=False)]
+    assert row["personnel_type"] == "public_institution"
+    bad = _xlsx(
+        [
+            [
+                "孙七",
+                "男",
+                testing.id_number(9),
+                "",
+                "机关干部",
+                "在编人员",
+                "科员",
+                "党政办公室",
+                "",
+                "否",
+                "否",
+                "临时工",
+            ]
+        ],
+        headers=[*CHINESE_HEADERS, "人员类别"],
+    )
+    assert not importing.cadre_import(actor=actor, town=town, file=bad).ok
+    assert not Cadre.objects.filter(name="孙七").exists()

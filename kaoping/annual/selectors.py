@@ -1,0 +1,322 @@
+"""Reads of the annual evaluation used by its pages, the dossier and the exports, each in a fixed
+number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kaoping.engine import grading, ranking
+from kaoping.indicators.models import TieBreak
+from kaoping.people.models import Cadre, Population, Town, Village
+from kaoping.results import selectors as results
+
+from . import scores
+from .models import (
+    AnnualCase,
+    AnnualResult,
+    CaseKind,
+    CollectiveMethod,
+    PoolProposal,
+    YearSettings,
+    grade_label,
+)
+
+
+@dataclass
+class PoolSummary:
+    key: str
+    label: str
+    proposal: PoolProposal | None
+    members: int = 0
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # final grades by level
+    ungraded: int = 0
+    stale: bool = False
+
+    @property
+    def excellent(self) -> int:
+        return self.counts[grading.EXCELLENT]
+
+    @property
+    def over_quota(self) -> bool:
+        return self.proposal is not None and self.excellent > self.proposal.quota
+
+
+def overview(town: Town, year: int, settings: YearSettings) -> list[PoolSummary]:
+    """Each graded pool of the year: its stored proposal, final grades counted against the quota, and
+    whether a month, a correction, a case or a rule changed since (stale). Six queries."""
+    proposals = {p.pool: p for p in PoolProposal.objects.filter(town=town, year=year)}
+    rows = AnnualResult.objects.filter(town=town, year=year).values_list("pool", "cadre_id", "level")
+    by_pool: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+    for pool, cadre_id, level in rows:
+        by_pool[pool].append((cadre_id, level))
+    months = results.published_months(town, year)
+    corrections = results.published_corrections(town, year)
+    cases = list(AnnualCase.objects.filter(town=town, year=year))
+    rules = scores.rules_key(settings)
+    summaries = []
+    for key in scores.graded_pools(settings):
+        summary = PoolSummary(key, scores.pool_label(key), proposals.get(key))
+        members = by_pool.get(key, [])
+        summary.members = len(members)
+        for _cadre, level in members:
+            if level is None:
+                summary.ungraded += 1
+            else:
+                summary.counts[level] += 1
+        if summary.proposal is not None:
+            ids = {cadre for cadre, _level in members}
+            pool_cases = [c for c in cases if c.cadre_id in ids]
+            summary.stale = (
+                scores.signature(months, corrections, pool_cases, rules) != summary.proposal.signature
+            )
+        summaries.append(summary)
+    return summaries
+
+
+def criterion_label(criterion: str) -> str:
+    return str(TieBreak(criterion).label) if criterion in TieBreak.values else criterion
+
+
+def why_text(result: AnnualResult, names: dict[int, str], case: AnnualCase | None = None) -> str:
+    """Why the proposal gave a cadre their grade, in words."""
+    why = result.why or {}
+    reason = why.get("reason")
+    place = {"rank": result.rank, "quota": why.get("quota"), "size": why.get("pool_size")}
+    if reason == grading.QUOTA:
+        text = _("Rank %(rank)s: within the %(quota)s 优秀 places of a pool of %(size)s.") % place
+    elif reason == grading.VETO:
+        text = _("Veto (一票否决): the grade is locked whatever the score.")
+        if case is not None and case.detail:
+            text += " " + case.detail
+        elif case is None and why.get("capped"):
+            text += " " + _("A veto indicator of the scheme failed in %(months)s: no 优秀 this year.") % {
+                "months": "、".join(why["capped"])
+            }
+    elif reason == grading.UNDETERMINED:
+        text = _("Grade not determined this year; not counted in the pool.")
+        if case is not None:
+            text += " " + str(case.get_reason_display()) + (f" {case.detail}" if case.detail else "")
+    elif reason == grading.NO_SCORE:
+        text = _("No published month of the year: no annual score, no grade.")
+    else:
+        threshold = why.get("threshold")
+        by_threshold = (
+            _("score %(score)s against the threshold %(threshold)s")
+            % {"score": result.score, "threshold": threshold}
+            if threshold
+            else ""
+        )
+        if reason == grading.TIE_AT_BOUNDARY:
+            text = _(
+                "Rank %(rank)s: tied on the score and every tie-break across the last of the %(quota)s 优秀 "
+                "places, which nobody of the tie gets; graded by %(threshold)s."
+            ) % {**place, "threshold": by_threshold}
+        elif reason == grading.BELOW_MINIMUM:
+            text = _("Rank %(rank)s: below the minimum score for 优秀; graded by %(threshold)s.") % {
+                **place,
+                "threshold": by_threshold,
+            }
+        elif reason == grading.THRESHOLD:
+            text = _("No 优秀 place in a pool of %(size)s; graded by %(threshold)s.") % {
+                **place,
+                "threshold": by_threshold,
+            }
+        else:
+            text = _("Rank %(rank)s: after the %(quota)s 优秀 places; graded by %(threshold)s.") % {
+                **place,
+                "threshold": by_threshold,
+            }
+    decided = why.get("decided_by")
+    if decided:
+        text += " " + _(
+            "Same score as %(name)s; placed below by “%(criterion)s”: %(above)s %(sign)s %(mine)s."
+        ) % {
+            "name": names.get(decided["above_key"], "?"),
+            "criterion": criterion_label(decided["criterion"]),
+            "above": decided["above"] or "—",
+            "sign": decided["sign"],
+            "mine": decided["mine"] or "—",
+        }
+    return text
+
+
+@dataclass
+class PoolRow:
+    result: AnnualResult
+    case: AnnualCase | None
+    why: str
+
+    @property
+    def cadre(self) -> Cadre:
+        return self.result.cadre
+
+
+def pool_rows(town: Town, year: int, pool: str) -> list[PoolRow]:
+    """The pool's stored proposal, rank order (ungraded last), with each one's case and why: two queries."""
+    stored = list(
+        AnnualResult.objects.filter(town=town, year=year, pool=pool)
+        .select_related("cadre__department", "cadre__village")
+        .order_by("rank", "cadre__name")
+    )
+    cases = {c.cadre_id: c for c in AnnualCase.objects.filter(town=town, year=year)}
+    names = {r.cadre_id: r.cadre.name for r in stored}
+    stored.sort(key=lambda r: (r.rank is None, r.rank or 0, r.cadre.name))
+    return [PoolRow(r, cases.get(r.cadre_id), why_text(r, names, cases.get(r.cadre_id))) for r in stored]
+
+
+def boundary_text(proposal: PoolProposal, names: dict[int, str]) -> str:
+    """What happened at the last 优秀 place, in words ("" when nothing was equal there)."""
+    boundary = proposal.boundary or {}
+    if boundary.get("tie"):
+        return _(
+            "A tie nothing breaks at the last 优秀 place (%(names)s): nobody of the tie gets 优秀, "
+            "so the pool "
+            "has fewer 优秀 than places."
+        ) % {"names": "、".join(names.get(k, "?") for k in boundary["tie"])}
+    decided = boundary.get("decided_by")
+    if decided:
+        return _("The last 优秀 place was decided by “%(criterion)s”: %(above)s %(sign)s %(mine)s.") % {
+            "criterion": criterion_label(decided["criterion"]),
+            "above": decided["above"] or "—",
+            "sign": decided["sign"],
+            "mine": decided["mine"] or "—",
+        }
+    return ""
+
+
+@dataclass
+class CadreYearRow:
+    year: int
+    result: AnnualResult
+    merit_years: list[int]  # three consecutive years 优秀 ending with this one (三等功)
+
+
+def cadre_years(cadre: Cadre) -> list[CadreYearRow]:
+    """A cadre's annual scores and grades, year by year, with three consecutive 优秀 flagged: one query."""
+    found = list(AnnualResult.objects.filter(cadre=cadre).order_by("year"))
+    levels = {r.year: r.level for r in found}
+    return [CadreYearRow(r.year, r, grading.consecutive_excellent(levels, r.year)) for r in found]
+
+
+@dataclass
+class Honour:
+    cadre: Cadre
+    result: AnnualResult
+    merit_years: list[int]
+
+
+@dataclass
+class Collective:
+    village: Village
+    score: Decimal | None
+    rank: int | None
+    cadres: int
+    vetoed: bool
+    honoured: bool = False
+
+
+@dataclass
+class Honours:
+    agency: list[Honour]
+    heads: list[Honour]
+    collectives: list[Collective]
+    agency_places: int | None
+    head_places: int | None
+    collective_places: int
+    collective_text: str
+
+
+def _honoured(
+    rows: list[AnnualResult], places: int | None, history: dict[int, dict[int, int | None]], year: int
+):
+    # Several pools may give the honour (the agency categories): the best annual score first.
+    excellent = sorted(
+        (r for r in rows if r.level == grading.EXCELLENT), key=lambda r: (-(r.score or 0), r.cadre.name)
+    )
+    if places is not None:
+        excellent = excellent[:places]
+    return [Honour(r.cadre, r, grading.consecutive_excellent(history[r.cadre_id], year)) for r in excellent]
+
+
+def honours(town: Town, year: int, settings: YearSettings) -> Honours:
+    """The year's honours from the final grades: excellent agency cadres and village heads (优秀 of their
+    pools, within the places the town sets), and advanced village collectives, each village scored
+    from its village cadres' annual scores as the town chooses. Four queries."""
+    rows = list(
+        AnnualResult.objects.filter(town=town, year=year).select_related(
+            "cadre__village", "cadre__department"
+        )
+    )
+    history: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for cadre_id, y, level in AnnualResult.objects.filter(
+        town=town, year__in=range(year - 2, year + 1)
+    ).values_list("cadre_id", "year", "level"):
+        history[cadre_id][y] = level
+    agency = _honoured(
+        [r for r in rows if r.pool in scores.AGENCY_POOLS], settings.agency_honours, history, year
+    )
+    heads = _honoured([r for r in rows if r.pool == scores.HEADS_POOL], settings.head_honours, history, year)
+
+    vetoed = {c.cadre_id for c in AnnualCase.objects.filter(town=town, year=year, kind=CaseKind.VETO)}
+    villages = list(Village.objects.filter(town=town, is_active=True).order_by("sort_order", "name"))
+    by_village: dict[int, list[AnnualResult]] = defaultdict(list)
+    for r in rows:
+        if (
+            scores.population_of(r.pool) == Population.VILLAGE
+            and r.cadre.village_id is not None
+            and r.score is not None
+        ):
+            by_village[r.cadre.village_id].append(r)
+    collectives = []
+    for village in villages:
+        members = by_village.get(village.pk, [])
+        if settings.collective_method == CollectiveMethod.HEAD_SCORE:
+            counted = [r.score for r in members if r.pool == scores.HEADS_POOL]
+        else:
+            counted = [r.score for r in members]
+        score = ranking.span_mean(counted) if counted else None
+        collectives.append(
+            Collective(village, score, None, len(counted), any(r.cadre_id in vetoed for r in members))
+        )
+    scored = [c for c in collectives if c.score is not None]
+    placed = ranking.ranks(ranking.rank([ranking.Standing(c.village.pk, c.score) for c in scored]))
+    for c in scored:
+        c.rank = placed[c.village.pk]
+    places = (
+        settings.collective_honours
+        if settings.collective_honours is not None
+        else grading.quota(grading.DEFAULT_SHARE, len(villages))
+    )
+    eligible = sorted((c for c in scored if not c.vetoed), key=lambda c: (c.rank, c.village.name))
+    if places and len(eligible) > places and eligible[places - 1].rank == eligible[places].rank:
+        cut = eligible[places - 1].rank
+        chosen = [c for c in eligible if c.rank < cut]  # a tie at the last place: nobody of the tie
+    else:
+        chosen = eligible[:places]
+    for c in chosen:
+        c.honoured = True
+    collectives.sort(key=lambda c: (c.rank is None, c.rank or 0, c.village.sort_order, c.village.name))
+    text = (
+        _("A village collective's score: the annual score of its village head.")
+        if settings.collective_method == CollectiveMethod.HEAD_SCORE
+        else _("A village collective's score: the mean of the annual scores of its village cadres.")
+    )
+    text += " " + _(
+        "A collective with a vetoed cadre is not honoured; a tie nothing breaks at the last place honours "
+        "nobody of the tie."
+    )
+    return Honours(agency, heads, collectives, settings.agency_honours, settings.head_honours, places, text)
+
+
+def year_choices(town: Town, current: int) -> list[int]:
+    """The years the pages offer: every year with a published month or a stored result, and `current`."""
+    years = {m.year for m in results.published_years(town)} | set(
+        AnnualResult.objects.filter(town=town).values_list("year", flat=True).distinct()
+    )
+    return sorted(years | {current}, reverse=True)
+
+
+def grade_of(result: AnnualResult) -> str:
+    return grade_label(result.scale, result.level)
