@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "kaoping.reports",
     "kaoping.quarterly",
     "kaoping.annual",
+    "kaoping.pay",
     "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",
