@@ -50,6 +50,13 @@ def test_the_plan_page_shows_each_amount_how_it_was_reached_and_the_total_equal_
     assert "one of the cents left over" in page
     assert "Grade tiers" in page and "Excellent (优秀) 1.2" in page
     assert "Submit to the main leader" in page
+    assert 'id="stale"' not in page
+
+
+def test_the_excel_of_a_plan_not_yet_approved_says_it_is_not_for_payment(computed, client_for, office, town):
+    response = client_for(office).get(_url("pay:plan_export", town))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A4"].value == "Draft: not approved, not for payment."
 
 
 def test_the_office_saves_a_plan_from_the_page_with_full_width_digits(graded, client_for, office, town):
