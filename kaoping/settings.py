@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "kaoping.quarterly",
     "kaoping.appeals",
     "kaoping.annual",
+    "kaoping.pay",
     "kaoping.dossier",
     "kaoping.site",
     "kaoping.ops",

@@ -85,6 +85,10 @@ class Action(models.TextChoices):
     # xgettext:no-python-format
     APPROVE_ANNUAL_SHARE = "approve_annual_share", _("Approve an 优秀 share above 20% of a pool")
     VIEW_OWN_ANNUAL = "view_own_annual", _("See one's own annual score and grade")
+    VIEW_PAY = "view_pay", _("See the pay plans of the year and every member's amount")
+    MANAGE_PAY = "manage_pay", _("Set, compute and submit the pay plans")
+    APPROVE_PAY = "approve_pay", _("Approve or return a submitted pay plan")
+    VIEW_OWN_PAY = "view_own_pay", _("See one's own pay from an approved plan")
 
 
 R = Role
@@ -195,6 +199,14 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ANNUAL: frozenset({R.ASSESSMENT_OFFICE}),
     Action.APPROVE_ANNUAL_SHARE: frozenset({R.MAIN_LEADER}),
     Action.VIEW_OWN_ANNUAL: frozenset({R.CADRE}),
+    # Pay tied to the annual results (不在编人员奖金, 事业单位奖励性绩效工资): money is one person's own
+    # business, so the plans and everyone's amounts are read by the office that prepares them and the
+    # Party secretary who approves them only; the office computes and submits, the main leader approves
+    # (never whoever submitted). A cadre reads their own amount of an approved plan (`own_pay_allowed`).
+    Action.VIEW_PAY: frozenset({R.ASSESSMENT_OFFICE, R.MAIN_LEADER}),
+    Action.MANAGE_PAY: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.APPROVE_PAY: frozenset({R.MAIN_LEADER}),
+    Action.VIEW_OWN_PAY: frozenset({R.CADRE}),
 }
 
 
@@ -340,6 +352,12 @@ def annual_allowed(user: User, town: Town, cadre_id: int) -> bool:
     if can(user, Action.VIEW_ANNUAL, town):
         return True
     return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_ANNUAL, town)
+
+
+def own_pay_allowed(user: User, town: Town, cadre_id: int) -> bool:
+    """May `user` read the pay of cadre `cadre_id` of `town` from an approved plan: their own only
+    (the offices read every amount through `VIEW_PAY`, on the plan's page)."""
+    return user.cadre_id == cadre_id and can(user, Action.VIEW_OWN_PAY, town)
 
 
 def can_anywhere(user: User, action: Action | str) -> bool:

@@ -37,6 +37,7 @@ def navigation(request):
             "own_annual": town is not None
             and not can(user, Action.VIEW_ANNUAL, town)
             and can(user, Action.VIEW_OWN_ANNUAL, town),
+            "pay": town is not None and can(user, Action.VIEW_PAY, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),

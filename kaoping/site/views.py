@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kaoping.accounts.permissions import Action, can, can_anywhere, town_or_404, towns_for
+from kaoping.pay import selectors as pay
 from kaoping.people.selectors import town_overview
 from kaoping.results.selectors import home_summary
 
@@ -34,6 +35,8 @@ def town_home(request: HttpRequest, town: str) -> HttpResponse:
     context: dict = {"town": town, "cards": todo(request.user, town)}
     if request.user.cadre_id and request.user.cadre.town_id == town.pk:
         context["me"] = request.user.cadre
+        if can(request.user, Action.VIEW_OWN_PAY, town):
+            context["my_pay"] = pay.own_pay(request.user.cadre)
     if can(request.user, Action.VIEW_TOWN_FIGURES, town):
         context["overview"] = town_overview(town)
     if can(request.user, Action.VIEW_PUBLISHED_RESULTS, town):

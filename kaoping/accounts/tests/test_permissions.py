@@ -91,6 +91,16 @@ PAGES += [
     ),
     ("annual:cadre", lambda t, c: {"town": t.slug, "year": 2026, "pk": c.pk}, ANNUAL_READERS | {R.CADRE}),
 ]
+
+# Pay tied to the annual results: the plans and everyone's amounts for the office and the Party
+# secretary only; a cadre their own pay (the object rules and the workflow: kaoping/pay/tests).
+PAY_READERS = {R.ASSESSMENT_OFFICE, R.MAIN_LEADER}
+PAGES += [
+    ("pay:overview", lambda t, c: {"town": t.slug}, PAY_READERS),
+    ("pay:plan", lambda t, c: {"town": t.slug, "year": 2026, "kind": "non_established_bonus"}, PAY_READERS),
+    ("pay:plan", lambda t, c: {"town": t.slug, "year": 2026, "kind": "institution_incentive"}, PAY_READERS),
+    ("pay:mine", lambda t, c: {"town": t.slug}, {R.CADRE}),
+]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
     ("people:town_create", {R.CITY_ADMIN}),

@@ -395,12 +395,14 @@ def _path_kwargs(name: str, route: str, objects: dict) -> dict | None:
             kwargs[param] = f"{objects['period'].month:%Y-%m}"
         elif param == "round":
             kwargs[param] = f"{objects['round'].year}Q{objects['round'].quarter}"
-        elif param == "year":  # the annual evaluation's year
+        elif param == "year":  # the annual evaluation's or a pay plan's year
             kwargs[param] = 2026
         elif param == "pool":
             kwargs[param] = "agency:established"
-        elif param == "to":  # the state a month is moved to, confirmed first
-            kwargs[param] = "closed"
+        elif param == "kind":  # a pay plan's kind
+            kwargs[param] = "non_established_bonus"
+        elif param == "to":  # the state a month (or a pay plan) is moved to, confirmed first
+            kwargs[param] = "approved" if name.startswith("pay:") else "closed"
         elif param == "uidb64":  # a password link (the same in every town): an account, a wrong token
             kwargs[param] = urlsafe_base64_encode(force_bytes(1))
         elif param == "token":

@@ -67,6 +67,7 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     assert layers == [
         "site | ops",
         "dossier",
+        "pay",
         "annual",
         "reports | quarterly | appeals",
         "results",
