@@ -156,13 +156,18 @@ class AppearanceRow:
     is_open: bool
     review: str
     reviewed: str
+    statement_files: list[str] = field(default_factory=list)  # the names of the statement's attachments
 
 
 def load_appearances(cadre: Cadre) -> list[AppearanceRow]:
-    """Two queries: the appearances on final lists (with statement and rectification), and the names
-    of the cadres their reasons mention (a tie-break's other side)."""
+    """At most three queries: the appearances on final lists (with statement and rectification), the names
+    of the cadres their reasons mention (a tie-break's other side), and the statements' attachments
+    (a statement may be a file only)."""
     found = quarterly.appearances_for_cadres([cadre.pk]).get(cadre.pk, [])
     names = quarterly.cadre_names(lagging_rules.cadres_named([], [a.entry.basis for a in found]))
+    files = quarterly.attachments_of(
+        quarterly.STATEMENT_OWNER, [a.statement.pk for a in found if a.statement]
+    )
     rows = []
     for a in found:
         entry, statement, rectification = a.entry, a.statement, a.rectification
@@ -182,6 +187,7 @@ def load_appearances(cadre: Cadre) -> list[AppearanceRow]:
                 is_open=rectification is not None and rectification.status == RectificationStatus.OPEN,
                 review=rectification.review if rectification else "",
                 reviewed=_day(rectification.reviewed_at) if rectification else "",
+                statement_files=[f.original_name for f in files.get(statement.pk, [])] if statement else [],
             )
         )
     return rows
@@ -196,7 +202,17 @@ def table_appearances(rows: list[AppearanceRow]) -> Table:
                 r.rule,
                 "；".join(r.reasons),
                 r.exemption,
-                f"{r.statement_on} {r.statement}".strip(),
+                " ".join(
+                    part
+                    for part in (
+                        r.statement_on,
+                        r.statement,
+                        _("(attached: %(names)s)") % {"names": "、".join(r.statement_files)}
+                        if r.statement_files
+                        else "",
+                    )
+                    if part
+                ),
             ]
             for r in rows
         ],

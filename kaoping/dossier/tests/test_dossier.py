@@ -17,6 +17,10 @@ from kaoping.core import documents as house_style
 from kaoping.dossier import sections
 from kaoping.dossier.sample import add_history
 from kaoping.files.models import Attachment
+from kaoping.files.services import attachment_store, attachments_attach
+from kaoping.files.tests import samples
+from kaoping.quarterly import selectors as quarterly
+from kaoping.quarterly.models import Statement
 
 
 def _url(town, cadre, name="page"):
@@ -141,7 +145,9 @@ def test_five_years_of_history_open_with_the_same_queries_as_one(client_for, per
     assert "2021年3月完成重点项目征地" in page and "2021年攻坚克难典型" in page
     assert "2021年表态" in page and "2021年整改措施" in page
     assert five_years == one_year
-    assert one_year <= 25
+    # The page, the session and the audit entry, and one or two queries a section (ten sections, with
+    # the statements' attachments, the objections and the annual years).
+    assert one_year <= 27
 
 
 @pytest.mark.django_db
@@ -188,3 +194,28 @@ def test_the_word_document_holds_the_records_and_quarterly_sections(client_for, 
     assert {"2025年3月完成重点项目征地", "2025年6月现场照片.jpg", "2025年攻坚克难典型"} <= cells
     assert {"2025年整改措施：每周走访项目", "2025Q2"} <= cells
     assert any("2025年表态" in c for c in cells) and any("2025-05" in c for c in cells)
+
+
+@pytest.mark.django_db
+def test_a_statement_made_as_a_file_names_the_file_in_the_dossier(
+    client_for, personas, town, cadre, settings, tmp_path
+):
+    settings.KAOPING_FILES_DIR = tmp_path
+    add_history(cadre, years=[2025], actor=personas["assessment_office"])
+    statement = Statement.objects.get(entry__cadre=cadre)
+    stored = attachment_store(
+        actor=personas["assessment_office"],
+        town=town,
+        name="表态发言稿.pdf",
+        stream=io.BytesIO(samples.PDF),
+        size=len(samples.PDF),
+    )
+    attachments_attach(attachments=[stored], owner_type=quarterly.STATEMENT_OWNER, owner_id=statement.pk)
+    page = client_for(personas["assessment_office"]).get(_url(town, cadre)).content.decode()
+    lagging = page.split('id="lagging"')[1].split("</section>")[0]
+    assert "附件：表态发言稿.pdf" in lagging
+    doc = Document(
+        io.BytesIO(client_for(personas["assessment_office"]).get(_url(town, cadre, "docx")).content)
+    )
+    cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert any("附件：表态发言稿.pdf" in c for c in cells)
