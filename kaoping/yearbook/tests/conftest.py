@@ -31,6 +31,13 @@ def _english():
 
 
 @pytest.fixture
+def client():
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def office(personas):
     return personas["assessment_office"]
 
