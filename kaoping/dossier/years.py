@@ -118,7 +118,8 @@ def load_years(cadre: Cadre, viewer: Viewer | None) -> Years:
         r = row(y.year)
         grade = y.result.grade or _("No grade")
         if y.result.score is not None:
-            grade += " " + _("(%(score)s, rank %(rank)s in the pool)") % {
+            grade = _("%(grade)s (%(score)s, rank %(rank)s in the pool)") % {
+                "grade": grade,
                 "score": f"{y.result.score:.2f}",
                 "rank": y.result.rank or "—",
             }

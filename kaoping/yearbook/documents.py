@@ -17,12 +17,12 @@ from kaoping.core import documents as house
 from .report import Report
 
 TEXT_SIZE = 12  # 小四: notes and the lines above a table
+TABLE_SIZE = 9.5  # a pool's grades take nine columns across the standard's type area
 
 
 def report_docx(report: Report, *, by: User) -> bytes:
     doc = Document()
     width = house.house_page(doc)
-    house.line_grid(doc)
     house.blank_line(doc)
     house.document_title(doc, report.title)
     house.paragraph(
@@ -47,7 +47,7 @@ def report_docx(report: Report, *, by: User) -> bytes:
                 p.paragraph_format.line_spacing = Pt(20)
                 p.paragraph_format.keep_with_next = True
             if block.rows:
-                house.table(doc, block.headers, block.rows, width, widths=block.widths)
+                house.table(doc, block.headers, block.rows, width, widths=block.widths, size=TABLE_SIZE)
                 house.paragraph(doc, "", house.FANGSONG, TEXT_SIZE, indent=False)
             elif block.empty:
                 house.body(doc, block.empty)

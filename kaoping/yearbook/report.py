@@ -82,7 +82,11 @@ def build(town: Town, year: int, *, today: datetime.date | None = None) -> Repor
     pools = annual.overview(town, year, settings)
     graded = any(p.members for p in pools)
     provisional = year >= today.year or len(months) < 12
-    if provisional:
+    if provisional and year < today.year:
+        status = _(
+            "Provisional: only %(months)d of the year's 12 months are published. Figures as of %(day)s."
+        ) % {"months": len(months), "day": chinese_date(today)}
+    elif provisional:
         status = _(
             "Provisional: the year is not complete (%(months)d of 12 months published). Figures as of "
             "%(day)s."
@@ -167,14 +171,14 @@ def _grades(year: int, settings, pools: list[annual.PoolSummary], graded: bool) 
                 _("Graded"),
                 "优秀",
                 "称职/合格",
-                "基本称职/基本合格",
-                "不称职/不合格",
+                "基本称职/\n基本合格",  # a line break in the document's narrow column
+                "不称职/\n不合格",
                 _("优秀 quota"),
-                _("Share"),
+                _("优秀 share"),
                 _("Not determined"),
             ],
             rows=rows,
-            widths=[3.2, 1.2, 1.1, 1.3, 1.8, 1.6, 1.3, 1.4, 1.4],
+            widths=[21, 16, 11, 21, 19.5, 16, 16, 16, 19.5],  # millimetres of the 156 mm type area
         )
     )
     return part
