@@ -162,12 +162,12 @@ def table_years(years: Years) -> Table:
         _("Annual grade"),
         _("Honour"),
     ]
-    widths = [1, 1.1, 1.3, 2.2, 2.4, 2, 2.4, 2.2]
+    widths = [1.4, 1.3, 1.6, 2.2, 2.0, 1.6, 2.2, 1.8]
     if years.pay_shown:
         headers.append(_("Pay (yuan)"))
-        widths.append(2.4)
+        widths.append(2.2)
     headers.append(_("Objections and reviews"))
-    widths.append(2.2)
+    widths.append(1.6)
     rows = []
     for r in years.rows:
         cells = [
