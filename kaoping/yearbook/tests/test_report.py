@@ -211,3 +211,21 @@ def test_the_pdf_is_made_by_libreoffice(client_for, personas, town, year):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_an_approved_raise_of_the_share_is_stated(town, year, personas):
+    from django.utils import timezone
+
+    from kaoping.annual.models import YearSettings
+
+    YearSettings.objects.create(
+        town=town,
+        year=YEAR,
+        excellent_share="0.25",
+        share_set_by=personas["assessment_office"],
+        share_approved_by=personas["main_leader"],
+        share_approved_at=timezone.make_aware(timezone.datetime(2026, 3, 2, 10)),
+    )
+    lines = _part(reports.build(town, YEAR, today=TODAY), "grades").blocks[0].lines
+    assert "The 优秀 share was raised to 25%, approved by the main leader on 2026年3月2日." in lines
