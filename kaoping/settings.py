@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kaoping.annual",
     "kaoping.pay",
     "kaoping.dossier",
+    "kaoping.yearbook",
     "kaoping.site",
     "kaoping.ops",
 ]

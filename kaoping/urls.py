@@ -25,6 +25,7 @@ urlpatterns = [
     path("t/<slug:town>/appeals/", include("kaoping.appeals.urls")),
     path("t/<slug:town>/annual/", include("kaoping.annual.urls")),
     path("t/<slug:town>/pay/", include("kaoping.pay.urls")),
+    path("t/<slug:town>/yearbook/", include("kaoping.yearbook.urls")),
     path("t/<slug:town>/files/", include("kaoping.files.urls")),
     path("t/<slug:town>/records/", include("kaoping.records.urls")),
     path("t/<slug:town>/meetings/", include("kaoping.reports.meeting_urls")),

@@ -89,6 +89,7 @@ class Action(models.TextChoices):
     MANAGE_PAY = "manage_pay", _("Set, compute and submit the pay plans")
     APPROVE_PAY = "approve_pay", _("Approve or return a submitted pay plan")
     VIEW_OWN_PAY = "view_own_pay", _("See one's own pay from an approved plan")
+    VIEW_YEARBOOK = "view_yearbook", _("Read and download the town's annual report")
 
 
 R = Role
@@ -207,6 +208,13 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_PAY: frozenset({R.ASSESSMENT_OFFICE}),
     Action.APPROVE_PAY: frozenset({R.MAIN_LEADER}),
     Action.VIEW_OWN_PAY: frozenset({R.CADRE}),
+    # The town's annual report (年度报告): the year's grade counts against the quotas, honours, pay
+    # totals per plan (no one's amount), lagging lists, exemplary cases and objections, for the offices
+    # that prepare the year's decisions, the Party secretary, the leaders (assessment-group leaders) and
+    # the city, read-only. A cadre does not read the town's report: their year is in their dossier.
+    Action.VIEW_YEARBOOK: frozenset(
+        {R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.CITY_ADMIN}
+    ),
 }
 
 

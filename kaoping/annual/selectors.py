@@ -320,3 +320,34 @@ def year_choices(town: Town, current: int) -> list[int]:
 
 def grade_of(result: AnnualResult) -> str:
     return grade_label(result.scale, result.level)
+
+
+def cadre_honours(cadre: Cadre) -> dict[int, str]:
+    """{year: the honour in words} of the years the cadre was among the excellent agency cadres or the
+    excellent village heads of their town (the 优秀 of their pools, within the places the town set, as
+    `honours` chooses them): three queries whatever the number of years (none when never 优秀)."""
+    excellent = dict(
+        AnnualResult.objects.filter(
+            cadre=cadre, level=grading.EXCELLENT, pool__in=[*scores.AGENCY_POOLS, scores.HEADS_POOL]
+        ).values_list("year", "pool")
+    )
+    if not excellent:
+        return {}
+    settings = {
+        s.year: s for s in YearSettings.objects.filter(town_id=cadre.town_id, year__in=list(excellent))
+    }
+    rows: dict[tuple[int, bool], list[AnnualResult]] = defaultdict(list)
+    for r in AnnualResult.objects.filter(
+        town_id=cadre.town_id, year__in=list(excellent), level=grading.EXCELLENT
+    ).select_related("cadre"):
+        rows[(r.year, r.pool == scores.HEADS_POOL)].append(r)
+    history: dict[int, dict[int, int | None]] = defaultdict(dict)
+    found = {}
+    for year, pool in excellent.items():
+        year_settings = settings.get(year) or YearSettings(town_id=cadre.town_id, year=year)  # the defaults
+        heads = pool == scores.HEADS_POOL
+        places = year_settings.head_honours if heads else year_settings.agency_honours
+        members = [r for r in rows[(year, heads)] if heads or r.pool in scores.AGENCY_POOLS]
+        if any(h.cadre.pk == cadre.pk for h in _honoured(members, places, history, year)):
+            found[year] = _("Excellent village head") if heads else _("Excellent agency cadre")
+    return found

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -76,6 +77,17 @@ OFFICIAL_MARGINS = Margins(top=37, bottom=35, left=28, right=26, footer=20)
 def chinese_date(day: datetime.date) -> str:
     """2026年5月8日, the way a document's date is written."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """一 … 十, 十一 … 十九, 二十 …: the numbers of a document's parts as Chinese documents write them."""
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, units = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[units - 1] if units else "")
 
 
 def name_face(rPr: CT_RPr, face: str) -> None:
@@ -271,6 +283,56 @@ def document_title(doc: Document, text: str) -> Paragraph:
     p = paragraph(doc, text, MASTHEAD, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     p.paragraph_format.line_spacing = Pt(36)
     return p
+
+
+TABLE_SIZE = 10.5  # 五号: a table of years of months stays legible and fits the type area
+
+
+def repeat_header(row) -> None:
+    """Repeat the header row at the top of every page the table runs onto."""
+    mark = OxmlElement("w:tblHeader")
+    mark.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(mark)
+
+
+def _cell(cell, text: str, face: str, size: float, *, bold: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    font(p.add_run(text), face, size, bold=bold)
+
+
+def table(
+    doc: Document,
+    headers: list[str],
+    rows: list[list[str]],
+    width: Length,
+    *,
+    widths: list[float] | None = None,
+    size: float = TABLE_SIZE,
+) -> None:
+    """A grid table across the type area of `width`: the header row in 黑体, repeated on every page the
+    table runs onto, the rows in 仿宋 at `size` points, a row never broken across pages; `widths` are
+    the columns' relative widths (equal when not given or not one per column)."""
+    columns = len(headers)
+    grid = doc.add_table(rows=1, cols=columns)
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    weights = widths if widths and len(widths) == columns else [1.0] * columns
+    total = sum(weights)
+    for i, header in enumerate(headers):
+        _cell(grid.rows[0].cells[i], str(header), HEITI, size)
+    repeat_header(grid.rows[0])
+    for values in rows:
+        row = grid.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+        for i, value in enumerate(values):
+            _cell(row.cells[i], str(value), FANGSONG, size)
+    # Word reads the cells' widths, LibreOffice the table grid's: set both.
+    grid.autofit = False
+    for i, column in enumerate(grid.columns):
+        column.width = int(width * weights[i] / total)
+        for cell in column.cells:
+            cell.width = int(width * weights[i] / total)
 
 
 def soffice() -> str | None:

@@ -9,4 +9,4 @@ class DossierConfig(AppConfig):
 
     def ready(self) -> None:
         # The built-in sections register themselves when their module is imported.
-        from . import annual, appeals, mechanisms, providers  # noqa: F401
+        from . import annual, appeals, mechanisms, providers, years  # noqa: F401

@@ -9,57 +9,18 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from kaoping.accounts.models import User
 from kaoping.core import documents as house
 from kaoping.people.models import Cadre, Town
 
-from .sections import Loaded, Table
+from .sections import Loaded
 
-TABLE_SIZE = 10.5  # 五号: a table of years of months stays legible and fits the type area
+TABLE_SIZE = house.TABLE_SIZE
 # Narrower than the official margins: a table of years of months needs the width.
 MARGINS = house.Margins(top=30, bottom=28, left=25, right=22, footer=15)
-
-
-def _repeat_header(row) -> None:
-    """Repeat the header row at the top of every page the table runs onto."""
-    mark = OxmlElement("w:tblHeader")
-    mark.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(mark)
-
-
-def _cell(cell, text: str, face, *, bold: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
-    house.font(paragraph.add_run(text), face, TABLE_SIZE, bold=bold)
-
-
-def _table(doc, table: Table, width) -> None:
-    columns = len(table.headers)
-    grid = doc.add_table(rows=1, cols=columns)
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    weights = table.widths if len(table.widths) == columns else [1.0] * columns
-    total = sum(weights)
-    for i, header in enumerate(table.headers):
-        _cell(grid.rows[0].cells[i], str(header), house.HEITI)
-    _repeat_header(grid.rows[0])
-    for values in table.rows:
-        row = grid.add_row()
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
-        for i, value in enumerate(values):
-            _cell(row.cells[i], str(value), house.FANGSONG)
-    # Word reads the cells' widths, LibreOffice the table grid's: set both.
-    grid.autofit = False
-    for i, column in enumerate(grid.columns):
-        column.width = int(width * weights[i] / total)
-        for cell in column.cells:
-            cell.width = int(width * weights[i] / total)
 
 
 def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) -> bytes:
@@ -91,7 +52,7 @@ def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) 
 
     for number, loaded in enumerate(sections, start=1):
         heading = house.paragraph(
-            doc, f"{_numeral(number)}、{loaded.section.title}", house.HEITI, 16, indent=False
+            doc, f"{house.numeral(number)}、{loaded.section.title}", house.HEITI, 16, indent=False
         )
         heading.paragraph_format.space_before = Pt(12)
         heading.paragraph_format.keep_with_next = True
@@ -100,7 +61,7 @@ def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) 
             summary = house.paragraph(doc, table.summary, house.FANGSONG, 12, indent=False)
             summary.paragraph_format.keep_with_next = True
         if table.rows:
-            _table(doc, table, width)
+            house.table(doc, table.headers, table.rows, width, widths=table.widths, size=TABLE_SIZE)
         else:
             house.paragraph(doc, str(loaded.section.empty), house.FANGSONG, 12, indent=False)
 
@@ -117,17 +78,6 @@ def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-_NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    """一 … 十, 十一 … 十九, 二十 …: section numbers as a Chinese document writes them."""
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, units = divmod(n, 10)
-    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[units - 1] if units else "")
 
 
 def filename(cadre: Cadre, extension: str) -> str:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
-from kaoping.people.models import Cadre
+from kaoping.accounts.models import User
+from kaoping.people.models import Cadre, Town
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,14 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Viewer:
+    """Who reads the dossier, for the sections whose content depends on it (pay: one's own only)."""
+
+    user: User
+    town: Town
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str | Promise
@@ -28,6 +37,8 @@ class Section:
     template: str
     table: Callable[[Any], Table]
     empty: str | Promise = ""
+    # True: `load(cadre, viewer)` is given who reads (None for no one in particular: show the least).
+    for_viewer: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,12 @@ def sections() -> list[Section]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
-def load_all(cadre: Cadre) -> list[Loaded]:
-    """Every section of `cadre`'s dossier, loaded."""
-    return [Loaded(section, section.load(cadre)) for section in sections()]
+def load_all(cadre: Cadre, viewer: Viewer | None = None) -> list[Loaded]:
+    """Every section of `cadre`'s dossier, loaded for `viewer`."""
+    return [
+        Loaded(section, section.load(cadre, viewer) if section.for_viewer else section.load(cadre))  # type: ignore[call-arg]
+        for section in sections()
+    ]
 
 
 def sections_by_key() -> dict[str, Section]:

@@ -21,7 +21,7 @@ from kaoping.core.errors import DomainError
 from kaoping.people.models import Cadre, Town
 
 from . import documents
-from .sections import load_all
+from .sections import Viewer, load_all
 
 
 def _open(request: HttpRequest, town: str, pk: int, *, how: str) -> tuple[Town, Cadre]:
@@ -44,7 +44,7 @@ def dossier(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         {
             "town": town_obj,
             "cadre": cadre,
-            "sections": load_all(cadre),
+            "sections": load_all(cadre, Viewer(request.user, town_obj)),
             "today": timezone.localdate(),
             "pdf": house_style.soffice() is not None,
         },
@@ -61,7 +61,9 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 def dossier_docx(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town_obj, cadre = _open(request, town, pk, how="docx")
     return _download(
-        documents.dossier_docx(town_obj, cadre, load_all(cadre), by=request.user),
+        documents.dossier_docx(
+            town_obj, cadre, load_all(cadre, Viewer(request.user, town_obj)), by=request.user
+        ),
         documents.filename(cadre, "docx"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
@@ -72,7 +74,9 @@ def dossier_pdf(request: HttpRequest, town: str, pk: int) -> HttpResponse:
     town_obj, cadre = _open(request, town, pk, how="pdf")
     try:
         content = house_style.docx_to_pdf(
-            documents.dossier_docx(town_obj, cadre, load_all(cadre), by=request.user)
+            documents.dossier_docx(
+                town_obj, cadre, load_all(cadre, Viewer(request.user, town_obj)), by=request.user
+            )
         )
     except DomainError as exc:
         messages.error(request, exc.message)

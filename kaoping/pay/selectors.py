@@ -1,11 +1,12 @@
-"""Reads of pay used by its pages, the export and the home page, each in a fixed number of queries."""
+"""Reads of pay used by its pages, the export, the home page and the annual report, each in a fixed
+number of queries."""
 
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from kaoping.people.models import Cadre, Town
@@ -204,3 +205,36 @@ def year_choices(town: Town, current: int) -> list[int]:
     """The years the pages offer: years with a plan, and `current` (one query)."""
     years = set(PayPlan.objects.filter(town=town).values_list("year", flat=True).distinct())
     return sorted(years | {current}, reverse=True)
+
+
+@dataclass
+class PlanTotal:
+    """A plan of the year as the town's annual report states it: no one's amount, only the totals."""
+
+    plan: PayPlan
+    distributed: Decimal
+    paid: int
+    unpaid: int
+
+
+def year_totals(town: Town, year: int) -> list[PlanTotal]:
+    """Both plans of the year (saved or the defaults) with the sum of their amounts and the number of
+    members paid and not paid: two queries."""
+    found = plans(town, year)
+    counts = {
+        row["plan"]: row
+        for row in PayLine.objects.filter(plan__in=[p.pk for p in found if p.pk])
+        .values("plan")
+        .annotate(
+            distributed=Sum("amount"),
+            paid=Count("pk", filter=Q(unpaid="")),
+            unpaid=Count("pk", filter=~Q(unpaid="")),
+        )
+    }
+    totals = []
+    for p in found:
+        row = counts.get(p.pk, {})
+        totals.append(
+            PlanTotal(p, row.get("distributed") or Decimal(0), row.get("paid", 0), row.get("unpaid", 0))
+        )
+    return totals

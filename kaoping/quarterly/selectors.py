@@ -10,6 +10,8 @@ number of cadres or rows):
   first; with `cadre`, that cadre's; with `user`, those of the cadre linked to the account (none if the
   account is linked to no cadre).
 - `overdue_rectifications(town, today)` → the open rectifications whose deadline is before `today`.
+- `year_lagging(town, year)` → the four quarters of a year with their final lagging lists, each entry
+  with its cadre and statement (the town's annual report).
 
 Attachments (the files app) belong to site visits (photos), reports (the report file), statements and
 progress notes, by the owner types below; `attachments_of(owner_type, ids)` reads them in one query,
@@ -199,3 +201,43 @@ def may_download_progress_file(user: User, attachment: Attachment) -> bool:
         pk=attachment.owner_id, rectification__entry__lagging_list__meeting__town_id=attachment.town_id
     ).exists()
     return _may_see_quarterly(user, attachment, found)
+
+
+@dataclass(frozen=True)
+class QuarterLagging:
+    """One quarter of a year: its meeting (None if none was held), whether the lagging list is final,
+    and the final list's entries with each cadre and statement (none while the list is a draft)."""
+
+    quarter: int
+    meeting: Meeting | None
+    final: bool
+    entries: list[LaggingEntry]
+
+
+def year_lagging(town: Town, year: int) -> list[QuarterLagging]:
+    """The four quarters of the town's year with their final lagging lists (two queries: the meetings
+    with their lists, the final lists' entries). A draft list is the office's and is not shown."""
+    meetings = {
+        m.quarter: m
+        for m in Meeting.objects.filter(town=town, year=year)
+        .select_related("lagging_list")
+        .order_by("quarter")
+    }
+    found: dict[int, list[LaggingEntry]] = defaultdict(list)
+    for entry in (
+        LaggingEntry.objects.filter(
+            lagging_list__meeting__town=town,
+            lagging_list__meeting__year=year,
+            lagging_list__status=ListStatus.FINAL,
+        )
+        .select_related("lagging_list__meeting", "cadre__department", "cadre__village", "statement")
+        .order_by("lagging_list__meeting__quarter", "sort_order", "pk")
+    ):
+        found[entry.lagging_list.meeting.quarter].append(entry)
+    quarters = []
+    for quarter in range(1, 5):
+        meeting = meetings.get(quarter)
+        lagging_list = getattr(meeting, "lagging_list", None) if meeting else None
+        final = lagging_list is not None and lagging_list.status == ListStatus.FINAL
+        quarters.append(QuarterLagging(quarter, meeting, final, found.get(quarter, [])))
+    return quarters

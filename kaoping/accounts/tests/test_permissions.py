@@ -101,6 +101,14 @@ PAGES += [
     ("pay:plan", lambda t, c: {"town": t.slug, "year": 2026, "kind": "institution_incentive"}, PAY_READERS),
     ("pay:mine", lambda t, c: {"town": t.slug}, {R.CADRE}),
 ]
+# The town's annual report: the offices preparing the year's decisions, the Party secretary, the leaders
+# and the city read it; a cadre does not (their year is in their dossier).
+YEARBOOK_READERS = {R.ASSESSMENT_OFFICE, R.PARTY_BUILDING_OFFICE, R.MAIN_LEADER, R.GROUP_LEADER, R.CITY_ADMIN}
+PAGES += [
+    ("yearbook:report", lambda t, c: {"town": t.slug}, YEARBOOK_READERS),
+    ("yearbook:year", lambda t, c: {"town": t.slug, "year": 2026}, YEARBOOK_READERS),
+    ("yearbook:docx", lambda t, c: {"town": t.slug, "year": 2026}, YEARBOOK_READERS),
+]
 TOWNLESS_PAGES = [
     ("people:town_list", {R.CITY_ADMIN}),
     ("people:town_create", {R.CITY_ADMIN}),

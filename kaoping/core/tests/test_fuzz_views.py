@@ -611,7 +611,7 @@ def _query(other_ids, names):
 PAGES = [name for name, _r in every_page()]
 
 # Pages that convert a document with LibreOffice (seconds a request): one example, no sweep.
-SLOW = {"supervision:bulletin_pdf", "dossier:pdf"}
+SLOW = {"supervision:bulletin_pdf", "dossier:pdf", "yearbook:pdf"}
 
 
 def test_every_page_of_the_project_is_fuzzed(world, db):

@@ -66,7 +66,7 @@ def test_every_layer_and_the_engine_are_named_in_the_contracts():
     layers = next(c for c in config["contracts"] if c["id"] == "layers")["layers"]
     assert layers == [
         "site | ops",
-        "dossier",
+        "dossier | yearbook",
         "pay",
         "annual",
         "reports | quarterly | appeals",
