@@ -12,9 +12,10 @@ been (time-machine, as the supervision demo does), so that the audit log reads t
    (不确定等次: no grade, not counted in the pool); a village head carries a veto (一票否决) for a
    forest fire in their village, locking the grade at 称职/合格.
 3. compute (`compute_step`, 12 January 2026, once December is published): every graded pool's proposal.
-4. grade change (`grade_change_step`, the next day): the office lowers the last 优秀 of the established
-   agency cadres to 称职 for a formal reprimand (诫勉) of the year, with the reason. Lowering always
-   stays within the 优秀 quota; raising another into the place freed is left to the office.
+4. grade change (`grade_change_step`, the next day): the office lowers the last 优秀 among the civil
+   servants of the established agency cadres to 称职 for a reprimand (诫勉) of the year, with the
+   reason. Lowering always stays within the 优秀 quota; raising another into the place freed is left
+   to the office.
 5. honours (`honours_step`): read from the final grades and the places set in step 1.
 
 The publication of the proposal (公示) and its confirmation come after step 5 (`kaoping.site.demo`
@@ -158,11 +159,19 @@ def compute_step(step: Step) -> None:
 
 
 def grade_change_step(step: Step) -> None:
-    """The office lowers the last 优秀 of the established agency cadres to 称职, with the reason."""
+    """The office lowers the last 优秀 civil servant of the established agency cadres to 称职, with the
+    reason."""
     import time_machine
 
+    # A civil servant: the stations' staff are public-institution staff, whose second grade is 合格.
     last = (
-        AnnualResult.objects.filter(town=step.town, year=YEAR, pool=ESTABLISHED_POOL, level=grading.EXCELLENT)
+        AnnualResult.objects.filter(
+            town=step.town,
+            year=YEAR,
+            pool=ESTABLISHED_POOL,
+            level=grading.EXCELLENT,
+            scale=grading.CIVIL_SERVANT,
+        )
         .order_by("-rank", "cadre_id")
         .first()
     )

@@ -67,7 +67,7 @@ def test_the_office_changed_one_grade_with_its_reason_within_the_quota(demo):
     changed = AnnualResult.objects.filter(town=demo, year=2025).exclude(change_reason="")
     assert changed.count() == 1
     row = changed.get()
-    assert (row.proposed_level, row.level) == (grading.EXCELLENT, 1)
+    assert (row.proposed_level, row.level, row.scale) == (grading.EXCELLENT, 1, grading.CIVIL_SERVANT)
     assert row.changed_by.username == "kaohe"
     for proposal in PoolProposal.objects.filter(town=demo, year=2025):
         excellent = AnnualResult.objects.filter(
@@ -89,7 +89,9 @@ def test_the_honours_of_2025_fill_their_places_and_pass_over_the_vetoed_village(
 
 def test_no_cadre_has_three_years_of_excellent_as_the_history_starts_in_october_2024(demo):
     assert not AnnualResult.objects.filter(town=demo, year__lt=2025).exists()
-    assert not any(h.merit_years for h in annual.honours(demo, 2025, scores.year_settings(demo, 2025)[0]).agency)
+    assert not any(
+        h.merit_years for h in annual.honours(demo, 2025, scores.year_settings(demo, 2025)[0]).agency
+    )
 
 
 def test_2026_is_in_progress_settings_saved_no_pool_computed_no_pay(demo):
