@@ -47,6 +47,12 @@ VERBS = {
     "compute": _("computed from the published rankings"),
     "exempt": _("exempted, with a reason"),
     "finalise": _("made final"),
+    "approve": _("approved"),
+    "answer": _("answered in writing"),
+    "objection": _("objection raised"),
+    "review": _("review asked for"),
+    "change": _("changed by hand, with a reason"),
+    "remove": _("removed"),
 }
 
 

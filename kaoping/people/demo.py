@@ -31,6 +31,7 @@ from .models import (
     Department,
     DepartmentKind,
     Gender,
+    PersonnelType,
     Population,
     Posting,
     Town,
@@ -251,6 +252,7 @@ class PlannedCadre:
     is_middle_level: bool = False
     is_village_head: bool = False
     key: str = ""  # how user specs refer to the cadre
+    personnel_type: str = ""  # stated for the established staff of the stations only (below)
 
 
 @dataclass
@@ -359,8 +361,15 @@ def _plan_town(spec: TownSpec, people: _People) -> PlannedTown:
             town.cadres.append(cadre)
             return cadre
 
+        # The established staff of a station (站所: service centres, the natural-resources office, the
+        # law-enforcement squadron) are public-institution staff (事业单位人员): graded 优秀/合格/基本合格/
+        # 不合格 and paid the institutions' incentive pay; the offices' staff are civil servants (not
+        # stated: their population says so).
+        typed = {"personnel_type": PersonnelType.PUBLIC_INSTITUTION} if dept.kind == STATION else {}
         head, *others = dept.established
-        agency("head", AgencyCategory.ESTABLISHED, head, is_middle_level=True, key=f"head:{dept.name}")
+        agency(
+            "head", AgencyCategory.ESTABLISHED, head, is_middle_level=True, key=f"head:{dept.name}", **typed
+        )
         for position in others:
             # The first holder of a post can be named by user specs, e.g. "考核办公室:考核专干".
             key = f"{dept.name}:{position}"
@@ -369,6 +378,7 @@ def _plan_town(spec: TownSpec, people: _People) -> PlannedTown:
                 AgencyCategory.ESTABLISHED,
                 position,
                 key="" if any(c.key == key for c in town.cadres) else key,
+                **typed,
             )
         for _n in range(dept.community_instructors):
             community = spec.communities[instructor % len(spec.communities)]
@@ -459,6 +469,7 @@ def load_people(*, plan: Plan | None = None) -> tuple[dict[str, int], dict[str, 
                     village=village_of[slug, c.village] if c.village else None,
                     is_middle_level=c.is_middle_level,
                     is_village_head=c.is_village_head,
+                    personnel_type=c.personnel_type,
                 )
                 for slug, c in planned
             ]

@@ -1,15 +1,19 @@
 """The demo town, loaded area by area: people and accounts, then schemes, supervision, evaluation,
-two years of scores with their results (October 2024 to November 2026), the quarterly meetings and the
-monthly records. It calls every area's demo, so it lives in the top layer.
+two years of scores with their results (October 2024 to November 2026), the annual evaluation and pay
+of 2025, objections and a review of 2026's months, the quarterly meetings and the monthly records.
+It calls every area's demo, so it lives in the top layer.
 """
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from kaoping.annual import demo as annual_demo
+from kaoping.appeals.demo import load_demo_appeals
 from kaoping.audit.services import record
 from kaoping.evaluation.demo import load_demo_rounds
 from kaoping.indicators.demo import load_demo_schemes
+from kaoping.pay.demo import load_demo_pay
 from kaoping.people import demo as people_demo
 from kaoping.people.models import Town
 from kaoping.quarterly.demo import load_demo_meetings
@@ -50,7 +54,8 @@ def load_demo(*, plan: people_demo.Plan | None = None, history: bool = True) -> 
 
 def load_assessment_history(town: Town) -> dict[str, int]:
     """Schemes of 2024 to 2026, supervision items, evaluation rounds, the scores and results of
-    October 2024 to November 2026, the quarterly meetings and the last year's monthly records of `town`."""
+    October 2024 to November 2026, the annual evaluation and pay of 2025 (2026 in progress), 2026's
+    objections and review, the quarterly meetings and the last year's monthly records of `town`."""
     for year in SCHEME_YEARS:
         load_demo_schemes(town, year)
     # Supervision and evaluation first: the months' results then include their points and scores, and
@@ -59,9 +64,19 @@ def load_assessment_history(town: Town) -> dict[str, int]:
     rounds = load_demo_rounds(town)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
     people_demo.leave_in_open_month(town)
+    # The year 2025 complete: its annual grades and honours, then the pay they decide. The publication
+    # of the grades (公示) and their confirmation go between the two, as they come before pay.
+    annual = annual_demo.load_demo_annual(town)
+    pay = load_demo_pay(town)
+    annual.update(annual_demo.year_in_progress_step(town))  # 2026 under way
+    # 2026's objections and review, before the meetings that read the months they correct.
+    appeals = load_demo_appeals(town)
     meetings = load_demo_meetings(town, today=DEMO_TODAY)
     records = load_demo_records(town, months=people_demo.RECORD_MONTHS, today=DEMO_TODAY)
     return {
+        **annual,
+        **pay,
+        **appeals,
         **{f"quarterly_{key}": value for key, value in meetings.items()},
         **{f"records_{key}": value for key, value in records.items()},
         "scored_months": len(HISTORY_MONTHS),

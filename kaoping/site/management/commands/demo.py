@@ -44,7 +44,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--without-history",
             action="store_true",
-            help="people and accounts only: no schemes, scores or results (quicker, for tests)",
+            help=(
+                "people and accounts only: no schemes, scores, results, annual grades, pay or "
+                "objections (quicker, for tests)"
+            ),
         )
 
     def handle(self, *args, if_empty: bool, reset: bool, dry_run: bool, without_history: bool, **options):
