@@ -344,3 +344,43 @@ def test_the_pool_page_reads_the_publication_in_a_fixed_number_of_queries(
         with django_assert_num_queries(17):
             response = client.get(url)
     assert "Publication window until 2026-03-06" in response.content.decode()
+
+
+# Home page and inbox
+
+
+def test_the_home_page_shows_the_deadlines_on_both_sides(computed, town, office, bing):
+    from kaoping.annual import notices
+    from kaoping.site.todo import todo
+
+    def labels(user, moment):
+        with time_machine.travel(moment, tick=False):
+            return [line.label for card in todo(user, town) for line in card.lines]
+
+    _publish(town, office)
+    assert "Annual grade of 2026 published: objections until 2026-03-06" in labels(bing, IN_WINDOW)
+    assert "Annual grades of 2026 in their publication window" in labels(office, IN_WINDOW)
+    assert "Annual grades of 2026 can be confirmed" in labels(office, AFTER_WINDOW)
+    with time_machine.travel(IN_WINDOW, tick=False):
+        assert list(notices.confirm_due(IN_WINDOW.date())) == []
+    due = list(notices.confirm_due(AFTER_WINDOW.date()))
+    assert [r.key for r in due] == [f"annual.confirm_due:{AnnualPublication.objects.get().pk}"]
+    assert office in due[0].recipients
+    with time_machine.travel(AFTER_WINDOW, tick=False):
+        publication.confirm(actor=office, town=town, year=2026, based_on=1, confirmed=True)
+    assert "Review of your annual grade of 2026 can be asked for until 2026-04-07" in labels(
+        bing, AFTER_WINDOW
+    )
+    assert not any("can be confirmed" in x for x in labels(office, AFTER_WINDOW))
+    assert list(notices.confirm_due(AFTER_WINDOW.date())) == []
+
+
+def test_an_improved_grade_shows_in_the_dossier(computed, town, office, agency, client_for):
+    geng = testing.make_user("geng2", town=town, role=None, cadre=agency[6])
+    _publish(town, office)
+    with time_machine.travel(AFTER_WINDOW, tick=False):
+        publication.confirm(actor=office, town=town, year=2026, based_on=1, confirmed=True)
+        review = _raise(geng, town, Stage.REVIEW, "庚", "dz")
+        _answer(office, review, change=True, level=1)
+    page = client_for(office).get(reverse("dossier:page", args=[town.slug, agency[6].pk])).content.decode()
+    assert "Annual grade of 2026" in page and "Competent (称职)" in page and "Improved" in page
