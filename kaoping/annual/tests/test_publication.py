@@ -218,6 +218,14 @@ def test_an_upheld_objection_may_take_a_free_excellent_place(computed, town, off
     assert answered.status == AppealStatus.UPHELD and _result("丙").level == 0
 
 
+def test_the_grades_are_not_confirmed_on_the_window_s_last_day(computed, town, office):
+    _publish(town, office)
+    last_day = datetime(2026, 3, 6, 18, 0, tzinfo=SHANGHAI)
+    with pytest.raises(DomainError, match="runs until 2026-03-06"):
+        publication.confirm(actor=office, town=town, year=2026, based_on=1, confirmed=True, at=last_day)
+    assert not AnnualPublication.objects.get().confirmed
+
+
 def test_a_review_is_asked_for_within_its_window_only(computed, town, office, bing):
     _publish(town, office)
     with time_machine.travel(AFTER_WINDOW, tick=False):
