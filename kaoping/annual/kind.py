@@ -105,5 +105,7 @@ def register_kind() -> None:
             improvement_template="annual/_improve_grade.html",
             improvement_context=improvement_context,
             worst_to_best=WORST_TO_BEST,
+            reference_label=gettext_lazy("The annual grade"),
+            reference_note=gettext_lazy("(the grade in force is changed at once)"),
         )
     )

@@ -208,6 +208,11 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
     summary = next(s for s in selectors.overview(town_obj, year, settings) if s.key == pool)
     rows = selectors.pool_rows(town_obj, year, pool)
     names = {r.result.cadre_id: r.cadre.name for r in rows}
+    published = _publication_context(request, town_obj, year, problems=False)
+    if published["publication"].published and can(request.user, Action.VIEW_APPEALS, town_obj):
+        raised = appeal_selectors.for_subjects(kind.KEY, [r.result.pk for r in rows])
+        for row in rows:
+            row.appeals = raised.get(row.result.pk, [])
     return render(
         request,
         "annual/pool.html",
@@ -220,7 +225,7 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
             "rules": scores.rules_text(settings),
             "formula": scores.formula_text(settings),
             "manage": can(request.user, Action.MANAGE_ANNUAL, town_obj),
-            **_publication_context(request, town_obj, year, problems=False),
+            **published,
         },
     )
 

@@ -66,6 +66,9 @@ class Kind:
     improvement_template: str
     improvement_context: Callable[[Subject], dict] = lambda subject: {}
     worst_to_best: Sequence[Any] | None = None
+    # How the answer page names where an improvement is recorded, and what the cadre reads of it.
+    reference_label: str | Promise = ""  # "" : "The correction"
+    reference_note: str | Promise = ""  # "" : it takes effect when the correction is published
 
 
 _KINDS: dict[str, Kind] = {}

@@ -340,15 +340,20 @@ def test_the_answer_form_offers_only_better_grades(client_for, computed, town, o
 
 
 def test_the_pool_page_reads_the_publication_in_a_fixed_number_of_queries(
-    client_for, computed, town, office, django_assert_num_queries
+    client_for, computed, town, office, agency, django_assert_num_queries
 ):
     _publish(town, office)
     client = client_for(office)
     url = _url("pool", town, 2026, POOL)
     with time_machine.travel(IN_WINDOW, tick=False):
         client.get(url)
-        # 15 (test_views), and the town's rules and the year's open objections once published.
-        with django_assert_num_queries(17):
+        # 15 (test_views), and once published the town's rules, the year's open objections and the
+        # objections and reviews of the pool's grades; as many with one more objection raised.
+        with django_assert_num_queries(18):
+            response = client.get(url)
+        geng = testing.make_user("geng4", town=town, role=None, cadre=agency[6])
+        _raise(geng, town, Stage.OBJECTION, "庚", "qc")
+        with django_assert_num_queries(18):
             response = client.get(url)
     assert "Publication window until 2026-03-06" in response.content.decode()
 
@@ -391,3 +396,29 @@ def test_an_improved_grade_shows_in_the_dossier(computed, town, office, agency, 
         _answer(office, review, change=True, level=1)
     page = client_for(office).get(reverse("dossier:page", args=[town.slug, agency[6].pk])).content.decode()
     assert "Annual grade of 2026" in page and "Competent (称职)" in page and "Improved" in page
+
+
+def test_the_pool_page_links_each_grade_s_objection(client_for, computed, town, office, bing):
+    _publish(town, office)
+    with time_machine.travel(IN_WINDOW, tick=False):
+        objection = _raise(bing, town, Stage.OBJECTION, "丙", "pl")
+        page = client_for(office).get(_url("pool", town, 2026, POOL)).content.decode()
+    assert reverse("appeals:detail", args=[town.slug, objection.pk]) in page
+    assert "1 objection waiting for its answer" in page
+
+
+def test_the_answer_page_names_the_annual_grade_where_the_change_is_recorded(
+    client_for, computed, town, office, agency
+):
+    geng = testing.make_user("geng3", town=town, role=None, cadre=agency[6])
+    _publish(town, office)
+    with time_machine.travel(IN_WINDOW, tick=False):
+        objection = _raise(geng, town, Stage.OBJECTION, "庚", "an")
+        _answer(office, objection, change=True, level=1)
+        url = reverse("appeals:detail", args=[town.slug, objection.pk])
+        office_page = client_for(office).get(url).content.decode()
+        cadre_page = client_for(geng).get(url).content.decode()
+    assert "The annual grade</a>" in office_page and "The correction" not in office_page
+    assert (
+        "(the grade in force is changed at once)" in cadre_page and "through a correction" not in cadre_page
+    )
