@@ -85,6 +85,8 @@ class Action(models.TextChoices):
     # xgettext:no-python-format
     APPROVE_ANNUAL_SHARE = "approve_annual_share", _("Approve an 优秀 share above 20% of a pool")
     VIEW_OWN_ANNUAL = "view_own_annual", _("See one's own annual score and grade")
+    PUBLISH_ANNUAL = "publish_annual", _("Publish the year's annual grades to the town (公示)")
+    CONFIRM_ANNUAL = "confirm_annual", _("Confirm the year's annual grades after the publication window")
     VIEW_PAY = "view_pay", _("See the pay plans of the year and every member's amount")
     MANAGE_PAY = "manage_pay", _("Set, compute and submit the pay plans")
     APPROVE_PAY = "approve_pay", _("Approve or return a submitted pay plan")
@@ -200,6 +202,11 @@ POLICY: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ANNUAL: frozenset({R.ASSESSMENT_OFFICE}),
     Action.APPROVE_ANNUAL_SHARE: frozenset({R.MAIN_LEADER}),
     Action.VIEW_OWN_ANNUAL: frozenset({R.CADRE}),
+    # The office publishes the proposal for the window and confirms it once every objection is answered
+    # (the issue: "after the window the office confirms the grades"); the annual flow has no submit and
+    # approve steps between people, so no duties-apart rule applies here.
+    Action.PUBLISH_ANNUAL: frozenset({R.ASSESSMENT_OFFICE}),
+    Action.CONFIRM_ANNUAL: frozenset({R.ASSESSMENT_OFFICE}),
     # Pay tied to the annual results (不在编人员奖金, 事业单位奖励性绩效工资): money is one person's own
     # business, so the plans and everyone's amounts are read by the office that prepares them and the
     # Party secretary who approves them only; the office computes and submits, the main leader approves

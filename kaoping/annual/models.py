@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.engine import grading
@@ -281,3 +282,51 @@ class AnnualResult(models.Model):
     @property
     def changed(self) -> bool:
         return self.level != self.proposed_level
+
+
+class AnnualPublication(models.Model):
+    """The publication (公示) of a town's annual proposal for one year, and its confirmation.
+
+    Publishing freezes the proposal: no pool is computed again and the office changes no grade; a grade
+    changes after that only through an answered objection or review (the kind ``"annual.grade"``).
+    The publication window (公示期) is counted from the publication day in the town's working days
+    (`appeals.services.windows`, with the town's `AppealRules`); the office confirms the grades once
+    it has passed and every objection is answered, and the statutory review window runs from then.
+    """
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("publication of the annual grades")
+        verbose_name_plural = _("publications of the annual grades")
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year"], name="annual_publication_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="annual_publication_confirmed_shape",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town} {self.year}"
+
+    @property
+    def published_on(self):
+        return timezone.localtime(self.published_at).date()
+
+    @property
+    def confirmed_on(self):
+        return None if self.confirmed_at is None else timezone.localtime(self.confirmed_at).date()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -147,6 +147,7 @@ class PoolRow:
     result: AnnualResult
     case: AnnualCase | None
     why: str
+    appeals: list = field(default_factory=list)  # objections and reviews about the grade, once published
 
     @property
     def cadre(self) -> Cadre:

@@ -17,7 +17,15 @@ from kaoping.people.models import Cadre, Town
 from kaoping.results import selectors as results
 
 from . import scores
-from .models import AnnualCase, AnnualResult, CaseKind, PoolProposal, UndeterminedReason, YearSettings
+from .models import (
+    AnnualCase,
+    AnnualPublication,
+    AnnualResult,
+    CaseKind,
+    PoolProposal,
+    UndeterminedReason,
+    YearSettings,
+)
 
 SETTINGS_FIELDS = (
     "formula",
@@ -38,11 +46,25 @@ def _require(condition: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def require_unpublished(town: Town, year: int) -> None:
+    """Refuse a change of the proposal once the year is published (公示): it is frozen then, and a
+    grade changes only through an answered objection or review (one query)."""
+    _require(
+        not AnnualPublication.objects.filter(town=town, year=year).exists(),
+        _(
+            "The grades of %(year)d are published: the proposal is frozen. A grade changes now only "
+            "through an answered objection or review."
+        )
+        % {"year": year},
+    )
+
+
 @transaction.atomic
 def settings_save(*, actor: User, town: Town, year: int, values: dict, based_on: int | None) -> YearSettings:
     """Save the year's settings. A changed 优秀 share above 20% waits for the main leader's approval
     (20% stays in force until then); the proposals computed before become out of date."""
     require(actor, Action.MANAGE_ANNUAL, town)
+    require_unpublished(town, year)
     _require(
         values["level1_from"] >= values["level2_from"],
         _("The score for 称职/合格 cannot be below the score for 基本称职/基本合格."),
@@ -82,6 +104,7 @@ def settings_save(*, actor: User, town: Town, year: int, values: dict, based_on:
 def share_approve(*, actor: User, settings: YearSettings, based_on: int | None) -> YearSettings:
     """The main leader approves a 优秀 share above 20% (at most 25%); whoever set it never approves it."""
     require(actor, Action.APPROVE_ANNUAL_SHARE, settings.town)
+    require_unpublished(settings.town, settings.year)
     _require(
         settings.pk is not None and settings.share_needs_approval,
         # xgettext:no-python-format
@@ -158,6 +181,7 @@ def pool_compute(*, actor: User, town: Town, year: int, pool: str) -> PoolPropos
     proposal still allows it (not locked by a case, still scored, and 优秀 within the quota); the
     others take the proposal again. Every grade that changes is audited with old and new."""
     require(actor, Action.MANAGE_ANNUAL, town)
+    require_unpublished(town, year)
     settings, _defaults = scores.year_settings(town, year)
     _require(pool in scores.graded_pools(settings), _("This pool is not graded this year."))
     months, cadres = scores.year_of(town, year)
@@ -277,6 +301,7 @@ def grade_change(
     """Change a cadre's grade by hand, with a reason: never a grade locked by a veto or an undetermined
     case, never past the pool's 优秀 quota, never on an out-of-date proposal. Audited with old and new."""
     require(actor, Action.MANAGE_ANNUAL, result.town)
+    require_unpublished(result.town, result.year)
     _require(bool(reason.strip()), _("Say why the grade changes: the reason is kept with it."))
     _require(level in grading.LEVELS, _("Choose a grade."))
     _require(
@@ -310,6 +335,12 @@ def grade_change(
             % {"quota": proposal.quota},
         )
     claim(result, based_on)
+    return set_level(actor=actor, result=result, level=level, reason=reason)
+
+
+def set_level(*, actor: User, result: AnnualResult, level: int, reason: str) -> AnnualResult:
+    """The one audited write of a grade in force, with its reason (`grade_change` by the office before
+    publication, `publication.grade_improve` by an answered objection or review after it)."""
     old = {"level": result.level, "grade": result.grade}
     result.level = level
     result.change_reason = reason.strip()
@@ -350,6 +381,7 @@ def case_save(
     a reason from the fixed list; "other" needs the details) for a cadre's year. Replaces the cadre's
     earlier case of the year; the pool's proposal, if computed, is computed again."""
     require(actor, Action.MANAGE_ANNUAL, town)
+    require_unpublished(town, year)
     _require(cadre.town_id == town.pk, _("This cadre belongs to another town."))
     detail = detail.strip()
     if kind == CaseKind.VETO:
@@ -394,6 +426,7 @@ def case_save(
 def case_remove(*, actor: User, case: AnnualCase) -> None:
     """Remove a case (entered in error, or settled): the pool's proposal is computed again."""
     require(actor, Action.MANAGE_ANNUAL, case.town)
+    require_unpublished(case.town, case.year)
     old = snapshot(case, ("kind", "reason", "detail", "veto_level"))
     town, year, cadre = case.town, case.year, case.cadre
     record(actor=actor, action="annual_case.remove", target=case, town=town, old=old)

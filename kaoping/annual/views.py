@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,18 +17,84 @@ from kaoping.accounts.permissions import (
     annual_allowed,
     can,
     duties_apart_problem,
+    may_read_appeal,
     object_in_town_or_404,
     town_or_404,
 )
+from kaoping.appeals import selectors as appeal_selectors
+from kaoping.appeals import services as appeal_services
+from kaoping.appeals.models import AppealStatus, Stage
 from kaoping.audit.models import AuditEntry
 from kaoping.audit.versions import page_version
 from kaoping.core import spreadsheets
+from kaoping.core.confirm import confirmed
 from kaoping.core.errors import DomainError
 from kaoping.core.params import int_param
 from kaoping.people.models import Cadre
 
-from . import forms, scores, selectors, services
+from . import forms, kind, publication, scores, selectors, services
 from .models import AnnualCase, AnnualResult, PoolProposal, YearSettings
+
+
+def _publication_context(request: HttpRequest, town, year: int, *, problems: bool = True) -> dict:
+    """The year's publication for the office's pages: its state, what stands in the way of publishing
+    it (`problems`: on the overview only, where the pools are read anyway), and who may publish and
+    confirm."""
+    state = publication.state(town, year)
+    may_publish = can(request.user, Action.PUBLISH_ANNUAL, town) and problems
+    return {
+        "publication": state,
+        "may_publish": may_publish and not state.published,
+        "publish_problems": publication.publish_problems(town, year)
+        if may_publish and not state.published
+        else [],
+        "may_confirm": can(request.user, Action.CONFIRM_ANNUAL, town)
+        and state.published
+        and not state.confirmed,
+        "publish_consequence": publication.PUBLISH_CONSEQUENCE,
+        "confirm_consequence": publication.CONFIRM_CONSEQUENCE,
+        "may_list_appeals": can(request.user, Action.VIEW_APPEALS, town),
+    }
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, town: str, year: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.PUBLISH_ANNUAL)
+    year = _year(year)
+    try:
+        done = publication.publish(actor=request.user, town=town_obj, year=year, confirmed=confirmed(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        when = publication.windows_of(done, appeal_services.rules_for(town_obj))
+        messages.success(
+            request,
+            _("The grades of %(year)d are published: objections can be raised until %(day)s.")
+            % {"year": year, "day": f"{when.objections_until:%Y-%m-%d}"},
+        )
+    return redirect(reverse("annual:overview", args=[town]) + f"?year={year}")
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, town: str, year: int) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.CONFIRM_ANNUAL)
+    year = _year(year)
+    current = publication.state(town_obj, year).publication
+    try:
+        publication.confirm(
+            actor=request.user,
+            town=town_obj,
+            year=year,
+            based_on=page_version(request, current.version) if current else None,
+            confirmed=confirmed(request),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The grades of %(year)d are confirmed.") % {"year": year})
+    return redirect(reverse("annual:overview", args=[town]) + f"?year={year}")
 
 
 def _year(year: int) -> int:
@@ -65,6 +132,7 @@ def overview(request: HttpRequest, town: str) -> HttpResponse:
             "formula": scores.formula_text(settings),
             "rules": scores.rules_text(settings),
             "manage": can(request.user, Action.MANAGE_ANNUAL, town_obj),
+            **_publication_context(request, town_obj, year),
         },
     )
 
@@ -140,6 +208,11 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
     summary = next(s for s in selectors.overview(town_obj, year, settings) if s.key == pool)
     rows = selectors.pool_rows(town_obj, year, pool)
     names = {r.result.cadre_id: r.cadre.name for r in rows}
+    published = _publication_context(request, town_obj, year, problems=False)
+    if published["publication"].published and can(request.user, Action.VIEW_APPEALS, town_obj):
+        raised = appeal_selectors.for_subjects(kind.KEY, [r.result.pk for r in rows])
+        for row in rows:
+            row.appeals = raised.get(row.result.pk, [])
     return render(
         request,
         "annual/pool.html",
@@ -152,6 +225,7 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
             "rules": scores.rules_text(settings),
             "formula": scores.formula_text(settings),
             "manage": can(request.user, Action.MANAGE_ANNUAL, town_obj),
+            **published,
         },
     )
 
@@ -246,7 +320,8 @@ def cadre_year(request: HttpRequest, town: str, year: int, pk: int) -> HttpRespo
     settings, _defaults = scores.year_settings(town_obj, year)
     result = AnnualResult.objects.filter(town=town_obj, year=year, cadre=cadre).first()
     case = AnnualCase.objects.filter(town=town_obj, year=year, cadre=cadre).first()
-    manage = can(request.user, Action.MANAGE_ANNUAL, town_obj)
+    state = publication.state(town_obj, year)
+    manage = can(request.user, Action.MANAGE_ANNUAL, town_obj) and not state.published
     form = None
     if result is not None and manage:
         form = forms.GradeForm(scale=result.scale, initial={"level": result.level})
@@ -294,8 +369,36 @@ def cadre_year(request: HttpRequest, town: str, year: int, pk: int) -> HttpRespo
             "form": form,
             "manage": manage,
             "view_all": can(request.user, Action.VIEW_ANNUAL, town_obj),
+            **_appeals_context(request, town_obj, result, state),
         },
     )
+
+
+def _appeals_context(request: HttpRequest, town, result: AnnualResult | None, state) -> dict:
+    """The year's publication on a cadre's page: the window, the objection or review the cadre may
+    raise about their grade, and those raised (two queries once published)."""
+    subject = kind.subject_of(result, town, state.publication) if result is not None else None
+    context = {"publication": state, "subject": subject}
+    if subject is None:
+        return context
+    when = state.windows
+    readable = may_read_appeal(request.user, town, cadre_id=subject.cadre_id)
+    raised = appeal_selectors.for_subject(kind.KEY, subject.id) if readable else []
+    taken = {a.stage for a in raised if a.status == AppealStatus.OPEN or a.stage == Stage.REVIEW}
+    own = request.user.cadre_id == subject.cadre_id and can(request.user, Action.RAISE_APPEALS, town)
+    today = state.today
+    context.update(
+        {
+            "when": when,
+            "appeals": raised,
+            "kind_key": kind.KEY,
+            "may_object": own
+            and not appeal_services.raise_problem(request.user, subject, Stage.OBJECTION, when, today, taken),
+            "may_review": own
+            and not appeal_services.raise_problem(request.user, subject, Stage.REVIEW, when, today, taken),
+        }
+    )
+    return context
 
 
 @login_required

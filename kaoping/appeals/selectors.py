@@ -54,3 +54,11 @@ def history(cadre: Cadre) -> list[Appeal]:
 def for_subject(kind: str, subject_id: int) -> list[Appeal]:
     """The objections and reviews about one subject, oldest first (one query)."""
     return list(Appeal.objects.filter(kind=kind, subject_id=subject_id).order_by("raised_at", "pk"))
+
+
+def for_subjects(kind: str, subject_ids: list[int]) -> dict[int, list[Appeal]]:
+    """The objections and reviews about each of these subjects of a kind, oldest first (one query)."""
+    found: dict[int, list[Appeal]] = {}
+    for appeal in Appeal.objects.filter(kind=kind, subject_id__in=subject_ids).order_by("raised_at", "pk"):
+        found.setdefault(appeal.subject_id, []).append(appeal)
+    return found

@@ -47,15 +47,21 @@ class Windows:
 
     published_on: date
     objections_until: date  # the publication window's last day; answers are due by then
-    confirmed_on: date  # the outcome stands from this day (the window has passed)
-    review_until: date  # the last day to ask for a review
+    confirmed_on: date | None  # the outcome stands from this day; None: not confirmed yet
+    review_until: date | None  # the last day to ask for a review; None: not confirmed yet
     holidays_known: bool  # whether the public holidays of the window's year are known
 
     def objections_open(self, today: date) -> bool:
         return self.published_on <= today <= self.objections_until
 
     def review_open(self, today: date) -> bool:
+        if self.confirmed_on is None or self.review_until is None:
+            return False
         return self.confirmed_on <= today <= self.review_until
+
+    def awaiting_confirmation(self, today: date) -> bool:
+        """The window has passed and the kind's own confirmation has not come yet."""
+        return self.confirmed_on is None and today > self.objections_until
 
 
 def rules_for(town: Town) -> AppealRules:
@@ -65,12 +71,14 @@ def rules_for(town: Town) -> AppealRules:
 
 def windows(subject: subjects.Subject, rules: AppealRules) -> Windows:
     until = workdays.window_end(subject.published_on, rules.publication_days)
-    confirmed = subject.confirmed_on or until + timedelta(days=1)
+    confirmed = subject.confirmed_on
+    if confirmed is None and not subject.confirmed_apart:
+        confirmed = until + timedelta(days=1)
     return Windows(
         published_on=subject.published_on,
         objections_until=until,
         confirmed_on=confirmed,
-        review_until=confirmed + timedelta(days=rules.review_days - 1),
+        review_until=None if confirmed is None else confirmed + timedelta(days=rules.review_days - 1),
         holidays_known=workdays.known(subject.published_on.year),
     )
 
@@ -83,6 +91,11 @@ def raise_problem(
     if user.cadre_id != subject.cadre_id:
         return str(_("Only the cadre whose result it is may object to it or ask for its review."))
     if stage == Stage.OBJECTION:
+        if today > when.objections_until and when.confirmed_on is None:
+            return str(
+                _("The publication window ended on %(day)s: a review can be asked for once it is confirmed.")
+                % {"day": f"{when.objections_until:%Y-%m-%d}"}
+            )
         if today > when.objections_until:
             return str(
                 _("The publication window ended on %(day)s: ask for a review instead.")
@@ -91,6 +104,13 @@ def raise_problem(
         if Stage.OBJECTION in open_stages:
             return str(_("Your objection to this result is waiting for its answer: one at a time."))
         return ""
+    if when.confirmed_on is None or when.review_until is None:
+        if today <= when.objections_until:
+            return str(
+                _("The result is in its publication window until %(day)s: raise an objection instead.")
+                % {"day": f"{when.objections_until:%Y-%m-%d}"}
+            )
+        return str(_("The result is not confirmed yet: a review can be asked for once it is confirmed."))
     if today < when.confirmed_on:
         return str(
             _("The result is in its publication window until %(day)s: raise an objection instead.")

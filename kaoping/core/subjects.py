@@ -11,7 +11,8 @@ imports the apps that register kinds. A kind says:
 - the subject's person (`Subject.cadre_id`), its label, its outcome now (`Subject.outcome`, and how it
   reads, `outcome_label`), when its publication window opened (`Subject.published_on`) and, when the
   kind confirms apart from the window (the office confirms the annual grades), the day it was confirmed
-  (`Subject.confirmed_on`; None: confirmed when the publication window has passed);
+  (`Subject.confirmed_on`; None: confirmed when the publication window has passed, unless
+  `Subject.confirmed_apart` says the kind confirms apart and it is not confirmed yet: no review then);
 - `worst_to_best`: the ordered outcomes (grades, worst first), or None when the outcomes order
   themselves (a monthly total: higher is better);
 - `improve(actor=…, subject=…, data=…, reason=…)`: apply an improvement through the kind's own audited
@@ -43,6 +44,7 @@ class Subject:
     outcome_label: str  # how it reads: "86.50", "称职"
     published_on: date  # the publication window opens
     confirmed_on: date | None = None  # None: confirmed when the publication window has passed
+    confirmed_apart: bool = False  # confirmed by a step of its own: None above means not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Kind:
     improvement_template: str
     improvement_context: Callable[[Subject], dict] = lambda subject: {}
     worst_to_best: Sequence[Any] | None = None
+    # How the answer page names where an improvement is recorded, and what the cadre reads of it.
+    reference_label: str | Promise = ""  # "" : "The correction"
+    reference_note: str | Promise = ""  # "" : it takes effect when the correction is published
 
 
 _KINDS: dict[str, Kind] = {}

@@ -22,8 +22,9 @@ Registered now: ``scoring.sheets_due`` (score sheets of an open month not submit
 around the month's due day), ``supervision.items_due`` (items due tomorrow, today, or overdue),
 ``records.missing`` (leaders in charge with records not submitted, the day before the deadline and on
 it), ``quarterly.rectifications_due`` (open rectifications whose deadline has come, to the group
-leader for review) and ``appeals.answers_due`` (objections and reviews whose written answer is due
-tomorrow, today or overdue, to the assessment office).
+leader for review), ``appeals.answers_due`` (objections and reviews whose written answer is due
+tomorrow, today or overdue, to the assessment office) and ``annual.confirm_due`` (a published year of
+annual grades whose publication window has passed, not confirmed yet, to the assessment office).
 """
 
 from collections.abc import Callable, Iterable

@@ -10,9 +10,10 @@ Who is a member of a plan:
   (事业单位人员), graded in whatever pool they were assessed with, and those in service without an
   annual result (listed apart).
 
-A member is paid only with an annual score and a grade in force (`AnnualResult.level`); an
-undetermined case (不确定等次), a year without a published month or a pool not yet computed gets
-nothing, with the reason. Four queries, whatever the number of members.
+A member is paid only with an annual score and a grade in force (`AnnualResult.level`) of a year
+whose grades the office has confirmed after their publication (`AnnualPublication.confirmed_at`); an
+undetermined case (不确定等次), a year without a published month, a pool not yet computed or grades
+not yet confirmed get nothing, with the reason. Five queries, whatever the number of members.
 """
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from kaoping.annual.models import AnnualCase, AnnualResult, CaseKind, grade_label
+from kaoping.annual.models import AnnualCase, AnnualPublication, AnnualResult, CaseKind, grade_label
 from kaoping.engine import grading
 from kaoping.people.models import AgencyCategory, Cadre, PersonnelType, Population, Town
 from kaoping.results import selectors as results
@@ -48,6 +49,7 @@ class Member:
     scale: str
     months: int  # their months with a published total
     case_detail: str = ""  # the reason of an undetermined case, in words
+    confirmed: bool = True  # the year's grades are confirmed
 
     @property
     def grade(self) -> str:
@@ -62,6 +64,8 @@ class Member:
             return Unpaid.NO_SCORE
         if self.level is None:
             return Unpaid.NO_GRADE
+        if not self.confirmed:
+            return Unpaid.NOT_CONFIRMED
         return ""
 
 
@@ -78,7 +82,8 @@ def _cadre_filter(kind: str) -> Q:
 
 
 def members(town: Town, year: int, kind: str) -> list[Member]:
-    """The plan's members, by name: those with an annual result first read from it (three queries)."""
+    """The plan's members, by name: those with an annual result first read from it (four queries)."""
+    confirmed = AnnualPublication.objects.filter(town=town, year=year, confirmed_at__isnull=False).exists()
     rows = list(
         AnnualResult.objects.filter(_result_filter(kind), town=town, year=year).select_related(
             "cadre__department", "cadre__village"
@@ -102,6 +107,7 @@ def members(town: Town, year: int, kind: str) -> list[Member]:
             scale=r.scale,
             months=len(r.months or []),
             case_detail=_case_words(cases.get(r.cadre_id)),
+            confirmed=confirmed,
         )
         for r in rows
     ]

@@ -169,6 +169,7 @@ class Unpaid(models.TextChoices):
     NO_RESULT = "no_result", _("No annual result for the year (no published month, or the pool not computed)")
     NO_SCORE = "no_score", _("No annual score: no published month of the year")
     NO_GRADE = "no_grade", _("Grade not determined this year (不确定等次)")
+    NOT_CONFIRMED = "not_confirmed", _("The year's grades are not confirmed yet")
 
 
 class PayLine(models.Model):

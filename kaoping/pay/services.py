@@ -23,6 +23,7 @@ from .models import (
     PayPlan,
     PlanKind,
     PlanStatus,
+    Unpaid,
 )
 
 SETTINGS_FIELDS = (
@@ -151,6 +152,14 @@ def plan_compute(*, actor: User, plan: PayPlan, based_on: int | None) -> PayPlan
         _("No month of %(year)d is published: there is no annual result to pay by.") % {"year": plan.year},
     )
     paid = [m for m in members if not m.unpaid]
+    _require(
+        bool(paid) or not any(m.unpaid == Unpaid.NOT_CONFIRMED for m in members),
+        _(
+            "The annual grades of %(year)d are not confirmed yet: the plan is computed from confirmed "
+            "grades only, once the assessment office confirms them after their publication."
+        )
+        % {"year": plan.year},
+    )
     _require(
         bool(paid),
         _("Nobody in this plan has an annual score and grade yet: compute the annual pools first."),

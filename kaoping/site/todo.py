@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.accounts.permissions import population_scope, roles_in
+from kaoping.annual import kind as annual_kind
+from kaoping.annual import publication as annual_publication
+from kaoping.annual.models import AnnualPublication, AnnualResult
 from kaoping.appeals import monthly as appeal_months
 from kaoping.appeals import selectors as appeals
 from kaoping.appeals import services as appeal_services
@@ -259,6 +262,21 @@ class _Reader:
         return appeal_services.rules_for(self.town)
 
     @cached_property
+    def annual_publication(self) -> AnnualPublication | None:
+        """The town's latest published year of annual grades (one query)."""
+        return AnnualPublication.objects.filter(town=self.town).order_by("-year").first()
+
+    @cached_property
+    def my_annual_grade(self) -> AnnualResult | None:
+        """The cadre's graded result of the latest published year (one query, none without one)."""
+        published = self.annual_publication
+        if published is None or self.user.cadre_id is None:
+            return None
+        return AnnualResult.objects.filter(
+            town=self.town, year=published.year, cadre_id=self.user.cadre_id, level__isnull=False
+        ).first()
+
+    @cached_property
     def my_appeals(self) -> list[Appeal]:
         """The cadre's objections and reviews, the open ones first (one query)."""
         return appeals.for_cadre(self.town, self.user.cadre_id)
@@ -447,12 +465,78 @@ def _appeal_lines(r: _Reader) -> list[Line]:
     ]
 
 
+def _annual_confirm_lines(r: _Reader) -> list[Line]:
+    """The latest published year of annual grades, once its window has passed, to confirm."""
+    published = r.annual_publication
+    if published is None or published.confirmed:
+        return []
+    when = annual_publication.windows_of(published, r.appeal_rules)
+    if r.today <= when.objections_until:
+        return [
+            Line(
+                label=_("Annual grades of %(year)d in their publication window") % {"year": published.year},
+                url=reverse("annual:overview", args=[r.town.slug]) + f"?year={published.year}",
+                figure=f"{when.objections_until:%m-%d}",
+                note=_("Objections until %(day)s") % {"day": f"{when.objections_until:%Y-%m-%d}"},
+            )
+        ]
+    return [
+        Line(
+            label=_("Annual grades of %(year)d can be confirmed") % {"year": published.year},
+            url=reverse("annual:overview", args=[r.town.slug]) + f"?year={published.year}",
+            figure=str(published.year),
+            note=_("The publication window ended %(day)s; answer every objection first")
+            % {"day": f"{when.objections_until:%Y-%m-%d}"},
+            urgent=True,
+        )
+    ]
+
+
+def _my_annual_lines(r: _Reader) -> list[Line]:
+    """The cadre's published annual grade: until when to object, or to ask for a review."""
+    published, mine = r.annual_publication, r.my_annual_grade
+    if published is None or mine is None:
+        return []
+    when = annual_publication.windows_of(published, r.appeal_rules)
+    taken = {
+        a.stage
+        for a in r.my_appeals
+        if a.kind == annual_kind.KEY and a.subject_id == mine.pk and (a.is_open or a.stage == Stage.REVIEW)
+    }
+    url = reverse("annual:cadre", args=[r.town.slug, published.year, mine.cadre_id])
+    if when.objections_open(r.today) and Stage.OBJECTION not in taken:
+        return [
+            Line(
+                label=_("Annual grade of %(year)d published: objections until %(day)s")
+                % {"year": published.year, "day": f"{when.objections_until:%Y-%m-%d}"},
+                url=url,
+                figure=f"{when.objections_until:%m-%d}",
+                note=_("Raise an objection on your annual page if it is wrong"),
+            )
+        ]
+    if when.review_open(r.today) and Stage.REVIEW not in taken and when.review_until is not None:
+        return [
+            Line(
+                label=_("Review of your annual grade of %(year)d can be asked for until %(day)s")
+                % {"year": published.year, "day": f"{when.review_until:%Y-%m-%d}"},
+                url=url,
+                figure=f"{when.review_until:%m-%d}",
+                note=_("Confirmed on %(day)s") % {"day": f"{when.confirmed_on:%Y-%m-%d}"},
+            )
+        ]
+    return []
+
+
 def _my_appeal_lines(r: _Reader) -> list[Line]:
     """The cadre's latest result's window (until when to object, or to ask for a review) and their
     open objections and reviews with the date the answer is due."""
-    lines = []
+    lines = _my_annual_lines(r)
     mine, when = r.my_result, r.my_result.windows if r.my_result else None
-    taken = {(a.stage, a.subject_id) for a in r.my_appeals if a.is_open or a.stage == Stage.REVIEW}
+    taken = {
+        (a.stage, a.subject_id)
+        for a in r.my_appeals
+        if a.kind == appeal_months.KEY and (a.is_open or a.stage == Stage.REVIEW)
+    }
     if mine is not None and when is not None:
         month = f"{mine.month:%Y-%m}"
         if when.objections_open(r.today) and (Stage.OBJECTION, mine.subject_id) not in taken:
@@ -505,6 +589,7 @@ def _assessment_office(r: _Reader) -> Card:
     card.lines += _adjustment_lines(r, _("Waiting for the Party secretary's decision"))
     card.lines += _correction_line(r)
     card.lines += _appeal_lines(r)
+    card.lines += _annual_confirm_lines(r)
     if r.overdue_rectifications:
         card.lines.append(
             Line(

@@ -225,6 +225,20 @@ def test_the_assessment_office_runs_the_annual_grades_and_the_main_leader_approv
     assert POLICY[Action.APPROVE_ANNUAL_SHARE] == {R.MAIN_LEADER}
     assert POLICY[Action.VIEW_OWN_ANNUAL] == {R.CADRE}
     assert POLICY[Action.VIEW_ANNUAL] == ANNUAL_READERS
+    # The office publishes the grades (公示) and confirms them after the window.
+    assert POLICY[Action.PUBLISH_ANNUAL] == {R.ASSESSMENT_OFFICE}
+    assert POLICY[Action.CONFIRM_ANNUAL] == {R.ASSESSMENT_OFFICE}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["annual:publish", "annual:confirm"])
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_may_publish_and_confirm_the_annual_grades_exactly_if_allowed(
+    client_for, personas, town, name, role
+):
+    """Posted without the confirmation: the office is sent back with the reason, nobody else gets in."""
+    response = client_for(personas[role.value]).post(reverse(name, kwargs={"town": town.slug, "year": 2026}))
+    assert response.status_code == (302 if role == R.ASSESSMENT_OFFICE else 403)
 
 
 def test_nobody_else_reads_the_audit_log():

@@ -110,7 +110,30 @@ def graded(town, staff, institution, office):
     )
     annual.pool_compute(actor=office, town=town, year=2026, pool=BONUS_POOL)
     annual.pool_compute(actor=office, town=town, year=2026, pool=ESTABLISHED_POOL)
+    confirm_year(town, office)
     return staff
+
+
+def confirm_year(town, office, year=2026):
+    """The year's grades published and confirmed, as pay needs them (the annual app's own tests go
+    through its publication and confirmation; here the plans start from a confirmed year)."""
+    from django.utils import timezone
+
+    from kaoping.annual.models import AnnualPublication
+
+    now = timezone.now()
+    AnnualPublication.objects.update_or_create(
+        town=town,
+        year=year,
+        defaults={"published_at": now, "published_by": office, "confirmed_at": now, "confirmed_by": office},
+    )
+
+
+def reopen_year(town, year=2026):
+    """Undo the publication so that a test may change the year's grades (the annual app refuses it)."""
+    from kaoping.annual.models import AnnualPublication
+
+    AnnualPublication.objects.filter(town=town, year=year).delete()
 
 
 def values(**changes):

@@ -15,7 +15,7 @@ from kaoping.core.errors import DomainError
 from kaoping.pay import selectors, services
 from kaoping.pay.models import PayLine, PayPlan, PlanKind, PlanStatus, Unpaid
 
-from .conftest import BONUS_POOL, MAR, publish, values
+from .conftest import BONUS_POOL, MAR, confirm_year, publish, reopen_year, values
 
 pytestmark = pytest.mark.django_db
 BONUS = PlanKind.NON_ESTABLISHED_BONUS
@@ -83,10 +83,12 @@ def test_above_a_floor_pays_by_how_far_the_score_lies_above_it(graded, town, off
 def test_a_member_without_a_grade_is_listed_apart_with_the_reason_and_gets_nothing(
     graded, town, office, staff
 ):
+    reopen_year(town)
     annual.case_save(
         actor=office, town=town, year=2026, cadre=staff[1], kind="undetermined",
         reason=UndeterminedReason.INVESTIGATION, detail="立案审查",
     )  # fmt: skip
+    confirm_year(town, office)
     from kaoping import testing
     from kaoping.people.models import AgencyCategory
 
@@ -102,6 +104,22 @@ def test_a_member_without_a_grade_is_listed_apart_with_the_reason_and_gets_nothi
     assert page.total == plan.pool
 
 
+def test_nobody_is_paid_before_the_year_s_grades_are_confirmed(graded, town, office):
+    from kaoping.annual.models import AnnualPublication
+    from kaoping.pay import inputs
+
+    AnnualPublication.objects.filter(town=town, year=2026).update(confirmed_at=None, confirmed_by=None)
+    members = inputs.members(town, 2026, BONUS)
+    assert {m.unpaid for m in members if m.has_result} == {Unpaid.NOT_CONFIRMED}
+    plan = _plan(town, office)
+    with pytest.raises(DomainError, match="not confirmed yet"):
+        _compute(plan, office)
+    reopen_year(town)
+    assert {m.unpaid for m in inputs.members(town, 2026, BONUS) if m.has_result} == {Unpaid.NOT_CONFIRMED}
+    confirm_year(town, office)
+    assert _compute(plan, office).lines.exists()
+
+
 def test_the_institution_plan_pays_public_institution_staff_from_their_own_pool(graded, town, office):
     plan = _compute(_plan(town, office, kind=PlanKind.INSTITUTION_INCENTIVE, pool=Decimal("3000.00")), office)
     assert _amounts(plan) == {"子": Decimal("1000.00"), "丑": Decimal("1000.00"), "寅": Decimal("1000.00")}
@@ -113,7 +131,9 @@ def test_a_change_of_the_annual_grades_after_computing_makes_the_plan_stale_and_
     plan = _compute(_plan(town, office), office)
     assert not selectors.is_stale(plan)
     publish(town, MAR, {c: "50" for c in staff})
+    reopen_year(town)
     annual.pool_compute(actor=office, town=town, year=2026, pool=BONUS_POOL)
+    confirm_year(town, office)
     assert selectors.is_stale(plan)
     with pytest.raises(DomainError, match="compute them again"):
         services.plan_move(actor=office, plan=plan, to=PlanStatus.SUBMITTED, based_on=plan.version)
