@@ -18,8 +18,17 @@ been (time-machine, as the supervision demo does), so that the audit log reads t
    to the office.
 5. honours (`honours_step`): read from the final grades and the places set in step 1.
 
-The publication of the proposal (公示) and its confirmation come after step 5 (`kaoping.site.demo`
-calls pay after this module, so that they can go between).
+6. publication (`publication_step`, 14 January 2026): the office publishes the grades to the town (公示)
+   for the default window of 5 working days.
+7. objection (`objection_step`): a cadre graded 称职 just below the 优秀 places objects on 15 January;
+   the office rejects it in writing on 19 January (every 优秀 place is taken).
+8. confirmation (`confirmation_step`, 22 January): the window has passed and every objection is
+   answered; the statutory review window (30 days) opens.
+9. review (`review_step`): a cadre asks for a review on 23 January and the office decides on 25 January,
+   before pay is computed: a 基本称职/基本合格 raised one grade where the demo has one among the cadres
+   with an account, otherwise a grade kept with its written reasons.
+
+Pay (`kaoping.pay.demo`) follows, from the confirmed grades.
 
 The article's town honoured 28 excellent agency cadres, 6 excellent village heads and 21 advanced
 village collectives in 2022. Honours go to 优秀 grades only, at most 20% of each pool: the demo's
@@ -41,11 +50,21 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from kaoping.accounts.models import Role, User
+from kaoping.appeals import services as appeals
+from kaoping.appeals.models import Appeal, Stage
 from kaoping.engine import grading
 from kaoping.people.models import AgencyCategory, Cadre, Population, Town
 
-from . import scores, selectors, services
-from .models import AnnualCase, AnnualResult, CaseKind, PoolProposal, UndeterminedReason, YearSettings
+from . import publication, scores, selectors, services
+from .models import (
+    AnnualCase,
+    AnnualPublication,
+    AnnualResult,
+    CaseKind,
+    PoolProposal,
+    UndeterminedReason,
+    YearSettings,
+)
 
 YEAR = 2025
 IN_PROGRESS = 2026
@@ -54,6 +73,26 @@ CASES_ON = (date(2025, 12, 22), 15)
 COMPUTED_ON = (date(2026, 1, 12), 9)
 CHANGED_ON = (date(2026, 1, 13), 16)
 NEXT_YEAR_ON = (date(2026, 1, 5), 10)
+PUBLISHED_ON = (date(2026, 1, 14), 10)
+OBJECTED_ON = (date(2026, 1, 15), 9)
+OBJECTION_ANSWERED_ON = (date(2026, 1, 19), 15)
+CONFIRMED_ON = (date(2026, 1, 22), 10)
+REVIEW_ASKED_ON = (date(2026, 1, 23), 9)
+REVIEW_DECIDED_ON = (date(2026, 1, 25), 16)
+OBJECTION_REASON = (
+    "本人2025年度月度考核总分在本类别中排名靠前，全年无违纪违规情况，承担的重点项目均按期完成，"
+    "请求将年度等次评定为优秀。"
+)
+OBJECTION_ANSWER = (
+    "经核实，你的年度得分由2025年各月已发布总分的平均值计算，计分无误；本类别优秀名额已按得分顺序"
+    "全部确定，你的排名在名额之外。异议不成立，维持称职等次。对确认后的等次不服的，可在30日内申请复核。"
+)
+REVIEW_REASON = "本人2025年承担了多项上级临时交办的急难险重任务，年度等次评定未予充分考虑，请求复核。"
+REVIEW_IMPROVED = (
+    "经复核，该同志承担的上级临时交办重点工作在年度评定中未予充分考虑，经镇考核委员会研究，"
+    "年度等次调整为高一等次。"
+)
+REVIEW_KEPT = "经复核，年度得分计算与等次评定符合本镇年度考核办法，维持原等次。"
 # The places of the honours (see the module's text for how they scale the article's 2022 figures).
 AGENCY_HONOURS, HEAD_HONOURS, COLLECTIVE_HONOURS = 15, 4, 5
 PROBATION_DETAIL = "2025年3月新聘用，试用期未满，本年度不确定等次。"
@@ -193,7 +232,114 @@ def honours_step(step: Step) -> None:
     step.counts["honours_collectives"] = sum(c.honoured for c in honours.collectives)
 
 
-STEPS = (settings_step, cases_step, compute_step, grade_change_step, honours_step)
+def publication_step(step: Step) -> None:
+    """The office publishes the year's grades to the town for the default window."""
+    import time_machine
+
+    with time_machine.travel(at(*PUBLISHED_ON)):
+        publication.publish(actor=step.office, town=step.town, year=YEAR, confirmed=True)
+    step.counts["annual_published"] = 1
+
+
+def _with_account(town: Town, level: int) -> list[tuple[User, AnnualResult]]:
+    """The cadres with an account graded `level` in 2025, best ranked first (two queries)."""
+    rows = AnnualResult.objects.filter(town=town, year=YEAR, level=level).order_by("rank", "cadre_id")
+    users = {
+        u.cadre_id: u
+        for u in User.objects.filter(cadre_id__in=[r.cadre_id for r in rows]).order_by("username")
+    }
+    return [(users[r.cadre_id], r) for r in rows if r.cadre_id in users]
+
+
+def _answer(step: Step, user: User, result: AnnualResult, stage: str, raised, answered, **answer) -> Appeal:
+    """A cadre's objection or review of their grade, raised and answered on the days given."""
+    import time_machine
+
+    with time_machine.travel(at(*raised)):
+        appeal = appeals.appeal_raise(
+            actor=user,
+            town=step.town,
+            stage=stage,
+            kind=publication.KEY,
+            subject_id=result.pk,
+            reason=answer.pop("reason"),
+            token=f"demo-annual-{stage}",
+        )
+    with time_machine.travel(at(*answered)):
+        appeals.appeal_answer(
+            actor=step.office, appeal=appeal, based_on=appeal.version, confirmed=True, **answer
+        )
+    return appeal
+
+
+def objection_step(step: Step) -> None:
+    """The best-ranked 称职 with an account objects; the office answers that every 优秀 place is taken."""
+    graded = _with_account(step.town, 1)
+    if not graded:
+        return
+    user, result = graded[0]
+    _answer(
+        step,
+        user,
+        result,
+        Stage.OBJECTION,
+        OBJECTED_ON,
+        OBJECTION_ANSWERED_ON,
+        reason=OBJECTION_REASON,
+        change=False,
+        answer=OBJECTION_ANSWER,
+        data={},
+    )
+    step.counts["annual_objections"] = 1
+
+
+def confirmation_step(step: Step) -> None:
+    """After the window, with the objection answered, the office confirms the grades."""
+    import time_machine
+
+    with time_machine.travel(at(*CONFIRMED_ON)):
+        published = AnnualPublication.objects.get(town=step.town, year=YEAR)
+        publication.confirm(
+            actor=step.office, town=step.town, year=YEAR, based_on=published.version, confirmed=True
+        )
+    step.counts["annual_confirmed"] = 1
+
+
+def review_step(step: Step) -> None:
+    """A review of a confirmed grade: a 基本称职/基本合格 raised one grade if a cadre with an account has
+    one, otherwise a 称职/合格 kept with its reasons."""
+    lower = _with_account(step.town, 2)
+    improved = bool(lower)
+    graded = lower or _with_account(step.town, 1)[1:]  # not the cadre who objected
+    if not graded:
+        return
+    user, result = graded[0]
+    _answer(
+        step,
+        user,
+        result,
+        Stage.REVIEW,
+        REVIEW_ASKED_ON,
+        REVIEW_DECIDED_ON,
+        reason=REVIEW_REASON,
+        change=improved,
+        answer=REVIEW_IMPROVED if improved else REVIEW_KEPT,
+        data={"level": "1"} if improved else {},
+    )
+    step.counts["annual_reviews"] = 1
+
+
+STEPS = (
+    settings_step,
+    cases_step,
+    compute_step,
+    grade_change_step,
+    honours_step,
+    publication_step,
+    objection_step,
+    confirmation_step,
+    review_step,
+)
 
 
 def load_demo_annual(town: Town) -> dict[str, int]:

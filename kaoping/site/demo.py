@@ -64,8 +64,8 @@ def load_assessment_history(town: Town) -> dict[str, int]:
     rounds = load_demo_rounds(town)
     entries = load_demo_history(town=town, months=HISTORY_MONTHS, actor=None)
     people_demo.leave_in_open_month(town)
-    # The year 2025 complete: its annual grades and honours, then the pay they decide. The publication
-    # of the grades (公示) and their confirmation go between the two, as they come before pay.
+    # The year 2025 complete: its annual grades and honours, published (公示), objected to, confirmed and
+    # reviewed, then the pay the confirmed grades decide.
     annual = annual_demo.load_demo_annual(town)
     pay = load_demo_pay(town)
     annual.update(annual_demo.year_in_progress_step(town))  # 2026 under way

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from kaoping.annual import scores
 from kaoping.annual import selectors as annual
-from kaoping.annual.models import AnnualCase, AnnualResult, CaseKind, PoolProposal, YearSettings
+from kaoping.annual.models import (
+    AnnualCase,
+    AnnualPublication,
+    AnnualResult,
+    CaseKind,
+    PoolProposal,
+    YearSettings,
+)
 from kaoping.appeals.models import Appeal, AppealStatus, Stage
 from kaoping.audit.models import AuditEntry
 from kaoping.engine import grading
@@ -122,7 +129,9 @@ def test_both_pay_plans_of_2025_are_approved_by_the_main_leader_and_add_up_to_th
 
 
 def test_2026_has_objections_in_each_state_and_one_answered_review(demo):
-    appeals = list(Appeal.objects.filter(town=demo).select_related("answered_by", "raised_by"))
+    appeals = list(
+        Appeal.objects.filter(town=demo, kind="results.month").select_related("answered_by", "raised_by")
+    )
     objections = {a.status for a in appeals if a.stage == Stage.OBJECTION}
     assert objections == {AppealStatus.UPHELD, AppealStatus.REJECTED, AppealStatus.OPEN}
     reviews = [a for a in appeals if a.stage == Stage.REVIEW]
@@ -135,6 +144,24 @@ def test_2026_has_objections_in_each_state_and_one_answered_review(demo):
             assert appeal.answered_by.username == "kaohe" and appeal.answer
             assert appeal.raised_at < appeal.answered_at
         assert appeal.raised_at.year == 2026 and timezone.localdate(appeal.raised_at) <= DEMO_TODAY
+
+
+def test_2025_grades_were_published_objected_to_confirmed_and_reviewed_before_pay(demo):
+    published = AnnualPublication.objects.get(town=demo, year=2025)
+    assert published.published_by.username == "kaohe" and published.confirmed_by.username == "kaohe"
+    appeals = list(Appeal.objects.filter(town=demo, kind="annual.grade").order_by("raised_at"))
+    assert [(a.stage, a.status) for a in appeals] == [
+        (Stage.OBJECTION, AppealStatus.REJECTED),
+        (Stage.REVIEW, appeals[1].status),
+    ]
+    assert appeals[1].status in (AppealStatus.KEPT, AppealStatus.IMPROVED) and appeals[1].answer
+    objection, review = appeals
+    # The objection is raised and answered in the window, the review after the confirmation.
+    assert published.published_at < objection.raised_at < objection.answered_at < published.confirmed_at
+    assert published.confirmed_at < review.raised_at < review.answered_at
+    # Pay is computed from the confirmed grades, after the review was decided.
+    for plan in PayPlan.objects.filter(town=demo, year=2025):
+        assert plan.submitted_at > review.answered_at
 
 
 def test_the_upheld_objection_is_published_as_a_correction_of_its_month(demo):
@@ -158,6 +185,8 @@ def test_the_steps_are_audited_on_their_days_by_their_actors(demo):
             "annual_result.change",
             "pay_plan.submit",
             "pay_plan.approve",
+            "annual.publish",
+            "annual.confirm",
             "appeal.objection",
             "appeal.review",
             "appeal.answer",
@@ -168,9 +197,13 @@ def test_the_steps_are_audited_on_their_days_by_their_actors(demo):
     for entry in entries:
         assert timezone.localdate(entry.at) <= DEMO_TODAY, entry.action
         actors.setdefault(entry.action, set()).add(entry.actor_name)
-    assert len(actors) == 10
+    assert len(actors) == 12
     assert actors["pay_plan.approve"] == {"shuji"} and actors["correction.publish"] == {"shuji"}
-    assert actors["annual_proposal.compute"] == {"kaohe"} and actors["appeal.answer"] == {"kaohe"}
+    assert actors["annual_proposal.compute"] == actors["annual.confirm"] == {"kaohe"} and actors[
+        "appeal.answer"
+    ] == {"kaohe"}
     loaded = AuditEntry.objects.get(action="demo.load").new
     assert loaded["annual_pools"] == 6 and loaded["pay_plans"] == 2
-    assert loaded["appeals_open"] == 1 and loaded["appeals_kept"] == 1
+    # The monthly results' four and the annual grades' two (an objection rejected, a review kept).
+    assert loaded["appeals_open"] == 1 and loaded["appeals_kept"] == 2 and loaded["appeals_rejected"] == 2
+    assert loaded["annual_published"] == loaded["annual_confirmed"] == 1
