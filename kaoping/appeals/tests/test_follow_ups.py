@@ -75,6 +75,8 @@ def test_a_declined_correction_shows_on_the_upheld_objection_everywhere(client_f
     assert "Upheld — correction declined: 补交材料晚于公示期" in pages["dossier"]
     assert "Upheld — correction declined: 补交材料晚于公示期" in pages["detail"]
     assert "it takes effect when the correction is published" not in pages["detail"]
+    for name in ("mine", "list", "detail"):  # the total it would have had is struck out
+        assert "<del>→ 94.00</del>" in pages[name], name
     assert Appeal.objects.get().status == AppealStatus.UPHELD  # the answer itself stays as written
 
 
