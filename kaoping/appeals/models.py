@@ -126,3 +126,15 @@ class Appeal(models.Model):
     def subject(self) -> str:
         """The inbox's subject of this appeal's messages."""
         return f"appeals.appeal:{self.pk}"
+
+    # What became of the change the answer led to, where someone else decides it (the month's
+    # correction): set by `selectors.with_follow_ups`, None otherwise.
+    follow_up = None
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, followed by what became of the change it led to, if known."""
+        status = str(self.get_status_display())
+        if self.follow_up is None:
+            return status
+        return _("%(status)s — %(follow_up)s") % {"status": status, "follow_up": self.follow_up}

@@ -1,9 +1,13 @@
 """Reads of objections and reviews for the pages, the home page, the inbox and the dossier; each in
 one query whatever the number of rows."""
 
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext as _
 
 from kaoping.people.models import Cadre, Town
+from kaoping.results.models import Correction, CorrectionStatus
 
 from .models import Appeal, AppealStatus
 
@@ -47,8 +51,11 @@ def for_cadre(town: Town, cadre_id: int | None) -> list[Appeal]:
 
 
 def history(cadre: Cadre) -> list[Appeal]:
-    """Every objection and review of the cadre over the years, oldest first (one query), for the dossier."""
-    return list(Appeal.objects.filter(cadre=cadre).select_related("answered_by").order_by("raised_at", "pk"))
+    """Every objection and review of the cadre over the years, oldest first, with what became of the
+    corrections they led to (two queries at most), for the dossier."""
+    return with_follow_ups(
+        list(Appeal.objects.filter(cadre=cadre).select_related("answered_by").order_by("raised_at", "pk"))
+    )
 
 
 def for_subject(kind: str, subject_id: int) -> list[Appeal]:
@@ -62,3 +69,46 @@ def for_subjects(kind: str, subject_ids: list[int]) -> dict[int, list[Appeal]]:
     for appeal in Appeal.objects.filter(kind=kind, subject_id__in=subject_ids).order_by("raised_at", "pk"):
         found.setdefault(appeal.subject_id, []).append(appeal)
     return found
+
+
+# --- What became of the change an answer led to ------------------------------------------------------
+
+CORRECTION_REFERENCE = "results.correction:"  # `monthly.improve`'s reference: the month's correction
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The correction an upheld objection or improved review went into, as decided since."""
+
+    status: str  # a `CorrectionStatus`
+    number: int | None
+    reason: str
+
+    @property
+    def declined(self) -> bool:
+        return self.status == CorrectionStatus.DECLINED
+
+    def __str__(self) -> str:
+        if self.status == CorrectionStatus.PUBLISHED:
+            return _("correction No. %(number)d published") % {"number": self.number}
+        if self.declined:
+            return _("correction declined: %(reason)s") % {"reason": self.reason}
+        return _("correction waiting for its decision")
+
+
+def with_follow_ups(appeals: list[Appeal]) -> list[Appeal]:
+    """Set each appeal's `follow_up` from the correction its reference names (None for an appeal that
+    led to none): one query for the whole list, none when no appeal led to a correction."""
+    ids = {}
+    for appeal in appeals:
+        prefix, _sep, pk = appeal.reference.partition(CORRECTION_REFERENCE)
+        ids[appeal.pk] = int(pk) if not prefix and pk.isdigit() else None
+    wanted = {pk for pk in ids.values() if pk is not None}
+    found = (
+        {c.pk: FollowUp(c.status, c.number, c.reason) for c in Correction.objects.filter(pk__in=wanted)}
+        if wanted
+        else {}
+    )
+    for appeal in appeals:
+        appeal.follow_up = found.get(ids[appeal.pk])  # type: ignore[assignment]
+    return appeals

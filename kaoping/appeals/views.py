@@ -30,7 +30,7 @@ def office_list(request: HttpRequest, town: str) -> HttpResponse:
         {
             "town": town_obj,
             "today": timezone.localdate(),
-            "appeals": selectors.office_list(town_obj),
+            "appeals": selectors.with_follow_ups(selectors.office_list(town_obj)),
             "may_set_rules": can(request.user, Action.MANAGE_APPEAL_RULES, town_obj),
         },
     )
@@ -45,7 +45,7 @@ def my_appeals(request: HttpRequest, town: str) -> HttpResponse:
         {
             "town": town_obj,
             "today": timezone.localdate(),
-            "appeals": selectors.for_cadre(town_obj, request.user.cadre_id),
+            "appeals": selectors.with_follow_ups(selectors.for_cadre(town_obj, request.user.cadre_id)),
         },
     )
 
@@ -134,6 +134,7 @@ def detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The answer is sent to the cadre."))
         return redirect("appeals:detail", town_obj.slug, appeal.pk)
+    selectors.with_follow_ups([appeal])
     context = {
         "town": town_obj,
         "appeal": appeal,

@@ -41,7 +41,7 @@ def table_appeals(rows: list[Appeal]) -> Table:
                 a.get_stage_display(),
                 a.subject_label,
                 a.reason,
-                a.get_status_display(),
+                a.status_text,
                 _outcome(a),
                 a.answer,
             ]

@@ -21,7 +21,7 @@ from kaoping.accounts.models import Role, User
 from kaoping.people.models import Town
 
 from . import services
-from .models import DEFAULT_FLOOR, Method, PayPlan, PlanKind, PlanStatus
+from .models import DEFAULT_FLOOR, Method, PayPlan, PlanKind, PlanStatus, coefficient_values
 
 YEAR = 2025
 # (kind, pool, method, coefficients of 优秀 … 不合格)
@@ -66,7 +66,7 @@ def load_demo_pay(town: Town) -> dict[str, int]:
         values = {
             "pool": pool,
             "method": method,
-            **{f"coefficient{level}": c for level, c in enumerate(coefficients)},
+            **coefficient_values(coefficients),
             "floor": DEFAULT_FLOOR,
             "by_year_share": True,
         }

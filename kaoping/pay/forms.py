@@ -8,11 +8,13 @@ from kaoping.core.forms import NumberField, TextField
 from . import inputs
 from .models import (
     COEFFICIENT_DIGITS,
+    COEFFICIENT_FIELDS,
     COEFFICIENT_PLACES,
     POOL_DIGITS,
     POOL_PLACES,
     Method,
     PayPlan,
+    coefficient_values,
 )
 
 
@@ -27,18 +29,6 @@ class PlanForm(forms.Form):
         help_text=_("The whole amount to share, in yuan to the cent, e.g. 120000 or 120000.50."),
     )
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices, widget=forms.RadioSelect)
-    coefficient0 = NumberField(
-        min_value=Decimal(0), max_digits=COEFFICIENT_DIGITS, decimal_places=COEFFICIENT_PLACES
-    )
-    coefficient1 = NumberField(
-        min_value=Decimal(0), max_digits=COEFFICIENT_DIGITS, decimal_places=COEFFICIENT_PLACES
-    )
-    coefficient2 = NumberField(
-        min_value=Decimal(0), max_digits=COEFFICIENT_DIGITS, decimal_places=COEFFICIENT_PLACES
-    )
-    coefficient3 = NumberField(
-        min_value=Decimal(0), max_digits=COEFFICIENT_DIGITS, decimal_places=COEFFICIENT_PLACES
-    )
     floor = NumberField(
         label=_("Floor (annual score)"),
         min_value=Decimal(0),
@@ -55,17 +45,22 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        for level in range(4):
-            self.fields[f"coefficient{level}"].label = _("Coefficient of %(grade)s") % {
-                "grade": inputs.level_words(kind, level)
-            }
+        # One field per grade level, named as the plan's settings name it, after the method.
+        for level, name in enumerate(COEFFICIENT_FIELDS):
+            self.fields[name] = NumberField(
+                label=_("Coefficient of %(grade)s") % {"grade": inputs.level_words(kind, level)},
+                min_value=Decimal(0),
+                max_digits=COEFFICIENT_DIGITS,
+                decimal_places=COEFFICIENT_PLACES,
+            )
+        self.order_fields(["pool", "method", *COEFFICIENT_FIELDS])
 
     @staticmethod
     def initial_for(plan: PayPlan) -> dict:
         return {
             "pool": plan.pool,
             "method": plan.method,
-            **{f"coefficient{level}": c for level, c in enumerate(plan.coefficients)},
+            **coefficient_values(plan.coefficients),
             "floor": plan.floor,
             "by_year_share": plan.by_year_share,
         }

@@ -11,6 +11,7 @@ annual score or grade gets a line without an amount and the reason. The office s
 main leader approves it (never whoever submitted); an approved plan is frozen.
 """
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,20 @@ POOL_VALIDATORS = [MinValueValidator(Decimal(0))]
 COEFFICIENT_DIGITS, COEFFICIENT_PLACES = 5, 2  # 0 to 999.99
 COEFFICIENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal("999.99"))]
 FLOOR_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+# The plan's coefficient fields by grade level (0 优秀 … 3 不称职/不合格). Only this module names them:
+# everything else reads and writes `PayPlan.coefficients`, or a form's values through
+# `coefficients_of` and `coefficient_values`, whose keys are these names (so the audit log keeps them).
+COEFFICIENT_FIELDS = ("coefficient0", "coefficient1", "coefficient2", "coefficient3")
+
+
+def coefficients_of(values: Mapping[str, object]) -> tuple:
+    """The coefficients by grade level in a plan's settings as a form gives them (`coefficient_values`)."""
+    return tuple(values[name] for name in COEFFICIENT_FIELDS)
+
+
+def coefficient_values(coefficients: Sequence[object]) -> dict[str, object]:
+    """The coefficients by grade level as a plan's settings (a form's values, an audit snapshot)."""
+    return dict(zip(COEFFICIENT_FIELDS, coefficients, strict=True))
 
 
 class PlanKind(models.TextChoices):
@@ -151,8 +166,16 @@ class PayPlan(models.Model):
         return f"{self.town} {self.year} {self.get_kind_display()}"
 
     @property
-    def coefficients(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-        return (self.coefficient0, self.coefficient1, self.coefficient2, self.coefficient3)
+    def coefficients(self) -> tuple[Decimal, ...]:
+        """The coefficient of each grade level, best first (index = level)."""
+        return tuple(getattr(self, name) for name in COEFFICIENT_FIELDS)
+
+    @coefficients.setter
+    def coefficients(self, values: Sequence[Decimal]) -> None:
+        if len(values) != len(COEFFICIENT_FIELDS):
+            raise ValueError(f"a plan has {len(COEFFICIENT_FIELDS)} coefficients, not {len(values)}")
+        for name, value in zip(COEFFICIENT_FIELDS, values, strict=True):
+            setattr(self, name, value)
 
     @property
     def frozen(self) -> bool:

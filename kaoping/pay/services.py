@@ -17,6 +17,7 @@ from kaoping.people.models import Town
 
 from . import inputs, selectors
 from .models import (
+    COEFFICIENT_FIELDS,
     COEFFICIENT_VALIDATORS,
     Method,
     PayLine,
@@ -24,18 +25,10 @@ from .models import (
     PlanKind,
     PlanStatus,
     Unpaid,
+    coefficients_of,
 )
 
-SETTINGS_FIELDS = (
-    "pool",
-    "method",
-    "coefficient0",
-    "coefficient1",
-    "coefficient2",
-    "coefficient3",
-    "floor",
-    "by_year_share",
-)
+SETTINGS_FIELDS = ("pool", "method", *COEFFICIENT_FIELDS, "floor", "by_year_share")
 IN_POST_PLACES = Decimal("0.000001")
 MAX_POOL = Decimal("9999999999.99")
 
@@ -66,15 +59,15 @@ def _check_values(values: dict) -> None:
     )
     _require(values["method"] in Method.values, _("Choose a method."))
     maximum = COEFFICIENT_VALIDATORS[1].limit_value
-    for level in range(4):
-        coefficient = values[f"coefficient{level}"]
+    coefficients = coefficients_of(values)
+    for coefficient in coefficients:
         _require(
             isinstance(coefficient, Decimal) and Decimal(0) <= coefficient <= maximum,
             _("A coefficient is a number from 0 to %(max)s.") % {"max": maximum},
         )
     if values["method"] == Method.TIERS:
         _require(
-            any(values[f"coefficient{level}"] > 0 for level in range(4)),
+            any(coefficient > 0 for coefficient in coefficients),
             _("At least one grade needs a coefficient above 0, or nobody can be paid."),
         )
     floor = values["floor"]

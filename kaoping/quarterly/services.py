@@ -1,6 +1,8 @@
 """Every write of the quarterly meetings: keyword-only, in a transaction, audited, refused with a
 `DomainError` a person can read."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -14,7 +16,7 @@ from kaoping.audit.services import record, snapshot
 from kaoping.audit.versions import bump, claim
 from kaoping.core.errors import DomainError
 from kaoping.evaluation.models import Round
-from kaoping.files.models import Attachment
+from kaoping.files.models import Attachment, Kind
 from kaoping.files.services import attachments_attach, attachments_store
 from kaoping.people.models import Cadre, Town
 
@@ -80,6 +82,87 @@ def _detach(owner_type: str, owner_id: int, remove: list[int]) -> None:
         Attachment.objects.filter(owner_type=owner_type, owner_id=owner_id, pk__in=remove).update(
             owner_type="", owner_id=None
         )
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A part of a meeting edited and removed the same way (a site visit, a report): its fields, its
+    attachments (the key the audit log keeps them under, the kinds accepted) and its audit action."""
+
+    fields: tuple[str, ...]
+    owner_type: str
+    files_key: str
+    kinds: tuple[Kind, ...]
+    action: str
+
+
+VISIT_PART = _Part(VISIT_FIELDS, selectors.VISIT_OWNER, "photos", selectors.PHOTO_KINDS, "site_visit")
+REPORT_PART = _Part(REPORT_FIELDS, selectors.REPORT_OWNER, "files", selectors.REPORT_KINDS, "report")
+
+
+def _part_state(part: _Part, obj: SiteVisit | Report) -> dict:
+    """The part as the audit log keeps it: its fields and its attachments."""
+    return {**snapshot(obj, part.fields), part.files_key: _files(part.owner_type, obj.pk)}
+
+
+def _part_update(
+    *,
+    actor: User,
+    part: _Part,
+    obj: SiteVisit | Report,
+    values: dict,
+    uploads: list,
+    remove: list[int],
+    based_on: int | None,
+    check: Callable[[], None] | None = None,
+) -> None:
+    """Write `values` to a part of a meeting whose record is open, take the attachments `remove` off
+    and store `uploads` (all or nothing), audited with old and new. `check` refuses bad values once the
+    meeting is known open; `based_on`, the part's version the page showed, is claimed after it."""
+    _refuse_closed(obj.meeting)
+    if check is not None:
+        check()
+    town = obj.meeting.town
+    old = _part_state(part, obj)
+    claim(obj, based_on)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=[*values, "version"])
+    _detach(part.owner_type, obj.pk, remove)
+    _store(
+        actor=actor, town=town, owner_type=part.owner_type, owner_id=obj.pk, uploads=uploads, kinds=part.kinds
+    )
+    record(
+        actor=actor,
+        action=f"{part.action}.update",
+        target=obj,
+        town=town,
+        old=old,
+        new=_part_state(part, obj),
+    )
+
+
+def _part_remove(
+    *, actor: User, part: _Part, obj: SiteVisit | Report, based_on: int | None, confirmed: bool
+) -> None:
+    """Remove a part of an open meeting (confirmed), its attachments taken off with it (the files stay
+    for the audit log), audited with what was removed; the meeting's version moves."""
+    meeting = obj.meeting
+    _refuse_closed(meeting)
+    _require(confirmed, _("Confirm the removal: it cannot be undone."))
+    old = _part_state(part, obj)
+    claim(obj, based_on)
+    _detach(part.owner_type, obj.pk, [f["id"] for f in old[part.files_key]])
+    record(
+        actor=actor,
+        action=f"{part.action}.delete",
+        target=obj,
+        town=meeting.town,
+        old=old,
+        object_repr=str(obj),
+    )
+    obj.delete()
+    bump(meeting)
 
 
 @transaction.atomic
@@ -195,10 +278,6 @@ def visit_add(
     return visit
 
 
-def _visit_state(visit: SiteVisit) -> dict:
-    return {**snapshot(visit, VISIT_FIELDS), "photos": _files(selectors.VISIT_OWNER, visit.pk)}
-
-
 @transaction.atomic
 def visit_update(
     *,
@@ -213,27 +292,14 @@ def visit_update(
 ) -> SiteVisit:
     """Edit a site visit: its kind, name and note, photos added (all or nothing) and taken off.
     `based_on` is the visit's version the page showed; a change made meanwhile is refused."""
-    _refuse_closed(visit.meeting)
-    old = _visit_state(visit)
-    claim(visit, based_on)
-    visit.kind, visit.name, visit.note = kind, name, note
-    visit.save(update_fields=["kind", "name", "note", "version"])
-    _detach(selectors.VISIT_OWNER, visit.pk, remove or [])
-    _store(
+    _part_update(
         actor=actor,
-        town=visit.meeting.town,
-        owner_type=selectors.VISIT_OWNER,
-        owner_id=visit.pk,
+        part=VISIT_PART,
+        obj=visit,
+        values={"kind": kind, "name": name, "note": note},
         uploads=photos or [],
-        kinds=selectors.PHOTO_KINDS,
-    )
-    record(
-        actor=actor,
-        action="site_visit.update",
-        target=visit,
-        town=visit.meeting.town,
-        old=old,
-        new=_visit_state(visit),
+        remove=remove or [],
+        based_on=based_on,
     )
     return visit
 
@@ -241,31 +307,13 @@ def visit_update(
 @transaction.atomic
 def visit_remove(*, actor: User, visit: SiteVisit, based_on: int | None, confirmed: bool) -> None:
     """Remove a site visit from the meeting (confirmed; its photos are taken off with it)."""
-    _refuse_closed(visit.meeting)
-    _require(confirmed, _("Confirm the removal: it cannot be undone."))
-    old = _visit_state(visit)
-    claim(visit, based_on)
-    _detach(selectors.VISIT_OWNER, visit.pk, [f["id"] for f in old["photos"]])
-    record(
-        actor=actor,
-        action="site_visit.delete",
-        target=visit,
-        town=visit.meeting.town,
-        old=old,
-        object_repr=str(visit),
-    )
-    visit.delete()
-    bump(visit.meeting)
+    _part_remove(actor=actor, part=VISIT_PART, obj=visit, based_on=based_on, confirmed=confirmed)
 
 
 def _check_report(meeting: Meeting, cadre: Cadre, comment_by: Cadre | None, comment: str) -> None:
     _require(cadre.town_id == meeting.town_id, _("Choose a cadre of this town."))
     _require(comment_by is None or comment_by.town_id == meeting.town_id, _("Choose a cadre of this town."))
     _require(bool(comment) == (comment_by is not None) or not comment, _("Say who made the comment."))
-
-
-def _report_state(report: Report) -> dict:
-    return {**snapshot(report, REPORT_FIELDS), "files": _files(selectors.REPORT_OWNER, report.pk)}
 
 
 @transaction.atomic
@@ -336,38 +384,33 @@ def report_update(
     """Edit a report and its comment: the reporter, the text, the file (added, taken off) and the
     comment (an empty comment removes it). `based_on` is the report's version the page showed."""
     meeting = report.meeting
-    _refuse_closed(meeting)
-    _check_report(meeting, cadre, comment_by, comment)
     text = text.strip()
-    kept = Attachment.objects.filter(owner_type=selectors.REPORT_OWNER, owner_id=report.pk).exclude(
-        pk__in=remove or []
-    )
-    _require(bool(text or files or kept.exists()), _("Type the report or attach it (PDF or Word)."))
-    _require(
-        not meeting.reports.filter(cadre=cadre).exclude(pk=report.pk).exists(),
-        _("%(name)s's report is recorded already.") % {"name": cadre.name},
-    )
-    old = _report_state(report)
-    claim(report, based_on)
-    report.cadre, report.text = cadre, text
-    report.comment_by, report.comment = (comment_by, comment) if comment else (None, "")
-    report.save(update_fields=["cadre", "text", "comment_by", "comment", "version"])
-    _detach(selectors.REPORT_OWNER, report.pk, remove or [])
-    _store(
+
+    def check() -> None:
+        _check_report(meeting, cadre, comment_by, comment)
+        kept = Attachment.objects.filter(owner_type=selectors.REPORT_OWNER, owner_id=report.pk).exclude(
+            pk__in=remove or []
+        )
+        _require(bool(text or files or kept.exists()), _("Type the report or attach it (PDF or Word)."))
+        _require(
+            not meeting.reports.filter(cadre=cadre).exclude(pk=report.pk).exists(),
+            _("%(name)s's report is recorded already.") % {"name": cadre.name},
+        )
+
+    _part_update(
         actor=actor,
-        town=meeting.town,
-        owner_type=selectors.REPORT_OWNER,
-        owner_id=report.pk,
+        part=REPORT_PART,
+        obj=report,
+        check=check,
+        values={
+            "cadre": cadre,
+            "text": text,
+            "comment_by": comment_by if comment else None,
+            "comment": comment if comment else "",
+        },
         uploads=files or [],
-        kinds=selectors.REPORT_KINDS,
-    )
-    record(
-        actor=actor,
-        action="report.update",
-        target=report,
-        town=meeting.town,
-        old=old,
-        new=_report_state(report),
+        remove=remove or [],
+        based_on=based_on,
     )
     return report
 
@@ -375,21 +418,7 @@ def report_update(
 @transaction.atomic
 def report_remove(*, actor: User, report: Report, based_on: int | None, confirmed: bool) -> None:
     """Remove a report and its comment from the meeting (confirmed; its file is taken off with it)."""
-    _refuse_closed(report.meeting)
-    _require(confirmed, _("Confirm the removal: it cannot be undone."))
-    old = _report_state(report)
-    claim(report, based_on)
-    _detach(selectors.REPORT_OWNER, report.pk, [f["id"] for f in old["files"]])
-    record(
-        actor=actor,
-        action="report.delete",
-        target=report,
-        town=report.meeting.town,
-        old=old,
-        object_repr=str(report),
-    )
-    report.delete()
-    bump(report.meeting)
+    _part_remove(actor=actor, part=REPORT_PART, obj=report, based_on=based_on, confirmed=confirmed)
 
 
 @transaction.atomic

@@ -1,6 +1,27 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaoping.accounts.permissions import Action, can, can_anywhere, grants, towns_for
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    alone: str = ""  # the label when the link stands for its whole group (a group of one)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of the navigation bar: its links, in order."""
+
+    key: str
+    label: str
+    links: tuple[NavLink, ...]
 
 
 def navigation(request):
@@ -37,13 +58,84 @@ def navigation(request):
             "own_annual": town is not None
             and not can(user, Action.VIEW_ANNUAL, town)
             and can(user, Action.VIEW_OWN_ANNUAL, town),
+            "yearbook": town is not None and can(user, Action.VIEW_YEARBOOK, town),
             "pay": town is not None and can(user, Action.VIEW_PAY, town),
             "users": town is not None and can(user, Action.MANAGE_USERS, town),
             "audit": can_anywhere(user, Action.VIEW_AUDIT_LOG),
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),
         },
     )
+    context["nav_menu"] = menu(context["nav"], town)
     return context
+
+
+def menu(nav: dict, town) -> list[NavLink | NavGroup]:
+    """The navigation bar's entries for the sections `nav` allows, in order: the daily work as links,
+    the quarter's, the year's, the people's and the administrators' pages grouped in dropdowns (so
+    that the English bar fits a 1366-pixel screen). A group with a single link is shown as that link;
+    an empty one is left out."""
+    slug = town.slug if town is not None else ""
+
+    def link(allowed, label, name: str, *, town_wide: bool = True, alone="") -> list[NavLink]:
+        if not allowed or (town_wide and town is None):
+            return []
+        return [NavLink(label, reverse(name, args=[slug]) if town_wide else reverse(name), alone)]
+
+    def group(key: str, label, links: list[NavLink]) -> list[NavLink | NavGroup]:
+        if len(links) > 1:
+            return [NavGroup(key, label, tuple(links))]
+        return [NavLink(one.alone or one.label, one.url) for one in links]
+
+    return [
+        *link(nav["home"], _("Home"), "town_home"),
+        *link(nav["months"], _("Monthly assessment"), "scoring:period_list"),
+        *link(nav["records"], _("Monthly records"), "records:home"),
+        *link(nav["supervision"], _("Supervision"), "supervision:home"),
+        *group(
+            "quarterly",
+            pgettext_lazy("navigation", "Quarterly"),
+            [
+                *link(
+                    nav["quarterly"],
+                    pgettext_lazy("navigation", "Quarterly meetings"),
+                    "quarterly:meeting_list",
+                    alone=_("Quarterly"),
+                ),
+                *link(nav["evaluation"], _("Democratic evaluation"), "evaluation:round_list"),
+            ],
+        ),
+        *link(nav["appeals"] == "list", pgettext_lazy("navigation", "Appeals"), "appeals:list"),
+        *link(nav["appeals"] == "mine", pgettext_lazy("navigation", "Appeals"), "appeals:mine"),
+        *group(
+            "annual",
+            pgettext_lazy("navigation", "Annual"),
+            [
+                *link(nav["annual"], pgettext_lazy("navigation", "Annual evaluation"), "annual:overview"),
+                *link(nav["own_annual"], _("My year"), "annual:mine"),
+                *link(nav["yearbook"], _("Annual report"), "yearbook:report"),
+                *link(nav["pay"], _("Pay"), "pay:overview"),
+            ],
+        ),
+        *group(
+            "people",
+            _("People"),
+            [
+                *link(nav["people"], _("Cadres"), "people:cadre_list"),
+                *link(nav["people"], _("Departments"), "people:department_list"),
+                *link(nav["people"], _("Villages"), "people:village_list"),
+            ],
+        ),
+        *group(
+            "admin",
+            pgettext_lazy("navigation", "Administration"),
+            [
+                *link(nav["schemes"], _("Schemes"), "indicators:scheme_list"),
+                *link(nav["users"], _("Users"), "accounts:user_list"),
+                *link(nav["audit"], _("Audit log"), "audit:entry_list", town_wide=False),
+                *link(nav["towns"], _("Towns"), "people:town_list", town_wide=False),
+            ],
+        ),
+    ]
 
 
 def _my_towns(user, town) -> list:

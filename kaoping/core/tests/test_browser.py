@@ -41,7 +41,8 @@ def test_an_office_clerk_logs_in_and_filters_the_cadres(page, live_server, perso
     _log_in(page, live_server, "assessment_office")
     page.wait_for_url(f"**/t/{town.slug}/")
     assert "夏村镇" in page.locator("h1").inner_text()
-    page.click("text=干部")
+    page.click("#nav-people")  # the people's pages are in a dropdown of the navigation bar
+    page.click("#mainnav .dropdown-menu.show >> text=干部")
     page.wait_for_url("**/cadres/")
     assert page.locator("tbody tr").count() == 2
     page.select_option("select[name=population]", Population.VILLAGE)

@@ -95,6 +95,44 @@ def test_a_report_edit_can_remove_the_comment_and_is_audited(office, report):
     assert (entry.old["text"], entry.new["text"]) == ("述职正文", "述职正文（修订）")
 
 
+def test_a_stale_report_edit_or_removal_is_refused_and_changes_nothing(office, report):
+    edit = dict(cadre=report.cadre, comment_by=report.comment_by, comment="点评正文")
+    services.report_update(actor=office, report=report, text="第二稿", based_on=1, **edit)
+    stale = Report.objects.get(pk=report.pk)
+    stale.version = 1  # the page another clerk opened before the edit
+    with pytest.raises(Conflict):
+        services.report_update(actor=office, report=stale, text="覆盖", based_on=1, **edit)
+    with pytest.raises(Conflict):
+        services.report_remove(actor=office, report=stale, based_on=1, confirmed=True)
+    kept = Report.objects.get(pk=report.pk)
+    assert (kept.text, kept.version) == ("第二稿", 2)
+    assert AuditEntry.objects.filter(action="report.update").count() == 1
+    assert not AuditEntry.objects.filter(action="report.delete").exists()
+
+
+def test_a_report_removal_needs_the_confirmation_and_is_audited_with_its_files(office, report):
+    services.report_update(
+        actor=office,
+        report=report,
+        cadre=report.cadre,
+        text="述职正文",
+        comment_by=report.comment_by,
+        comment="点评正文",
+        files=[SimpleUploadedFile("述职.pdf", samples.PDF)],
+        based_on=1,
+    )
+    with pytest.raises(DomainError, match="Confirm the removal"):
+        services.report_remove(actor=office, report=report, based_on=2, confirmed=False)
+    assert Report.objects.filter(pk=report.pk).exists()
+    services.report_remove(actor=office, report=report, based_on=2, confirmed=True)
+    assert not Report.objects.filter(pk=report.pk).exists()
+    entry = AuditEntry.objects.filter(action="report.delete").get()
+    assert entry.old["text"] == "述职正文" and entry.new is None
+    assert [f["name"] for f in entry.old["files"]] == ["述职.pdf"]
+    assert not Attachment.objects.filter(owner_type=selectors.REPORT_OWNER).exists()
+    assert Attachment.objects.filter(original_name="述职.pdf").exists()  # kept, unattached, for the log
+
+
 def test_a_report_cannot_lose_both_its_text_and_its_file(office, report):
     with pytest.raises(DomainError, match="Type the report or attach it"):
         services.report_update(
@@ -196,6 +234,16 @@ def test_a_closed_record_refuses_every_change_and_hides_the_edit_links(
         services.visit_remove(actor=office, visit=visit, based_on=1, confirmed=True)
     with pytest.raises(DomainError, match=closed):
         services.report_remove(actor=office, report=report, based_on=1, confirmed=True)
+    with pytest.raises(DomainError, match=closed):
+        services.report_update(
+            actor=office,
+            report=report,
+            cadre=report.cadre,
+            text="改",
+            comment_by=None,
+            comment="",
+            based_on=1,
+        )
     with pytest.raises(DomainError, match=closed):
         services.visit_add(actor=office, meeting=meeting, kind="village", name="西村", note="")
     with pytest.raises(DomainError, match=closed):

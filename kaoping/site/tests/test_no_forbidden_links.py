@@ -44,7 +44,7 @@ def _links(html: str) -> list[str]:
 
 
 def _nav(html: str) -> list[str]:
-    nav = html.split('id="mainnav"', 1)[-1].split("</ul>", 1)[0]
+    nav = html.split('id="mainnav-links"', 1)[-1].split('<ul class="navbar-nav">', 1)[0]
     return _links(nav)
 
 

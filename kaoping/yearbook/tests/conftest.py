@@ -14,7 +14,15 @@ from kaoping.annual.models import CaseKind, UndeterminedReason
 from kaoping.appeals.models import Appeal, AppealStatus, Stage
 from kaoping.pay import services as pay
 from kaoping.pay.models import PlanKind
-from kaoping.pay.tests.conftest import BONUS_POOL, ESTABLISHED_POOL, FEB, JAN, publish, values
+from kaoping.pay.tests.conftest import (
+    BONUS_POOL,
+    ESTABLISHED_POOL,
+    FEB,
+    JAN,
+    confirm_year,
+    publish,
+    values,
+)
 from kaoping.people.models import AgencyCategory, PersonnelType
 from kaoping.quarterly.models import LaggingEntry, LaggingList, ListStatus, Meeting, Statement
 from kaoping.records.models import Decision, DecisionKind, MonthRecord, RecordStatus
@@ -113,6 +121,7 @@ def year(town, staff, institution, office, personas):
     )
     annual.pool_compute(actor=office, town=town, year=YEAR, pool=BONUS_POOL)
     annual.pool_compute(actor=office, town=town, year=YEAR, pool=ESTABLISHED_POOL)
+    confirm_year(town, office, YEAR)  # pay counts confirmed grades only
     plan = pay.plan_save(
         actor=office,
         town=town,

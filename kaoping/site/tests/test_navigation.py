@@ -1,0 +1,112 @@
+"""The navigation bar: every role keeps every link it had before the entries were grouped in dropdowns,
+each link renders and resolves, and a group of one is a plain link."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve, reverse
+from django.utils import translation
+
+from kaoping.site.context_processors import NavGroup, NavLink, menu
+
+pytestmark = pytest.mark.django_db
+
+HREF = re.compile(r'href="(/[^"#]*)"')
+EVERYONE = {"town_home", "scoring:period_list", "quarterly:meeting_list", "supervision:home"}
+PEOPLE = {"people:cadre_list", "people:department_list", "people:village_list", "indicators:scheme_list"}
+# What each role's navigation links to (as it did with every link in the bar).
+EXPECTED = {
+    "town_admin": EVERYONE | PEOPLE | {"accounts:user_list"},
+    "assessment_office": EVERYONE
+    | PEOPLE
+    | {
+        "annual:overview",
+        "appeals:list",
+        "evaluation:round_list",
+        "pay:overview",
+        "records:home",
+        "yearbook:report",
+    },
+    "supervision_office": EVERYONE | PEOPLE,
+    "party_building_office": EVERYONE | PEOPLE | {"annual:overview", "records:home", "yearbook:report"},
+    "group_leader": EVERYONE | PEOPLE | {"yearbook:report"},
+    "scorer": EVERYONE | PEOPLE,
+    "main_leader": EVERYONE
+    | PEOPLE
+    | {
+        "annual:overview",
+        "appeals:list",
+        "evaluation:round_list",
+        "pay:overview",
+        "records:home",
+        "yearbook:report",
+    },
+    "cadre": EVERYONE | PEOPLE | {"annual:mine", "appeals:mine", "records:home"},
+    "city_admin": EVERYONE
+    | PEOPLE
+    | {
+        "accounts:user_list",
+        "annual:overview",
+        "appeals:list",
+        "evaluation:round_list",
+        "people:town_list",
+        "records:home",
+        "yearbook:report",
+    },
+    "auditor": {"audit:entry_list"},
+    "other_town_admin": EVERYONE | PEOPLE | {"accounts:user_list"},  # in their own town
+    "no_role": set(),
+}
+
+
+def _nav_links(html: str) -> list[str]:
+    nav = html.split('id="mainnav-links"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
+    return HREF.findall(nav)
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_every_navigation_link_of_a_role_renders_and_resolves(client_for, personas, town, other_town, who):
+    client = client_for(personas[who])
+    place = other_town if who == "other_town_admin" else town
+    page = client.get(reverse("town_home", args=[place.slug]), follow=True)
+    links = _nav_links(page.content.decode())
+    assert len(links) == len(set(links)), "a link appears twice"
+    assert {resolve(urlsplit(href).path).view_name for href in links} == EXPECTED[who]
+    for href in links:
+        assert client.get(href, follow=True).status_code == 200, href
+
+
+def test_the_office_sees_the_quarter_the_year_and_the_people_as_dropdowns(client_for, personas, town):
+    html = client_for(personas["assessment_office"]).get(reverse("town_home", args=[town.slug])).content
+    html = html.decode()
+    for key in ("quarterly", "annual", "people"):
+        assert f'id="nav-{key}"' in html
+    assert 'id="nav-admin"' not in html  # the schemes alone: a plain link
+
+
+def test_a_group_of_one_link_is_that_link_and_an_empty_group_is_left_out(personas, town):
+    nav = {
+        "home": False,
+        "months": False,
+        "records": False,
+        "supervision": False,
+        "quarterly": True,
+        "evaluation": False,
+        "appeals": "",
+        "annual": True,
+        "own_annual": False,
+        "yearbook": False,
+        "pay": True,
+        "people": False,
+        "schemes": False,
+        "users": False,
+        "audit": False,
+        "towns": False,
+    }
+    with translation.override("en"):
+        entries = menu(nav, town)
+        labels = [str(entries[0].label), [str(link.label) for link in entries[1].links]]
+    assert isinstance(entries[0], NavLink) and isinstance(entries[1], NavGroup) and len(entries) == 2
+    assert entries[0].url == reverse("quarterly:meeting_list", args=[town.slug])
+    assert labels == ["Quarterly", ["Annual evaluation", "Pay"]]
