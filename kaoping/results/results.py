@@ -445,13 +445,16 @@ _PLACES = {
     for f in MonthlyResult._meta.concrete_fields
     if f.get_internal_type() == "DecimalField"
 }
+_PLACES_ITEMS = tuple(_PLACES.items())
 
 
 def _as_stored(row: Row) -> Row:
     """The row with its numbers rounded to their columns' places, as the database would keep them."""
-    for name, places in _PLACES.items():
+    # Quantizing a value already at its places gives it back unchanged: cheaper than asking each
+    # value for its exponent (`as_tuple` builds a tuple of its digits) to skip the ones at theirs.
+    for name, places in _PLACES_ITEMS:
         value = getattr(row, name)
-        if value is not None and value.as_tuple().exponent != places.as_tuple().exponent:
+        if value is not None:
             setattr(row, name, value.quantize(places, rounding=ROUND_HALF_UP))
     return row
 
