@@ -68,18 +68,14 @@ def excused_by_scheme(period: Period, schemes: Sequence[Scheme]) -> dict[int, se
 def entries_by_scheme(
     period: Period, schemes: Sequence[Scheme], *, leaving_out: dict[int, set[int]]
 ) -> dict[int, list[tuple[int, int, str]]]:
-    """`entries` of several schemes of the month at once, in one query: {scheme id: [(cadre id,
-    indicator id, value as text)]}, leaving out each scheme's `leaving_out` cadres."""
-    if len(schemes) == 1:
-        return {schemes[0].pk: entries(period, schemes[0], leaving_out=leaving_out.get(schemes[0].pk, set()))}
-    found: dict[int, list[tuple[int, int, str]]] = {scheme.pk: [] for scheme in schemes}
-    rows = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme__in=schemes).values_list(
-        "sheet__scheme_id", "cadre_id", "indicator_id", _ValueText()
-    )
-    for scheme_id, cadre_id, indicator_id, text in rows:
-        if cadre_id not in leaving_out.get(scheme_id, ()):
-            found[scheme_id].append((cadre_id, indicator_id, text))
-    return found
+    """`entries` of several schemes of the month: {scheme id: [(cadre id, indicator id, value as
+    text)]}, leaving out each scheme's `leaving_out` cadres; one query per scheme. (One query for all
+    of them, its rows then sorted out by scheme in Python, took more CPU than the queries it saved:
+    38 against 34 ms, median of 15, for a town-month's 15,000 entries.)"""
+    return {
+        scheme.pk: entries(period, scheme, leaving_out=leaving_out.get(scheme.pk, set()))
+        for scheme in schemes
+    }
 
 
 def approved_shares(period: Period, cadre_ids: Iterable[int] | None) -> QuerySet[AdjustmentShare]:
