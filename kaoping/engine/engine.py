@@ -469,9 +469,14 @@ def peer_best(
     """The best value among the cadres of each proportional rank indicator, as `compute` uses it:
     the month's peer benchmark, kept with the results so that one cadre's lines can be explained
     again later from their own values."""
+    # Only the proportional indicators' values are kept: a month's other 15,000-odd entries are
+    # passed over, not copied into a table nobody reads.
+    proportional = {i.id for i in scheme.indicators if i.rule.kind == RuleKind.RANK and i.rule.proportional}
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for cadre_id, indicator_id, value in entries:
-        values[cadre_id][indicator_id] = value
+    if proportional:
+        for cadre_id, indicator_id, value in entries:
+            if indicator_id in proportional:
+                values[cadre_id][indicator_id] = value
     return _best(scheme.indicators, cadre_ids, values)
 
 

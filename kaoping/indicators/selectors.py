@@ -7,6 +7,7 @@ is different from a weight of 0 (in the scheme, counting for nothing, a veto sti
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -56,10 +57,30 @@ def scheme_version(scheme: Scheme, month: date) -> engine.SchemeVersion:
     Holds the indicators with a weight in force that month (weights and rules as then), the scale,
     the democratic share and the bonus and deduction caps.
     """
-    weights = weights_in_force(scheme, month)
-    indicators = Indicator.objects.filter(scheme=scheme, pk__in=list(weights)).select_related("category")
-    return engine.SchemeVersion(
-        indicators=tuple(
+    return scheme_versions([scheme], month)[scheme.pk][0]
+
+
+Heads = dict[int, tuple[str, str, str]]  # indicator id → (code, name, category name)
+
+
+def scheme_versions(schemes: Sequence[Scheme], month: date) -> dict[int, tuple[engine.SchemeVersion, Heads]]:
+    """`scheme_version` of several schemes of a month at once, in two queries whatever their number,
+    with each indicator's code, name and category name (what a month's stored basis names them by):
+    {scheme id: (version, heads)}."""
+    first = first_of_month(month)
+    weights_of = IndicatorWeight.objects.filter(effective_from__lte=first)
+    if len(schemes) == 1:
+        weights_of = weights_of.filter(indicator__scheme=schemes[0])
+    else:
+        weights_of = weights_of.filter(indicator__scheme__in=schemes)
+    # Ordered by month, so the last version written for an indicator is the one in force.
+    weights = dict(
+        weights_of.order_by("indicator_id", "effective_from").values_list("indicator_id", "weight")
+    )
+    specs: dict[int, list[engine.IndicatorSpec]] = defaultdict(list)
+    heads: dict[int, Heads] = defaultdict(dict)
+    for indicator in Indicator.objects.filter(pk__in=list(weights)).select_related("category"):
+        specs[indicator.scheme_id].append(
             engine.IndicatorSpec(
                 id=indicator.pk,
                 category_id=indicator.category_id,
@@ -68,15 +89,23 @@ def scheme_version(scheme: Scheme, month: date) -> engine.SchemeVersion:
                 name=str(indicator),
                 category_name=indicator.category.name,
             )
-            for indicator in indicators
-        ),
-        scale=scheme.scale,
-        democratic_share=scheme.democratic_share,
-        bonus_cap_month=scheme.bonus_cap_month,
-        bonus_cap_year=scheme.bonus_cap_year,
-        deduction_cap_month=scheme.deduction_cap_month,
-        deduction_cap_year=scheme.deduction_cap_year,
-    )
+        )
+        heads[indicator.scheme_id][indicator.pk] = (indicator.code, indicator.name, indicator.category.name)
+    return {
+        scheme.pk: (
+            engine.SchemeVersion(
+                indicators=tuple(specs[scheme.pk]),
+                scale=scheme.scale,
+                democratic_share=scheme.democratic_share,
+                bonus_cap_month=scheme.bonus_cap_month,
+                bonus_cap_year=scheme.bonus_cap_year,
+                deduction_cap_month=scheme.deduction_cap_month,
+                deduction_cap_year=scheme.deduction_cap_year,
+            ),
+            heads[scheme.pk],
+        )
+        for scheme in schemes
+    }
 
 
 def scheme_for(town: Town, year: int, population: str) -> Scheme | None:

@@ -17,18 +17,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from kaoping.core import events
 from kaoping.engine import engine, ranking
 from kaoping.evaluation import inputs as evaluation_inputs
-from kaoping.indicators.models import AdjustmentKind, Indicator, Scheme
-from kaoping.indicators.selectors import scheme_version
+from kaoping.indicators.models import AdjustmentKind, Scheme
+from kaoping.indicators.selectors import scheme_versions
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import roster
 from kaoping.scoring import inputs as scoring_inputs
 from kaoping.scoring.models import (
+    AdjustmentShare,
     Period,
     PeriodStatus,
 )
@@ -91,32 +92,36 @@ def _pool(population: str, agency_category: str, is_village_head: bool) -> str:
 
 
 def _year_used(
-    scheme: Scheme, month: date, cadre_ids: set[int]
-) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    """Bonus and deduction points the given cadres already received earlier in the year (for the
-    year caps). Only cadres with a bonus or deduction this month can meet a cap, so only theirs
-    are read, and nothing when the scheme has no year cap."""
-    if not cadre_ids or (scheme.bonus_cap_year is None and scheme.deduction_cap_year is None):
-        return {}, {}
+    schemes: list[Scheme], month: date, cadre_ids: dict[int, set[int]]
+) -> dict[int, tuple[dict[int, Decimal], dict[int, Decimal]]]:
+    """Bonus and deduction points the given cadres of each scheme ({scheme id: cadre ids}) already
+    received earlier in the year (for the year caps), in one query for all the schemes: {scheme id:
+    ({cadre id: bonus}, {cadre id: deduction})}. Only cadres with a bonus or deduction this month
+    can meet a cap, so only theirs are read, and nothing for a scheme without a year cap."""
+    used: dict[int, tuple[dict[int, Decimal], dict[int, Decimal]]] = {s.pk: ({}, {}) for s in schemes}
+    capped = [
+        s.pk
+        for s in schemes
+        if cadre_ids.get(s.pk) and (s.bonus_cap_year is not None or s.deduction_cap_year is not None)
+    ]
+    if not capped:
+        return used
     rows = (
         MonthlyResult.objects.filter(
-            scheme=scheme,
-            cadre__in=cadre_ids,
+            scheme__in=capped,
+            cadre__in={c for pk in capped for c in cadre_ids[pk]},
             period__month__gte=month.replace(month=1),
             period__month__lt=month,
         )
-        .values("cadre_id")
+        .values("scheme_id", "cadre_id")
         .annotate(bonus=Sum("bonus"), deduction=Sum("deduction"))
+        .order_by()
     )
-    return ({r["cadre_id"]: r["bonus"] for r in rows}, {r["cadre_id"]: r["deduction"] for r in rows})
-
-
-def _heads(version: engine.SchemeVersion) -> basis.Heads:
-    """Each indicator's code, name and category name, for the month's stored basis."""
-    indicators = Indicator.objects.filter(pk__in=[spec.id for spec in version.indicators]).values_list(
-        "pk", "code", "name", "category__name"
-    )
-    return {pk: (code, name, category) for pk, code, name, category in indicators}
+    for r in rows:
+        if r["cadre_id"] in cadre_ids[r["scheme_id"]]:
+            bonus, deduction = used[r["scheme_id"]]
+            bonus[r["cadre_id"]], deduction[r["cadre_id"]] = r["bonus"], r["deduction"]
+    return used
 
 
 def _stored_performance(result: engine.Result) -> Decimal:
@@ -173,25 +178,73 @@ def month_inputs(period: Period) -> tuple[dict[int, Decimal], dict[int, list[eng
     return democratic, process
 
 
-def _with_score_corrections(
-    period: Period, scheme: Scheme, entries: list[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
-    """A published month's entries with the values of its score corrections not declined (the
-    latest per cell): the pending correction proposes them, and a published one has applied them."""
+def _score_corrections(period: Period, schemes: list[Scheme]) -> dict[int, dict[tuple[int, int], str]]:
+    """A published month's score corrections not declined (the latest per cell), by scheme:
+    {scheme id: {(cadre id, indicator id): value as text}}; the pending correction proposes them,
+    and a published one has applied them. Nothing is read for a month not published."""
+    corrected: dict[int, dict[tuple[int, int], str]] = {s.pk: {} for s in schemes}
     if period.status != PeriodStatus.PUBLISHED:
-        return entries
-    corrected = {
-        (cadre_id, indicator_id): f"{value:.2f}"
-        for cadre_id, indicator_id, value in ScoreCorrection.objects.filter(
-            sheet__period=period, sheet__scheme=scheme
-        )
+        return corrected
+    for scheme_id, cadre_id, indicator_id, value in (
+        ScoreCorrection.objects.filter(sheet__period=period, sheet__scheme__in=schemes)
         .exclude(status=ScoreCorrectionStatus.DECLINED)
         .order_by("created_at", "pk")
-        .values_list("cadre_id", "indicator_id", "value")
-    }
-    if not corrected:
-        return entries
-    return [(c, i, corrected.get((c, i), text)) for c, i, text in entries]
+        .values_list("sheet__scheme_id", "cadre_id", "indicator_id", "value")
+    ):
+        corrected[scheme_id][(cadre_id, indicator_id)] = f"{value:.2f}"
+    return corrected
+
+
+@dataclass
+class _Inputs:
+    """What one scheme's results of a month are computed from (`_read`)."""
+
+    version: engine.SchemeVersion
+    heads: basis.Heads
+    entries: list[tuple[int, int, str]]  # (cadre id, indicator id, value as text), corrections applied
+    cadres: dict[int, str]  # cadre id → the pool they are also ranked within, as posted that month
+    shares: list[AdjustmentShare]
+    bonus_used: dict[int, Decimal]
+    deduction_used: dict[int, Decimal]
+
+
+def _read(period: Period, schemes: list[Scheme]) -> dict[int, _Inputs]:
+    """The month's inputs of the given schemes, read together: one query per kind of input
+    whatever the number of schemes (a whole town-month reads each once, not once a scheme)."""
+    month = period.month
+    versions = scheme_versions(schemes, month)
+    # A cadre excused for the month (leave, new in post …) gets no result: left out, never scored 0.
+    excused = scoring_inputs.excused_by_scheme(period, schemes)
+    entries = scoring_inputs.entries_by_scheme(period, schemes, leaving_out=excused)
+    corrected = _score_corrections(period, schemes)
+    members = roster(period.town, month, schemes[0].population if len(schemes) == 1 else None)
+    cadres: dict[int, dict[int, str]] = {}
+    scheme_of: dict[int, int] = {}
+    for scheme in schemes:
+        left_out = excused[scheme.pk]
+        cadres[scheme.pk] = {
+            pk: _pool(m.population, m.agency_category, m.is_village_head)
+            for pk, m in members.items()
+            if m.population == scheme.population and pk not in left_out
+        }
+        scheme_of.update(dict.fromkeys(cadres[scheme.pk], scheme.pk))
+    shares: dict[int, list[AdjustmentShare]] = {scheme.pk: [] for scheme in schemes}
+    for share in scoring_inputs.approved_shares(period, scheme_of.keys() if len(schemes) == 1 else None):
+        if share.cadre_id in scheme_of:
+            shares[scheme_of[share.cadre_id]].append(share)
+    used = _year_used(schemes, month, {pk: {s.cadre_id for s in mine} for pk, mine in shares.items()})
+    found = {}
+    for scheme in schemes:
+        version, heads = versions[scheme.pk]
+        scheme_entries = entries[scheme.pk]
+        if corrected[scheme.pk]:
+            fixes = corrected[scheme.pk]
+            scheme_entries = [(c, i, fixes.get((c, i), text)) for c, i, text in scheme_entries]
+        bonus_used, deduction_used = used[scheme.pk]
+        found[scheme.pk] = _Inputs(
+            version, heads, scheme_entries, cadres[scheme.pk], shares[scheme.pk], bonus_used, deduction_used
+        )
+    return found
 
 
 def scheme_results(
@@ -200,25 +253,20 @@ def scheme_results(
     *,
     democratic: dict[int, Decimal] | None = None,
     process: dict[int, list[engine.ProcessPoint]] | None = None,
+    inputs: _Inputs | None = None,
 ) -> tuple[ResultBasis, list[Row]]:
-    """Compute (without saving) the month's results of one scheme's population, with their basis."""
-    version = scheme_version(scheme, period.month)
-    # A cadre excused for the month (leave, new in post …) gets no result: left out, never scored 0.
-    excused = scoring_inputs.excused(period, scheme)
-    entries = scoring_inputs.entries(period, scheme, leaving_out=excused)
-    entries_text = _with_score_corrections(period, scheme, entries)
-    cadres = {  # cadre id → the pool they are also ranked within, as they were posted that month
-        pk: _pool(m.population, m.agency_category, m.is_village_head)
-        for pk, m in roster(period.town, period.month, scheme.population).items()
-        if pk not in excused
-    }
+    """Compute (without saving) the month's results of one scheme's population, with their basis;
+    from `inputs` when the month's inputs were read already (`_read`)."""
+    if inputs is None:
+        inputs = _read(period, [scheme])[scheme.pk]
+    version, cadres = inputs.version, inputs.cadres
     # One pass over the entries: each distinct value converted once, for the engine; and each
     # cadre's raw values as text, in the basis's order, for the stored breakdown.
     position = {indicator_id: n for n, indicator_id in enumerate(basis.order(version))}
     values: dict[int, list[str | None]] = {cadre_id: [None] * len(position) for cadre_id in cadres}
     numbers: dict[str, Decimal] = {}
     engine_entries = []
-    for entry in entries_text:
+    for entry in inputs.entries:
         cadre_id, indicator_id, text = entry
         number = numbers.get(text)
         if number is None:
@@ -228,7 +276,7 @@ def scheme_results(
         cadre_values = values.get(cadre_id)
         if at is not None and cadre_values is not None:
             cadre_values[at] = text
-    shares = scoring_inputs.approved_shares(period, cadres.keys())
+    shares = inputs.shares
     engine_adjustments = [
         engine.Adjustment(
             s.pk, s.cadre_id, s.adjustment.kind == AdjustmentKind.BONUS, s.points, s.adjustment.title
@@ -236,15 +284,14 @@ def scheme_results(
         for s in shares
     ]
     reasons = {s.pk: s.adjustment.reason.name for s in shares}
-    bonus_used, deduction_used = _year_used(scheme, period.month, {a.cadre_id for a in engine_adjustments})
     best = engine.peer_best(version, cadres.keys(), engine_entries)
     computed = engine.compute(
         version,
         cadres.keys(),
         engine_entries,
         engine_adjustments,
-        bonus_used_this_year=bonus_used,
-        deduction_used_this_year=deduction_used,
+        bonus_used_this_year=inputs.bonus_used,
+        deduction_used_this_year=inputs.deduction_used,
         democratic={c: d for c, d in (democratic or {}).items() if c in cadres},
         process={c: p for c, p in (process or {}).items() if c in cadres},
         best=best,
@@ -268,7 +315,7 @@ def scheme_results(
         for members in pools.values()
         for cid, r in ranking.ranks(ranking.rank(members, tie_breaks)).items()
     }
-    stored_basis = ResultBasis(period=period, scheme=scheme, basis=basis.dump(version, _heads(version), best))
+    stored_basis = ResultBasis(period=period, scheme=scheme, basis=basis.dump(version, inputs.heads, best))
     rows = [
         Row(
             period_id=period.pk,
@@ -292,11 +339,14 @@ def scheme_results(
 
 def compute_month(period: Period) -> tuple[list[ResultBasis], list[Row]]:
     """Compute (without saving) every result of the month from its current inputs, with the bases."""
-    schemes = Scheme.objects.filter(town=period.town, year=period.month.year)
+    schemes = list(Scheme.objects.filter(town=period.town, year=period.month.year))
     democratic, process = month_inputs(period)
     bases, rows = [], []
+    inputs = _read(period, schemes) if schemes else {}
     for scheme in schemes:
-        scheme_basis, scheme_rows = scheme_results(period, scheme, democratic=democratic, process=process)
+        scheme_basis, scheme_rows = scheme_results(
+            period, scheme, democratic=democratic, process=process, inputs=inputs[scheme.pk]
+        )
         bases.append(scheme_basis)
         rows.extend(scheme_rows)
     return bases, rows
@@ -308,7 +358,9 @@ def is_frozen(period: Period) -> bool:
 
 
 @transaction.atomic
-def period_recompute(period: Period, *, actor=None, cause: str = "", schemes: tuple[int, ...] = ()) -> int:
+def period_recompute(
+    period: Period, *, actor=None, cause: str = "", schemes: tuple[int, ...] = (), locked: bool = False
+) -> int:
     """Recompute the month's results from its current inputs; returns how many cadres were scored.
 
     The stored rows keep their identity: a cadre's row of the month is updated in place (its id
@@ -320,8 +372,12 @@ def period_recompute(period: Period, *, actor=None, cause: str = "", schemes: tu
     `schemes` names the only schemes whose inputs changed (a score sheet's cells): in a month not
     published whose results are all stored, only those schemes' results are computed and compared
     (what a population's ranking depends on lies within its scheme). Otherwise, the whole month.
+
+    `locked`: the caller has just read `period` with its town, locked for update, in the
+    transaction this runs in (`on_inputs_changed`), so it is not read again.
     """
-    period = Period.objects.select_for_update().select_related("town").get(pk=period.pk)
+    if not locked:
+        period = Period.objects.select_for_update().select_related("town").get(pk=period.pk)
     if schemes and not is_frozen(period) and period.computed_at is not None:
         scored = _recompute_schemes(period, set(schemes))
         if scored is not None:
@@ -334,7 +390,7 @@ def period_recompute(period: Period, *, actor=None, cause: str = "", schemes: tu
 
         propose(period, bases, rows, actor=actor, cause=cause)
         return len(rows)
-    write(plan(period, bases, rows))
+    write(plan(period, bases, rows, confirm=False))
     Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
     return len(rows)
 
@@ -344,18 +400,25 @@ def _recompute_schemes(period: Period, scheme_ids: set[int]) -> int | None:
     how many of their cadres were scored, or None when the whole month must be recomputed instead:
     a scheme of the year has no stored results in the month yet, or a cadre of these schemes holds
     a row of another scheme (posted to another population since)."""
-    schemes = list(Scheme.objects.filter(town=period.town, year=period.month.year))
-    stored = set(ResultBasis.objects.filter(period=period).values_list("scheme_id", flat=True))
-    if stored != {s.pk for s in schemes}:
+    # The year's schemes, each with whether the month has its basis stored, in one query.
+    schemes = list(
+        Scheme.objects.filter(town=period.town, year=period.month.year).annotate(
+            stored=Exists(ResultBasis.objects.filter(period=period, scheme=OuterRef("pk")))
+        )
+    )
+    if not all(scheme.stored for scheme in schemes):
         return None
     democratic, process = month_inputs(period)
     bases, rows = [], []
-    for scheme in schemes:
-        if scheme.pk in scheme_ids:
-            scheme_basis, scheme_rows = scheme_results(period, scheme, democratic=democratic, process=process)
-            bases.append(scheme_basis)
-            rows.extend(scheme_rows)
-    changes = plan(period, bases, rows, schemes=scheme_ids)
+    touched = [scheme for scheme in schemes if scheme.pk in scheme_ids]
+    inputs = _read(period, touched) if touched else {}
+    for scheme in touched:
+        scheme_basis, scheme_rows = scheme_results(
+            period, scheme, democratic=democratic, process=process, inputs=inputs[scheme.pk]
+        )
+        bases.append(scheme_basis)
+        rows.extend(scheme_rows)
+    changes = plan(period, bases, rows, schemes=scheme_ids, confirm=False)
     if changes.moved:
         return None
     write(changes)
@@ -382,13 +445,16 @@ _PLACES = {
     for f in MonthlyResult._meta.concrete_fields
     if f.get_internal_type() == "DecimalField"
 }
+_PLACES_ITEMS = tuple(_PLACES.items())
 
 
 def _as_stored(row: Row) -> Row:
     """The row with its numbers rounded to their columns' places, as the database would keep them."""
-    for name, places in _PLACES.items():
+    # Quantizing a value already at its places gives it back unchanged: cheaper than asking each
+    # value for its exponent (`as_tuple` builds a tuple of its digits) to skip the ones at theirs.
+    for name, places in _PLACES_ITEMS:
         value = getattr(row, name)
-        if value is not None and value.as_tuple().exponent != places.as_tuple().exponent:
+        if value is not None:
             setattr(row, name, value.quantize(places, rounding=ROUND_HALF_UP))
     return row
 
@@ -443,11 +509,17 @@ def plan(
     *,
     complete: bool = True,
     schemes: set[int] | None = None,
+    confirm: bool = True,
 ) -> Plan:
     """Compare a computation with the month's stored results, keyed by cadre (rows) and by scheme
     (bases). With `complete`, the computation is the whole month (or, with `schemes`, the whole of
     those schemes): stored rows and bases it lacks are to be deleted; otherwise (a correction's
-    changed rows only) they are left alone."""
+    changed rows only) they are left alone.
+
+    A row whose stored digest differs is compared in full before it counts as changed (`confirm`):
+    a published month must not get a correction for a row that only serialised differently. A month
+    not published passes `confirm=False`: such a row is written again, with the same content, which
+    costs less than reading and decoding every changed row's breakdown to find it unchanged."""
     result = Plan()
     # Only each stored row's identity, digest and standing: no breakdown read, no model built.
     stored_rows = MonthlyResult.objects.filter(period=period)
@@ -472,7 +544,12 @@ def plan(
         if old is None:
             result.insert.append(row)
         elif old[1] != row.digest:
-            differing.append((row, old))
+            if confirm:
+                differing.append((row, old))
+            else:
+                row.pk = old[0]
+                result.update.append(row)
+                result.old[row.cadre_id] = old[2:]
     if differing:
         full = {
             values[0]: values[1:]
@@ -595,6 +672,11 @@ def on_inputs_changed(sender, change: events.InputsChanged, **kwargs) -> None:
     months the change names, in the sender's transaction; a published month gets a pending
     correction instead of a change (`period_recompute`)."""
     periods = Period.objects.filter(town=change.town, month__in=change.months)
+    # In the sender's transaction (a grid save), the months are read locked, with their town, as
+    # `period_recompute` reads them: once instead of twice.
+    locked = connection.in_atomic_block
+    if locked:
+        periods = periods.select_for_update(of=("self",)).select_related("town")
     if change.computed_only:
         periods = periods.filter(computed_at__isnull=False)
     if not change.frozen_too:
@@ -605,12 +687,16 @@ def on_inputs_changed(sender, change: events.InputsChanged, **kwargs) -> None:
         later = Period.objects.filter(
             town=change.town, month__gt=first, month__year=first.year, computed_at__isnull=False
         ).order_by("month")
+        if locked:
+            later = later.select_for_update(of=("self",)).select_related("town")
         if not change.frozen_too:
             later = later.exclude(status=PeriodStatus.PUBLISHED)
         named = {p.pk for p in months}
         months += [p for p in later if p.pk not in named]
     for period in months:
-        period_recompute(period, actor=change.actor, cause=change.cause, schemes=change.schemes)
+        period_recompute(
+            period, actor=change.actor, cause=change.cause, schemes=change.schemes, locked=locked
+        )
 
 
 def on_frozen_asked(sender, town_id: int, year: int, **kwargs) -> date | None:

@@ -39,7 +39,6 @@ from .models import (
     ScoreSheet,
     SheetStatus,
 )
-from .selectors import sheet_cadres
 
 # The workflow of a score sheet: (from, to) → the action that allows the move.
 SHEET_MOVES: dict[tuple[str, str], Action] = {
@@ -238,8 +237,13 @@ def entries_save(
     sheet = ScoreSheet.objects.select_for_update().select_related("period__town", "scheme").get(pk=sheet.pk)
     _require_sheet_editable(actor, sheet)
     indicators = {i.pk: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    # The saved cells' cadres on the month's roster: nobody else has a cell.
-    cadres = {c.pk: c for c in sheet_cadres(sheet, only={cell.cadre_id for cell in cells})}
+    # The saved cells' cadres on the month's roster (`sheet_cadres`' rule): nobody else has a cell.
+    # Only their names are needed here, not their departments or villages.
+    period = sheet.period
+    on_roster = roster(
+        period.town_id, period.month, sheet.scheme.population, only={c.cadre_id for c in cells}
+    )
+    names = dict(Cadre.objects.filter(pk__in=on_roster.keys()).values_list("pk", "name"))
     # Only the saved cells' cadres' entries: saving one cell reads one cadre's row, not the sheet.
     existing = {
         (e.cadre_id, e.indicator_id): e
@@ -252,26 +256,26 @@ def entries_save(
     conflicts: list[Conflict] = []
     parsed: list[tuple[Cell, Decimal | None]] = []
     for cell in cells:
-        cadre, indicator = cadres.get(cell.cadre_id), indicators.get(cell.indicator_id)
-        if cadre is None or indicator is None:
+        name, indicator = names.get(cell.cadre_id), indicators.get(cell.indicator_id)
+        if name is None or indicator is None:
             problems.append(_("A cell refers to a cadre or indicator outside this sheet."))
             continue
         if cell.cadre_id in excused:
             problems.append(
                 _("%(name)s is marked not scored this month (%(reason)s): remove the mark before scoring.")
-                % {"name": cadre.name, "reason": ExcuseReason(excused[cell.cadre_id]).label}
+                % {"name": name, "reason": ExcuseReason(excused[cell.cadre_id]).label}
             )
             continue
         try:
             value = parse_value(cell.value)
         except ValueError as exc:
-            problems.append(f"{cadre.name} · {indicator.code}: {exc}")
+            problems.append(f"{name} · {indicator.code}: {exc}")
             continue
         if value is not None and (problem := cell_problem(indicator, value)):
-            problems.append(f"{cadre.name} · {indicator.code}: {problem}")
+            problems.append(f"{name} · {indicator.code}: {problem}")
             continue
         if len(cell.note) > 500:
-            problems.append(f"{cadre.name} · {indicator.code}: " + _("The evidence note is too long."))
+            problems.append(f"{name} · {indicator.code}: " + _("The evidence note is too long."))
             continue
         entry = existing.get((cell.cadre_id, cell.indicator_id))
         unchanged = (entry.value if entry else None) == value and (entry.note if entry else "") == (
@@ -282,7 +286,7 @@ def entries_save(
                 Conflict(
                     cell.cadre_id,
                     cell.indicator_id,
-                    f"{cadre.name} · {indicator.code}",
+                    f"{name} · {indicator.code}",
                     _shown(entry.value) if entry else "",
                     entry.note if entry else "",
                     entry.version if entry else 0,
@@ -311,7 +315,7 @@ def entries_save(
     for cell, value in parsed:
         key = (cell.cadre_id, cell.indicator_id)
         entry = existing.get(key)
-        label = f"{cadres[cell.cadre_id].name} · {indicators[cell.indicator_id].code}"
+        label = f"{names[cell.cadre_id]} · {indicators[cell.indicator_id].code}"
         if value is None:
             if entry is not None:
                 to_delete.append(entry.pk)
@@ -364,7 +368,7 @@ def entries_save(
             "score.create",
             target=e,
             town=sheet.period.town,
-            object_repr=f"{cadres[e.cadre_id].name} · {indicators[e.indicator_id].code}",
+            object_repr=f"{names[e.cadre_id]} · {indicators[e.indicator_id].code}",
             new={"value": e.value, "note": e.note},
         )
         for e in created

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kaoping import testing
 from kaoping.core import events
-from kaoping.indicators.models import RuleKind
+from kaoping.indicators.models import RuleKind, Scheme
 from kaoping.people.models import Population
 from kaoping.scoring import services
 from kaoping.scoring.models import PeriodStatus, ScoreEntry, ScoreSheet
@@ -111,3 +111,43 @@ def test_rows_stored_without_a_digest_are_compared_in_full_once_and_propose_no_c
     results.period_recompute(period)
     assert not Correction.objects.exists()
     assert dict(MonthlyResult.objects.values_list("pk", "digest")) == digests
+
+
+# The queries of one score saved, pinned (issue 10, point 7): the sheet locked, its indicators, the
+# saved cadres' postings and names, their entries, the sheet's excusals, the update, the audit entry
+# (its head read, the entry, the head moved, in a savepoint), the sheet's revision; then the month
+# locked once, the year's schemes with whether each has its basis stored, the quarter's democratic
+# scores and the month's supervision points, the scheme in force (weights, indicators), its
+# excusals, entries, roster, bonus and deduction shares, the stored rows' digests, the basis, the
+# changed rows, the month's time of computing; savepoints around the save and the recompute.
+SAVE_QUERIES = 31
+
+
+def test_a_score_saved_takes_a_fixed_number_of_queries(
+    two_populations, personas, cadres, django_assert_num_queries
+):
+    period, agency, _village = two_populations
+    indicator = agency.scheme.indicators.get(rule_kind=RuleKind.MANUAL, code="1.1")
+    for cadre, value in ((cadres[1], "10"), (cadres[2], "9")):  # another cell, another cadre: the same
+        entry = ScoreEntry.objects.get(sheet=agency, cadre=cadre, indicator=indicator)
+        cell = services.Cell(cadre.pk, indicator.pk, value, version=entry.version)
+        sheet = ScoreSheet.objects.get(pk=agency.pk)
+        with django_assert_num_queries(SAVE_QUERIES):
+            assert services.entries_save(actor=personas["scorer"], sheet=sheet, cells=[cell]) == 1
+
+
+def test_a_whole_month_reads_each_input_once_for_all_its_schemes(two_populations):
+    """Computing a town-month reads each kind of input once, not once a scheme: a month of two
+    schemes takes one query more than a month of one (the second sheet's entries: read a sheet at
+    a time, as they come, which costs less than sorting one query's rows out by scheme)."""
+    period, _agency, village = two_populations
+
+    def counted() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            bases, _rows = results.compute_month(period)
+        return len(bases), len(queries)
+
+    schemes, both = counted()
+    assert schemes == 2
+    Scheme.objects.filter(pk=village.scheme_id).update(year=2025)  # the month has one scheme now
+    assert counted() == (1, both - 1)
