@@ -319,6 +319,12 @@ def year_choices(town: Town, current: int) -> list[int]:
     return sorted(years | {current}, reverse=True)
 
 
+def year_result_ids(town: Town, year: int) -> list[int]:
+    """The ids of the town's annual results of `year`: the subjects of its grades' objections and
+    reviews (one query)."""
+    return list(AnnualResult.objects.filter(town=town, year=year).values_list("pk", flat=True))
+
+
 def grade_of(result: AnnualResult) -> str:
     return grade_label(result.scale, result.level)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kaoping.annual import scores as annual_scores
 from kaoping.annual import selectors as annual
+from kaoping.annual.publication import KEY as ANNUAL_GRADE
 from kaoping.appeals import selectors as appeals
 from kaoping.appeals.models import AppealStatus, Stage
 from kaoping.core.documents import chinese_date
@@ -370,38 +371,52 @@ def _exemplary(town: Town, year: int) -> Part:
 
 
 def _appeals(town: Town, year: int) -> Part:
+    """The year's objections and reviews: those about its monthly results, counted by the year they were
+    raised in, and those about its annual grades, raised in the next year's publication (two queries)."""
     part = Part("appeals", _("Objections and reviews"))
-    raised = [a for a in appeals.office_list(town) if timezone.localtime(a.raised_at).year == year]
-    if not raised:
-        part.empty = _("No objection or review raised in %(year)s.") % {"year": year}
+    graded = set(annual.year_result_ids(town, year))
+    everything = appeals.office_list(town)
+    monthly = [
+        a for a in everything if a.kind != ANNUAL_GRADE and timezone.localtime(a.raised_at).year == year
+    ]
+    grades = [a for a in everything if a.kind == ANNUAL_GRADE and a.subject_id in graded]
+    if not monthly and not grades:
+        part.empty = _("No objection or review about %(year)s.") % {"year": year}
         return part
     rows = []
-    for stage, changed, kept in (
-        (Stage.OBJECTION, AppealStatus.UPHELD, AppealStatus.REJECTED),
-        (Stage.REVIEW, AppealStatus.IMPROVED, AppealStatus.KEPT),
-    ):
-        mine = [a for a in raised if a.stage == stage]
-        rows.append(
-            [
-                str(stage.label),
-                str(len(mine)),
-                str(sum(1 for a in mine if a.status == changed)),
-                str(sum(1 for a in mine if a.status == kept)),
-                str(sum(1 for a in mine if a.status == AppealStatus.OPEN)),
-            ]
-        )
+    for about, raised in ((_("Monthly results"), monthly), (_("Annual grades"), grades)):
+        for stage, changed, kept in (
+            (Stage.OBJECTION, AppealStatus.UPHELD, AppealStatus.REJECTED),
+            (Stage.REVIEW, AppealStatus.IMPROVED, AppealStatus.KEPT),
+        ):
+            mine = [a for a in raised if a.stage == stage]
+            rows.append(
+                [
+                    f"{about} · {stage.label}",
+                    str(len(mine)),
+                    str(sum(1 for a in mine if a.status == changed)),
+                    str(sum(1 for a in mine if a.status == kept)),
+                    str(sum(1 for a in mine if a.status == AppealStatus.OPEN)),
+                ]
+            )
     part.blocks.append(
         Block(
-            lines=[_("Counted by the year they were raised in.")],
+            lines=[
+                _(
+                    "Monthly results: counted by the year they were raised in. Annual grades: those of "
+                    "%(year)s, raised during their publication and review windows."
+                )
+                % {"year": year}
+            ],
             headers=[
-                _("Stage"),
+                _("About · stage"),
                 _("Raised"),
                 _("Changed the result"),
                 _("Result kept"),
                 _("Waiting for an answer"),
             ],
             rows=rows,
-            widths=[2, 1, 1.6, 1.6, 1.8],
+            widths=[2.6, 1, 1.6, 1.6, 1.8],
         )
     )
     return part

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kaoping import testing
 from kaoping.annual import services as annual
-from kaoping.annual.models import CaseKind, UndeterminedReason
+from kaoping.annual.models import AnnualResult, CaseKind, UndeterminedReason
 from kaoping.appeals.models import Appeal, AppealStatus, Stage
 from kaoping.pay import services as pay
 from kaoping.pay.models import PlanKind
@@ -68,12 +68,14 @@ def institution(town):
     ]
 
 
-def appeal(town, cadre, user, *, stage, status, label="2026-01 月度考核结果"):
+def appeal(
+    town, cadre, user, *, stage, status, label="2026-01 月度考核结果", kind="results.month", subject_id=None
+):
     return Appeal.objects.create(
         town=town,
         stage=stage,
-        kind="results.month",
-        subject_id=cadre.pk * 100 + Appeal.objects.count(),
+        kind=kind,
+        subject_id=subject_id or cadre.pk * 100 + Appeal.objects.count(),
         subject_label=label,
         cadre=cadre,
         reason="分数有误",
@@ -192,4 +194,16 @@ def year(town, staff, institution, office, personas):
     appeal(town, b, cadre_user, stage=Stage.OBJECTION, status=AppealStatus.UPHELD)
     appeal(town, c, cadre_user, stage=Stage.OBJECTION, status=AppealStatus.OPEN)
     appeal(town, c, cadre_user, stage=Stage.REVIEW, status=AppealStatus.KEPT)
+    # An objection to an annual grade of the year (raised in its publication window), rejected.
+    graded = AnnualResult.objects.get(town=town, year=YEAR, cadre=b)
+    appeal(
+        town,
+        b,
+        cadre_user,
+        stage=Stage.OBJECTION,
+        status=AppealStatus.REJECTED,
+        label="2026年度考核等次",
+        kind="annual.grade",
+        subject_id=graded.pk,
+    )
     return staff

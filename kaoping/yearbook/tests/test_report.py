@@ -97,13 +97,18 @@ def test_the_report_states_the_years_figures(town, year):
     (case,) = _cells(_part(report, "exemplary").blocks[0])
     assert (case["Month"], case["Name"], case["Citation"]) == ("2026-02", "甲", "招商引资攻坚克难典型")
 
-    objection, review = _cells(_part(report, "appeals").blocks[0])
+    objection, review, grade_objection, grade_review = _cells(_part(report, "appeals").blocks[0])
+    assert objection["About · stage"] == "Monthly results · Objection"
     assert (objection["Raised"], objection["Changed the result"], objection["Waiting for an answer"]) == (
         "2",
         "1",
         "1",
     )
     assert (review["Raised"], review["Result kept"]) == ("1", "1")
+    # The grades' objections count with the year graded, whenever they were raised.
+    assert grade_objection["About · stage"] == "Annual grades · Objection"
+    assert (grade_objection["Raised"], grade_objection["Result kept"]) == ("1", "1")
+    assert grade_review["Raised"] == "0"
 
 
 @pytest.mark.django_db
@@ -141,7 +146,7 @@ def test_the_report_reads_a_fixed_number_of_queries(town, year, office, django_a
         reports.build(town, YEAR, today=TODAY)
 
 
-QUERIES = 18
+QUERIES = 19
 
 
 @pytest.mark.django_db
