@@ -35,8 +35,9 @@ def _kind(kind: str) -> str:
 @login_required
 def overview(request: HttpRequest, town: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_PAY)
-    current = timezone.localdate().year
-    year = int_param(request.GET.get("year"), low=2000, high=2100) or current
+    year = int_param(request.GET.get("year"), low=2000, high=2100) or selectors.default_year(
+        town_obj, timezone.localdate().year
+    )
     return render(
         request,
         "pay/overview.html",
