@@ -286,3 +286,22 @@ def test_the_cadre_is_not_linked_to_the_correction_page_they_may_not_open(
     page = client_for(personas["cadre"]).get(url).content.decode()
     assert correction not in page and "takes effect when the correction is published" in page
     assert client_for(personas["cadre"]).get(correction).status_code in (403, 404)
+
+
+def test_the_lists_show_a_long_reason_as_one_clipped_line_with_the_full_text_in_its_title(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    reason = "第1.1项评分偏低：" + "当月完成的招商项目材料已补交并经核实，" * 12 + "请予更正。"
+    post_objection(client_for(personas["cadre"]), town, wang, reason=reason)
+    appeal = Appeal.objects.get()
+    summary = 'class="small text-muted text-truncate appeal-reason" style="max-width: 26rem" title="'
+    office = client_for(personas["assessment_office"]).get(reverse("appeals:list", args=[town.slug]))
+    mine = client_for(personas["cadre"]).get(reverse("appeals:mine", args=[town.slug]))
+    for response in (office, mine):
+        page = response.content.decode()
+        # One line clipped by the browser with an ellipsis: the full text, in the title too.
+        assert page.count(f'title="{reason}">{reason}</div>') >= 1
+    assert summary + reason in office.content.decode()
+    page = client_for(personas["cadre"]).get(reverse("appeals:detail", args=[town.slug, appeal.pk]))
+    assert reason in page.content.decode()  # the appeal's page shows it whole
