@@ -211,10 +211,11 @@ def default_year(town: Town, current: int) -> int:
     return inputs.latest_confirmed_year(town) or current
 
 
-def year_choices(town: Town, current: int) -> list[int]:
-    """The years the pages offer: years with a plan, and `current` (one query)."""
+def year_choices(town: Town, *wanted: int) -> list[int]:
+    """The years the pages offer, latest first: years with a plan, and the `wanted` ones (the year
+    shown, the current year) (one query)."""
     years = set(PayPlan.objects.filter(town=town).values_list("year", flat=True).distinct())
-    return sorted(years | {current}, reverse=True)
+    return sorted(years | set(wanted), reverse=True)
 
 
 @dataclass

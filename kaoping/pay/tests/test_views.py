@@ -222,5 +222,8 @@ def test_the_overview_opens_on_the_latest_year_with_a_plan_else_the_latest_confi
         assert opened() == 2024  # a plan wins over the confirmed years
         PayPlan.objects.create(town=town, year=2025, kind=PlanKind.INSTITUTION_INCENTIVE)
         assert opened() == 2025
+        page = client.get(_url("pay:overview", town)).content.decode()
+        assert '<option value="2027">' in page  # the current year is still offered
+        assert 'class="small text-muted text-nowrap mb-0" for="year"' in page  # "Year" on one line
         response = client.get(_url("pay:overview", town) + "?year=2027")
         assert response.context["year"] == 2027  # the year asked for is shown
