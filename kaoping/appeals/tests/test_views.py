@@ -72,7 +72,9 @@ def test_a_cadre_raises_an_objection_and_a_replayed_form_is_refused(
 ):
     _period, wang, _li = october
     client = client_for(personas["cadre"])
-    assert 'name="token"' in client.get(raise_url(town, wang)).content.decode()
+    form = client.get(raise_url(town, wang)).content.decode()
+    assert 'name="token"' in form
+    assert "answers in writing within 5 working days after the day you raise it" in form
     response = post_objection(client, town, wang)
     appeal = Appeal.objects.get()
     assert response.redirect_chain[-1][0] == reverse("appeals:detail", args=[town.slug, appeal.pk])
