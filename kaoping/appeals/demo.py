@@ -1,7 +1,8 @@
 """The demo town's objections (异议) and review (复核) of 2026's monthly results, raised by cadres with an
 account about their own results and answered in writing by the assessment office (kaohe), each step
-dated in its window (time-machine), under the default rules (5 working days of publication, 30 days
-to ask for a review, 30 to decide it):
+dated in its window (time-machine), under the default rules (5 working days of publication, an
+objection answered within 5 working days after it is raised, 30 days to ask for a review, 30 to decide
+it):
 
 - the demo cadre (招商专员) objects to August's result on 9 September: a signed project was not counted.
   Upheld on 11 September with the corrected score, which the Party secretary (shuji) publishes as a
@@ -9,8 +10,8 @@ to ask for a review, 30 to decide it):
 - the supervision office's head objects to September's result on 9 October; rejected on 12 October
   with a written answer;
 - the village-cadres' scorer (组织干事) objects to October's result on 12 November, the day before its
-  window closes: still waiting for the answer on the demo's today (the office's home page shows it,
-  past its due date);
+  window closes, due five working days later (19 November): still waiting for the answer on the
+  demo's today (the office's home page shows it, past its due date);
 - the Party-building office's head asks for a review of July's result on 20 August, after its window;
   decided on 3 September: the result is kept, with the written reasons.
 """

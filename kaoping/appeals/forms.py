@@ -24,6 +24,16 @@ class RulesForm(forms.Form):
         max_digits=2,
         help_text=_("Common practice: 5 working days. Weekends and public holidays are not counted."),
     )
+    answer_days = WholeNumberField(
+        label=_("Working days to answer an objection"),
+        min_value=1,
+        max_value=30,
+        max_digits=2,
+        help_text=_(
+            "Counted from the day after the objection is raised, so that one raised on the window's last "
+            "day still gets its answer in time. Common practice: 5 working days."
+        ),
+    )
     review_days = WholeNumberField(
         label=_("Days to ask for a review after confirmation"),
         min_value=1,

@@ -13,12 +13,18 @@ REASON_MAX = 1000  # characters of a reason or an answer
 
 
 class AppealRules(models.Model):
-    """A town's windows: the publication window in working days, the statutory review window and
-    the time a review decision is due, in calendar days. A town without a row has the defaults."""
+    """A town's windows: the publication window and the time an objection is answered in, in working
+    days, the statutory review window and the time a review decision is due, in calendar days. A town
+    without a row has the defaults."""
 
     town = models.OneToOneField(Town, on_delete=models.CASCADE, related_name="appeal_rules")
     publication_days = models.PositiveSmallIntegerField(
         _("publication window (working days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer an objection"),
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
@@ -39,7 +45,10 @@ class AppealRules(models.Model):
         verbose_name_plural = _("objection and review rules")
 
     def __str__(self) -> str:
-        return f"{self.town}: {self.publication_days} / {self.review_days} / {self.decision_days}"
+        return (
+            f"{self.town}: {self.publication_days} / {self.answer_days} / {self.review_days} / "
+            f"{self.decision_days}"
+        )
 
 
 class Stage(models.TextChoices):

@@ -2,9 +2,11 @@
 by the assessment office, for any kind of subject registered in `subjects.py`.
 
 - An objection is raised during the subject's publication window (公示期: `AppealRules.publication_days`
-  working days from publication) and answered before the window's confirmation (`due_on` is the
-  window's last day); one objection is open per subject at a time. Upheld, the subject is improved
-  through its kind's own path (a month: a corrected score in the month's pending correction).
+  working days from publication) and answered in writing within `AppealRules.answer_days` working days
+  after the day it was raised (`due_on`; 5 by default, the field's practice): an objection raised on
+  the window's last day is not due that same day. One objection is open per subject at a time.
+  Upheld, the subject is improved through its kind's own path (a month: a corrected score in the
+  month's pending correction).
 - A review is asked for once per subject, after its confirmation and within `review_days`; the
   decision is due within `decision_days`, in writing, and keeps or improves the outcome, never worsens
   it (`engine.appeals.rule_on_review`, in the transaction that applied the change).
@@ -46,7 +48,7 @@ class Windows:
     """A subject's dates under the town's rules."""
 
     published_on: date
-    objections_until: date  # the publication window's last day; answers are due by then
+    objections_until: date  # the publication window's last day: objections are raised until then
     confirmed_on: date | None  # the outcome stands from this day; None: not confirmed yet
     review_until: date | None  # the last day to ask for a review; None: not confirmed yet
     holidays_known: bool  # whether the public holidays of the window's year are known
@@ -125,6 +127,14 @@ def raise_problem(
     return ""
 
 
+def answer_due(rules: AppealRules, stage: str, raised_on: date) -> date:
+    """When the answer to an objection or review raised on `raised_on` is due: an objection within the
+    town's `answer_days` working days after that day, a review within `decision_days` days."""
+    if stage == Stage.OBJECTION:
+        return workdays.after(raised_on, rules.answer_days)
+    return raised_on + timedelta(days=rules.decision_days)
+
+
 def taken_stages(kind: str, subject_id: int) -> set[str]:
     """The stages the subject can no longer be raised in now: an objection waiting for its answer,
     a review asked for at any time (one query)."""
@@ -170,7 +180,7 @@ def appeal_raise(
     today = timezone.localdate()
     if problem := raise_problem(actor, subject, stage, when, today, taken_stages(kind, subject.id)):
         raise DomainError(problem)
-    due = when.objections_until if stage == Stage.OBJECTION else today + timedelta(days=rules.decision_days)
+    due = answer_due(rules, stage, today)
     try:
         with transaction.atomic():
             appeal = Appeal.objects.create(
@@ -274,14 +284,22 @@ def rules_save(
     actor: User,
     town: Town,
     publication_days: int,
+    answer_days: int,
     review_days: int,
     decision_days: int,
     based_on: int | None,
 ) -> AppealRules:
-    """Set the town's publication window (working days), review window and decision time (days)."""
+    """Set the town's publication window and the time an objection is answered in (working days), the
+    review window and the decision time (days). A new time to answer applies to objections raised
+    from then on: those already raised keep the day they were told."""
     if not can(actor, Action.MANAGE_APPEAL_RULES, town):
         raise DomainError(_("You are not allowed to do this."))
-    for value, low, high in ((publication_days, 1, 30), (review_days, 1, 365), (decision_days, 1, 365)):
+    for value, low, high in (
+        (publication_days, 1, 30),
+        (answer_days, 1, 30),
+        (review_days, 1, 365),
+        (decision_days, 1, 365),
+    ):
         if not low <= value <= high:
             raise DomainError(
                 _("Each number of days is between %(low)d and %(high)d.") % {"low": low, "high": high}
@@ -289,16 +307,23 @@ def rules_save(
     rules, _created = AppealRules.objects.get_or_create(town=town)
     old = {
         "publication_days": rules.publication_days,
+        "answer_days": rules.answer_days,
         "review_days": rules.review_days,
         "decision_days": rules.decision_days,
     }
     claim(rules, based_on)
-    rules.publication_days, rules.review_days, rules.decision_days = (
+    rules.publication_days, rules.answer_days, rules.review_days, rules.decision_days = (
         publication_days,
+        answer_days,
         review_days,
         decision_days,
     )
     rules.save()
-    new = {"publication_days": publication_days, "review_days": review_days, "decision_days": decision_days}
+    new = {
+        "publication_days": publication_days,
+        "answer_days": answer_days,
+        "review_days": review_days,
+        "decision_days": decision_days,
+    }
     record(actor=actor, action="appeal_rules.update", target=rules, town=town, old=old, new=new)
     return rules

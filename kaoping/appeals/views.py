@@ -58,7 +58,8 @@ def raise_view(request: HttpRequest, town: str, stage: str, kind: str, subject: 
     found = subjects.subject(town_obj, kind, subject)
     if found is None or found.cadre_id != request.user.cadre_id:
         raise Http404  # another cadre's result, or another town's, is not revealed
-    when = services.windows(found, services.rules_for(town_obj))
+    rules_obj = services.rules_for(town_obj)
+    when = services.windows(found, rules_obj)
     problem = services.raise_problem(
         request.user, found, stage, when, timezone.localdate(), services.taken_stages(kind, found.id)
     )
@@ -91,6 +92,7 @@ def raise_view(request: HttpRequest, town: str, stage: str, kind: str, subject: 
             "stage": Stage(stage),
             "subject": found,
             "when": when,
+            "rules": rules_obj,
             "form": form,
             "problem": problem,
         },
@@ -159,6 +161,7 @@ def rules(request: HttpRequest, town: str) -> HttpResponse:
     current = services.rules_for(town_obj)
     initial = {
         "publication_days": current.publication_days,
+        "answer_days": current.answer_days,
         "review_days": current.review_days,
         "decision_days": current.decision_days,
     }

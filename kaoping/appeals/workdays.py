@@ -5,7 +5,7 @@ The holidays come from `chinese-calendar` (PyPI), which carries the State Counci
 `known(year)` says so, for the pages to tell.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import chinese_calendar
 
@@ -32,3 +32,8 @@ def is_workday(day: date) -> bool:
 def window_end(opens: date, days: int) -> date:
     """The last day of a window of `days` working days opening on `opens` (counted if a working day)."""
     return add_working_days(opens, days, is_workday)
+
+
+def after(day: date, days: int) -> date:
+    """The `days`-th working day after `day` (`day` itself not counted)."""
+    return window_end(day + timedelta(days=1), days)

@@ -137,3 +137,14 @@ def level_words(kind: str, level: int) -> str:
 def grade_words(scale: str, level: int | None) -> str:
     """A stored grade (scale and level) in words; "" for no grade."""
     return grade_label(scale, level)
+
+
+def latest_confirmed_year(town: Town) -> int | None:
+    """The latest year whose annual grades the office has confirmed after their publication (one
+    query; None: none yet)."""
+    return (
+        AnnualPublication.objects.filter(town=town, confirmed_at__isnull=False)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )

@@ -201,10 +201,21 @@ def own_pay(cadre: Cadre) -> list[PayLine]:
     return lines
 
 
-def year_choices(town: Town, current: int) -> list[int]:
-    """The years the pages offer: years with a plan, and `current` (one query)."""
+def default_year(town: Town, current: int) -> int:
+    """The year the pay overview opens on: the latest year with a plan; without one, the latest year
+    whose annual grades are confirmed (the year a plan is to be set up for); else `current` (two
+    queries at most)."""
+    planned = PayPlan.objects.filter(town=town).order_by("-year").values_list("year", flat=True).first()
+    if planned is not None:
+        return planned
+    return inputs.latest_confirmed_year(town) or current
+
+
+def year_choices(town: Town, *wanted: int) -> list[int]:
+    """The years the pages offer, latest first: years with a plan, and the `wanted` ones (the year
+    shown, the current year) (one query)."""
     years = set(PayPlan.objects.filter(town=town).values_list("year", flat=True).distinct())
-    return sorted(years | {current}, reverse=True)
+    return sorted(years | set(wanted), reverse=True)
 
 
 @dataclass

@@ -36,14 +36,15 @@ def _kind(kind: str) -> str:
 def overview(request: HttpRequest, town: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_PAY)
     current = timezone.localdate().year
-    year = int_param(request.GET.get("year"), low=2000, high=2100) or current
+    asked = int_param(request.GET.get("year"), low=2000, high=2100)
+    year = asked or selectors.default_year(town_obj, current)
     return render(
         request,
         "pay/overview.html",
         {
             "town": town_obj,
             "year": year,
-            "years": selectors.year_choices(town_obj, year),
+            "years": selectors.year_choices(town_obj, year, current),
             "plans": selectors.plans(town_obj, year),
         },
     )

@@ -150,3 +150,43 @@ def test_the_lists_resolve_every_correction_in_one_query(client_for, personas, t
     assert response.content.decode().count("correction declined: 不予更正") == 8
     assert len(one) == len(eight)
     assert sum("scoring_correction" in q["sql"] for q in eight.captured_queries) == 1
+
+
+def _dossier_docx_cells(client, town, cadre_id) -> set[str]:
+    import io
+
+    from docx import Document
+
+    response = client.get(reverse("dossier:docx", args=[town.slug, cadre_id]))
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.content))
+    return {cell.text for table in doc.tables for row in table.rows for cell in row.cells} | {
+        p.text for p in doc.paragraphs
+    }
+
+
+def test_the_dossier_does_not_count_an_upheld_objection_whose_correction_was_declined(
+    client_for, personas, town, upheld, django_assert_num_queries
+):
+    from kaoping.dossier import appeals as dossier_appeals
+
+    office = client_for(personas["assessment_office"])
+    url = reverse("dossier:page", args=[town.slug, upheld.cadre_id])
+    page = office.get(url).content.decode()
+    assert "changed the result: 1." in page and "88.00 → 94.00" in page  # waiting: the change stands
+    corrections.correction_decline(
+        actor=personas["main_leader"], correction=Correction.objects.get(), reason="不予更正", based_on=None
+    )
+    page = office.get(url).content.decode()
+    assert "changed the result: 0." in page
+    assert "88.00, unchanged (correction declined)" in page and "88.00 → 94.00" not in page
+    cells = _dossier_docx_cells(office, town, upheld.cadre_id)
+    assert "88.00, unchanged (correction declined)" in cells and "88.00 → 94.00" not in cells
+    assert any("changed the result: 0." in text for text in cells)
+    # The section reads the appeals and their corrections in two queries, whatever their number.
+    for n in range(1, 6):
+        _referring(town, upheld.cadre, personas["cadre"], n, Correction.objects.get())
+    with django_assert_num_queries(2):
+        rows = dossier_appeals.load_appeals(upheld.cadre)
+    assert len(rows) == 6
+    assert "changed the result: 0." in dossier_appeals.table_appeals(rows).summary

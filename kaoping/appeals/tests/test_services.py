@@ -81,6 +81,7 @@ def test_the_town_sets_its_own_windows(town, personas, october):
         actor=personas["assessment_office"],
         town=town,
         publication_days=7,
+        answer_days=5,
         review_days=15,
         decision_days=20,
         based_on=1,
@@ -97,6 +98,7 @@ def test_a_stale_rules_page_is_refused(town, personas):
         actor=personas["assessment_office"],
         town=town,
         publication_days=7,
+        answer_days=5,
         review_days=15,
         decision_days=20,
         based_on=1,
@@ -106,6 +108,7 @@ def test_a_stale_rules_page_is_refused(town, personas):
             actor=personas["assessment_office"],
             town=town,
             publication_days=3,
+            answer_days=5,
             review_days=15,
             decision_days=20,
             based_on=1,
@@ -119,6 +122,7 @@ def test_only_the_assessment_office_sets_the_windows(town, personas):
             actor=personas["main_leader"],
             town=town,
             publication_days=7,
+            answer_days=5,
             review_days=15,
             decision_days=20,
             based_on=1,
@@ -133,16 +137,49 @@ def test_a_cadre_objects_to_their_result_during_the_window_and_the_office_is_tol
 ):
     _period, wang, _li = october
     appeal = raise_(personas, town, wang)
+    # Raised on Wednesday 4 November: answered within five working days after (5, 6, 9, 10, 11).
     assert (appeal.status, appeal.due_on, appeal.outcome_before) == (
         AppealStatus.OPEN,
-        date(2026, 11, 6),
+        date(2026, 11, 11),
         "88.00",
     )
     assert appeal.subject_label == "Monthly result of 2026-10"
     entry = AuditEntry.objects.get(action="appeal.objection")
     assert entry.new["status"] == "open" and entry.note == appeal.reason
     message = Message.objects.get(recipient=personas["assessment_office"], kind="appeal.raised")
-    assert "2026-11-06" in message.title and message.subject == appeal.subject
+    assert "2026-11-11" in message.title and message.subject == appeal.subject
+
+
+def test_an_objection_raised_on_the_windows_last_day_is_not_due_that_same_day(town, personas, october):
+    _period, wang, _li = october
+    with time_machine.travel(IN_WINDOW.replace(day=6, hour=16), tick=False):  # Friday, the last day
+        appeal = raise_(personas, town, wang)
+    # Five working days after Friday 6 November: 9, 10, 11, 12, 13 November.
+    assert appeal.due_on == date(2026, 11, 13)
+
+
+def test_the_town_sets_the_working_days_to_answer_an_objection_in(town, personas, october, in_window):
+    services.rules_save(
+        actor=personas["assessment_office"],
+        town=town,
+        publication_days=5,
+        answer_days=2,
+        review_days=30,
+        decision_days=30,
+        based_on=1,
+    )
+    _period, wang, _li = october
+    appeal = raise_(personas, town, wang)
+    assert appeal.due_on == date(2026, 11, 6)  # Wednesday 4 November and two working days
+    entry = AuditEntry.objects.get(action="appeal_rules.update")
+    assert (entry.old["answer_days"], entry.new["answer_days"]) == (5, 2)
+
+
+def test_the_working_days_to_answer_skip_the_public_holidays(town, personas, october):
+    rules = AppealRules(town=town)
+    # Raised on Wednesday 30 September 2026: 1-7 October is the National Day holiday, Saturday 10 October
+    # is worked: 8, 9, 10, 12, 13 October.
+    assert services.answer_due(rules, Stage.OBJECTION, date(2026, 9, 30)) == date(2026, 10, 13)
 
 
 def test_an_objection_after_the_window_is_refused(town, personas, october, confirmed):
@@ -342,14 +379,14 @@ def test_the_office_is_reminded_the_day_before_on_the_day_and_once_when_overdue(
     def run(day):
         return reminders.send_due(day, only=["appeals.answers_due"])[0]
 
-    assert run(date(2026, 11, 4)).due == 0
-    assert run(date(2026, 11, 5)).posted == 1
-    assert run(date(2026, 11, 6)).posted == 1
-    assert run(date(2026, 11, 8)).posted == 1
-    assert run(date(2026, 11, 9)).posted == 0  # overdue is reminded once
+    assert run(date(2026, 11, 9)).due == 0
+    assert run(date(2026, 11, 10)).posted == 1
+    assert run(date(2026, 11, 11)).posted == 1
+    assert run(date(2026, 11, 13)).posted == 1
+    assert run(date(2026, 11, 16)).posted == 0  # overdue is reminded once
     assert Message.objects.filter(recipient=office, kind="appeal.due").count() == 3
     answer(personas, appeal)
-    assert run(date(2026, 11, 10)).due == 0
+    assert run(date(2026, 11, 17)).due == 0
 
 
 def test_a_review_waits_for_the_answer_to_an_open_objection(town, personas, october):

@@ -72,11 +72,13 @@ def test_a_cadre_raises_an_objection_and_a_replayed_form_is_refused(
 ):
     _period, wang, _li = october
     client = client_for(personas["cadre"])
-    assert 'name="token"' in client.get(raise_url(town, wang)).content.decode()
+    form = client.get(raise_url(town, wang)).content.decode()
+    assert 'name="token"' in form
+    assert "answers in writing within 5 working days after the day you raise it" in form
     response = post_objection(client, town, wang)
     appeal = Appeal.objects.get()
     assert response.redirect_chain[-1][0] == reverse("appeals:detail", args=[town.slug, appeal.pk])
-    assert "2026-11-06" in response.content.decode()
+    assert "2026-11-11" in response.content.decode()
     replay = post_objection(client, town, wang)
     assert "already sent" in replay.content.decode()
     assert Appeal.objects.count() == 1
@@ -216,18 +218,29 @@ def test_the_cadres_own_list_takes_a_fixed_number_of_queries(client_for, persona
     assert len(one) == len(seven)
 
 
+def _rules(publication="5", answer="5", version="1") -> dict[str, str]:
+    return {
+        "publication_days": publication,
+        "answer_days": answer,
+        "review_days": "30",
+        "decision_days": "30",
+        "version": version,
+    }
+
+
 def test_the_windows_page_saves_and_refuses_a_bad_number(client_for, personas, town):
     client = client_for(personas["assessment_office"])
     url = reverse("appeals:rules", args=[town.slug])
-    bad = client.post(
-        url, {"publication_days": "5天", "review_days": "30", "decision_days": "30", "version": "1"}
-    )
+    page = client.get(url).content.decode()
+    assert "Working days to answer an objection" in page and 'name="answer_days"' in page
+    bad = client.post(url, _rules(publication="5天"))
     assert bad.status_code == 200 and not AppealRules.objects.exists()
-    client.post(url, {"publication_days": "７", "review_days": "30", "decision_days": "30", "version": "1"})
-    assert AppealRules.objects.get(town=town).publication_days == 7
-    stale = client.post(
-        url, {"publication_days": "3", "review_days": "30", "decision_days": "30", "version": "1"}
-    )
+    bad = client.post(url, _rules(answer="0"))
+    assert bad.status_code == 200 and not AppealRules.objects.exists()
+    client.post(url, _rules(publication="７", answer="３"))
+    rules = AppealRules.objects.get(town=town)
+    assert (rules.publication_days, rules.answer_days) == (7, 3)
+    stale = client.post(url, _rules(publication="3"))
     assert "after you opened the page" in stale.content.decode()
     assert AppealRules.objects.get(town=town).publication_days == 7
 
@@ -240,7 +253,7 @@ def test_the_dossier_shows_the_objections_and_their_answers(client_for, personas
         .get(reverse("dossier:page", args=[town.slug, wang.cadre_id]))
         .content.decode()
     )
-    assert "Objections and reviews" in page and "第1.1项评分偏低" in page and "answer due 2026-11-06" in page
+    assert "Objections and reviews" in page and "第1.1项评分偏低" in page and "answer due 2026-11-11" in page
 
 
 def test_the_form_says_why_it_cannot_be_sent_instead_of_showing_it(
@@ -275,3 +288,22 @@ def test_the_cadre_is_not_linked_to_the_correction_page_they_may_not_open(
     page = client_for(personas["cadre"]).get(url).content.decode()
     assert correction not in page and "takes effect when the correction is published" in page
     assert client_for(personas["cadre"]).get(correction).status_code in (403, 404)
+
+
+def test_the_lists_show_a_long_reason_as_one_clipped_line_with_the_full_text_in_its_title(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    reason = "第1.1项评分偏低：" + "当月完成的招商项目材料已补交并经核实，" * 12 + "请予更正。"
+    post_objection(client_for(personas["cadre"]), town, wang, reason=reason)
+    appeal = Appeal.objects.get()
+    summary = 'class="small text-muted text-truncate appeal-reason" style="max-width: 26rem" title="'
+    office = client_for(personas["assessment_office"]).get(reverse("appeals:list", args=[town.slug]))
+    mine = client_for(personas["cadre"]).get(reverse("appeals:mine", args=[town.slug]))
+    for response in (office, mine):
+        page = response.content.decode()
+        # One line clipped by the browser with an ellipsis: the full text, in the title too.
+        assert page.count(f'title="{reason}">{reason}</div>') >= 1
+    assert summary + reason in office.content.decode()
+    page = client_for(personas["cadre"]).get(reverse("appeals:detail", args=[town.slug, appeal.pk]))
+    assert reason in page.content.decode()  # the appeal's page shows it whole

@@ -194,3 +194,36 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(
         response = client.get(_url("pay:plan", town))
     assert response.status_code == 200 and 'id="stale"' in response.content.decode()
     assert PayLine.objects.filter(plan=computed).count() == 5
+
+
+def test_the_overview_opens_on_the_latest_year_with_a_plan_else_the_latest_confirmed_year(
+    client_for, office, town
+):
+    import time_machine
+
+    from kaoping.annual.models import AnnualPublication
+
+    from .conftest import confirm_year
+
+    def opened() -> int:
+        response = client.get(_url("pay:overview", town))
+        assert response.status_code == 200
+        return response.context["year"]
+
+    with time_machine.travel("2027-03-01 10:00 +0800", tick=False):
+        client = client_for(office)
+        assert opened() == 2027  # nothing yet: the current year
+        confirm_year(town, office, 2025)
+        AnnualPublication.objects.create(
+            town=town, year=2026, published_at="2027-02-01T09:00+08:00", published_by=office
+        )
+        assert opened() == 2025  # 2026 is published but not confirmed
+        PayPlan.objects.create(town=town, year=2024, kind=BONUS)
+        assert opened() == 2024  # a plan wins over the confirmed years
+        PayPlan.objects.create(town=town, year=2025, kind=PlanKind.INSTITUTION_INCENTIVE)
+        assert opened() == 2025
+        page = client.get(_url("pay:overview", town)).content.decode()
+        assert '<option value="2027">' in page  # the current year is still offered
+        assert 'class="small text-muted text-nowrap mb-0" for="year"' in page  # "Year" on one line
+        response = client.get(_url("pay:overview", town) + "?year=2027")
+        assert response.context["year"] == 2027  # the year asked for is shown
