@@ -147,7 +147,7 @@ def test_an_objection_is_raised_in_the_window_only_and_confirming_waits_for_its_
         with pytest.raises(DomainError, match="publication window until 2026-03-06: raise an objection"):
             _raise(bing, town, Stage.REVIEW, "丙", "t0")
         objection = _raise(bing, town, Stage.OBJECTION, "丙", "t1")
-        assert objection.due_on.isoformat() == "2026-03-06" and objection.outcome_before == "Competent (称职)"
+        assert objection.due_on.isoformat() == "2026-03-11" and objection.outcome_before == "Competent (称职)"
         with pytest.raises(DomainError, match="runs until 2026-03-06"):
             publication.confirm(actor=office, town=town, year=2026, based_on=1, confirmed=True)
     with time_machine.travel(AFTER_WINDOW, tick=False):
