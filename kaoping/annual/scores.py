@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from kaoping.engine import grading, ranking
 from kaoping.indicators.models import Scheme
-from kaoping.people.models import AgencyCategory, Population, Town
+from kaoping.people.models import AgencyCategory, Population, Town, grade_scale
 from kaoping.results import selectors as results
 from kaoping.results.results import VILLAGE_HEADS
 
@@ -51,6 +51,14 @@ def pool_label(key: str) -> str:
 
 def population_of(key: str) -> str:
     return key.partition(":")[0]
+
+
+def pool_scale(pool: str, personnel_type: str) -> str:
+    """The scale of a cadre's grade of a year graded in `pool` (the pool of their last published month
+    of that year): their personnel type when stated, else the pool's population and category, never
+    the cadre's current ones (a transfer after the year does not change the words of its grade)."""
+    population, _sep, group = pool.partition(":")
+    return grade_scale(personnel_type, population, group if population == Population.AGENCY else "")
 
 
 def default_settings(town: Town, year: int) -> YearSettings:

@@ -437,7 +437,11 @@ def cases(request: HttpRequest, town: str, year: int) -> HttpResponse:
                 return redirect("annual:cases", town, year)
             except DomainError as exc:
                 form.add_error(None, exc.message)
-    listed = AnnualCase.objects.filter(town=town_obj, year=year).select_related("cadre", "created_by")
+    listed = (
+        AnnualCase.objects.filter(town=town_obj, year=year)
+        .with_result_scale()
+        .select_related("cadre", "created_by")
+    )
     return render(
         request,
         "annual/cases.html",
