@@ -216,12 +216,7 @@ def pool_compute(*, actor: User, town: Town, year: int, pool: str) -> PoolPropos
         row.scale = scales[proposal.key]
         row.score = standing.total
         row.months = entry.lines()
-        row.means = {
-            "performance": str(standing.performance),
-            "bonus": str(standing.bonus),
-            "deduction": str(standing.deduction),
-            "democratic": None if standing.democratic is None else str(standing.democratic),
-        }
+        row.means = entry.means()
         row.rank = proposal.rank
         row.proposed_level = proposal.level
         row.why = {**_why(proposal, outcome), "capped": [f"{m:%Y-%m}" for m in entry.capped]}

@@ -226,3 +226,33 @@ def test_the_dossier_shows_the_annual_grades(client_for, office, town, computed)
     cadre = AnnualResult.objects.get(cadre__name="甲").cadre
     page = client_for(office).get(reverse("dossier:page", args=[town.slug, cadre.pk])).content.decode()
     assert "Annual scores and grades" in page and "95.00" in page and "Excellent (优秀)" in page
+
+
+def test_the_cadre_page_month_lines_add_up_to_the_total(
+    client_for, office, town, year, django_assert_num_queries
+):
+    from kaoping.annual.tests.conftest import JAN
+    from kaoping.results.models import MonthlyResult
+
+    # 甲's January: 70 performance + 3 supervision points + 2 bonus = 75 assessment; with a democratic
+    # evaluation of 90 at 20%, total = 75 × 0.8 + 90 × 0.2 = 78.
+    MonthlyResult.objects.filter(cadre=year[0], period__month=JAN).update(
+        performance=70,
+        bonus=2,
+        democratic=90,
+        total="78.00",
+        breakdown={"process_total": "3.0000", "assessment": "75.0000"},
+    )
+    services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
+    client = client_for(office)
+    url = _url("cadre", town, 2026, year[0].pk)
+    client.get(url)
+    with django_assert_num_queries(13):  # the same whatever the number of months
+        page = client.get(url).content.decode()
+    assert "Supervision (督促落实)" in page and "= Assessment" in page
+    january = page.split("2026-01</a>")[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0].strip() for c in january.split("<td")[1:]]
+    assert cells == ["70.00", "3.00", "2.00", "0.00", "75.00", "90.00", "78.00"]
+    assert "× 20%" in january
+    means = page.split("Mean of 2 months")[1].split("</tr>")[0]
+    assert "1.50" in means  # the supervision points' mean over January and February
