@@ -256,3 +256,21 @@ def test_the_cadre_page_month_lines_add_up_to_the_total(
     assert "× 20%" in january
     means = page.split("Mean of 2 months")[1].split("</tr>")[0]
     assert "1.50" in means  # the supervision points' mean over January and February
+
+
+def test_a_year_in_progress_says_how_many_months_are_published(client_for, office, town, year):
+    from datetime import date
+
+    from kaoping.annual.tests.conftest import publish
+
+    client = client_for(office)
+    words = "The year 2026 is in progress: 2 of 12 months published. The pools are computed after December"
+    overview = client.get(_url("overview", town) + "?year=2026").content.decode()
+    assert words in overview and "Not computed: the year is in progress" in overview
+    pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
+    assert words in pool and "has not been computed yet" not in pool
+    publish(town, date(2026, 12, 1), {c: "70" for c in year})
+    overview = client.get(_url("overview", town) + "?year=2026").content.decode()
+    assert "in progress" not in overview and "Not computed" in overview
+    pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
+    assert "in progress" not in pool and "has not been computed yet" in pool
