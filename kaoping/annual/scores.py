@@ -12,10 +12,12 @@ agency category, or the village heads, as the monthly results group them.
 """
 
 import hashlib
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,6 +124,13 @@ class Parts:
     democratic_share: Decimal
 
 
+def _mean(values: list[Decimal]) -> Decimal:
+    """The mean of values that may be negative (supervision points may take points off), rounded
+    half-up to 2 places from its exact value as `ranking.span_mean` rounds the scores."""
+    exact = Fraction(sum(values, Decimal(0))) / len(values)
+    return Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
+
+
 @dataclass
 class CadreYear:
     """One cadre's year: the published months counted and their standing (the means)."""
@@ -160,10 +169,10 @@ class CadreYear:
         standing = self.standing
         return {
             "performance": str(standing.performance),
-            "supervision": str(ranking.span_mean([p.supervision for p in self.parts])),
+            "supervision": str(_mean([p.supervision for p in self.parts])),
             "bonus": str(standing.bonus),
             "deduction": str(standing.deduction),
-            "assessment": str(ranking.span_mean([p.assessment for p in self.parts])),
+            "assessment": str(_mean([p.assessment for p in self.parts])),
             "democratic": None if standing.democratic is None else str(standing.democratic),
         }
 

@@ -274,3 +274,16 @@ def test_a_year_in_progress_says_how_many_months_are_published(client_for, offic
     assert "in progress" not in overview and "Not computed" in overview
     pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
     assert "in progress" not in pool and "has not been computed yet" in pool
+
+
+def test_negative_supervision_points_count_in_the_means(client_for, office, town, year):
+    from kaoping.annual.tests.conftest import FEB
+    from kaoping.results.models import MonthlyResult
+
+    MonthlyResult.objects.filter(cadre=year[0], period__month=FEB).update(
+        performance=96, total="94.00", breakdown={"process_total": "-2.0000", "assessment": "94.0000"}
+    )
+    services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
+    assert AnnualResult.objects.get(cadre=year[0]).means["supervision"] == "-1.00"
+    page = client_for(office).get(_url("cadre", town, 2026, year[0].pk)).content.decode()
+    assert "-2.00" in page.split("2026-02</a>")[1].split("</tr>")[0]
