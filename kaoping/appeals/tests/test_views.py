@@ -275,3 +275,17 @@ def test_the_cadre_is_not_linked_to_the_correction_page_they_may_not_open(
     page = client_for(personas["cadre"]).get(url).content.decode()
     assert correction not in page and "takes effect when the correction is published" in page
     assert client_for(personas["cadre"]).get(correction).status_code in (403, 404)
+
+
+def test_the_answer_page_of_a_month_says_the_change_waits_for_the_correction(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    page = client_for(personas["assessment_office"]).get(
+        reverse("appeals:detail", args=[town.slug, appeal.pk])
+    )
+    confirmation = page.content.decode().split('id="answer-form"')[1].split("</form>")[0]
+    assert "into the month&#x27;s pending correction (更正)" in confirmation
+    assert "grade in force" not in confirmation
