@@ -287,3 +287,31 @@ def test_negative_supervision_points_count_in_the_means(client_for, office, town
     assert AnnualResult.objects.get(cadre=year[0]).means["supervision"] == "-1.00"
     page = client_for(office).get(_url("cadre", town, 2026, year[0].pk)).content.decode()
     assert "-2.00" in page.split("2026-02</a>")[1].split("</tr>")[0]
+
+
+def test_the_annual_tables_fit_a_phone(client_for, office, town, computed):
+    """Each table scrolls inside its own box, and the narrow screen keeps what matters in the first
+    columns: a pool's state under its name, a case's kind under the cadre's."""
+    import re
+
+    services.case_save(
+        actor=office, town=town, year=2026, cadre=computed[9], kind="veto", detail="x", veto_level=2
+    )
+    client = client_for(office)
+    pages = {
+        name: client.get(url).content.decode()
+        for name, url in {
+            "overview": _url("overview", town) + "?year=2026",
+            "pool": _url("pool", town, 2026, POOL),
+            "honours": _url("honours", town, 2026),
+            "cases": _url("cases", town, 2026),
+            "cadre": _url("cadre", town, 2026, computed[0].pk),
+        }.items()
+    }
+    for name, page in pages.items():
+        tables = re.findall(r'(<div class="table-responsive">\s*)?<table', page)
+        assert tables and all(tables), name
+    first_cell = pages["overview"].split(f"/pool/{POOL}/")[1].split("</td>")[0]
+    assert "Up to date" in first_cell and "d-sm-none" in first_cell
+    first_cell = pages["cases"].split("<tbody>")[1].split("</td>")[0]
+    assert "locked at" in first_cell and "d-sm-none" in first_cell
