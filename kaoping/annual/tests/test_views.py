@@ -315,3 +315,17 @@ def test_the_annual_tables_fit_a_phone(client_for, office, town, computed):
     assert "Up to date" in first_cell and "d-sm-none" in first_cell
     first_cell = pages["cases"].split("<tbody>")[1].split("</td>")[0]
     assert "locked at" in first_cell and "d-sm-none" in first_cell
+
+
+def test_the_cases_page_reads_each_locked_grade_in_the_same_query(
+    client_for, office, town, computed, django_assert_num_queries
+):
+    for cadre in computed[7:]:
+        services.case_save(
+            actor=office, town=town, year=2026, cadre=cadre, kind="veto", detail="x", veto_level=2
+        )
+    client = client_for(office)
+    client.get(_url("cases", town, 2026))
+    with django_assert_num_queries(7):  # the same for one case or thirty
+        page = client.get(_url("cases", town, 2026)).content.decode()
+    assert page.count("locked at Basically competent (基本称职)") == 6  # three cases, both layouts
