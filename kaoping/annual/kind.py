@@ -107,5 +107,10 @@ def register_kind() -> None:
             worst_to_best=WORST_TO_BEST,
             reference_label=gettext_lazy("The annual grade"),
             reference_note=gettext_lazy("(the grade in force is changed at once)"),
+            answer_note=gettext_lazy(
+                "The written answer cannot be changed once sent: the cadre reads it. A better grade "
+                "replaces the grade in force at once, with the answer as its reason, recorded in the "
+                "audit log; 优秀 only within the pool's places."
+            ),
         )
     )

@@ -2,7 +2,8 @@
 grade, the vetoes and undetermined cases, and the proposal of each pool.
 
 A grade is stored as a level (0 优秀 … 3 不称职/不合格, `engine.grading`) with the scale that names it
-(the cadre's personnel type), so that one pool can hold civil servants and public-institution staff and
+(the cadre's personnel type, else the population and category of their pool of that year,
+`scores.pool_scale`), so that one pool can hold civil servants and public-institution staff and
 be counted against one quota.
 """
 
@@ -164,6 +165,16 @@ class YearSettings(models.Model):
         return self.excellent_share
 
 
+class AnnualCaseQuerySet(models.QuerySet):
+    def with_result_scale(self):
+        """Each case with the scale of the cadre's annual result of its year (`result_scale`, None
+        before the pool is computed), read in the same query."""
+        scale = AnnualResult.objects.filter(
+            town=models.OuterRef("town"), year=models.OuterRef("year"), cadre=models.OuterRef("cadre")
+        ).values("scale")[:1]
+        return self.annotate(result_scale=models.Subquery(scale))
+
+
 class AnnualCase(models.Model):
     """A veto (一票否决, locking the grade at a level) or an undetermined case (不确定等次, no grade and
     not counted in the pool) of a cadre's year, with its reason."""
@@ -179,6 +190,8 @@ class AnnualCase(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AnnualCaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["cadre__name"]
@@ -198,8 +211,17 @@ class AnnualCase(models.Model):
 
     @property
     def locked_grade(self) -> str:
-        """The grade a veto locks, in the words of the cadre's scale."""
-        return grade_label(self.cadre.grade_scale, self.veto_level)
+        """The grade a veto locks, in the words of the scale of the cadre's result of that year when
+        there is one (read with `with_result_scale`, or one query), else of the cadre as they are."""
+        if "result_scale" in self.__dict__:
+            scale = self.__dict__["result_scale"]
+        else:
+            scale = (
+                AnnualResult.objects.filter(town=self.town_id, year=self.year, cadre=self.cadre_id)
+                .values_list("scale", flat=True)
+                .first()
+            )
+        return grade_label(scale or self.cadre.grade_scale, self.veto_level)
 
 
 class PoolProposal(models.Model):

@@ -12,19 +12,23 @@ agency category, or the village heads, as the monthly results group them.
 """
 
 import hashlib
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaoping.engine import grading, ranking
 from kaoping.indicators.models import Scheme
-from kaoping.people.models import AgencyCategory, Population, Town
+from kaoping.people.models import AgencyCategory, Population, Town, grade_scale
 from kaoping.results import selectors as results
+from kaoping.results.models import MonthlyResult
 from kaoping.results.results import VILLAGE_HEADS
+from kaoping.scoring.models import PeriodStatus
 
 from .models import AnnualCase, CaseKind, Formula, YearSettings
 
@@ -51,6 +55,14 @@ def pool_label(key: str) -> str:
 
 def population_of(key: str) -> str:
     return key.partition(":")[0]
+
+
+def pool_scale(pool: str, personnel_type: str) -> str:
+    """The scale of a cadre's grade of a year graded in `pool` (the pool of their last published month
+    of that year): their personnel type when stated, else the pool's population and category, never
+    the cadre's current ones (a transfer after the year does not change the words of its grade)."""
+    population, _sep, group = pool.partition(":")
+    return grade_scale(personnel_type, population, group if population == Population.AGENCY else "")
 
 
 def default_settings(town: Town, year: int) -> YearSettings:
@@ -100,6 +112,25 @@ def rules_text(settings: YearSettings) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Parts:
+    """What a month's total holds besides the columns a ranking reads, for the annual breakdown:
+    the points for how supervision items were handled (督促落实, added to the assessment score with
+    performance, bonus and deduction), the assessment score they make, and the democratic
+    evaluation's share of the total (total = assessment × (1 − share) + democratic × share)."""
+
+    supervision: Decimal
+    assessment: Decimal
+    democratic_share: Decimal
+
+
+def _mean(values: list[Decimal]) -> Decimal:
+    """The mean of values that may be negative (supervision points may take points off), rounded
+    half-up to 2 places from its exact value as `ranking.span_mean` rounds the scores."""
+    exact = Fraction(sum(values, Decimal(0))) / len(values)
+    return Decimal(math.floor(exact * 100 + Fraction(1, 2))).scaleb(-2)
+
+
 @dataclass
 class CadreYear:
     """One cadre's year: the published months counted and their standing (the means)."""
@@ -108,35 +139,82 @@ class CadreYear:
     pool: str
     months: list[tuple[date, ranking.Month]] = field(default_factory=list)
     capped: list[date] = field(default_factory=list)  # months a veto indicator of the scheme failed
+    parts: list[Parts] = field(default_factory=list)  # by month, as `months`
 
     @property
     def standing(self) -> ranking.Standing:
         return ranking.span_standing(self.cadre_id, [m for _when, m in self.months])
 
     def lines(self) -> list[dict]:
-        """Each month's total and its parts, for the breakdown."""
+        """Each month's total and every part of it, for the breakdown: performance + supervision +
+        bonus − deduction = assessment; total = assessment, or with a democratic evaluation
+        assessment × (1 − share) + democratic × share, rounded half-up to 2 places."""
         return [
             {
                 "month": f"{when:%Y-%m}",
                 "total": str(m.total),
                 "performance": str(m.performance),
+                "supervision": str(p.supervision),
                 "bonus": str(m.bonus),
                 "deduction": str(m.deduction),
+                "assessment": str(p.assessment),
                 "democratic": None if m.democratic is None else str(m.democratic),
+                "democratic_share": None if m.democratic is None else str(p.democratic_share),
             }
-            for when, m in self.months
+            for (when, m), p in zip(self.months, self.parts, strict=True)
         ]
+
+    def means(self) -> dict:
+        """The mean of each column over the months counted (each rounded half-up to 2 places)."""
+        standing = self.standing
+        return {
+            "performance": str(standing.performance),
+            "supervision": str(_mean([p.supervision for p in self.parts])),
+            "bonus": str(standing.bonus),
+            "deduction": str(standing.deduction),
+            "assessment": str(_mean([p.assessment for p in self.parts])),
+            "democratic": None if standing.democratic is None else str(standing.democratic),
+        }
+
+
+# What the annual breakdown reads of a month besides `results.selectors.YEAR_FIELDS`, in the same
+# query: the supervision points and the assessment score as the month's breakdown stored them (two
+# keys of its JSON, read by the database, not the whole document) and the scheme's democratic share
+# (frozen once the scheme is published). They are read, not inferred from the total: a total is
+# rounded, floored and ceilinged, and weighted with the democratic evaluation, so what it leaves
+# after the other columns would not be the supervision points.
+PARTS_FIELDS = ("breakdown__process_total", "breakdown__assessment", "scheme__democratic_share")
+
+
+def _published_year_rows(town: Town, year: int) -> list[tuple]:
+    """The year's published monthly results, by month, with `PARTS_FIELDS` (one query)."""
+    return list(
+        MonthlyResult.objects.filter(
+            period__town=town, period__month__year=year, period__status=PeriodStatus.PUBLISHED
+        )
+        .order_by("period__month", "cadre_id")
+        .values_list(*results.YEAR_FIELDS, *PARTS_FIELDS)
+    )
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def year_of(town: Town, year: int) -> tuple[list[date], dict[int, CadreYear]]:
     """The year's published months and every cadre with a result in one of them (two queries)."""
     months = results.published_months(town, year)
     cadres: dict[int, CadreYear] = {}
-    rows = results.published_year_results(town, year)
-    for when, cadre_id, population, group, total, perf, bonus, ded, dem, capped in rows:
+    for row in _published_year_rows(town, year):
+        when, cadre_id, population, group, total, perf, bonus, ded, dem, capped, process, assess, share = row
         entry = cadres.setdefault(cadre_id, CadreYear(cadre_id, pool_key(population, group)))
         entry.pool = pool_key(population, group)  # rows come by month: the last month's pool wins
         entry.months.append((when, ranking.Month(total, perf, bonus, ded, dem)))
+        supervision = _decimal(process) or Decimal(0)
+        assessment = _decimal(assess)
+        if assessment is None:  # a breakdown stored before it held the assessment score
+            assessment = perf + supervision + bonus - ded
+        entry.parts.append(Parts(supervision, assessment, share))
         if capped:
             entry.capped.append(when)
     return months, cadres

@@ -3,6 +3,7 @@ number of queries."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -43,15 +44,51 @@ class PoolSummary:
         return self.proposal is not None and self.excellent > self.proposal.quota
 
 
-def overview(town: Town, year: int, settings: YearSettings) -> list[PoolSummary]:
+@dataclass(frozen=True)
+class YearProgress:
+    """How far the year's publication has come: a year is over once its December is published (the
+    annual grades are computed from then on); before, the pages say how many months are published."""
+
+    year: int
+    months: list[date]
+
+    @property
+    def published(self) -> int:
+        return len(self.months)
+
+    @property
+    def over(self) -> bool:
+        return any(m.month == 12 for m in self.months)
+
+    @property
+    def text(self) -> str:
+        """What the pages say of a year in progress ("" once it is over)."""
+        if self.over:
+            return ""
+        return _(
+            "The year %(year)d is in progress: %(n)d of 12 months published. The pools are computed after "
+            "December is published; a proposal computed before reads only the months published so far."
+        ) % {"year": self.year, "n": self.published}
+
+
+def progress(town: Town, year: int) -> YearProgress:
+    """The year's published months (one query)."""
+    return YearProgress(year, results.published_months(town, year))
+
+
+def overview(
+    town: Town, year: int, settings: YearSettings, months: list[date] | None = None
+) -> list[PoolSummary]:
     """Each graded pool of the year: its stored proposal, final grades counted against the quota, and
-    whether a month, a correction, a case or a rule changed since (stale). Six queries."""
+    whether a month, a correction, a case or a rule changed since (stale). Six queries (five when the
+    published months are given, `progress`)."""
     proposals = {p.pool: p for p in PoolProposal.objects.filter(town=town, year=year)}
     rows = AnnualResult.objects.filter(town=town, year=year).values_list("pool", "cadre_id", "level")
     by_pool: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
     for pool, cadre_id, level in rows:
         by_pool[pool].append((cadre_id, level))
-    months = results.published_months(town, year)
+    if months is None:
+        months = results.published_months(town, year)
     corrections = results.published_corrections(town, year)
     cases = list(AnnualCase.objects.filter(town=town, year=year))
     rules = scores.rules_key(settings)

@@ -193,7 +193,10 @@ def pool_compute(*, actor: User, town: Town, year: int, pool: str) -> PoolPropos
     cases = scores.cases_of(town, year)
     chain = scores.tie_breaks(town, year).get(scores.population_of(pool), [])
     outcome = grading.propose(scores.members(entries, cases), scores.engine_rules(settings, chain))
-    scales = {c.pk: c.grade_scale for c in Cadre.objects.filter(pk__in=ids)}
+    scales = {
+        pk: scores.pool_scale(pool, personnel_type)
+        for pk, personnel_type in Cadre.objects.filter(pk__in=ids).values_list("pk", "personnel_type")
+    }
     by_id = {e.cadre_id: e for e in entries}
     stored = {r.cadre_id: r for r in AnnualResult.objects.filter(town=town, year=year, cadre_id__in=ids)}
     gone = AnnualResult.objects.filter(town=town, year=year, pool=pool).exclude(cadre_id__in=ids)
@@ -213,12 +216,7 @@ def pool_compute(*, actor: User, town: Town, year: int, pool: str) -> PoolPropos
         row.scale = scales[proposal.key]
         row.score = standing.total
         row.months = entry.lines()
-        row.means = {
-            "performance": str(standing.performance),
-            "bonus": str(standing.bonus),
-            "deduction": str(standing.deduction),
-            "democratic": None if standing.democratic is None else str(standing.democratic),
-        }
+        row.means = entry.means()
         row.rank = proposal.rank
         row.proposed_level = proposal.level
         row.why = {**_why(proposal, outcome), "capped": [f"{m:%Y-%m}" for m in entry.capped]}

@@ -119,6 +119,7 @@ def overview(request: HttpRequest, town: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_ANNUAL)
     year = int_param(request.GET.get("year"), low=2000, high=2100) or _default_year(town_obj)
     settings, defaults = scores.year_settings(town_obj, year)
+    progress = selectors.progress(town_obj, year)
     return render(
         request,
         "annual/overview.html",
@@ -128,7 +129,8 @@ def overview(request: HttpRequest, town: str) -> HttpResponse:
             "years": selectors.year_choices(town_obj, year),
             "settings": settings,
             "defaults": defaults,
-            "pools": selectors.overview(town_obj, year, settings),
+            "progress": progress,
+            "pools": selectors.overview(town_obj, year, settings, progress.months),
             "formula": scores.formula_text(settings),
             "rules": scores.rules_text(settings),
             "manage": can(request.user, Action.MANAGE_ANNUAL, town_obj),
@@ -205,7 +207,8 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
     year = _year(year)
     settings, _defaults = scores.year_settings(town_obj, year)
     pool = _pool(settings, pool)
-    summary = next(s for s in selectors.overview(town_obj, year, settings) if s.key == pool)
+    progress = selectors.progress(town_obj, year)
+    summary = next(s for s in selectors.overview(town_obj, year, settings, progress.months) if s.key == pool)
     rows = selectors.pool_rows(town_obj, year, pool)
     names = {r.result.cadre_id: r.cadre.name for r in rows}
     published = _publication_context(request, town_obj, year, problems=False)
@@ -220,6 +223,7 @@ def pool(request: HttpRequest, town: str, year: int, pool: str) -> HttpResponse:
             "town": town_obj,
             "year": year,
             "pool": summary,
+            "progress": progress,
             "rows": rows,
             "boundary": selectors.boundary_text(summary.proposal, names) if summary.proposal else "",
             "rules": scores.rules_text(settings),
@@ -437,7 +441,11 @@ def cases(request: HttpRequest, town: str, year: int) -> HttpResponse:
                 return redirect("annual:cases", town, year)
             except DomainError as exc:
                 form.add_error(None, exc.message)
-    listed = AnnualCase.objects.filter(town=town_obj, year=year).select_related("cadre", "created_by")
+    listed = (
+        AnnualCase.objects.filter(town=town_obj, year=year)
+        .with_result_scale()
+        .select_related("cadre", "created_by")
+    )
     return render(
         request,
         "annual/cases.html",

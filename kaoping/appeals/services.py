@@ -36,10 +36,20 @@ from kaoping.people.models import Town
 from . import notices, workdays
 from .models import REASON_MAX, Appeal, AppealRules, AppealStatus, Stage
 
+# What sending an answer cannot undo, for a kind that says nothing of its own (`Kind.answer_note`):
+# the monthly results, whose improvement waits in the month's correction.
 ANSWER_CONSEQUENCE = gettext_lazy(
-    "The written answer cannot be changed once sent: the cadre reads it, and an improvement is "
-    "applied through the subject's correction path at once."
+    "The written answer cannot be changed once sent: the cadre reads it. A change puts the corrected "
+    "score into the month's pending correction (更正), which takes effect once someone else publishes "
+    "it as a numbered correction."
 )
+
+
+def answer_consequence(kind: subjects.Kind | None) -> str:
+    """What the answer form's confirmation says for a subject of `kind`."""
+    return str(kind.answer_note if kind is not None and kind.answer_note else ANSWER_CONSEQUENCE)
+
+
 RAISED_IT = gettext_lazy("raised it")
 
 
@@ -240,9 +250,9 @@ def appeal_answer(
         raise DomainError(_("The result is your own: someone else answers."))
     require_duties_apart(actor, appeal.raised_by_id, first_step=str(RAISED_IT))
     answer = _text(answer, empty=str(_("Write the answer: it is given in writing.")))
-    if not confirmed:
-        raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": ANSWER_CONSEQUENCE})
     kind = subjects.kind(appeal.kind)
+    if not confirmed:
+        raise DomainError(_("Confirm first: %(consequence)s") % {"consequence": answer_consequence(kind)})
     subject = kind.load(town, [appeal.subject_id]).get(appeal.subject_id) if kind else None
     if kind is None or subject is None:
         raise DomainError(_("The result this is about can no longer be found."))

@@ -146,7 +146,7 @@ def detail(request: HttpRequest, town: str, pk: int) -> HttpResponse:
         "may_answer": may_answer and not problem,
         "may_list": can(request.user, Action.VIEW_APPEALS, town_obj),
         "problem": problem,
-        "consequence": services.ANSWER_CONSEQUENCE,
+        "consequence": services.answer_consequence(kind),
         "changes_label": appeal.get_status_display() if not appeal.is_open else "",
     }
     if may_answer and not problem and kind is not None and subject is not None:

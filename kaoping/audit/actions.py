@@ -1,7 +1,8 @@
 """Readable names for the verbs of audit actions ("cadre.update" reads 修改 / "update").
 
-An action is "<subject>.<verb>"; the subject is shown through the object type, so only the verbs
-need names here. A verb without a name is shown as written.
+An action is "<subject>.<verb>"; the subject is shown through the object type, so mostly only the
+verbs need names here. Where one verb means different things for different subjects ("compute"), the
+whole action has its own name in `ACTIONS`, read first. A verb without a name is shown as written.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,17 @@ VERBS = {
     "remove": _("removed"),
 }
 
+# Actions whose verb alone would say something untrue of them.
+ACTIONS = {
+    "annual_proposal.compute": _("annual proposal computed from the year's published months"),
+    "annual_result.compute": _("annual grade set by the computed proposal"),
+    "pay_plan.compute": _("pay computed from the confirmed annual grades"),
+}
+
 
 def verb_label(action: str) -> str:
-    verb = str(action or "").rpartition(".")[2]
+    action = str(action or "")
+    if action in ACTIONS:
+        return str(ACTIONS[action])
+    verb = action.rpartition(".")[2]
     return str(VERBS.get(verb, verb))

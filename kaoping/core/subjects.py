@@ -69,6 +69,9 @@ class Kind:
     # How the answer page names where an improvement is recorded, and what the cadre reads of it.
     reference_label: str | Promise = ""  # "" : "The correction"
     reference_note: str | Promise = ""  # "" : it takes effect when the correction is published
+    # What the answer form's confirmation says an improvement does ("": the monthly results' words,
+    # `appeals.services.ANSWER_CONSEQUENCE`: it goes into the month's correction).
+    answer_note: str | Promise = ""
 
 
 _KINDS: dict[str, Kind] = {}

@@ -111,6 +111,8 @@ def members(town: Town, year: int, kind: str) -> list[Member]:
         )
         for r in rows
     ]
+    # A graded member's words are those of their result (the scale of their pool of that year); one
+    # without a result has only the cadre as they are today (the same rule, `people.models.grade_scale`).
     found += [
         Member(cadre=c, has_result=False, score=None, level=None, scale=c.grade_scale, months=0)
         for c in without

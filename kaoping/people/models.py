@@ -133,12 +133,26 @@ class AgencyCategory(models.TextChoices):
 class PersonnelType(models.TextChoices):
     """What kind of staff a cadre is, which decides the words of their annual grade (年度考核等次):
     civil servants 优秀/称职/基本称职/不称职, public-institution staff 优秀/合格/基本合格/不合格.
-    Not stated: read from the population (`Cadre.grade_scale`)."""
+    Not stated: read from the population (`grade_scale`)."""
 
     NOT_STATED = "", _("Not stated (by population)")
     CIVIL_SERVANT = "civil_servant", _("Civil servant (公务员)")
     PUBLIC_INSTITUTION = "public_institution", _("Public-institution staff (事业单位人员)")
     OTHER = "other", _("Other (non-established staff, village cadres)")
+
+
+def grade_scale(personnel_type: str, population: str, agency_category: str = "") -> str:
+    """The scale of an annual grade (`engine.grading.SCALES`), the one rule: the personnel type when
+    stated; not stated, civil servant for leadership members and established agency staff (the usual
+    case in a town) and the public-institution words for everyone else. The annual evaluation gives it
+    the population and category of the cadre's pool of the year, not the cadre's current ones."""
+    if personnel_type:
+        return personnel_type
+    if population == Population.LEADERSHIP or (
+        population == Population.AGENCY and agency_category == AgencyCategory.ESTABLISHED
+    ):
+        return PersonnelType.CIVIL_SERVANT
+    return PersonnelType.OTHER
 
 
 class Gender(models.TextChoices):
@@ -262,14 +276,9 @@ class Cadre(models.Model):
 
     @property
     def grade_scale(self) -> str:
-        """The scale of the cadre's annual grade (`engine.grading.SCALES`): their personnel type, or,
-        not stated, civil servant for leadership members and established agency staff (the usual
-        case in a town) and the public-institution words for everyone else."""
-        if self.personnel_type:
-            return self.personnel_type
-        if self.population == Population.LEADERSHIP or self.agency_category == AgencyCategory.ESTABLISHED:
-            return PersonnelType.CIVIL_SERVANT
-        return PersonnelType.OTHER
+        """The scale of the cadre's annual grade as they are today (`grade_scale`). A year's grade
+        follows the pool the cadre was assessed in that year (`annual.scores.pool_scale`)."""
+        return grade_scale(self.personnel_type, self.population, self.agency_category)
 
     @property
     def group_label(self) -> str:
@@ -368,17 +377,6 @@ class Posting(models.Model):
     @property
     def workplace(self) -> Department | Village | None:
         return self.village if self.population == Population.VILLAGE else self.department
-
-    @property
-    def grade_scale(self) -> str:
-        """The scale of the cadre's annual grade (`engine.grading.SCALES`): their personnel type, or,
-        not stated, civil servant for leadership members and established agency staff (the usual
-        case in a town) and the public-institution words for everyone else."""
-        if self.personnel_type:
-            return self.personnel_type
-        if self.population == Population.LEADERSHIP or self.agency_category == AgencyCategory.ESTABLISHED:
-            return PersonnelType.CIVIL_SERVANT
-        return PersonnelType.OTHER
 
     @property
     def group_label(self) -> str:

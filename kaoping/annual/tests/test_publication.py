@@ -422,3 +422,16 @@ def test_the_answer_page_names_the_annual_grade_where_the_change_is_recorded(
     assert (
         "(the grade in force is changed at once)" in cadre_page and "through a correction" not in cadre_page
     )
+
+
+def test_the_answer_page_of_a_grade_says_the_grade_changes_at_once(client_for, computed, town, office, bing):
+    _publish(town, office)
+    with time_machine.travel(IN_WINDOW, tick=False):
+        objection = _raise(bing, town, Stage.OBJECTION, "丙", "of")
+        page = (
+            client_for(office).get(reverse("appeals:detail", args=[town.slug, objection.pk])).content.decode()
+        )
+    confirmation = page.split('id="answer-form"')[1].split("</form>")[0]
+    assert "A better grade replaces the grade in force at once" in confirmation
+    assert "优秀 only within the pool&#x27;s places" in confirmation
+    assert "correction" not in confirmation

@@ -297,3 +297,52 @@ def test_saving_unchanged_rules_leaves_the_proposal_up_to_date(year, town, offic
     settings.refresh_from_db()  # 70.00 as stored, not 70
     (summary,) = [s for s in selectors.overview(town, 2026, settings) if s.key == POOL]
     assert not summary.stale
+
+
+def _transferred_after_the_year(town, **extra):
+    """A non-established agency cadre graded in 2026's non-established pool, established from 2027."""
+    cadre = testing.make_cadre(town, "调任", 400, agency_category="non_established", **extra)
+    publish(town, JAN, {cadre: "80"}, group="non_established")
+    cadre.agency_category = "established"
+    cadre.save()
+    return cadre
+
+
+def test_the_grade_words_follow_the_pool_of_the_year_not_a_later_transfer(town, office):
+    cadre = _transferred_after_the_year(town)
+    assert cadre.grade_scale == grading.CIVIL_SERVANT  # today's words: 称职
+    services.pool_compute(actor=office, town=town, year=2026, pool="agency:non_established")
+    result = AnnualResult.objects.get(cadre=cadre)
+    assert (result.scale, result.grade) == (grading.OTHER, "Qualified (合格)")
+
+
+def test_a_stated_personnel_type_names_the_grade_in_any_pool(town, office):
+    cadre = _transferred_after_the_year(town, personnel_type="public_institution")
+    services.pool_compute(actor=office, town=town, year=2026, pool="agency:non_established")
+    assert AnnualResult.objects.get(cadre=cadre).scale == grading.PUBLIC_INSTITUTION
+
+
+def test_a_veto_is_locked_in_the_words_of_the_year_s_result(town, office):
+    cadre = _transferred_after_the_year(town)
+    services.case_save(
+        actor=office, town=town, year=2026, cadre=cadre, kind=CaseKind.VETO, detail="x", veto_level=1
+    )
+    from kaoping.annual.models import AnnualCase
+
+    case = AnnualCase.objects.get(cadre=cadre)
+    assert case.locked_grade == "Competent (称职)"  # no result yet: the cadre as they are
+    services.pool_compute(actor=office, town=town, year=2026, pool="agency:non_established")
+    assert AnnualCase.objects.get(cadre=cadre).locked_grade == "Qualified (合格)"
+    assert AnnualCase.objects.with_result_scale().get(cadre=cadre).locked_grade == "Qualified (合格)"
+
+
+def test_one_rule_names_the_scale():
+    from kaoping.people.models import grade_scale
+
+    assert grade_scale("", "leadership") == grading.CIVIL_SERVANT
+    assert grade_scale("", "agency", "established") == grading.CIVIL_SERVANT
+    assert grade_scale("", "agency", "non_established") == grading.OTHER
+    assert grade_scale("", "village", "") == grading.OTHER
+    assert grade_scale("public_institution", "leadership") == grading.PUBLIC_INSTITUTION
+    assert scores.pool_scale("agency:established", "") == grading.CIVIL_SERVANT
+    assert scores.pool_scale("village:heads", "") == grading.OTHER

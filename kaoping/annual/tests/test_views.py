@@ -226,3 +226,106 @@ def test_the_dossier_shows_the_annual_grades(client_for, office, town, computed)
     cadre = AnnualResult.objects.get(cadre__name="甲").cadre
     page = client_for(office).get(reverse("dossier:page", args=[town.slug, cadre.pk])).content.decode()
     assert "Annual scores and grades" in page and "95.00" in page and "Excellent (优秀)" in page
+
+
+def test_the_cadre_page_month_lines_add_up_to_the_total(
+    client_for, office, town, year, django_assert_num_queries
+):
+    from kaoping.annual.tests.conftest import JAN
+    from kaoping.results.models import MonthlyResult
+
+    # 甲's January: 70 performance + 3 supervision points + 2 bonus = 75 assessment; with a democratic
+    # evaluation of 90 at 20%, total = 75 × 0.8 + 90 × 0.2 = 78.
+    MonthlyResult.objects.filter(cadre=year[0], period__month=JAN).update(
+        performance=70,
+        bonus=2,
+        democratic=90,
+        total="78.00",
+        breakdown={"process_total": "3.0000", "assessment": "75.0000"},
+    )
+    services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
+    client = client_for(office)
+    url = _url("cadre", town, 2026, year[0].pk)
+    client.get(url)
+    with django_assert_num_queries(13):  # the same whatever the number of months
+        page = client.get(url).content.decode()
+    assert "Supervision (督促落实)" in page and "= Assessment" in page
+    january = page.split("2026-01</a>")[1].split("</tr>")[0]
+    cells = [c.split(">", 1)[1].split("<")[0].strip() for c in january.split("<td")[1:]]
+    assert cells == ["70.00", "3.00", "2.00", "0.00", "75.00", "90.00", "78.00"]
+    assert "× 20%" in january
+    means = page.split("Mean of 2 months")[1].split("</tr>")[0]
+    assert "1.50" in means  # the supervision points' mean over January and February
+
+
+def test_a_year_in_progress_says_how_many_months_are_published(client_for, office, town, year):
+    from datetime import date
+
+    from kaoping.annual.tests.conftest import publish
+
+    client = client_for(office)
+    words = "The year 2026 is in progress: 2 of 12 months published. The pools are computed after December"
+    overview = client.get(_url("overview", town) + "?year=2026").content.decode()
+    assert words in overview and "Not computed: the year is in progress" in overview
+    pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
+    assert words in pool and "has not been computed yet" not in pool
+    publish(town, date(2026, 12, 1), {c: "70" for c in year})
+    overview = client.get(_url("overview", town) + "?year=2026").content.decode()
+    assert "in progress" not in overview and "Not computed" in overview
+    pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
+    assert "in progress" not in pool and "has not been computed yet" in pool
+
+
+def test_negative_supervision_points_count_in_the_means(client_for, office, town, year):
+    from kaoping.annual.tests.conftest import FEB
+    from kaoping.results.models import MonthlyResult
+
+    MonthlyResult.objects.filter(cadre=year[0], period__month=FEB).update(
+        performance=96, total="94.00", breakdown={"process_total": "-2.0000", "assessment": "94.0000"}
+    )
+    services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
+    assert AnnualResult.objects.get(cadre=year[0]).means["supervision"] == "-1.00"
+    page = client_for(office).get(_url("cadre", town, 2026, year[0].pk)).content.decode()
+    assert "-2.00" in page.split("2026-02</a>")[1].split("</tr>")[0]
+
+
+def test_the_annual_tables_fit_a_phone(client_for, office, town, computed):
+    """Each table scrolls inside its own box, and the narrow screen keeps what matters in the first
+    columns: a pool's state under its name, a case's kind under the cadre's."""
+    import re
+
+    services.case_save(
+        actor=office, town=town, year=2026, cadre=computed[9], kind="veto", detail="x", veto_level=2
+    )
+    client = client_for(office)
+    pages = {
+        name: client.get(url).content.decode()
+        for name, url in {
+            "overview": _url("overview", town) + "?year=2026",
+            "pool": _url("pool", town, 2026, POOL),
+            "honours": _url("honours", town, 2026),
+            "cases": _url("cases", town, 2026),
+            "cadre": _url("cadre", town, 2026, computed[0].pk),
+        }.items()
+    }
+    for name, page in pages.items():
+        tables = re.findall(r'(<div class="table-responsive">\s*)?<table', page)
+        assert tables and all(tables), name
+    first_cell = pages["overview"].split(f"/pool/{POOL}/")[1].split("</td>")[0]
+    assert "Up to date" in first_cell and "d-sm-none" in first_cell
+    first_cell = pages["cases"].split("<tbody>")[1].split("</td>")[0]
+    assert "locked at" in first_cell and "d-sm-none" in first_cell
+
+
+def test_the_cases_page_reads_each_locked_grade_in_the_same_query(
+    client_for, office, town, computed, django_assert_num_queries
+):
+    for cadre in computed[7:]:
+        services.case_save(
+            actor=office, town=town, year=2026, cadre=cadre, kind="veto", detail="x", veto_level=2
+        )
+    client = client_for(office)
+    client.get(_url("cases", town, 2026))
+    with django_assert_num_queries(7):  # the same for one case or thirty
+        page = client.get(_url("cases", town, 2026)).content.decode()
+    assert page.count("locked at Basically competent (基本称职)") == 6  # three cases, both layouts

@@ -307,3 +307,17 @@ def test_the_lists_show_a_long_reason_as_one_clipped_line_with_the_full_text_in_
     assert summary + reason in office.content.decode()
     page = client_for(personas["cadre"]).get(reverse("appeals:detail", args=[town.slug, appeal.pk]))
     assert reason in page.content.decode()  # the appeal's page shows it whole
+
+
+def test_the_answer_page_of_a_month_says_the_change_waits_for_the_correction(
+    client_for, personas, town, october, in_window
+):
+    _period, wang, _li = october
+    post_objection(client_for(personas["cadre"]), town, wang)
+    appeal = Appeal.objects.get()
+    page = client_for(personas["assessment_office"]).get(
+        reverse("appeals:detail", args=[town.slug, appeal.pk])
+    )
+    confirmation = page.content.decode().split('id="answer-form"')[1].split("</form>")[0]
+    assert "into the month&#x27;s pending correction (更正)" in confirmation
+    assert "grade in force" not in confirmation
