@@ -563,9 +563,10 @@ def _recompute_cadres(period: Period, scheme: Scheme, cells: tuple[tuple[int, in
     if update:
         _update(update)
     if moved:
-        table = connection.ops.quote_name(MonthlyResult._meta.db_table)
+        quote = connection.ops.quote_name
+        table, rank, group_rank = quote(MonthlyResult._meta.db_table), quote("rank"), quote("group_rank")
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET rank = %s, group_rank = %s WHERE id = %s", moved)
+            cursor.executemany(f"UPDATE {table} SET {rank} = %s, {group_rank} = %s WHERE id = %s", moved)
     Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
     return len(stored)
 
