@@ -20,6 +20,7 @@ Nothing here imports another kaoping app: `core` is the bottom layer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,6 +51,9 @@ class InputsChanged:
         results are recomputed. Empty (the default): every scheme of the month, as a change that
         reaches several populations needs (a weight, a democratic result, a supervision item, a
         bonus or deduction, which also moves later months' caps).
+    cells: the (cadre id, indicator id) of the score cells that changed, when the change is only
+        those cells of one scheme's sheet (a grid save): results may then recompute only those
+        cadres and rank the population again. Empty: not known, or more than cells changed.
     """
 
     town: Any
@@ -60,6 +64,7 @@ class InputsChanged:
     and_later: bool = False
     frozen_too: bool = True
     schemes: tuple[int, ...] = ()
+    cells: tuple[tuple[int, int], ...] = ()
 
 
 def inputs_changed(
@@ -73,6 +78,7 @@ def inputs_changed(
     and_later: bool = False,
     frozen_too: bool = True,
     schemes: list[int] | tuple[int, ...] = (),
+    cells: Iterable[tuple[int, int]] = (),
 ) -> InputsChanged:
     """Announce that these months' inputs changed; the results receiver acts before this returns."""
     change = InputsChanged(
@@ -84,6 +90,7 @@ def inputs_changed(
         and_later=and_later,
         frozen_too=frozen_too,
         schemes=tuple(sorted(set(schemes))),
+        cells=tuple(sorted(set(cells))),
     )
     INPUTS_CHANGED.send(sender=sender, change=change)
     return change

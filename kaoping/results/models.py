@@ -59,8 +59,9 @@ class MonthlyResult(models.Model):
     group = models.CharField(max_length=32, blank=True)  # the pool group_rank is within
     grade_capped = models.BooleanField(default=False)
     breakdown = models.JSONField()
-    # A hash of everything above that a recompute computes (`results.digest`): a recompute compares
-    # it instead of reading and decoding every stored breakdown. Empty: not known (compared in full).
+    # A hash of everything above that a recompute computes but the ranks (`results.digest`): a
+    # recompute compares it and the two ranks instead of reading and decoding every stored
+    # breakdown. Empty: not known (compared in full).
     digest = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:

@@ -259,6 +259,27 @@ def scheme_results(
     from `inputs` when the month's inputs were read already (`_read`)."""
     if inputs is None:
         inputs = _read(period, [scheme])[scheme.pk]
+    best, rows = _computed(period, scheme, inputs, democratic=democratic, process=process)
+    _ranked(scheme, rows, [_standing(row) for row in rows], inputs.cadres)
+    stored_basis = ResultBasis(
+        period=period, scheme=scheme, basis=basis.dump(inputs.version, inputs.heads, best)
+    )
+    return stored_basis, rows
+
+
+def _computed(
+    period: Period,
+    scheme: Scheme,
+    inputs: _Inputs,
+    *,
+    democratic: dict[int, Decimal] | None,
+    process: dict[int, list[engine.ProcessPoint]] | None,
+    best: dict[int, Decimal] | None = None,
+) -> tuple[dict[int, Decimal], list[Row]]:
+    """The peers' best values and the rows of `inputs.cadres`, computed, their numbers rounded as
+    their columns keep them, not ranked yet (rank 0). `best`: the peers' best values when
+    `inputs.cadres` are only some of the population (`_recompute_cadres`); otherwise worked out
+    from `inputs.entries`, the whole population's."""
     version, cadres = inputs.version, inputs.cadres
     # One pass over the entries: each distinct value converted once, for the engine; and each
     # cadre's raw values as text, in the basis's order, for the stored breakdown.
@@ -284,7 +305,8 @@ def scheme_results(
         for s in shares
     ]
     reasons = {s.pk: s.adjustment.reason.name for s in shares}
-    best = engine.peer_best(version, cadres.keys(), engine_entries)
+    if best is None:
+        best = engine.peer_best(version, cadres.keys(), engine_entries)
     computed = engine.compute(
         version,
         cadres.keys(),
@@ -297,44 +319,58 @@ def scheme_results(
         best=best,
         explain=False,  # the lines are explained again from the stored basis when read
     )
-    # Ranked from the values as stored, so that the ranking pages, which read them back, agree.
-    tie_breaks = [t for t in scheme.tie_breaks if t in ranking.HIGHER_IS_BETTER]
-    standings = {
-        cadre_id: ranking.Standing(
-            cadre_id, r.total, _stored_performance(r), r.democratic, r.deduction, r.bonus
-        )
-        for cadre_id, r in computed.items()
-    }
-    ranks = ranking.ranks(ranking.rank(standings.values(), tie_breaks))
-    pools: dict[str, list[ranking.Standing]] = defaultdict(list)
-    for cadre_id, standing in standings.items():
-        if pool := cadres[cadre_id]:
-            pools[pool].append(standing)
-    pool_ranks = {
-        cid: r
-        for members in pools.values()
-        for cid, r in ranking.ranks(ranking.rank(members, tie_breaks)).items()
-    }
-    stored_basis = ResultBasis(period=period, scheme=scheme, basis=basis.dump(version, inputs.heads, best))
     rows = [
-        Row(
-            period_id=period.pk,
-            cadre_id=cadre_id,
-            scheme_id=scheme.pk,
-            performance=_stored_performance(result),
-            bonus=result.bonus,
-            deduction=result.deduction,
-            democratic=result.democratic,
-            total=result.total,
-            rank=ranks[cadre_id],
-            group_rank=pool_ranks.get(cadre_id),
-            group=cadres[cadre_id],
-            grade_capped=result.grade_capped,
-            breakdown=_serialise(result, values[cadre_id], reasons),
+        _as_stored(
+            Row(
+                period_id=period.pk,
+                cadre_id=cadre_id,
+                scheme_id=scheme.pk,
+                performance=_stored_performance(result),
+                bonus=result.bonus,
+                deduction=result.deduction,
+                democratic=result.democratic,
+                total=result.total,
+                rank=0,
+                group_rank=None,
+                group=cadres[cadre_id],
+                grade_capped=result.grade_capped,
+                breakdown=_serialise(result, values[cadre_id], reasons),
+            )
         )
         for cadre_id, result in sorted(computed.items())
     ]
-    return stored_basis, rows
+    return best, rows
+
+
+def _standing(row: Row) -> ranking.Standing:
+    """What a row is ranked by, from its numbers as stored (`_as_stored`), so that the ranking
+    pages, which read them back, agree, and so that a ranking made from stored rows
+    (`_recompute_cadres`) is the one a whole recompute makes."""
+    return ranking.Standing(
+        row.cadre_id, row.total, row.performance, row.democratic, row.deduction, row.bonus
+    )
+
+
+def _ranked(
+    scheme: Scheme, rows: list[Row], standings: list[ranking.Standing], pools: Mapping[int, str]
+) -> dict[int, tuple[int, int | None]]:
+    """Rank the population (`standings`, every cadre of it) by the scheme's tie-break chain, within
+    the whole population and within each pool (`pools`: cadre id → pool, "" for none); set `rows`'
+    ranks and return every cadre's {cadre id: (rank, group rank)}."""
+    tie_breaks = [t for t in scheme.tie_breaks if t in ranking.HIGHER_IS_BETTER]
+    ranks = ranking.ranks(ranking.rank(standings, tie_breaks))
+    by_pool: dict[str, list[ranking.Standing]] = defaultdict(list)
+    for standing in standings:
+        if pool := pools[standing.key]:
+            by_pool[pool].append(standing)
+    pool_ranks = {
+        cid: r
+        for members in by_pool.values()
+        for cid, r in ranking.ranks(ranking.rank(members, tie_breaks)).items()
+    }
+    for row in rows:
+        row.rank, row.group_rank = ranks[row.cadre_id], pool_ranks.get(row.cadre_id)
+    return {cadre_id: (rank, pool_ranks.get(cadre_id)) for cadre_id, rank in ranks.items()}
 
 
 def compute_month(period: Period) -> tuple[list[ResultBasis], list[Row]]:
@@ -359,7 +395,13 @@ def is_frozen(period: Period) -> bool:
 
 @transaction.atomic
 def period_recompute(
-    period: Period, *, actor=None, cause: str = "", schemes: tuple[int, ...] = (), locked: bool = False
+    period: Period,
+    *,
+    actor=None,
+    cause: str = "",
+    schemes: tuple[int, ...] = (),
+    cells: tuple[tuple[int, int], ...] = (),
+    locked: bool = False,
 ) -> int:
     """Recompute the month's results from its current inputs; returns how many cadres were scored.
 
@@ -372,6 +414,9 @@ def period_recompute(
     `schemes` names the only schemes whose inputs changed (a score sheet's cells): in a month not
     published whose results are all stored, only those schemes' results are computed and compared
     (what a population's ranking depends on lies within its scheme). Otherwise, the whole month.
+    `cells`, the (cadre, indicator) of the score cells that changed, of those schemes' one sheet:
+    only their cadres are computed and the population ranked again when nothing else can differ
+    (`_recompute_cadres`).
 
     `locked`: the caller has just read `period` with its town, locked for update, in the
     transaction this runs in (`on_inputs_changed`), so it is not read again.
@@ -379,7 +424,7 @@ def period_recompute(
     if not locked:
         period = Period.objects.select_for_update().select_related("town").get(pk=period.pk)
     if schemes and not is_frozen(period) and period.computed_at is not None:
-        scored = _recompute_schemes(period, set(schemes))
+        scored = _recompute_schemes(period, set(schemes), cells)
         if scored is not None:
             return scored
     bases, rows = compute_month(period)
@@ -395,11 +440,15 @@ def period_recompute(
     return len(rows)
 
 
-def _recompute_schemes(period: Period, scheme_ids: set[int]) -> int | None:
+def _recompute_schemes(
+    period: Period, scheme_ids: set[int], cells: tuple[tuple[int, int], ...] = ()
+) -> int | None:
     """Bring only the given schemes' stored results of a month not published up to date; returns
     how many of their cadres were scored, or None when the whole month must be recomputed instead:
     a scheme of the year has no stored results in the month yet, or a cadre of these schemes holds
-    a row of another scheme (posted to another population since)."""
+    a row of another scheme (posted to another population since). With `cells` (the only inputs
+    that changed, of one scheme), only their cadres are computed when that is provably the same
+    (`_recompute_cadres`); otherwise the whole scheme."""
     # The year's schemes, each with whether the month has its basis stored, in one query.
     schemes = list(
         Scheme.objects.filter(town=period.town, year=period.month.year).annotate(
@@ -408,6 +457,12 @@ def _recompute_schemes(period: Period, scheme_ids: set[int]) -> int | None:
     )
     if not all(scheme.stored for scheme in schemes):
         return None
+    if cells and len(scheme_ids) == 1:
+        scheme = next((scheme for scheme in schemes if scheme.pk in scheme_ids), None)
+        if scheme is not None:
+            scored = _recompute_cadres(period, scheme, cells)
+            if scored is not None:
+                return scored
     democratic, process = month_inputs(period)
     bases, rows = [], []
     touched = [scheme for scheme in schemes if scheme.pk in scheme_ids]
@@ -426,6 +481,96 @@ def _recompute_schemes(period: Period, scheme_ids: set[int]) -> int | None:
     return len(rows)
 
 
+# The stored columns a population is ranked again from, besides each row's identity (`_recompute_cadres`).
+_STANDING_COLUMNS = ("total", "performance", "democratic", "deduction", "bonus")
+
+
+def _recompute_cadres(period: Period, scheme: Scheme, cells: tuple[tuple[int, int], ...]) -> int | None:
+    """Bring a scheme's stored results of a month not published up to date after only these score
+    cells (cadre, indicator) changed: compute only their cadres, rank the whole population again
+    from the others' stored standings and theirs, and write only the rows that differ (a changed
+    cadre's row, the others' ranks). Returns how many of the scheme's cadres are scored, or None
+    when that cannot be shown to equal a recompute of the whole scheme, which is then done instead:
+
+    - a cell of a proportional rank indicator (its points depend on the peers' best value), or of
+      an indicator not in force;
+    - the scheme's stored basis differs from the one its version in force and stored best values
+      make (a weight or a rule changed since it was stored);
+    - the population (the month's roster less its excused cadres, each with the pool ranked within)
+      is not the one whose rows are stored, or a changed cadre is not in it.
+
+    Everything else a cadre's result depends on is theirs alone (their entries, vetoes, bonus and
+    deduction shares within their own month and year caps, democratic score, supervision points);
+    the ranking reads only the stored columns of `_STANDING_COLUMNS`."""
+    month = period.month
+    version, heads = scheme_versions([scheme], month)[scheme.pk]
+    specs = {spec.id: spec for spec in version.indicators}
+    for _cadre_id, indicator_id in cells:
+        spec = specs.get(indicator_id)
+        if spec is None or (spec.rule.kind == engine.RuleKind.RANK and spec.rule.proportional):
+            return None
+    stored_basis = (
+        ResultBasis.objects.filter(period=period, scheme=scheme).values_list("basis", flat=True).first()
+    )
+    if stored_basis is None:
+        return None
+    _version, best = basis.load(stored_basis)
+    if not _same_breakdown(stored_basis, basis.dump(version, heads, best)):
+        return None
+    excused = scoring_inputs.excused(period, scheme)
+    cadres = {
+        pk: _pool(m.population, m.agency_category, m.is_village_head)
+        for pk, m in roster(period.town, month, scheme.population).items()
+        if m.population == scheme.population and pk not in excused
+    }
+    changed = {cadre_id for cadre_id, _indicator_id in cells}
+    if not changed <= cadres.keys():
+        return None
+    stored = {
+        values[0]: values[1:]
+        for values in MonthlyResult.objects.filter(period=period, scheme=scheme)
+        .order_by()
+        .values_list("cadre_id", "pk", "digest", "rank", "group_rank", "group", *_STANDING_COLUMNS)
+    }
+    if stored.keys() != cadres.keys() or any(stored[c][4] != pool for c, pool in cadres.items()):
+        return None
+    shares = list(scoring_inputs.approved_shares(period, changed))
+    bonus_used, deduction_used = _year_used([scheme], month, {scheme.pk: {s.cadre_id for s in shares}})[
+        scheme.pk
+    ]
+    entries = scoring_inputs.entries(period, scheme, leaving_out=excused, only=changed)
+    democratic, process = month_inputs(period)
+    inputs = _Inputs(
+        version, heads, entries, {c: cadres[c] for c in changed}, shares, bonus_used, deduction_used
+    )
+    _best, rows = _computed(period, scheme, inputs, democratic=democratic, process=process, best=best)
+    standings = [_standing(row) for row in rows] + [
+        ranking.Standing(cadre_id, *old[5:]) for cadre_id, old in stored.items() if cadre_id not in changed
+    ]
+    placed = _ranked(scheme, rows, standings, cadres)
+    update = []
+    for row in rows:
+        pk, stored_digest, rank, group_rank = stored[row.cadre_id][:4]
+        row.digest = digest(row)
+        if (stored_digest, rank, group_rank) != (row.digest, row.rank, row.group_rank):
+            row.pk = pk
+            update.append(row)
+    moved = [
+        [*placed[cadre_id], old[0]]
+        for cadre_id, old in stored.items()
+        if cadre_id not in changed and placed[cadre_id] != (old[2], old[3])
+    ]
+    if update:
+        _update(update)
+    if moved:
+        quote = connection.ops.quote_name
+        table, rank, group_rank = quote(MonthlyResult._meta.db_table), quote("rank"), quote("group_rank")
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {rank} = %s, {group_rank} = %s WHERE id = %s", moved)
+    Period.objects.filter(pk=period.pk).update(computed_at=timezone.now())
+    return len(stored)
+
+
 # The columns of a result that a recompute compares and writes (the rest is its identity).
 RESULT_FIELDS = (
     "scheme_id",
@@ -440,6 +585,10 @@ RESULT_FIELDS = (
     "grade_capped",
     "breakdown",
 )
+# What a row's digest covers: what is computed of the cadre alone, not where it places them (rank,
+# group rank), so that ranking a population again after one cadre's change (`_recompute_cadres`)
+# moves the others' ranks without their breakdowns; the ranks are compared as columns.
+DIGEST_FIELDS = tuple(name for name in RESULT_FIELDS if name not in ("rank", "group_rank"))
 _PLACES = {
     f.attname: Decimal(1).scaleb(-f.decimal_places)
     for f in MonthlyResult._meta.concrete_fields
@@ -464,11 +613,12 @@ def _same_breakdown(old: dict, new: dict) -> bool:
 
 
 def digest(row: Row) -> str:
-    """A hash of what a recompute computes for a row (`RESULT_FIELDS`, the numbers rounded as their
-    columns keep them): equal digests, equal rows. Worked out from the row as computed (its repr,
-    a fraction of the cost of JSON); a row read back may give another digest for the same content
-    (JSON's key order), so a differing digest is confirmed by comparing the row in full (`plan`)."""
-    content = repr(tuple(getattr(row, name) for name in RESULT_FIELDS))
+    """A hash of what a recompute computes for a row besides its ranks (`DIGEST_FIELDS`, the numbers
+    rounded as their columns keep them): equal digests and equal ranks, equal rows. Worked out from
+    the row as computed (its repr, a fraction of the cost of JSON); a row read back may give another
+    digest for the same content (JSON's key order), so a differing digest is confirmed by comparing
+    the row in full (`plan`)."""
+    content = repr(tuple(getattr(row, name) for name in DIGEST_FIELDS))
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
@@ -543,7 +693,7 @@ def plan(
         old = stored.pop(row.cadre_id, None)
         if old is None:
             result.insert.append(row)
-        elif old[1] != row.digest:
+        elif old[1] != row.digest or old[3] != row.rank or old[4] != row.group_rank:
             if confirm:
                 differing.append((row, old))
             else:
@@ -695,7 +845,12 @@ def on_inputs_changed(sender, change: events.InputsChanged, **kwargs) -> None:
         months += [p for p in later if p.pk not in named]
     for period in months:
         period_recompute(
-            period, actor=change.actor, cause=change.cause, schemes=change.schemes, locked=locked
+            period,
+            actor=change.actor,
+            cause=change.cause,
+            schemes=change.schemes,
+            cells=change.cells,
+            locked=locked,
         )
 
 

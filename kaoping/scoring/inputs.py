@@ -45,13 +45,15 @@ def excused(period: Period, scheme: Scheme) -> set[int]:
     )
 
 
-def entries(period: Period, scheme: Scheme, *, leaving_out: set[int]) -> list[tuple[int, int, str]]:
-    """[(cadre id, indicator id, value as text "4.50")] of the scheme's sheet, one query."""
-    return list(
-        ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme)
-        .exclude(cadre_id__in=leaving_out)
-        .values_list("cadre_id", "indicator_id", _ValueText())
-    )
+def entries(
+    period: Period, scheme: Scheme, *, leaving_out: set[int], only: Iterable[int] | None = None
+) -> list[tuple[int, int, str]]:
+    """[(cadre id, indicator id, value as text "4.50")] of the scheme's sheet, one query; with
+    `only`, of those cadres alone."""
+    rows = ScoreEntry.objects.filter(sheet__period=period, sheet__scheme=scheme)
+    if only is not None:
+        rows = rows.filter(cadre_id__in=only)
+    return list(rows.exclude(cadre_id__in=leaving_out).values_list("cadre_id", "indicator_id", _ValueText()))
 
 
 def excused_by_scheme(period: Period, schemes: Sequence[Scheme]) -> dict[int, set[int]]:

@@ -312,6 +312,7 @@ def entries_save(
     revision = sheet.revision + 1
 
     to_create, to_update, to_delete, events = [], [], [], []
+    cleared: list[tuple[int, int]] = []  # the (cadre, indicator) of the cells emptied
     for cell, value in parsed:
         key = (cell.cadre_id, cell.indicator_id)
         entry = existing.get(key)
@@ -319,6 +320,7 @@ def entries_save(
         if value is None:
             if entry is not None:
                 to_delete.append(entry.pk)
+                cleared.append(key)
                 events.append(
                     Event(
                         "score.delete",
@@ -380,16 +382,24 @@ def entries_save(
         if to_delete:
             sheet.cleared_revision = revision
         sheet.save(update_fields=["revision", "cleared_revision"])
-        _changed(sheet, actor)
+        written = [(e.cadre_id, e.indicator_id) for e in (*to_update, *created)]
+        _changed(sheet, actor, cells=cleared + written)
     return changed
 
 
-def _changed(sheet: ScoreSheet, actor: User) -> None:
+def _changed(sheet: ScoreSheet, actor: User, *, cells: list[tuple[int, int]] | None = None) -> None:
     """A sheet's cells or excusals changed: the month's results are computed now, only those of the
-    sheet's population (its scheme) when the month's other results are stored already."""
+    sheet's population (its scheme) when the month's other results are stored already; `cells`, the
+    (cadre, indicator) of the cells saved, when only cells changed: only those cadres' results may
+    then be computed again (`results.period_recompute`)."""
     period = sheet.period
     events.inputs_changed(
-        sender=ScoreSheet, town=period.town, months=[period.month], actor=actor, schemes=[sheet.scheme_id]
+        sender=ScoreSheet,
+        town=period.town,
+        months=[period.month],
+        actor=actor,
+        schemes=[sheet.scheme_id],
+        cells=cells or (),
     )
 
 
