@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from kaoping.accounts.permissions import Action, can, object_in_town_or_404, town_or_404
@@ -141,7 +141,11 @@ def upload(request: HttpRequest, town: str, year: int) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             if result.ok:
-                messages.success(request, _("%(n)d village scores imported.") % {"n": result.saved})
+                messages.success(
+                    request,
+                    ngettext("%(n)d village score imported.", "%(n)d village scores imported.", result.saved)
+                    % {"n": result.saved},
+                )
                 return redirect("annual:collectives", town, year)
             problems = result.problems
     return render(
