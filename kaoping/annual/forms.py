@@ -56,7 +56,13 @@ class SettingsForm(forms.Form):
         help_text=_("None ticked: every pool."),
     )
     collective_method = forms.ChoiceField(
-        label=_("A village collective's score"), choices=CollectiveMethod.choices
+        label=_("A village collective's score"),
+        choices=CollectiveMethod.choices,
+        help_text=_(
+            "How the advanced-collective honour ranks the villages: from the annual scores of their "
+            "cadres, or by each village's own annual assessment (村级集体年度考核), whose scores the "
+            "office enters or imports on the village collectives page."
+        ),
     )
     agency_honours = WholeNumberField(
         label=_("Excellent agency cadres: places (blank: every 优秀)"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.engine import grading
-from kaoping.people.models import Cadre, Town
+from kaoping.people.models import Cadre, Town, Village
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 SCORE_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -36,6 +36,7 @@ class CollectiveMethod(models.TextChoices):
 
     CADRES_MEAN = "cadres_mean", _("Mean of the annual scores of its village cadres")
     HEAD_SCORE = "head_score", _("The annual score of its village head")
+    OWN_SCORE = "own_score", _("Its own annual assessment, entered by the office")
 
 
 class Grade(models.TextChoices):
@@ -352,3 +353,34 @@ class AnnualPublication(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class CollectiveScore(models.Model):
+    """A village collective's own annual assessment (村级集体年度考核): the score the office enters for
+    the village as an assessed unit, with what scored it (`basis`: the scheme or the meeting). Read by
+    the advanced-collective honour when the year's `collective_method` is `OWN_SCORE`."""
+
+    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="collective_scores")
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=SCORE_VALIDATORS)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("entered at"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["village__sort_order", "village__name"]
+        verbose_name = _("village collective's score")
+        verbose_name_plural = _("village collectives' scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "year", "village"], name="annual_collective_score_one_per_village"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="annual_collective_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.year}: {self.score}"

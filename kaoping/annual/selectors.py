@@ -13,6 +13,7 @@ from kaoping.indicators.models import TieBreak
 from kaoping.people.models import Cadre, Population, Town, Village
 from kaoping.results import selectors as results
 
+from . import collectives as collective_scores
 from . import scores
 from .models import (
     AnnualCase,
@@ -253,6 +254,7 @@ class Collective:
     cadres: int
     vetoed: bool
     honoured: bool = False
+    basis: str = ""  # what scored the village, when it is scored by its own assessment
 
 
 @dataclass
@@ -264,6 +266,12 @@ class Honours:
     head_places: int | None
     collective_places: int
     collective_text: str
+    own_scores: bool = False  # the collectives are scored by their own assessment (`collectives.py`)
+
+    @property
+    def not_scored(self) -> list[Collective]:
+        """The villages without a score, listed apart (never ranked as zero)."""
+        return [c for c in self.collectives if c.score is None]
 
 
 def _honoured(
@@ -281,7 +289,8 @@ def _honoured(
 def honours(town: Town, year: int, settings: YearSettings) -> Honours:
     """The year's honours from the final grades: excellent agency cadres and village heads (优秀 of their
     pools, within the places the town sets), and advanced village collectives, each village scored
-    from its village cadres' annual scores as the town chooses. Four queries."""
+    from its village cadres' annual scores or by its own assessment, as the town chooses. Four queries
+    (five when the collectives are scored by their own assessment)."""
     rows = list(
         AnnualResult.objects.filter(town=town, year=year).select_related(
             "cadre__village", "cadre__department"
@@ -307,6 +316,8 @@ def honours(town: Town, year: int, settings: YearSettings) -> Honours:
             and r.score is not None
         ):
             by_village[r.cadre.village_id].append(r)
+    own = settings.collective_method == CollectiveMethod.OWN_SCORE
+    entered = collective_scores.own_scores(town, year) if own else {}  # its own assessment: one query
     collectives = []
     for village in villages:
         members = by_village.get(village.pk, [])
@@ -315,8 +326,18 @@ def honours(town: Town, year: int, settings: YearSettings) -> Honours:
         else:
             counted = [r.score for r in members]
         score = ranking.span_mean(counted) if counted else None
+        entry = entered.get(village.pk)
+        if own:  # not scored without an entry: listed apart, never as zero
+            counted, score = [], entry.score if entry else None
         collectives.append(
-            Collective(village, score, None, len(counted), any(r.cadre_id in vetoed for r in members))
+            Collective(
+                village,
+                score,
+                None,
+                len(counted),
+                any(r.cadre_id in vetoed for r in members),
+                basis=entry.basis if entry else "",
+            )
         )
     scored = [c for c in collectives if c.score is not None]
     placed = ranking.ranks(ranking.rank([ranking.Standing(c.village.pk, c.score) for c in scored]))
@@ -341,11 +362,15 @@ def honours(town: Town, year: int, settings: YearSettings) -> Honours:
         if settings.collective_method == CollectiveMethod.HEAD_SCORE
         else _("A village collective's score: the mean of the annual scores of its village cadres.")
     )
+    if own:
+        text = collective_scores.honours_text()
     text += " " + _(
         "A collective with a vetoed cadre is not honoured; a tie nothing breaks at the last place honours "
         "nobody of the tie."
     )
-    return Honours(agency, heads, collectives, settings.agency_honours, settings.head_honours, places, text)
+    return Honours(
+        agency, heads, collectives, settings.agency_honours, settings.head_honours, places, text, own
+    )
 
 
 def year_choices(town: Town, current: int) -> list[int]:

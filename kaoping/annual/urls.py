@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import collective_views, views
 
 app_name = "annual"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:year>/cases/", views.cases, name="cases"),
     path("<int:year>/cases/<int:pk>/remove/", views.case_remove, name="case_remove"),
     path("<int:year>/honours/", views.honours, name="honours"),
+    path("<int:year>/collectives/", collective_views.page, name="collectives"),
+    path("<int:year>/collectives/<int:pk>/remove/", collective_views.remove, name="collective_remove"),
+    path("<int:year>/collectives/import/", collective_views.upload, name="collectives_import"),
+    path("<int:year>/collectives/template.xlsx", collective_views.template, name="collectives_template"),
+    path("<int:year>/collectives/scores.xlsx", collective_views.export, name="collectives_export"),
     path("<int:year>/pool/<str:pool>/", views.pool, name="pool"),
     path("<int:year>/pool/<str:pool>/compute/", views.pool_compute, name="pool_compute"),
     path("<int:year>/pool/<str:pool>/grades.xlsx", views.pool_export, name="pool_export"),
