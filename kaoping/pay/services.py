@@ -15,7 +15,7 @@ from kaoping.core.errors import DomainError
 from kaoping.engine import pay
 from kaoping.people.models import Town
 
-from . import inputs, selectors
+from . import inputs, notices, selectors
 from .models import (
     COEFFICIENT_FIELDS,
     COEFFICIENT_VALIDATORS,
@@ -282,4 +282,51 @@ def plan_move(
     if to == PlanStatus.DRAFT:
         new["reason"] = plan.returned_reason
     record(actor=actor, action=action, target=plan, town=plan.town, old=old, new=new)
+    if to == PlanStatus.SUBMITTED:
+        notices.submitted(plan, actor)
+    elif to == PlanStatus.APPROVED:
+        paid = list(plan.lines.filter(amount__isnull=False).values_list("cadre_id", flat=True))
+        notices.approved(plan, actor, paid)
+    else:
+        notices.returned(plan, actor)
+    return plan
+
+
+@transaction.atomic
+def plan_withdraw(*, actor: User, plan: PayPlan, based_on: int | None, confirmed: bool = False) -> PayPlan:
+    """The office takes back a plan it submitted, before the main leader decides (to correct a
+    mistake): it is a draft again, to change, compute and submit again; the leader's request to
+    approve is done. Confirmed: the leader can no longer approve it until it is submitted again."""
+    _require(plan.pk is not None, _("Save and compute the plan first."))
+    require(actor, Action.MANAGE_PAY, plan.town)
+    plan = PayPlan.objects.select_for_update().get(pk=plan.pk)
+    _require(
+        plan.status != PlanStatus.APPROVED,
+        _("This plan is approved already: it is frozen and can no longer be withdrawn."),
+    )
+    _require(
+        plan.status == PlanStatus.SUBMITTED,
+        _("This plan is not waiting for approval: there is nothing to withdraw."),
+    )
+    _require(
+        confirmed,
+        _(
+            "Confirm the withdrawal: the plan goes back to a draft and the main leader can no longer "
+            "approve it until it is submitted again."
+        ),
+    )
+    claim(plan, based_on)
+    old = {"status": plan.status, "submitted_by": plan.submitted_by_id}
+    plan.status = PlanStatus.DRAFT
+    plan.submitted_by, plan.submitted_at = None, None
+    plan.save()
+    record(
+        actor=actor,
+        action="pay_plan.withdraw",
+        target=plan,
+        town=plan.town,
+        old=old,
+        new={"status": plan.status},
+    )
+    notices.withdrawn(plan)
     return plan

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:year>/<str:kind>/", views.plan, name="plan"),
     path("<int:year>/<str:kind>/compute/", views.plan_compute, name="plan_compute"),
     path("<int:year>/<str:kind>/move/<str:to>/", views.plan_move, name="plan_move"),
+    path("<int:year>/<str:kind>/withdraw/", views.plan_withdraw, name="plan_withdraw"),
     path("<int:year>/<str:kind>/pay.xlsx", views.plan_export, name="plan_export"),
 ]

@@ -156,6 +156,26 @@ def plan_move(request: HttpRequest, town: str, year: int, kind: str, to: str) ->
 
 
 @login_required
+@require_POST
+def plan_withdraw(request: HttpRequest, town: str, year: int, kind: str) -> HttpResponse:
+    town_obj = town_or_404(request, town, Action.MANAGE_PAY)
+    plan_obj = _saved_plan(town_obj, year, kind)
+    try:
+        services.plan_withdraw(
+            actor=request.user,
+            plan=plan_obj,
+            based_on=page_version(request, plan_obj.version),
+            confirmed=confirm.confirmed(request),
+        )
+        messages.success(
+            request, _("The plan is withdrawn: it is a draft again, to change, compute and submit again.")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("pay:plan", town, year, kind)
+
+
+@login_required
 def plan_export(request: HttpRequest, town: str, year: int, kind: str) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_PAY)
     plan_obj = _saved_plan(town_obj, year, kind)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from kaoping.appeals import selectors as appeals
 from kaoping.appeals import services as appeal_services
 from kaoping.appeals.models import Appeal, Stage
 from kaoping.indicators.models import IndicatorWeight
+from kaoping.pay.models import PayPlan, PlanStatus
 from kaoping.people.models import Population, Town
 from kaoping.people.selectors import rosters
 from kaoping.quarterly import selectors as quarterly
@@ -202,6 +203,16 @@ class _Reader:
             .order_by("period__month")
         )
         return list(rows)
+
+    @cached_property
+    def pay_plans(self) -> list[PayPlan]:
+        """The town's pay plans waiting for approval and those returned to the office (one query)."""
+        return list(
+            PayPlan.objects.filter(town=self.town)
+            .filter(Q(status=PlanStatus.SUBMITTED) | (Q(status=PlanStatus.DRAFT) & ~Q(returned_reason="")))
+            .only("pk", "year", "kind", "status", "returned_reason")
+            .order_by("year", "kind")
+        )
 
     @cached_property
     def pending_corrections(self) -> int:
@@ -577,6 +588,15 @@ def _my_appeal_lines(r: _Reader) -> list[Line]:
     return lines
 
 
+def _pay_line(r: _Reader, plan: PayPlan, label: str, note: str) -> Line:
+    return Line(
+        label=label % {"plan": plan.get_kind_display(), "year": plan.year},
+        url=reverse("pay:plan", args=[r.town.slug, plan.year, plan.kind]),
+        note=note,
+        urgent=True,
+    )
+
+
 def _assessment_office(r: _Reader) -> Card:
     card = Card(
         "assessment_office",
@@ -590,6 +610,16 @@ def _assessment_office(r: _Reader) -> Card:
     card.lines += _correction_line(r)
     card.lines += _appeal_lines(r)
     card.lines += _annual_confirm_lines(r)
+    card.lines += [
+        _pay_line(
+            r,
+            plan,
+            _("Pay plan returned: %(plan)s %(year)s"),
+            _("Returned by the main leader: %(reason)s") % {"reason": plan.returned_reason},
+        )
+        for plan in r.pay_plans
+        if plan.status == PlanStatus.DRAFT
+    ]
     if r.overdue_rectifications:
         card.lines.append(
             Line(
@@ -665,6 +695,16 @@ def _main_leader(r: _Reader) -> Card:
             )
         )
     card.lines += _correction_line(r)
+    card.lines += [
+        _pay_line(
+            r,
+            plan,
+            _("Pay plan waiting for your approval: %(plan)s %(year)s"),
+            _("Approve it to freeze the amounts, or return it with a reason"),
+        )
+        for plan in r.pay_plans
+        if plan.status == PlanStatus.SUBMITTED
+    ]
     if not card.lines:
         card.empty = _("Nothing waiting for your review.")
     return card

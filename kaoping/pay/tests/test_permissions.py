@@ -46,6 +46,8 @@ STEPS = [
         {R.MAIN_LEADER},
     ),
     ("return", "pay:plan_move", {"to": "draft"}, PlanStatus.SUBMITTED, PlanStatus.DRAFT, {R.MAIN_LEADER}),
+    # The office takes back what it submitted (MANAGE_PAY), before the leader decides.
+    ("withdraw", "pay:plan_withdraw", {}, PlanStatus.SUBMITTED, PlanStatus.DRAFT, {R.ASSESSMENT_OFFICE}),
 ]
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kaoping import testing
 from kaoping.accounts.models import Role, RoleAssignment
 from kaoping.appeals.models import Appeal
+from kaoping.pay.models import PayPlan, PlanKind
 from kaoping.people.models import Population
 from kaoping.quarterly.models import LaggingEntry, LaggingList, ListStatus, Meeting, Rectification
 from kaoping.records import services as records_services
@@ -244,9 +245,15 @@ def _returned(town, cadre, leader, month):
 
 def _everything(town, personas, sheet, cadres, n):
     """`n` more of every kind of thing a card lists: open sheets, items, adjustments, returned
-    records, rectifications (open and overdue), exemplary cases, objections and reviews."""
+    records, rectifications (open and overdue), exemplary cases, objections and reviews, pay plans
+    waiting for approval and returned to the office."""
     office = personas["supervision_office"]
     for i in range(n):
+        year = 2000 + PayPlan.objects.count() // 2
+        PayPlan.objects.create(town=town, year=year, kind=PlanKind.NON_ESTABLISHED_BONUS, status="submitted")
+        PayPlan.objects.create(
+            town=town, year=year, kind=PlanKind.INSTITUTION_INCENTIVE, returned_reason="池额有误"
+        )
         for who in (personas["cadre"].cadre, cadres[0]):
             k = Appeal.objects.count()
             Appeal.objects.create(
@@ -383,14 +390,24 @@ def test_the_todo_figures_take_a_fixed_number_of_queries_whatever_the_number_of_
     # leads an area, their open rectifications and the overdue ones (4), the records to fill (6) and
     # the month's completeness (5); the town's objections and reviews, the cadre's own and the town's
     # windows for the cadre's latest result (3); the latest published year of annual grades (1; the
-    # cadre's grade of that year is read only once a year is published).
-    assert (few, many) == (33, 33)
+    # cadre's grade of that year is read only once a year is published); the pay plans waiting for the
+    # leader or returned to the office (1).
+    assert (few, many) == (34, 34)
     assert any(line.label.startswith("Publication window of 2026-02") for c in cards for line in c.lines)
     assert any(
         line.label == "Objections and reviews to answer" and line.figure == "12"
         for c in more_cards
         for line in c.lines
     )
+    assert (
+        sum(
+            line.label.startswith("Pay plan waiting for your approval")
+            for c in more_cards
+            for line in c.lines
+        )
+        == 6
+    )
+    assert sum(line.label.startswith("Pay plan returned") for c in more_cards for line in c.lines) == 6
     assert _page_queries(client, town) == page_few  # the whole page too
 
 
