@@ -54,6 +54,11 @@ VERBS = {
     "review": _("review asked for"),
     "change": _("changed by hand, with a reason"),
     "remove": _("removed"),
+    "confirm": _("confirmed after the publication window"),
+    "close": _("record closed"),
+    "files": _("files changed"),
+    "note_files": _("follow-up note's files changed"),
+    "approve_share": _("raised 优秀 share approved"),
 }
 
 # Actions whose verb alone would say something untrue of them.
