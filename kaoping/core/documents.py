@@ -19,6 +19,7 @@ them to Noto CJK), rather than the document naming a fallback.
 """
 
 import datetime
+import io
 import os
 import shutil
 import subprocess
@@ -26,6 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -378,3 +380,20 @@ def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
         if result.returncode != 0 or not target.exists():
             raise DomainError(_("LibreOffice could not convert the document to PDF."))
         return target.read_bytes()
+
+
+def printed_by(doc: Document, by) -> bytes:
+    """End a document with who printed it and when, right-aligned, and return it as .docx bytes."""
+    closing = paragraph(
+        doc,
+        _("Printed from Kaoping by %(who)s on %(day)s.")
+        % {"who": by.get_full_name() or by.username, "day": chinese_date(timezone.localdate())},
+        FANGSONG,
+        10.5,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        indent=False,
+    )
+    closing.paragraph_format.space_before = Pt(18)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

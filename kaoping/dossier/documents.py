@@ -4,8 +4,6 @@ tables, and as PDF through the bulletins' LibreOffice conversion. Each section i
 `Table`, so a new section needs no code here.
 """
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
@@ -65,19 +63,7 @@ def dossier_docx(town: Town, cadre: Cadre, sections: list[Loaded], *, by: User) 
         else:
             house.paragraph(doc, str(loaded.section.empty), house.FANGSONG, 12, indent=False)
 
-    closing = house.paragraph(
-        doc,
-        _("Printed from Kaoping by %(who)s on %(day)s.")
-        % {"who": by.get_full_name() or by.username, "day": house.chinese_date(timezone.localdate())},
-        house.FANGSONG,
-        10.5,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-        indent=False,
-    )
-    closing.paragraph_format.space_before = Pt(18)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return house.printed_by(doc, by)
 
 
 def filename(cadre: Cadre, extension: str) -> str:

@@ -3,10 +3,6 @@
 whose header row repeats on each page, "— N —" page numbers at the outer edge), and so as PDF through
 `core.documents.docx_to_pdf`. Each part is written from its blocks, as the page shows them."""
 
-import io
-
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -51,19 +47,7 @@ def report_docx(report: Report, *, by: User) -> bytes:
                 house.paragraph(doc, "", house.FANGSONG, TEXT_SIZE, indent=False)
             elif block.empty:
                 house.body(doc, block.empty)
-    closing = house.paragraph(
-        doc,
-        _("Printed from Kaoping by %(who)s on %(day)s.")
-        % {"who": by.get_full_name() or by.username, "day": house.chinese_date(timezone.localdate())},
-        house.FANGSONG,
-        10.5,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-        indent=False,
-    )
-    closing.paragraph_format.space_before = Pt(18)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return house.printed_by(doc, by)
 
 
 def filename(report: Report, extension: str) -> str:
