@@ -200,7 +200,8 @@ except ValueError as exc:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Axes refuses a locked login before the password is checked (kaoping/accounts/lockout.py).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# A session names the backend that logged it in: sessions from before a change of this list end.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "kaoping.accounts.backends.Backend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

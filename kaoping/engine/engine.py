@@ -318,10 +318,26 @@ def _decimal(numerator: int, denominator: int) -> Decimal:
     return Decimal(numerator) / Decimal(denominator)
 
 
-def _round_half_up(q: Fraction) -> Decimal:
-    """`q` rounded to 2 places, a half cent away from zero, from the exact value."""
-    cents = math.floor(abs(q) * 100 + Fraction(1, 2))
-    return (Decimal(cents) if q >= 0 else -Decimal(cents)) * CENT
+def _round_half_up(q: Ratio) -> Decimal:
+    """`q` (numerator, denominator > 0) rounded to 2 places, a half cent away from zero, from the
+    exact value: floor(|q| × 100 + ½) cents = (200 |n| + d) // 2d."""
+    numerator, denominator = q
+    cents = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return (Decimal(cents) if numerator >= 0 else -Decimal(cents)) * CENT
+
+
+def _add(q: Ratio, value: Decimal, sign: int = 1) -> Ratio:
+    """q + sign × value, exact."""
+    if not value:
+        return q
+    numerator, denominator = value.as_integer_ratio()
+    return q[0] * denominator + sign * numerator * q[1], q[1] * denominator
+
+
+def _above(q: Ratio, value: Decimal) -> bool:
+    """q > value, exact."""
+    numerator, denominator = value.as_integer_ratio()
+    return q[0] * denominator > numerator * q[1]
 
 
 def _capped(total: Decimal, month_cap: Decimal | None, year_left: Decimal | None) -> Decimal:
@@ -380,6 +396,10 @@ def compute(
     for adjustment in adjustments:
         by_cadre[adjustment.cadre_id].append(adjustment)
     democratic = democratic or {}
+    process = process or {}
+    bonus_used, deduction_used = bonus_used_this_year or {}, deduction_used_this_year or {}
+    upper = scheme.scale + scheme.bonus_cap_month if scheme.bonus_cap_month is not None else None
+    share_n, share_d = scheme.democratic_share.as_integer_ratio()
     lines = _Lines(scheme, in_force, weight_total, best)
     if not explain:
         tables, denominator = lines.tables({c: values.get(c, {}) for c in cadres})
@@ -415,38 +435,44 @@ def compute(
                 for indicator_id, category_id, table in tables
                 if category_id not in zeroed_categories
             )
-        performance = Fraction(total_n, total_d)
         result.performance = _decimal(total_n, total_d)
-        _apply_adjustments(
-            scheme,
-            result,
-            by_cadre.get(cadre_id, []),
-            (bonus_used_this_year or {}).get(cadre_id, ZERO),
-            (deduction_used_this_year or {}).get(cadre_id, ZERO),
-        )
-        result.process = sorted((process or {}).get(cadre_id, []), key=lambda p: (p.id, p.points, p.label))
-        if any(not p.points.is_finite() for p in result.process):
-            raise EngineError("process points must be numbers")
-        result.process_total = sum((p.points for p in result.process), ZERO)
-        upper = scheme.scale + scheme.bonus_cap_month if scheme.bonus_cap_month is not None else None
-        assessment = (
-            performance + Fraction(result.process_total) + Fraction(result.bonus) - Fraction(result.deduction)
-        )
-        if assessment < 0:
+        mine_adjusted = by_cadre.get(cadre_id)
+        if mine_adjusted:  # most cadres have none: bonus and deduction stay 0
+            _apply_adjustments(
+                scheme,
+                result,
+                mine_adjusted,
+                bonus_used.get(cadre_id, ZERO),
+                deduction_used.get(cadre_id, ZERO),
+            )
+        points = process.get(cadre_id)
+        if points:
+            result.process = sorted(points, key=lambda p: (p.id, p.points, p.label))
+            if any(not p.points.is_finite() for p in result.process):
+                raise EngineError("process points must be numbers")
+            result.process_total = sum((p.points for p in result.process), ZERO)
+        # The chain in exact integer ratios (as the lines are), rounded once at the end.
+        assessment = _add(_add((total_n, total_d), result.process_total), result.bonus)
+        assessment = _add(assessment, result.deduction, -1)
+        if assessment[0] < 0:
             result.notes.append("floor")
-            assessment = Fraction(0)
-        elif upper is not None and assessment > upper:
+            assessment = (0, 1)
+        elif upper is not None and _above(assessment, upper):
             result.notes.append("ceiling")
-            assessment = Fraction(upper)
-        result.assessment = _decimal(assessment.numerator, assessment.denominator)
+            assessment = upper.as_integer_ratio()
+        result.assessment = _decimal(*assessment)
         total = assessment
         if cadre_id in democratic:
             score = democratic[cadre_id]
             if not (score.is_finite() and ZERO <= score <= DEMOCRATIC_MAX):
                 raise EngineError("a democratic score is between 0 and 100")
             result.democratic = score
-            share = Fraction(scheme.democratic_share)
-            total = (1 - share) * assessment + share * Fraction(score)
+            # (1 − s) × assessment + s × score, for s = share_n / share_d and score = score_n / score_d
+            score_n, score_d = score.as_integer_ratio()
+            total = (
+                (share_d - share_n) * assessment[0] * score_d + share_n * score_n * assessment[1],
+                share_d * assessment[1] * score_d,
+            )
         result.total = _round_half_up(total)
         results[cadre_id] = result
     return results

@@ -89,3 +89,17 @@ def test_requests_every_50_seconds_keep_a_session_alive_for_an_hour(logged_in):
     for step in range(1, 73):
         with time_machine.travel(start + timedelta(seconds=50 * step), tick=False):
             assert client.get(home).status_code == 200, step
+
+
+@pytest.mark.django_db
+def test_a_cadres_session_reads_the_user_and_their_cadre_record_in_one_query(client, personas, town):
+    """The login backend (accounts/backends.py) reads the cadre with the user: a cadre's page needs
+    both (their grants name the cadre's town)."""
+    assert client.post("/accounts/login/", {"username": "cadre", "password": PASSWORD}).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("town_home", kwargs={"town": town.slug})).status_code == 200
+    user_queries = [q["sql"] for q in queries if 'FROM "accounts_user"' in q["sql"]]
+    cadre_queries = [q["sql"] for q in queries if q["sql"].lstrip().startswith('SELECT "people_cadre"')]
+    assert len(user_queries) == 1
+    assert "people_cadre" in user_queries[0]  # joined
+    assert cadre_queries == []  # no second read of the cadre record

@@ -93,13 +93,15 @@ PREFIX = "bench-"
 YEAR = 2026
 SEED = 20260101
 CATEGORIES = ("党的建设", "新旧动能转换", "乡村振兴", "民生服务保障", "防范化解风险", "督促落实")
+# Seconds, at most: the recompute targets of issue 10 (no slower than before results kept their
+# ids: 80 ms a town-month, 4 s a city-month; a saved score's ranking in 50 ms), the pages' of the first.
 TARGETS = {
-    "town": 0.2,
-    "city": 5.0,
+    "town": 0.08,
+    "city": 4.0,
     "save": 0.05,
     "ranking": 0.1,
     "breakdown": 0.1,
-}  # seconds, from the issue
+}
 D = Decimal
 
 
@@ -785,9 +787,9 @@ class Command(BaseCommand):
 
     def _row(self, label: str, runs: list[float], target: float, note: str = "") -> None:
         median = statistics.median(runs)
-        verdict = "met" if median < target else "MISSED"
+        verdict = "met" if median <= target else "MISSED"
         self.stdout.write(
-            f"| {label} | {_fmt(median)} | {_fmt(min(runs))} | {_fmt(max(runs))} | < {_fmt(target)} "
+            f"| {label} | {_fmt(median)} | {_fmt(min(runs))} | {_fmt(max(runs))} | ≤ {_fmt(target)} "
             f"| {verdict}{'; ' + note if note else ''} |"
         )
 

@@ -154,7 +154,7 @@ def session_key(user: User) -> str:
     """A logged-in session of `user` in the database, as the login page would leave it."""
     store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
     store[SEEN_KEY] = int(time.time())
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
