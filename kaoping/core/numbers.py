@@ -22,11 +22,16 @@ Refused, each with its own message: exponents (`1e30`, `1E+29`), `NaN` and `Infi
 (`1_0`), digits of other scripts (Arabic-Indic `٣`, Devanagari, circled or superscript digits),
 spaces inside the number, more decimals than the column keeps (`8.555` for two; trailing zeros such as
 `8.500` are fine), more digits before the point than the column holds, and yes/no cells.
+
+Money is written back the way it is read, by `money(value)`: grouped by three with commas and two
+decimals (`123,456.78`), the Chinese convention as much as the English one, and `—` for no amount. Pages
+(the `money` filter), documents and the text cells of workbooks all call it; a workbook's numeric cells
+stay numbers, shown by Excel with `MONEY_FORMAT`.
 """
 
 import functools
 import re
-from decimal import Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation  # type: ignore[import-untyped]
@@ -59,6 +64,22 @@ _WIDTH = str.maketrans(
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _WIDE = Context(prec=200)  # exact arithmetic on anything _small() lets through
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<fraction>[0-9]*))?")
+
+
+MISSING = "—"  # what a page, document or workbook shows where there is no value
+MONEY_FORMAT = "#,##0.00"  # Excel's format for an amount in yuan: the same grouping as `money`
+
+
+def money(value: Decimal | int | str | None, *, places: int = 2) -> str:
+    """An amount in yuan as a person reads it: `123,456.78`, `-1,234.50`, `0.00`; `—` for None.
+
+    Rounded half-up to `places` decimals (2: yuan and fen; the pay plan's exact shares use 4)."""
+    if value is None or value == "":
+        return MISSING
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+    if amount.is_zero():
+        amount = abs(amount)  # -0.00 is 0.00
+    return f"{amount:,.{places}f}"
 
 
 class NumberError(ValueError):

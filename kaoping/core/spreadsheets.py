@@ -50,7 +50,7 @@ from openpyxl.xml.functions import iterparse
 
 from kaoping.core import text as typed_text
 from kaoping.core.errors import DomainError
-from kaoping.core.numbers import NumberError, parse_number
+from kaoping.core.numbers import MONEY_FORMAT, NumberError, parse_number
 
 Label = str | Promise
 Properties = Mapping[str, int | str]  # custom document properties of a workbook: name → value
@@ -275,6 +275,14 @@ class Number(Kind):
         if self.maximum is not None:
             return _("A number of at most %(max)s") % {"max": self.maximum}
         return _("A number")
+
+
+class Money(Number):
+    """An amount in yuan to the fen: a number cell that Excel shows grouped by three (123,456.78)."""
+
+    def __init__(self, *, minimum: Decimal | None = None, maximum: Decimal | None = None) -> None:
+        super().__init__(places=2, minimum=minimum, maximum=maximum)
+        self.number_format = MONEY_FORMAT
 
 
 class Date(Kind):

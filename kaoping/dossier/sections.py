@@ -19,6 +19,11 @@ class Table:
     summary: str = ""  # one line above the table (counts, means)
     widths: list[float] = field(default_factory=list)  # relative column widths, optional
 
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, str]]]:
+        """Each row's cells beside their column's header: on a phone a row is a card of "header: cell"."""
+        return [list(zip(self.headers, row, strict=False)) for row in self.rows]
+
 
 @dataclass(frozen=True)
 class Viewer:

@@ -20,6 +20,7 @@ from kaoping.accounts.permissions import Action, can, own_pay_allowed
 from kaoping.annual import selectors as annual
 from kaoping.appeals import selectors as appeals
 from kaoping.appeals.models import AppealStatus, Stage
+from kaoping.core.numbers import money
 from kaoping.evaluation.models import RoundStatus, TargetResult
 from kaoping.pay import selectors as pay
 from kaoping.people.models import Cadre
@@ -44,7 +45,7 @@ class YearRow:
     lagging: list[str] = field(default_factory=list)  # "Q2 (statement made)"
     grade: str = ""
     honour: list[str] = field(default_factory=list)
-    pay: list[str] = field(default_factory=list)  # "Bonus of …: 1,234.56"
+    pay: list[str] = field(default_factory=list)  # "Bonus of …：1,234.56" (core.numbers.money)
     appeals: str = ""
 
     @property
@@ -134,7 +135,7 @@ def load_years(cadre: Cadre, viewer: Viewer | None) -> Years:
     shown = pay_shown(cadre, viewer)
     if shown:
         for line in pay.own_pay(cadre):
-            amount = _("not paid") if line.unpaid else f"{line.amount:,.2f}"
+            amount = _("not paid") if line.unpaid else money(line.amount)
             row(line.plan.year).pay.append(f"{line.plan.get_kind_display()}：{amount}")
 
     raised: dict[int, list] = defaultdict(list)

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from kaoping.core import spreadsheets
+from kaoping.core.numbers import MONEY_FORMAT, money
 
 from . import inputs
 from .models import PlanStatus
@@ -27,7 +28,7 @@ COLUMNS = (
     spreadsheets.Column("share", gettext_lazy("Share of the year assessed"), spreadsheets.Number(places=6)),
     spreadsheets.Column("weight", gettext_lazy("Weight"), spreadsheets.Number(places=4)),
     spreadsheets.Column("exact", gettext_lazy("Exact share (yuan)")),
-    spreadsheets.Column("amount", gettext_lazy("Amount (yuan)"), spreadsheets.Number(places=2)),
+    spreadsheets.Column("amount", gettext_lazy("Amount (yuan)"), spreadsheets.Money()),
     spreadsheets.Column("note", gettext_lazy("Note")),
 )
 BOLD = Font(bold=True)
@@ -89,7 +90,7 @@ def workbook(page: PlanPage, method_text: str) -> bytes:
     sheet.title = _("Pay")[:31]
     top = [
         f"{plan.town.name} {plan.year} {plan.get_kind_display()}",
-        _("Pool: %(pool)s yuan") % {"pool": f"{plan.pool:.2f}"},
+        _("Pool: %(pool)s yuan") % {"pool": money(plan.pool)},
         _("Method: %(method)s") % {"method": method_text},
         _approval(page),
     ]
@@ -118,7 +119,7 @@ def workbook(page: PlanPage, method_text: str) -> bytes:
     amount_column = [c.key for c in COLUMNS].index("amount") + 1
     total = sheet.cell(row=row, column=amount_column, value=page.total)
     total.font = BOLD
-    total.number_format = "0.00"
+    total.number_format = MONEY_FORMAT
     widths = (12, 18, 14, 18, 10, 12, 12, 16, 14, 30)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width

@@ -9,6 +9,7 @@ from fractions import Fraction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from kaoping.core.numbers import money
 from kaoping.people.models import Cadre, Town
 
 from . import inputs
@@ -95,7 +96,7 @@ def exact_text(exact: str) -> str:
     fraction = Fraction(exact)
     shown = Decimal(fraction.numerator) / Decimal(fraction.denominator)
     rounded = shown.quantize(Decimal("0.0001"))
-    return f"{rounded}" if Fraction(rounded) == fraction else f"≈{rounded}"
+    return money(rounded, places=4) if Fraction(rounded) == fraction else f"≈{money(rounded, places=4)}"
 
 
 @dataclass
@@ -160,7 +161,7 @@ def how_text(plan: PayPlan, line: PayLine, total_weight: Decimal) -> str:
         "weight": _number(line.weight),
         "base": base,
         "total": _number(total_weight),
-        "pool": plan.pool,
+        "pool": money(plan.pool),
         "exact": exact_text(line.exact),
     }
     if line.extra_cent:

@@ -20,6 +20,7 @@ from kaoping.annual.publication import KEY as ANNUAL_GRADE
 from kaoping.appeals import selectors as appeals
 from kaoping.appeals.models import AppealStatus, Stage
 from kaoping.core.documents import chinese_date
+from kaoping.core.numbers import money
 from kaoping.pay import selectors as pay
 from kaoping.pay.models import PlanStatus
 from kaoping.people.models import Town
@@ -60,10 +61,6 @@ class Report:
     provisional: bool
     status: str
     parts: list[Part]
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 def _percent(share: Decimal) -> str:
@@ -274,8 +271,8 @@ def _pay(town: Town, year: int) -> Part:
         rows.append(
             [
                 t.plan.get_kind_display(),
-                _money(t.plan.pool),
-                _money(t.distributed) if t.plan.computed else "—",
+                money(t.plan.pool),
+                money(t.distributed) if t.plan.computed else "—",
                 str(t.paid) if t.plan.computed else "—",
                 str(t.unpaid) if t.plan.computed else "—",
                 status,

@@ -317,6 +317,26 @@ def test_the_annual_tables_fit_a_phone(client_for, office, town, computed):
     assert "locked at" in first_cell and "d-sm-none" in first_cell
 
 
+def test_on_a_phone_each_month_of_the_cadre_page_is_a_card_of_named_values(
+    client_for, office, town, computed
+):
+    """The month table is a .table-stack: every value carries its column's name (data-label), which
+    the stylesheet shows beside it once the rows are stacked as cards on a narrow screen."""
+    import re
+
+    page = client_for(office).get(_url("cadre", town, 2026, computed[0].pk)).content.decode()
+    before, after = page.split('id="months"')
+    table = before.rsplit("<table", 1)[1] + after.split("</table>")[0]
+    assert "table-stack" in table
+    headers = re.findall(r"<th[^>]*>([^<]+)</th>", table.split("</thead>")[0])
+    assert len(headers) == 8
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("</thead>")[1], flags=re.S)
+    assert len(rows) == 3  # two months and the means
+    for row in rows:
+        assert re.search(r'<th scope="row"', row)  # the month (or the means) heads the card
+        assert re.findall(r'<td[^>]*data-label="([^"]*)"', row) == headers[1:]
+
+
 def test_the_cases_page_reads_each_locked_grade_in_the_same_query(
     client_for, office, town, computed, django_assert_num_queries
 ):

@@ -3,11 +3,12 @@
 from decimal import Decimal, localcontext
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaoping.core.numbers import NumberError, largest, parse_number
+from kaoping.core.numbers import NumberError, largest, money, parse_number
 
 
 @pytest.fixture(autouse=True)
@@ -205,3 +206,50 @@ def test_the_largest_number_a_column_holds_is_exact_whatever_the_decimal_context
         assert largest(6, 0) == Decimal(999999)
     assert largest(2, 2) == Decimal("0.99")
     assert largest(8, 2) == Decimal("999999.99")
+
+
+# --- Money as it is written ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("123456.78"), "123,456.78"),
+        (Decimal("1234567.5"), "1,234,567.50"),
+        (Decimal("999.99"), "999.99"),
+        (Decimal("1000"), "1,000.00"),
+        (10000, "10,000.00"),
+        ("5328.9", "5,328.90"),
+        (Decimal("0"), "0.00"),
+        (Decimal("-0.00"), "0.00"),
+        (Decimal("-1234.5"), "-1,234.50"),
+        (Decimal("0.005"), "0.01"),  # half-up, not to even
+        (Decimal("2.675"), "2.68"),
+        (Decimal("-0.004"), "0.00"),
+        (None, "—"),
+        ("", "—"),
+    ],
+)
+def test_money_is_grouped_by_three_with_two_decimals_and_a_dash_for_none(value, shown):
+    assert money(value) == shown
+
+
+def test_money_reads_the_same_in_chinese():
+    with translation.override("zh-hans"):
+        assert money(Decimal("123456.78")) == "123,456.78"
+
+
+def test_money_keeps_more_places_when_asked():
+    assert money(Decimal("5328.90021"), places=4) == "5,328.9002"
+
+
+@given(st.decimals(min_value=Decimal("-9999999999.99"), max_value=Decimal("9999999999.99"), places=2))
+def test_money_reads_back_as_the_same_amount(value):
+    assert parse_number(money(value), max_digits=12, decimal_places=2, allow_negative=True) == value
+
+
+def test_the_money_filter_writes_what_money_writes():
+    rendered = Template("{% load money %}{{ a|money }} {{ b|money }}").render(
+        Context({"a": Decimal("123456.78"), "b": None})
+    )
+    assert rendered == "123,456.78 —"

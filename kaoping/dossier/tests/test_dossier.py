@@ -179,6 +179,27 @@ def test_the_records_and_quarterly_sections_show_their_history(client_for, perso
 
 
 @pytest.mark.django_db
+def test_every_table_of_the_dossier_names_each_value_for_a_phone(client_for, personas, town, cadre):
+    """Each section's table is a .table-stack whose cells carry their column's name (data-label): on a
+    narrow screen the stylesheet stacks each row as a card of "name value" lines."""
+    import re
+
+    add_history(cadre, years=[2025], actor=personas["assessment_office"])
+    page = client_for(personas["cadre"]).get(_url(town, cadre)).content.decode()
+    tables = re.findall(r"<table([^>]*)>(.*?)</table>", page, flags=re.S)
+    dossier_tables = [(attributes, body) for attributes, body in tables if "dossier-table" in attributes]
+    assert len(dossier_tables) >= 6
+    for attributes, body in dossier_tables:
+        assert "table-stack" in attributes
+        headers = re.findall(r'<th scope="col">([^<]*)</th>', body)
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("</thead>")[1], flags=re.S):
+            labels = re.findall(r'<t[dh][^>]*data-label="([^"]*)"', row)
+            assert labels and set(labels) <= set(headers), (headers, row[:200])
+    records = page.split('id="records"')[1].split("</table>")[0]
+    assert 'class="table-stack-more"' in records  # a record's further answers stay in its card
+
+
+@pytest.mark.django_db
 def test_a_cadre_without_records_or_lagging_lists_sees_each_section_empty(client_for, personas, town, cadre):
     page = client_for(personas["cadre"]).get(_url(town, cadre)).content.decode()
     for key in ("records", "exemplary", "lagging", "rectifications"):

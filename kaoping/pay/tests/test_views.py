@@ -43,8 +43,8 @@ def test_the_plan_page_shows_each_amount_how_it_was_reached_and_the_total_equal_
     computed, client_for, office, town
 ):
     page = client_for(office).get(_url("pay:plan", town)).content.decode()
-    assert "2790.70" in page and "1162.79" in page
-    assert 'id="total">10000.00<' in page
+    assert "2,790.70" in page and "1,162.79" in page
+    assert 'id="total">10,000.00<' in page
     assert "The amounts add up to the pool exactly" in page
     assert "Weight 0.5 = coefficient of Qualified (合格) 1 × 1/2 months assessed (0.5)" in page
     assert "one of the cents left over" in page
@@ -125,7 +125,7 @@ def test_the_excel_for_the_finance_office_reads_back_with_every_amount_and_the_t
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     top = "\n".join(str(r[0]) for r in rows[:4])
-    assert "Pool: 10000.00 yuan" in top and "Grade tiers" in top and "Approved by main_leader" in top
+    assert "Pool: 10,000.00 yuan" in top and "Grade tiers" in top and "Approved by main_leader" in top
     header = rows[5]
     assert header[:3] == ("Name", "Department or village", "Position") and "Amount (yuan)" in header
     amount = header.index("Amount (yuan)")
@@ -137,13 +137,24 @@ def test_the_excel_for_the_finance_office_reads_back_with_every_amount_and_the_t
     assert not any(str(v) in ids for r in rows for v in r if v is not None)
 
 
+def test_the_excel_amounts_are_numbers_that_excel_shows_grouped_by_three(approved, client_for, leader, town):
+    response = client_for(leader).get(_url("pay:plan_export", town))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    amount = [c.value for c in rows[5]].index("Amount (yuan)")
+    amounts = [r[amount] for r in rows[6:] if r[amount].value is not None]
+    assert len(amounts) == 6  # five members paid, and the total
+    for cell in amounts:
+        assert cell.data_type == "n" and cell.number_format == "#,##0.00", cell.coordinate
+
+
 def test_a_cadre_sees_their_own_pay_of_an_approved_plan_and_nobody_elses(approved, client, town, graded):
     someone = testing.make_user("jia", town=town, role=None, cadre=graded[0])
     client.force_login(someone)
     mine = client.get(_url("pay:mine", town)).content.decode()
-    assert "2790.70" in mine and "1162.79" not in mine and "2325.58" not in mine
+    assert "2,790.70" in mine and "1,162.79" not in mine and "2,325.58" not in mine
     home = client.get(reverse("town_home", kwargs={"town": town.slug})).content.decode()
-    assert 'id="my-pay"' in home and "2790.70" in home and "1395.35" not in home
+    assert 'id="my-pay"' in home and "2,790.70" in home and "1,395.35" not in home
     assert client.get(_url("pay:plan", town)).status_code == 403
     assert client.get(_url("pay:plan_export", town)).status_code == 403
 
@@ -152,7 +163,7 @@ def test_a_cadre_sees_nothing_of_a_plan_not_yet_approved(computed, client, town,
     someone = testing.make_user("jia", town=town, role=None, cadre=graded[0])
     client.force_login(someone)
     mine = client.get(_url("pay:mine", town)).content.decode()
-    assert "2790.70" not in mine and 'id="no-pay"' in mine
+    assert "2,790.70" not in mine and "2790.70" not in mine and 'id="no-pay"' in mine
     assert 'id="my-pay"' not in client.get(reverse("town_home", kwargs={"town": town.slug})).content.decode()
 
 
@@ -164,7 +175,7 @@ def test_another_towns_plan_is_not_found(computed, client_for, personas, other_t
     assert client.post(_url("pay:plan_compute", town), {"version": computed.version}).status_code == 404
     # Under their own town, this town's plan does not exist: the defaults, nothing computed.
     page = client.get(_url("pay:plan", other_town)).content.decode()
-    assert "2790.70" not in page
+    assert "2,790.70" not in page and "2790.70" not in page
 
 
 def test_garbage_in_the_address_is_not_found(computed, client_for, office, town):
