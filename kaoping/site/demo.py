@@ -65,8 +65,8 @@ def load_assessment_history(town: Town) -> dict[str, int]:
     objections and review, the quarterly meetings and the last year's monthly records of `town`."""
     for year in SCHEME_YEARS:
         load_demo_schemes(town, year)
-    # Supervision first: the months' results then include its points, each month computed once, when
-    # its sheets are written. The evaluation rounds are written open and closed on their days as the
+    # Supervision first: the months' results then include its points when their sheets are written.
+    # The evaluation rounds are written open and closed on their days as the
     # months go by, with 2026's objections: a quarter's last month is computed with its democratic
     # scores, and its first two, published before the round, are corrected (更正) by the office.
     items = load_demo_supervision(town, today=DEMO_TODAY, start=HISTORY_MONTHS[0])
@@ -103,7 +103,7 @@ def load_assessment_history(town: Town) -> dict[str, int]:
 
 def _publish_democratic_corrections(rnd: Round) -> None:
     """The office publishes the corrections a closed round made to its quarter's published months
-    (更正, numbered in the year's order) on the next working day, the Monday after the meeting."""
+    (更正, numbered in the year's order) on the Monday after the meeting."""
     import time_machine  # the demo replays the past; time-machine dates each step
 
     office = (
@@ -121,7 +121,7 @@ def _publish_democratic_corrections(rnd: Round) -> None:
             corrections.correction_publish(
                 actor=office,
                 correction=correction,
-                reason=f"{rnd.title}结果计入本季度各月考核（折算20%），更正已发布月份的综合得分及排名。",
+                reason=f"{rnd.title}结果按规定比例折算计入本季度各月考核，更正已发布月份的综合得分及排名。",
                 based_on=correction.version,
                 confirmed=True,
             )
