@@ -114,9 +114,15 @@ def _corrected_cell(result: MonthlyResult) -> tuple[int, Decimal] | None:
     return None
 
 
-def load_demo_appeals(town: Town) -> dict[str, int]:
+def load_demo_appeals(town: Town, *, raised_before: date | None = None) -> dict[str, int]:
     """The four cases above, through `appeal_raise` and `appeal_answer` (and, for the upheld one, the
-    correction's publication). Return the counts. Call it after the monthly history."""
+    correction's publication). Return the counts.
+
+    `raised_before`: only the cases raised before that day, so that the monthly history can play them
+    in their place among the other steps of the year (the upheld objection's correction is published
+    before the quarter's evaluation round corrects the same month). A case already raised is skipped;
+    called without it after the monthly history, it plays the cases left.
+    """
     import time_machine  # the demo replays the past; time-machine dates each step
 
     users = {u.username: u for u in User.objects.filter(username__in={c.username for c in CASES})}
@@ -124,7 +130,11 @@ def load_demo_appeals(town: Town) -> dict[str, int]:
     leader = User.objects.filter(roles__town=town, roles__role=Role.MAIN_LEADER).order_by("pk").first()
     if office is None or leader is None:
         raise ValueError("the demo town has no assessment office or main leader")
+    raised = set(Appeal.objects.filter(town=town).values_list("token", flat=True))
     for n, case in enumerate(CASES, start=1):
+        token = f"demo-{case.stage}-{n}"
+        if token in raised or (raised_before is not None and case.raised[0] >= raised_before):
+            continue
         user = users[case.username]
         result = (
             MonthlyResult.objects.filter(period__town=town, period__month=case.month, cadre_id=user.cadre_id)
@@ -139,7 +149,7 @@ def load_demo_appeals(town: Town) -> dict[str, int]:
                 kind=monthly.KEY,
                 subject_id=result.pk,
                 reason=case.reason,
-                token=f"demo-{case.stage}-{n}",
+                token=token,
             )
         if case.answered is None:
             continue

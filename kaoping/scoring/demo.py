@@ -5,6 +5,7 @@ Deterministic (seeded) and written in bulk; only one summary audit entry is writ
 """
 
 import random
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -66,8 +67,20 @@ def _limit(indicator: Indicator) -> Decimal | None:
     return None
 
 
-def load_demo_history(*, town: Town, months: list[date], actor: User | None, open_last: bool = True) -> int:
+def load_demo_history(
+    *,
+    town: Town,
+    months: list[date],
+    actor: User | None,
+    open_last: bool = True,
+    meanwhile: Callable[[date], object] | None = None,
+) -> int:
     """Score `months` of the town (all but the last published; the last left open in draft).
+
+    `meanwhile(day)`, called before each month is scored with the day its scoring starts (the first
+    of the next month), lets the caller play what the town did since the month before was published
+    (an evaluation round closed, an objection answered): the month is then computed with it, and the
+    months published before it get their corrections.
 
     Returns the number of score entries written. The schemes of each month's year must exist.
     """
@@ -89,6 +102,8 @@ def load_demo_history(*, town: Town, months: list[date], actor: User | None, ope
         # A month is scored in its first days after it ends: submitted by the 3rd, approved by the
         # 5th, published on the 8th of the next month.
         next_month = (month + timedelta(days=32)).replace(day=1)
+        if meanwhile is not None:
+            meanwhile(next_month)
         submitted_at, approved_at, published_at = (
             _at(next_month.replace(day=day), hour) for day, hour in ((3, 16), (5, 10), (8, 9))
         )

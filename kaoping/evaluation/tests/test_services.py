@@ -1,5 +1,5 @@
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -265,11 +265,12 @@ def test_workflow_changes_are_audited_but_ballots_are_not(open_round, codes, cad
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_eight_closed_quarters_that_reconcile(town, cadres):
+def test_the_demo_loads_eight_quarters_closed_on_their_days_that_reconcile(town, cadres):
     from ..demo import load_demo_rounds
     from ..models import Round
 
-    counts = load_demo_rounds(town)
+    demo = load_demo_rounds(town)
+    counts = demo.counts()
     assert counts["evaluation_rounds"] == 8 and counts["ballots"] > 0
     rounds = Round.objects.filter(town=town).order_by("year", "quarter")
     assert [r.slug for r in rounds] == [
@@ -282,5 +283,12 @@ def test_the_demo_loads_eight_closed_quarters_that_reconcile(town, cadres):
         ("2024-12-27", 4),
         ("2025-12-26", 4),
     ]
+    # Written open; the monthly history closes each when it reaches the round's day, not before.
+    assert all(r.status == RoundStatus.OPEN for r in rounds) and not democratic_scores(town, 2026, 3)
+    closed = demo.close_held_before(date(2026, 9, 25))
+    assert [r.slug for r in closed] == [r.slug for r in rounds][:-1]
+    assert [r.slug for r in demo.close_held_before(date(2026, 10, 1))] == ["2026Q3"]
+    rounds = Round.objects.filter(town=town)
     assert all(r.status == RoundStatus.CLOSED and reconcile(r) == [] for r in rounds)
+    assert all(timezone.localdate(r.closed_at) == r.held_on for r in rounds)
     assert democratic_scores(town, 2026, 3)

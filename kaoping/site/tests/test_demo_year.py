@@ -24,11 +24,16 @@ from kaoping.annual.models import (
 from kaoping.appeals.models import Appeal, AppealStatus, Stage
 from kaoping.audit.models import AuditEntry
 from kaoping.engine import grading
+from kaoping.engine.periods import quarter_months
+from kaoping.evaluation.demo import QUARTERS
+from kaoping.evaluation.models import Round, RoundStatus
+from kaoping.evaluation.selectors import democratic_scores
 from kaoping.pay import selectors as pay
 from kaoping.pay.models import Method, PayPlan, PlanKind, PlanStatus
 from kaoping.people.demo import DEMO_TODAY
 from kaoping.people.models import PersonnelType, Town
 from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
+from kaoping.scoring.models import PeriodStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +172,8 @@ def test_2025_grades_were_published_objected_to_confirmed_and_reviewed_before_pa
 def test_the_upheld_objection_is_published_as_a_correction_of_its_month(demo):
     upheld = Appeal.objects.get(town=demo, status=AppealStatus.UPHELD)
     correction = Correction.objects.get(pk=int(upheld.reference.split(":")[1]))
-    assert correction.status == CorrectionStatus.PUBLISHED and correction.number == 1
+    # The fifth of 2026: after the office's corrections for the rounds of the first two quarters.
+    assert correction.status == CorrectionStatus.PUBLISHED and correction.number == 5
     assert correction.decided_by.username == "shuji"
     result = MonthlyResult.objects.get(pk=upheld.subject_id)
     assert f"{result.total:.2f}" == upheld.outcome_after
@@ -198,7 +204,8 @@ def test_the_steps_are_audited_on_their_days_by_their_actors(demo):
         assert timezone.localdate(entry.at) <= DEMO_TODAY, entry.action
         actors.setdefault(entry.action, set()).add(entry.actor_name)
     assert len(actors) == 12
-    assert actors["pay_plan.approve"] == {"shuji"} and actors["correction.publish"] == {"shuji"}
+    # The secretary publishes the upheld objection's correction, the office the evaluation rounds'.
+    assert actors["pay_plan.approve"] == {"shuji"} and actors["correction.publish"] == {"shuji", "kaohe"}
     assert actors["annual_proposal.compute"] == actors["annual.confirm"] == {"kaohe"} and actors[
         "appeal.answer"
     ] == {"kaohe"}
@@ -207,3 +214,45 @@ def test_the_steps_are_audited_on_their_days_by_their_actors(demo):
     # The monthly results' four and the annual grades' two (an objection rejected, a review kept).
     assert loaded["appeals_open"] == 1 and loaded["appeals_kept"] == 2 and loaded["appeals_rejected"] == 2
     assert loaded["annual_published"] == loaded["annual_confirmed"] == 1
+
+
+def test_every_published_month_of_a_closed_rounds_quarter_carries_its_democratic_scores(demo):
+    rounds = list(Round.objects.filter(town=demo).order_by("year", "quarter"))
+    assert [(r.year, r.quarter) for r in rounds] == [(year, quarter) for year, quarter, _day in QUARTERS]
+    covered = set()
+    for rnd in rounds:
+        assert rnd.status == RoundStatus.CLOSED and timezone.localdate(rnd.closed_at) == rnd.held_on
+        scores = democratic_scores(demo, rnd.year, rnd.quarter)
+        assert len(scores) >= 20
+        for month in quarter_months(rnd.year, rnd.quarter):
+            covered.add(month)
+            rows = MonthlyResult.objects.filter(
+                period__town=demo, period__month=month, period__status=PeriodStatus.PUBLISHED
+            )
+            carried = dict(rows.exclude(democratic=None).values_list("cadre_id", "democratic"))
+            assessed = set(rows.values_list("cadre_id", flat=True))
+            assert carried == {pk: score for pk, score in scores.items() if pk in assessed}, month
+    # The months of the quarter under way (no round closed yet) carry none.
+    later = MonthlyResult.objects.filter(period__town=demo).exclude(period__month__in=covered)
+    assert later.exists() and not later.exclude(democratic=None).exists()
+
+
+def test_a_round_corrects_the_two_months_published_before_it_and_scores_the_last_one(demo):
+    for rnd in Round.objects.filter(town=demo):
+        first, second, last = quarter_months(rnd.year, rnd.quarter)
+        caused = [
+            c
+            for c in Correction.objects.filter(period__town=demo).select_related("period", "decided_by")
+            if any(rnd.title in cause for cause in c.causes)
+        ]
+        # The last month is computed after the meeting, with the scores: nothing of it to correct.
+        assert sorted(c.period.month for c in caused) == [first, second], rnd
+        for correction in caused:
+            assert correction.status == CorrectionStatus.PUBLISHED and correction.number
+            assert correction.decided_by.username == "kaohe"
+            assert correction.period.published_at < rnd.closed_at < correction.decided_at
+    # Each year's corrections are numbered in the order they were published.
+    for year in (2024, 2025, 2026):
+        published = Correction.objects.filter(town=demo, year=year, status=CorrectionStatus.PUBLISHED)
+        numbers = list(published.order_by("decided_at", "pk").values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1)), year
