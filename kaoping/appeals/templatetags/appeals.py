@@ -2,7 +2,7 @@
 
 `{% load appeals %}{% month_appeals town period cadre %}` on the month's breakdown (reports): the
 reports app sits beside this one in the layers and does not import it; the template asks (three
-queries: the result, the town's rules, the result's objections and reviews).
+queries: the result's id and total, the town's rules, the result's objections and reviews).
 """
 
 from django import template
@@ -19,7 +19,7 @@ register = template.Library()
 @register.inclusion_tag("appeals/_month_panel.html", takes_context=True)
 def month_appeals(context, town, period, cadre) -> dict:
     user = context["request"].user
-    subject = monthly.for_period(town, period.pk, cadre.pk)
+    subject = monthly.for_period(town, period, cadre.pk)
     if subject is None:
         return {"subject": None}
     when = services.windows(subject, services.rules_for(town))
