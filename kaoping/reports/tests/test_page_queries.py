@@ -14,7 +14,7 @@ from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixtu
 RANKING = 7
 BREAKDOWN = 8
 # The publication window and the objections on a published month's breakdown (appeals' template tag):
-# the result as a subject, the town's windows, the result's objections and reviews.
+# the result's id and total, the town's windows, the result's objections and reviews.
 APPEALS_PANEL = 3
 
 
