@@ -59,14 +59,17 @@ def load(town: Town, ids: Iterable[int]) -> dict[int, subjects.Subject]:
     return {row.pk: _subject(row, town) for row in rows}
 
 
-def for_period(town: Town, period: Period, cadre_id: int) -> subjects.Subject | None:
-    """The cadre's published result of `period` (a month of `town`, already read), as a subject, or
-    None: one query of two columns (the breakdown page shows it at every request; the row's JSON
-    breakdown and basis are not needed here)."""
-    if period.town_id != town.pk or period.status != PeriodStatus.PUBLISHED or period.published_at is None:
+def for_result(
+    town: Town, period: Period, cadre_id: int, *, result_id: str, total: str
+) -> subjects.Subject | None:
+    """The cadre's published result of `period` (a month of `town`, already read), as a subject, from
+    the result's id and total the breakdown page has read with it (text, "" when there is no result):
+    no query. None when there is no result, or the month is not published."""
+    if not result_id or period.town_id != town.pk:
         return None
-    row = MonthlyResult.objects.filter(period=period, cadre_id=cadre_id).values_list("pk", "total").first()
-    return None if row is None else _month_subject(row[0], cadre_id, row[1], period, town)
+    if period.status != PeriodStatus.PUBLISHED or period.published_at is None:
+        return None
+    return _month_subject(int(result_id), cadre_id, Decimal(total), period, town)
 
 
 def improvement_context(subject: subjects.Subject) -> dict:

@@ -34,7 +34,7 @@ from kaoping.results.models import Correction, CorrectionStatus
 from kaoping.scoring.models import Period, PeriodStatus
 
 CACHE = "pages"
-VERSION = 1  # part of every key: raise it when what is kept changes shape
+VERSION = 2  # part of every key: raise it when what is kept changes shape
 T = TypeVar("T")
 
 

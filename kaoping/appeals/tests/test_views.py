@@ -82,21 +82,24 @@ def test_a_colleague_who_may_read_the_breakdown_sees_the_window_but_no_action(
     assert raise_url(town, li) in client_for(colleague).get(breakdown(town, li)).content.decode()
 
 
-def test_the_panels_subject_is_the_one_the_appeal_pages_load_read_in_one_narrow_query(town, october):
+def test_the_panels_subject_is_the_one_the_appeal_pages_load_and_takes_no_query(town, october):
     period, wang, _li = october
     with CaptureQueriesContext(connection) as queries:
-        subject = monthly.for_period(town, period, wang.cadre_id)
+        subject = monthly.for_result(
+            town, period, wang.cadre_id, result_id=str(wang.pk), total=str(wang.total)
+        )
     assert subject == monthly.load(town, [wang.pk])[wang.pk]
     assert subject.outcome_label == "88.00"
-    # The result's JSON breakdown and basis are not read at every request of the page.
-    assert len(queries) == 1 and "breakdown" not in queries[0]["sql"]
+    assert len(queries) == 0  # the breakdown page read the result's id and total with its lines
 
 
-def test_the_panel_has_no_subject_for_a_month_not_published_or_of_another_town(town, october, other_town):
+def test_the_panel_has_no_subject_without_a_result_or_published_month_of_the_town(town, october, other_town):
     period, wang, _li = october
-    assert monthly.for_period(other_town, period, wang.cadre_id) is None
+    known = {"result_id": str(wang.pk), "total": str(wang.total)}
+    assert monthly.for_result(town, period, wang.cadre_id, result_id="", total="") is None
+    assert monthly.for_result(other_town, period, wang.cadre_id, **known) is None
     period.status = PeriodStatus.CLOSED
-    assert monthly.for_period(town, period, wang.cadre_id) is None
+    assert monthly.for_result(town, period, wang.cadre_id, **known) is None
 
 
 def test_a_cadre_raises_an_objection_and_a_replayed_form_is_refused(
