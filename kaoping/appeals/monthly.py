@@ -22,23 +22,29 @@ from kaoping.people.models import Town
 from kaoping.results import corrections
 from kaoping.results.models import MonthlyResult
 from kaoping.results.selectors import breakdown_lines, with_basis
-from kaoping.scoring.models import PeriodStatus, ScoreSheet
+from kaoping.scoring.models import Period, PeriodStatus, ScoreSheet
 
 KEY = "results.month"
 
 
 def _subject(result: MonthlyResult, town: Town) -> subjects.Subject:
-    month = f"{result.period.month:%Y-%m}"
+    return _month_subject(result.pk, result.cadre_id, result.total, result.period, town)
+
+
+def _month_subject(
+    result_id: int, cadre_id: int, total: Decimal, period: Period, town: Town
+) -> subjects.Subject:
+    month = f"{period.month:%Y-%m}"
     return subjects.Subject(
         kind=KEY,
-        id=result.pk,
+        id=result_id,
         town_id=town.pk,
-        cadre_id=result.cadre_id,
+        cadre_id=cadre_id,
         label=_("Monthly result of %(month)s") % {"month": month},
-        url=reverse("scoring:breakdown", args=[town.slug, month, result.cadre_id]),
-        outcome=result.total,
-        outcome_label=f"{result.total:.2f}",
-        published_on=timezone.localtime(result.period.published_at).date(),
+        url=reverse("scoring:breakdown", args=[town.slug, month, cadre_id]),
+        outcome=total,
+        outcome_label=f"{total:.2f}",
+        published_on=timezone.localtime(period.published_at).date(),
     )
 
 
@@ -53,20 +59,17 @@ def load(town: Town, ids: Iterable[int]) -> dict[int, subjects.Subject]:
     return {row.pk: _subject(row, town) for row in rows}
 
 
-def for_period(town: Town, period_id: int, cadre_id: int) -> subjects.Subject | None:
-    """The cadre's published result of a month, as a subject (one query), or None."""
-    row = (
-        MonthlyResult.objects.filter(
-            period_id=period_id,
-            cadre_id=cadre_id,
-            period__town=town,
-            period__status=PeriodStatus.PUBLISHED,
-            period__published_at__isnull=False,
-        )
-        .select_related("period")
-        .first()
-    )
-    return None if row is None else _subject(row, town)
+def for_result(
+    town: Town, period: Period, cadre_id: int, *, result_id: str, total: str
+) -> subjects.Subject | None:
+    """The cadre's published result of `period` (a month of `town`, already read), as a subject, from
+    the result's id and total the breakdown page has read with it (text, "" when there is no result):
+    no query. None when there is no result, or the month is not published."""
+    if not result_id or period.town_id != town.pk:
+        return None
+    if period.status != PeriodStatus.PUBLISHED or period.published_at is None:
+        return None
+    return _month_subject(int(result_id), cadre_id, Decimal(total), period, town)
 
 
 def improvement_context(subject: subjects.Subject) -> dict:

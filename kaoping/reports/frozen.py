@@ -22,6 +22,7 @@ without anything of the viewer (no CSRF token, no name): the page around it is r
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TypeVar
 
 from django.core.cache import caches
 from django.db import connection
@@ -33,7 +34,8 @@ from kaoping.results.models import Correction, CorrectionStatus
 from kaoping.scoring.models import Period, PeriodStatus
 
 CACHE = "pages"
-VERSION = 1  # part of every key: raise it when what is kept changes shape
+VERSION = 2  # part of every key: raise it when what is kept changes shape
+T = TypeVar("T")
 
 
 def months_state(town_id: int, *, months: Iterable[date] | None = None, published_only: bool) -> tuple | None:
@@ -69,19 +71,24 @@ def months_state(town_id: int, *, months: Iterable[date] | None = None, publishe
     return (tuple(state), people_changed)
 
 
+def kept(parts: tuple | None, name: str, compute: Callable[[], T]) -> T:
+    """What `compute` gives, kept under a key made of `parts` (None: never kept) and `name`."""
+    if parts is None:
+        return compute()
+    raw = repr((VERSION, name, parts))
+    key = "frozen:" + hashlib.sha256(raw.encode()).hexdigest()
+    cache = caches[CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found)
+    return found
+
+
 def fragments(parts: tuple | None, name: str, render: Callable[[], dict[str, str]]) -> dict[str, SafeString]:
     """The pieces of HTML `render` gives, kept under a key made of `parts` (None: never kept), `name`
     and the active language."""
-    if parts is None:
-        found = render()
-    else:
-        raw = repr((VERSION, name, get_language(), parts))
-        key = "frozen:" + hashlib.sha256(raw.encode()).hexdigest()
-        cache = caches[CACHE]
-        found = cache.get(key)
-        if found is None:
-            found = render()
-            cache.set(key, found)
+    found = kept(None if parts is None else (get_language(), parts), name, render)
     return {k: mark_safe(v) for k, v in found.items()}  # noqa: S308 - rendered by the template engine
 
 

@@ -409,6 +409,9 @@ def _breakdown_fragments(base: dict, *, published_only: bool) -> dict[str, str]:
         "bottom": render_to_string("reports/_breakdown_bottom.html", context),
         "categories": "1" if categories else "",
         "result": "1" if result else "",
+        # For the objection panel (appeals' template tag), which then reads no result of its own.
+        "result_id": str(result.pk) if result else "",
+        "result_total": str(result.total) if result else "",
     }
 
 

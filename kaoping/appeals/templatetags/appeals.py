@@ -1,8 +1,9 @@
 """The publication window and the objection or review actions on a page that shows a result.
 
-`{% load appeals %}{% month_appeals town period cadre %}` on the month's breakdown (reports): the
-reports app sits beside this one in the layers and does not import it; the template asks (three
-queries: the result, the town's rules, the result's objections and reviews).
+`{% load appeals %}{% month_appeals town period cadre result_id total %}` on the month's breakdown
+(reports), with the result's id and total as the page read them ("" without a result): the reports app
+sits beside this one in the layers and does not import it; the template asks (two queries: the town's
+rules, the result's objections and reviews).
 """
 
 from django import template
@@ -17,9 +18,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("appeals/_month_panel.html", takes_context=True)
-def month_appeals(context, town, period, cadre) -> dict:
+def month_appeals(context, town, period, cadre, result_id: str, total: str) -> dict:
     user = context["request"].user
-    subject = monthly.for_period(town, period.pk, cadre.pk)
+    subject = monthly.for_result(town, period, cadre.pk, result_id=result_id, total=total)
     if subject is None:
         return {"subject": None}
     when = services.windows(subject, services.rules_for(town))

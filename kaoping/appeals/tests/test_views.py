@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from kaoping import testing
 from kaoping.indicators.models import Indicator
+from kaoping.people.models import ResultsDisclosure
 from kaoping.results.models import Correction
+from kaoping.scoring.models import PeriodStatus
 
 from .. import monthly
 from ..models import Appeal, AppealRules, AppealStatus, Stage
@@ -65,6 +67,39 @@ def test_after_the_window_the_cadre_can_ask_for_a_review(client_for, personas, t
     assert raise_url(town, wang) not in page
     assert raise_url(town, wang, "review") in page
     assert "Confirmed on 2026-11-07" in page
+
+
+def test_a_colleague_who_may_read_the_breakdown_sees_the_window_but_no_action(
+    client_for, town, october, in_window
+):
+    _period, wang, li = october
+    town.results_disclosure = ResultsDisclosure.ALL_BREAKDOWNS
+    town.save(update_fields=["results_disclosure"])
+    colleague = testing.make_user("li", town=town, role=None, cadre=li.cadre)
+    page = client_for(colleague).get(breakdown(town, wang)).content.decode()
+    assert "Publication window until 11/6" in page
+    assert raise_url(town, wang) not in page and raise_url(town, wang, "review") not in page
+    assert raise_url(town, li) in client_for(colleague).get(breakdown(town, li)).content.decode()
+
+
+def test_the_panels_subject_is_the_one_the_appeal_pages_load_and_takes_no_query(town, october):
+    period, wang, _li = october
+    with CaptureQueriesContext(connection) as queries:
+        subject = monthly.for_result(
+            town, period, wang.cadre_id, result_id=str(wang.pk), total=str(wang.total)
+        )
+    assert subject == monthly.load(town, [wang.pk])[wang.pk]
+    assert subject.outcome_label == "88.00"
+    assert len(queries) == 0  # the breakdown page read the result's id and total with its lines
+
+
+def test_the_panel_has_no_subject_without_a_result_or_published_month_of_the_town(town, october, other_town):
+    period, wang, _li = october
+    known = {"result_id": str(wang.pk), "total": str(wang.total)}
+    assert monthly.for_result(town, period, wang.cadre_id, result_id="", total="") is None
+    assert monthly.for_result(other_town, period, wang.cadre_id, **known) is None
+    period.status = PeriodStatus.CLOSED
+    assert monthly.for_result(town, period, wang.cadre_id, **known) is None
 
 
 def test_a_cadre_raises_an_objection_and_a_replayed_form_is_refused(

@@ -1,7 +1,10 @@
-"""The charts' SVG: whole category names, room around the rank line, empty score bands kept."""
+"""The charts' SVG: whole category names, room around the rank line, empty score bands kept; a chart
+drawn once for the same inputs and language."""
 
 import re
 from decimal import Decimal
+
+from django.utils import translation
 
 from kaoping.reports import charts
 
@@ -54,3 +57,21 @@ def test_the_histogram_keeps_the_empty_bands_between_scores():
 def test_the_histogram_counts_whole_cadres():
     svg = charts.distribution([Decimal(76), Decimal(78)], title="分数段")
     assert "0.5" not in _labels(svg)
+
+
+def test_a_chart_is_drawn_once_for_the_same_inputs_and_language(monkeypatch):
+    drawn = []
+    svg = charts._svg
+    monkeypatch.setattr(charts, "_svg", lambda chart: drawn.append(1) or svg(chart))
+    totals = [Decimal(2), Decimal(76), Decimal(78)]
+    with translation.override("zh-hans"):
+        first = charts.distribution(totals, title="分数段")
+        assert charts.distribution(list(totals), title="分数段") == first
+        assert len(drawn) == 1
+        charts.distribution([*totals, Decimal(90)], title="分数段")
+        charts.distribution(totals, title="分数段", bucket=10)
+        charts.distribution(totals, title="Score bands")
+        assert len(drawn) == 4
+    with translation.override("en"):
+        charts.distribution(totals, title="分数段")
+    assert len(drawn) == 5

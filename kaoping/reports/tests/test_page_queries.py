@@ -14,8 +14,9 @@ from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixtu
 RANKING = 7
 BREAKDOWN = 8
 # The publication window and the objections on a published month's breakdown (appeals' template tag):
-# the result as a subject, the town's windows, the result's objections and reviews.
-APPEALS_PANEL = 3
+# the town's windows, the result's objections and reviews (the result's id and total come with the
+# page's lines).
+APPEALS_PANEL = 2
 
 
 def _ranking(period) -> str:
