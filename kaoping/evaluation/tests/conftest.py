@@ -6,6 +6,7 @@ import pytest
 
 from kaoping import testing
 from kaoping.people.models import AgencyCategory, Population
+from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 from .. import services
 from ..models import RaterKind
@@ -68,12 +69,3 @@ LEAD, MID, EST, NON = (
     RaterKind.ESTABLISHED,
     RaterKind.NON_ESTABLISHED,
 )
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The services' messages are asserted in English, the language they are written in."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
