@@ -192,6 +192,15 @@ def in_english():
         yield
 
 
+@pytest.fixture(name="_english", autouse=True)
+def site_in_english(settings):
+    """The site's own language English as well, for the apps whose pages and documents are asserted in
+    English; `in_english` leaves it Chinese."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(name="client")
 def english_client():
     """The test client asking for English pages."""

@@ -9,7 +9,7 @@ from kaoping.people.models import AgencyCategory, Population
 from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 from .. import services
-from ..models import RaterKind
+from ..models import RaterKind, RoundStatus
 
 
 @pytest.fixture
@@ -53,6 +53,13 @@ def open_round(draft_round, codes, personas):
     """The round open; `.shares` are its tally key's shares, as handed to its holders."""
     draft_round.shares = services.round_open(actor=personas["assessment_office"], round=draft_round)
     return draft_round
+
+
+def close_round(open_round, actor):
+    """`open_round` closed by `actor`, confirmed, with its tally key's shares handed back."""
+    return services.round_move(
+        actor=actor, round=open_round, to=RoundStatus.CLOSED, confirmed=True, shares=open_round.shares
+    )
 
 
 def all_rated(cadres, grade="excellent", **sub):
