@@ -45,6 +45,18 @@ def personas(town, other_town):
 
 
 @pytest.fixture
+def office(personas):
+    """The assessment office of `town`."""
+    return personas["assessment_office"]
+
+
+@pytest.fixture
+def leader(personas):
+    """The main leader (Party secretary) of `town`."""
+    return personas["main_leader"]
+
+
+@pytest.fixture
 def client_for(client):
     """`client_for(user)`: the test client logged in as `user`."""
 

@@ -1,4 +1,5 @@
-"""Test personas: one user per role in a town, plus a user of another town.
+"""Test personas: one user per role in a town, plus a user of another town; and the builders the apps'
+tests share (cadres, schemes, a scored month, published results, the English the assertions are in).
 
 Tests read like a matrix: `personas["scorer"]` is a scorer of `town`, `personas["other_town_admin"]`
 the administrator of a different town. Used by the shared fixtures in conftest.py.
@@ -7,8 +8,11 @@ the administrator of a different town. Used by the shared fixtures in conftest.p
 import os
 import shutil
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from kaoping.accounts.models import Role, RoleAssignment, User
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
@@ -60,6 +64,11 @@ def make_cadre(
     return cadre
 
 
+def make_cadres(town: Town, names: str, first_serial: int, **extra) -> list[Cadre]:
+    """One cadre of `town` per character of `names` (甲, 乙, …), serials counting from `first_serial`."""
+    return [make_cadre(town, name, first_serial + n, **extra) for n, name in enumerate(names)]
+
+
 def make_user(username: str, *, town: Town | None, role: Role | None, population: str = "", **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role is not None and role != Role.CADRE:
@@ -86,9 +95,6 @@ def make_personas(town: Town, other_town: Town) -> dict[str, User]:
 
 def make_scheme(town: Town, year: int = 2026, population: str = Population.AGENCY, **settings):
     """A small scheme: one category, a manual indicator (max 10, weight 60), a pass/fail one (weight 40)."""
-    from datetime import date
-    from decimal import Decimal
-
     from kaoping.indicators.models import AdjustmentReason, Category, Indicator, IndicatorWeight, Scheme
 
     scheme = Scheme.objects.create(
@@ -118,6 +124,87 @@ def make_scheme(town: Town, year: int = 2026, population: str = Population.AGENC
     AdjustmentReason.objects.create(scheme=scheme, kind="bonus", name="改革创新")
     AdjustmentReason.objects.create(scheme=scheme, kind="deduction", name="安全生产")
     return scheme
+
+
+JAN, FEB, MAR = (date(2026, month, 1) for month in (1, 2, 3))
+
+
+def scored_sheet(town: Town, month: date, *, by: User, values: dict[Cadre, dict[str, str]]):
+    """`month` of `town` with an approved sheet of the small scheme (`make_scheme`), holding the values
+    `by` typed for each cadre by indicator code (`{cadre: {"1.1": "8", "1.2": "1"}}`); nothing computed."""
+    from kaoping.indicators.models import Indicator
+    from kaoping.scoring.models import Period, ScoreEntry, ScoreSheet
+
+    scheme = make_scheme(town, month.year)
+    period = Period.objects.create(town=town, month=month)
+    sheet = ScoreSheet.objects.create(period=period, scheme=scheme, status="approved")
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.filter(scheme=scheme)}
+    for cadre, typed in values.items():
+        for code, value in typed.items():
+            ScoreEntry.objects.create(
+                sheet=sheet, cadre=cadre, indicator=indicators[code], value=Decimal(value), updated_by=by
+            )
+    return sheet
+
+
+def publish_month(town: Town, month: date, totals: dict, *, status=None, group=None, capped=()):
+    """Store a month's agency results as the results app would: ranked by `ranking.rank`, each cadre in
+    the pool `group` (by default their agency category), the `capped` cadres' grade capped by a veto;
+    the month published unless `status` says otherwise. `totals`: {cadre: total}."""
+    from kaoping.engine import ranking
+    from kaoping.indicators.models import Scheme
+    from kaoping.results.models import MonthlyResult
+    from kaoping.scoring.models import Period, PeriodStatus
+
+    period, _created = Period.objects.get_or_create(
+        town=town, month=month, defaults={"status": status or PeriodStatus.PUBLISHED}
+    )
+    scheme = Scheme.objects.filter(town=town, year=month.year, population=Population.AGENCY).first()
+    scheme = scheme or make_scheme(town, month.year, Population.AGENCY)
+    placed = ranking.ranks(ranking.rank([ranking.Standing(c.pk, Decimal(t)) for c, t in totals.items()]))
+    for cadre, total in totals.items():
+        MonthlyResult.objects.create(
+            period=period,
+            cadre=cadre,
+            scheme=scheme,
+            performance=Decimal(total),
+            bonus=0,
+            deduction=0,
+            total=Decimal(total),
+            rank=placed[cadre.pk],
+            group_rank=placed[cadre.pk],
+            group=cadre.agency_category if group is None else group,
+            grade_capped=cadre in capped,
+            breakdown={},
+        )
+    return period
+
+
+# Fixtures an app's conftest.py takes in by importing them (`from kaoping.testing import in_english`):
+# its tests then assert the English the messages and pages are written in.
+
+
+@pytest.fixture(name="_english", autouse=True)
+def in_english():
+    """Messages in English, the language they are written in (core's tests check the Chinese catalogue);
+    documents made in the site's language stay Chinese."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(name="_english", autouse=True)
+def site_in_english(settings):
+    """The site's own language English as well, for the apps whose pages and documents are asserted in
+    English; `in_english` leaves it Chinese."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(name="client")
+def english_client():
+    """The test client asking for English pages."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 class AppsOfThatTime:

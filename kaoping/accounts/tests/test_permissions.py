@@ -90,6 +90,11 @@ PAGES += [
         ANNUAL_READERS,
     ),
     ("annual:cadre", lambda t, c: {"town": t.slug, "year": 2026, "pk": c.pk}, ANNUAL_READERS | {R.CADRE}),
+    # The village collectives' own scores: read with the year, entered and imported by the office only
+    # (the posted steps: kaoping/annual/tests/test_collective_permissions.py).
+    ("annual:collectives", lambda t, c: {"town": t.slug, "year": 2026}, ANNUAL_READERS),
+    ("annual:collectives_export", lambda t, c: {"town": t.slug, "year": 2026}, ANNUAL_READERS),
+    ("annual:collectives_template", lambda t, c: {"town": t.slug, "year": 2026}, {R.ASSESSMENT_OFFICE}),
 ]
 
 # Pay tied to the annual results: the plans and everyone's amounts for the office and the Party

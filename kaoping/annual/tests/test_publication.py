@@ -101,8 +101,7 @@ def test_publishing_needs_the_confirmation_and_is_done_once(computed, town, offi
 
 
 def test_a_stale_proposal_or_an_unpublished_month_stands_in_the_way(computed, town, office):
-    from .conftest import MAR
-    from .conftest import publish as publish_month
+    from kaoping.testing import MAR, publish_month
 
     publish_month(town, MAR, {c: "70" for c in computed})
     problems = publication.publish_problems(town, 2026)

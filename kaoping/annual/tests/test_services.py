@@ -16,8 +16,9 @@ from kaoping.engine import grading
 from kaoping.people.models import Population
 from kaoping.results.models import MonthlyResult
 from kaoping.scoring.models import PeriodStatus
+from kaoping.testing import JAN, MAR, publish_month
 
-from .conftest import JAN, MAR, POOL, publish
+from .conftest import POOL
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_the_proposal_grades_the_pool_from_the_mean_of_its_published_months(year
 def test_a_month_not_published_does_not_count_and_a_later_publication_makes_the_proposal_stale(
     year, town, office
 ):
-    publish(town, MAR, {c: "99" for c in year}, status=PeriodStatus.OPEN)
+    publish_month(town, MAR, {c: "99" for c in year}, status=PeriodStatus.OPEN)
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
     assert AnnualResult.objects.get(cadre__name="癸").score == Decimal("50.00")
     settings, _ = scores.year_settings(town, 2026)
@@ -113,7 +114,7 @@ def test_a_hand_change_survives_a_recompute_that_still_allows_it(year, town, off
 
 def test_no_change_on_an_out_of_date_proposal(year, town, office):
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
-    publish(town, MAR, {c: "70" for c in year})
+    publish_month(town, MAR, {c: "70" for c in year})
     row = AnnualResult.objects.get(cadre__name="丁")
     with pytest.raises(DomainError, match="out of date"):
         services.grade_change(actor=office, result=row, level=2, reason="a", based_on=row.version)
@@ -144,7 +145,7 @@ def test_a_veto_locks_the_grade_and_frees_its_place(year, town, office):
 
 
 def test_a_month_capped_by_a_veto_indicator_locks_the_grade_below_excellent(town, office, agency):
-    publish(town, JAN, {c: str(90 - i) for i, c in enumerate(agency)}, capped=[agency[0]])
+    publish_month(town, JAN, {c: str(90 - i) for i, c in enumerate(agency)}, capped=[agency[0]])
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
     row = AnnualResult.objects.get(cadre=agency[0])
     assert row.level == 1 and row.why["capped"] == ["2026-01"]
@@ -235,7 +236,7 @@ def test_pools_are_never_mixed(year, town, office):
         testing.make_cadre(town, f"指导员{i}", 300 + i, agency_category="community_instructor")
         for i in range(5)
     ]
-    publish(town, JAN, {c: "99" for c in instructors}, group="community_instructor")
+    publish_month(town, JAN, {c: "99" for c in instructors}, group="community_instructor")
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
     services.pool_compute(actor=office, town=town, year=2026, pool="agency:community_instructor")
     established = AnnualResult.objects.filter(pool=POOL)
@@ -270,7 +271,7 @@ def test_village_collectives_are_scored_from_their_cadres(town, office):
         ],
     }
     totals = {cadres[east][0]: "90", cadres[east][1]: "70", cadres[west][0]: "85", cadres[west][1]: "84"}
-    period = publish(town, JAN, totals, group="")
+    period = publish_month(town, JAN, totals, group="")
     MonthlyResult.objects.filter(period=period).update(
         scheme=testing.make_scheme(town, 2026, Population.VILLAGE)
     )
@@ -302,7 +303,7 @@ def test_saving_unchanged_rules_leaves_the_proposal_up_to_date(year, town, offic
 def _transferred_after_the_year(town, **extra):
     """A non-established agency cadre graded in 2026's non-established pool, established from 2027."""
     cadre = testing.make_cadre(town, "调任", 400, agency_category="non_established", **extra)
-    publish(town, JAN, {cadre: "80"}, group="non_established")
+    publish_month(town, JAN, {cadre: "80"}, group="non_established")
     cadre.agency_category = "established"
     cadre.save()
     return cadre

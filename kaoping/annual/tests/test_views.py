@@ -53,9 +53,9 @@ def test_the_pool_page_reads_in_a_fixed_number_of_queries(client_for, office, to
     assert response.status_code == 200
     assert response.content.decode().count('href="/t/xiacun/annual/2026/cadre/') == 10
     more = [testing.make_cadre(town, f"新{i}", 700 + i) for i in range(6)]
-    from kaoping.annual.tests.conftest import MAR, publish
+    from kaoping.testing import MAR, publish_month
 
-    publish(town, MAR, {c: "70" for c in [*agency, *more]})
+    publish_month(town, MAR, {c: "70" for c in [*agency, *more]})
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
     with CaptureQueriesContext(connection) as sixteen:
         response = client.get(url)
@@ -159,11 +159,11 @@ def test_the_pool_exports_its_grades_to_excel(client_for, office, town, computed
 
 def test_a_cadre_sees_their_own_year_and_nobody_elses(client_for, personas, town, office, year):
     cadre = personas["cadre"].cadre
-    from kaoping.annual.tests.conftest import JAN, publish
     from kaoping.results.models import MonthlyResult
+    from kaoping.testing import JAN, publish_month
 
     MonthlyResult.objects.filter(cadre=cadre).delete()
-    publish(town, JAN.replace(month=4), {cadre: "88", **{c: "70" for c in year}})
+    publish_month(town, JAN.replace(month=4), {cadre: "88", **{c: "70" for c in year}})
     services.pool_compute(actor=office, town=town, year=2026, pool=POOL)
     client = client_for(personas["cadre"])
     assert client.get(_url("mine", town) + "?year=2026").url == _url("cadre", town, 2026, cadre.pk)
@@ -231,8 +231,8 @@ def test_the_dossier_shows_the_annual_grades(client_for, office, town, computed)
 def test_the_cadre_page_month_lines_add_up_to_the_total(
     client_for, office, town, year, django_assert_num_queries
 ):
-    from kaoping.annual.tests.conftest import JAN
     from kaoping.results.models import MonthlyResult
+    from kaoping.testing import JAN
 
     # 甲's January: 70 performance + 3 supervision points + 2 bonus = 75 assessment; with a democratic
     # evaluation of 90 at 20%, total = 75 × 0.8 + 90 × 0.2 = 78.
@@ -261,7 +261,7 @@ def test_the_cadre_page_month_lines_add_up_to_the_total(
 def test_a_year_in_progress_says_how_many_months_are_published(client_for, office, town, year):
     from datetime import date
 
-    from kaoping.annual.tests.conftest import publish
+    from kaoping.testing import publish_month
 
     client = client_for(office)
     words = "The year 2026 is in progress: 2 of 12 months published. The pools are computed after December"
@@ -269,7 +269,7 @@ def test_a_year_in_progress_says_how_many_months_are_published(client_for, offic
     assert words in overview and "Not computed: the year is in progress" in overview
     pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
     assert words in pool and "has not been computed yet" not in pool
-    publish(town, date(2026, 12, 1), {c: "70" for c in year})
+    publish_month(town, date(2026, 12, 1), {c: "70" for c in year})
     overview = client.get(_url("overview", town) + "?year=2026").content.decode()
     assert "in progress" not in overview and "Not computed" in overview
     pool = client.get(_url("pool", town, 2026, POOL)).content.decode()
@@ -277,8 +277,8 @@ def test_a_year_in_progress_says_how_many_months_are_published(client_for, offic
 
 
 def test_negative_supervision_points_count_in_the_means(client_for, office, town, year):
-    from kaoping.annual.tests.conftest import FEB
     from kaoping.results.models import MonthlyResult
+    from kaoping.testing import FEB
 
     MonthlyResult.objects.filter(cadre=year[0], period__month=FEB).update(
         performance=96, total="94.00", breakdown={"process_total": "-2.0000", "assessment": "94.0000"}

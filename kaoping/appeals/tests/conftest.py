@@ -5,18 +5,16 @@ review can be asked for until 6 December.
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from kaoping import testing
-from kaoping.indicators.models import Indicator
 from kaoping.results import results
 from kaoping.results.models import MonthlyResult
-from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
+from kaoping.scoring.models import Period, PeriodStatus
+from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 OCTOBER = date(2026, 10, 1)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,33 +22,13 @@ IN_WINDOW = datetime(2026, 11, 4, 10, 0, tzinfo=SHANGHAI)
 CONFIRMED = datetime(2026, 11, 10, 10, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The services' messages are asserted in English, the language they are written in."""
-    with translation.override("en"):
-        yield
-
-
-def score(sheet, cadre, code, value, user):
-    indicator = Indicator.objects.get(scheme=sheet.scheme, code=code)
-    ScoreEntry.objects.create(
-        sheet=sheet, cadre=cadre, indicator=indicator, value=Decimal(value), updated_by=user
-    )
-
-
 @pytest.fixture
 def october(town, personas):
     """October 2026 published on 2 November; returns (period, 王小明's result, 李强's result)."""
-    scheme = testing.make_scheme(town)
-    period = Period.objects.create(town=town, month=OCTOBER)
-    sheet = ScoreSheet.objects.create(period=period, scheme=scheme, status="approved")
     wang = personas["cadre"].cadre
     li = testing.make_cadre(town, "李强", 1)
-    scorer = personas["scorer"]
-    score(sheet, wang, "1.1", "8", scorer)  # 48 + 40 = 88
-    score(sheet, wang, "1.2", "1", scorer)
-    score(sheet, li, "1.1", "10", scorer)  # 100
-    score(sheet, li, "1.2", "1", scorer)
+    typed = {wang: {"1.1": "8", "1.2": "1"}, li: {"1.1": "10", "1.2": "1"}}  # 48 + 40 = 88; 100
+    period = testing.scored_sheet(town, OCTOBER, by=personas["scorer"], values=typed).period
     results.period_recompute(period)
     Period.objects.filter(pk=period.pk).update(
         status=PeriodStatus.PUBLISHED, published_at=datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)

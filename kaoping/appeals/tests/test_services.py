@@ -41,6 +41,13 @@ def raise_(
     )
 
 
+def _rules(town, actor, **days):
+    """The town's windows saved by `actor` from a fresh page: publication 7, answer 5, review 15 and
+    decision 20 days, unless `days` says otherwise."""
+    days = {"publication_days": 7, "answer_days": 5, "review_days": 15, "decision_days": 20, **days}
+    return services.rules_save(actor=actor, town=town, based_on=1, **days)
+
+
 def answer(personas, appeal, *, change=False, value="9", based_on=None, user=None, confirmed=True):
     indicator = Indicator.objects.get(scheme__town=appeal.town, code="1.1")
     return services.appeal_answer(
@@ -77,15 +84,7 @@ def test_the_window_skips_the_national_day_holidays_and_counts_the_make_up_satur
 
 
 def test_the_town_sets_its_own_windows(town, personas, october):
-    rules = services.rules_save(
-        actor=personas["assessment_office"],
-        town=town,
-        publication_days=7,
-        answer_days=5,
-        review_days=15,
-        decision_days=20,
-        based_on=1,
-    )
+    rules = _rules(town, personas["assessment_office"])
     _period, wang, _li = october
     when = services.windows(monthly.subject_of(wang, town), rules)
     assert when.objections_until == date(2026, 11, 10)
@@ -94,39 +93,15 @@ def test_the_town_sets_its_own_windows(town, personas, october):
 
 
 def test_a_stale_rules_page_is_refused(town, personas):
-    services.rules_save(
-        actor=personas["assessment_office"],
-        town=town,
-        publication_days=7,
-        answer_days=5,
-        review_days=15,
-        decision_days=20,
-        based_on=1,
-    )
+    _rules(town, personas["assessment_office"])
     with pytest.raises(DomainError, match="after you opened the page"):
-        services.rules_save(
-            actor=personas["assessment_office"],
-            town=town,
-            publication_days=3,
-            answer_days=5,
-            review_days=15,
-            decision_days=20,
-            based_on=1,
-        )
+        _rules(town, personas["assessment_office"], publication_days=3)
     assert AppealRules.objects.get(town=town).publication_days == 7
 
 
 def test_only_the_assessment_office_sets_the_windows(town, personas):
     with pytest.raises(DomainError, match="not allowed"):
-        services.rules_save(
-            actor=personas["main_leader"],
-            town=town,
-            publication_days=7,
-            answer_days=5,
-            review_days=15,
-            decision_days=20,
-            based_on=1,
-        )
+        _rules(town, personas["main_leader"])
 
 
 # --- Objections -----------------------------------------------------------------------------------------
@@ -159,14 +134,13 @@ def test_an_objection_raised_on_the_windows_last_day_is_not_due_that_same_day(to
 
 
 def test_the_town_sets_the_working_days_to_answer_an_objection_in(town, personas, october, in_window):
-    services.rules_save(
-        actor=personas["assessment_office"],
-        town=town,
+    _rules(
+        town,
+        personas["assessment_office"],
         publication_days=5,
         answer_days=2,
         review_days=30,
         decision_days=30,
-        based_on=1,
     )
     _period, wang, _li = october
     appeal = raise_(personas, town, wang)

@@ -14,7 +14,8 @@ from kaoping.dossier.sections import Viewer
 from kaoping.dossier.years import load_years, table_years
 from kaoping.pay import services as pay
 from kaoping.pay.models import PayPlan, PlanStatus
-from kaoping.yearbook.tests.conftest import _english, client, institution, office, staff, year  # noqa: F401
+from kaoping.testing import english_client, in_english  # noqa: F401
+from kaoping.yearbook.tests.conftest import institution, staff, year  # noqa: F401
 
 YEAR = 2026
 

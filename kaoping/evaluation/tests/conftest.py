@@ -6,9 +6,10 @@ import pytest
 
 from kaoping import testing
 from kaoping.people.models import AgencyCategory, Population
+from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 from .. import services
-from ..models import RaterKind
+from ..models import RaterKind, RoundStatus
 
 
 @pytest.fixture
@@ -54,6 +55,13 @@ def open_round(draft_round, codes, personas):
     return draft_round
 
 
+def close_round(open_round, actor):
+    """`open_round` closed by `actor`, confirmed, with its tally key's shares handed back."""
+    return services.round_move(
+        actor=actor, round=open_round, to=RoundStatus.CLOSED, confirmed=True, shares=open_round.shares
+    )
+
+
 def all_rated(cadres, grade="excellent", **sub):
     return {str(c.pk): {"overall": grade, **sub} for c in cadres}
 
@@ -68,12 +76,3 @@ LEAD, MID, EST, NON = (
     RaterKind.ESTABLISHED,
     RaterKind.NON_ESTABLISHED,
 )
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The services' messages are asserted in English, the language they are written in."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield

@@ -7,8 +7,7 @@ import pytest
 from kaoping.core import events
 from kaoping.results import results
 
-from .. import services
-from ..models import RoundStatus
+from .conftest import close_round, vote
 
 
 @pytest.mark.django_db
@@ -18,13 +17,7 @@ def test_closing_a_round_recomputes_the_months_of_its_quarter(open_round, person
         lambda sender, change, **kw: asked.append(change), weak=False, dispatch_uid="t"
     )
     try:
-        services.round_move(
-            actor=personas["assessment_office"],
-            round=open_round,
-            to=RoundStatus.CLOSED,
-            confirmed=True,
-            shares=open_round.shares,
-        )
+        close_round(open_round, personas["assessment_office"])
     finally:
         events.INPUTS_CHANGED.disconnect(dispatch_uid="t")
     first = 3 * (open_round.quarter - 1) + 1
@@ -46,8 +39,6 @@ def test_a_round_closed_after_its_months_publication_yields_a_pending_correction
     from kaoping.results.models import Correction, MonthlyResult
     from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
 
-    from .conftest import vote
-
     scheme = testing.make_scheme(open_round.town)
     january = Period.objects.create(town=open_round.town, month=date(2026, 1, 1))
     sheet = ScoreSheet.objects.create(period=january, scheme=scheme, status="approved")
@@ -65,9 +56,7 @@ def test_a_round_closed_after_its_months_publication_yields_a_pending_correction
         for code in kind_codes:
             vote(code, cadres)
     office = personas["assessment_office"]
-    services.round_move(
-        actor=office, round=open_round, to=RoundStatus.CLOSED, confirmed=True, shares=open_round.shares
-    )
+    close_round(open_round, office)
     # January stands as published; what the democratic scores would change waits as a correction.
     assert dict(MonthlyResult.objects.values_list("cadre_id", "total")) == published
     assert dict(MonthlyResult.objects.values_list("cadre_id", "pk")) == ids

@@ -15,7 +15,7 @@ from kaoping.people.models import AgencyCategory
 from .. import services
 from ..models import Ballot, BallotDraft, RoundStatus, SealedBallot, TargetResult, VotingCode
 from ..selectors import cadres_for, democratic_scores, reconcile, turnout
-from .conftest import EST, LEAD, MID, NON, all_rated, make_round, vote
+from .conftest import EST, LEAD, MID, NON, all_rated, close_round, make_round, vote
 
 
 @pytest.mark.django_db
@@ -128,13 +128,7 @@ def test_codes_do_not_work_before_the_round_opens(draft_round, codes, cadres):
 def test_closing_refuses_all_further_ballots(open_round, codes, cadres, personas):
     vote(codes[LEAD][0], cadres)
     services.ballot_save(code=codes[LEAD][1], ratings={})
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     with pytest.raises(DomainError, match="closed"):
         vote(codes[LEAD][1], cadres)
     assert Ballot.objects.count() == 1
@@ -149,13 +143,7 @@ def test_closing_computes_weighted_scores_and_says_which_classes_were_left_out(
     vote(codes[LEAD][1], cadres, "competent")
     vote(codes[MID][0], cadres, "basic")
     vote(codes[EST][0], cadres, "unknown")
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     result = TargetResult.objects.get(round=open_round, cadre=cadres[1])
     # leadership 90 (w40), middle 75 (w30); established only "don't know", non-established no ballot.
     assert result.score == Decimal("83.57")
@@ -196,13 +184,7 @@ def test_ballots_are_sealed_while_open_and_written_in_the_shuffles_order_at_clos
         shuffled.extend(items)
 
     monkeypatch.setattr(services.sealing, "shuffle", shuffle)
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     assert not SealedBallot.objects.exists() and Ballot.objects.count() == 9
     if connection.vendor == "sqlite":
         # The ballot box is written in the shuffle's order: its physical order is the shuffle's.
@@ -224,13 +206,7 @@ def test_a_stored_ballot_cannot_be_changed_and_a_closed_rounds_ballots_cannot_be
     open_round, codes, cadres, personas
 ):
     vote(codes[LEAD][0], cadres)
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Ballot.objects.update(ratings={})
     with pytest.raises(IntegrityError), transaction.atomic():

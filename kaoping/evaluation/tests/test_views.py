@@ -11,7 +11,7 @@ from django.urls import reverse
 from .. import codes as codes_
 from .. import services
 from ..models import Ballot, RoundStatus, SealedBallot
-from .conftest import LEAD, MID, all_rated, make_round, vote
+from .conftest import LEAD, MID, all_rated, close_round, make_round, vote
 
 
 @pytest.fixture(autouse=True)
@@ -192,13 +192,7 @@ def test_turnout_shows_counts_and_results_export_to_excel(
     detail = client.get(url("round_detail", town, open_round.slug)).content.decode()
     assert "1 / 3" in detail and codes[LEAD][0] not in detail
     assert client.get(url("round_results", town, open_round.slug)).status_code == 404
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     results = client.get(url("round_results", town, open_round.slug)).content.decode()
     assert "95.00" in results and "renormalised" in results
     sheet = openpyxl.load_workbook(
@@ -215,13 +209,7 @@ def test_the_ballot_box_export_has_ballots_by_random_key_and_no_codes(
 ):
     for code in codes[LEAD][:2]:
         vote(code, cadres)
-    services.round_move(
-        actor=personas["assessment_office"],
-        round=open_round,
-        to=RoundStatus.CLOSED,
-        confirmed=True,
-        shares=open_round.shares,
-    )
+    close_round(open_round, personas["assessment_office"])
     content = client_for(personas["main_leader"]).get(url("ballots_export", town, open_round.slug)).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))

@@ -2,24 +2,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from kaoping.indicators import services
 from kaoping.indicators.models import Category, Indicator, IndicatorWeight, RuleKind, Scheme
 from kaoping.people.models import Population
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages and pages in English, whatever the Chinese catalogue says."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def office(personas):
-    return personas["assessment_office"]
+from kaoping.testing import site_in_english  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

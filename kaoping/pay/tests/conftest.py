@@ -1,89 +1,29 @@
 """The pay tests' world: non-established staff and public-institution staff with published months and
 their annual grades computed by the annual evaluation's own service, as a town would have them."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from kaoping import testing
 from kaoping.annual import services as annual
-from kaoping.engine import ranking
-from kaoping.indicators.models import Scheme
 from kaoping.people.models import AgencyCategory, PersonnelType, Population
-from kaoping.results.models import MonthlyResult
-from kaoping.scoring.models import Period, PeriodStatus
+from kaoping.testing import FEB, JAN, english_client, in_english, publish_month  # noqa: F401 (fixtures)
 
-JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 BONUS_POOL = f"{Population.AGENCY}:{AgencyCategory.NON_ESTABLISHED}"
 ESTABLISHED_POOL = f"{Population.AGENCY}:{AgencyCategory.ESTABLISHED}"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client():
-    from django.test import Client
-
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture
-def office(personas):
-    return personas["assessment_office"]
-
-
-@pytest.fixture
-def leader(personas):
-    return personas["main_leader"]
-
-
-def publish(town, month: date, totals: dict, *, status=PeriodStatus.PUBLISHED):
-    """Store a month's agency results as the results app would, each cadre in their category's pool."""
-    period, _created = Period.objects.get_or_create(town=town, month=month, defaults={"status": status})
-    scheme = Scheme.objects.filter(town=town, year=month.year, population=Population.AGENCY).first()
-    scheme = scheme or testing.make_scheme(town, month.year, Population.AGENCY)
-    placed = ranking.ranks(ranking.rank([ranking.Standing(c.pk, Decimal(t)) for c, t in totals.items()]))
-    for cadre, total in totals.items():
-        MonthlyResult.objects.create(
-            period=period,
-            cadre=cadre,
-            scheme=scheme,
-            performance=Decimal(total),
-            bonus=0,
-            deduction=0,
-            total=Decimal(total),
-            rank=placed[cadre.pk],
-            group_rank=placed[cadre.pk],
-            group=cadre.agency_category,
-            grade_capped=False,
-            breakdown={},
-        )
-    return period
 
 
 @pytest.fixture
 def staff(town):
     """Five non-established agency cadres, 甲 to 戊."""
-    return [
-        testing.make_cadre(town, name, 300 + n, agency_category=AgencyCategory.NON_ESTABLISHED)
-        for n, name in enumerate("甲乙丙丁戊")
-    ]
+    return testing.make_cadres(town, "甲乙丙丁戊", 300, agency_category=AgencyCategory.NON_ESTABLISHED)
 
 
 @pytest.fixture
 def institution(town):
     """Three established agency cadres of personnel type public-institution staff, 子 丑 寅."""
-    return [
-        testing.make_cadre(town, name, 400 + n, personnel_type=PersonnelType.PUBLIC_INSTITUTION)
-        for n, name in enumerate("子丑寅")
-    ]
+    return testing.make_cadres(town, "子丑寅", 400, personnel_type=PersonnelType.PUBLIC_INSTITUTION)
 
 
 @pytest.fixture
@@ -91,12 +31,12 @@ def graded(town, staff, institution, office):
     """January and February 2026 published (戊 only in February); both pools' grades computed.
     甲 mean 95 (优秀), 乙 85, 丙 75, 丁 65 (基本合格), 戊 90 in one month of two."""
     a, b, c, d, e = staff
-    publish(
+    publish_month(
         town,
         JAN,
         {a: "96", b: "86", c: "76", d: "66", **dict(zip(institution, ["90", "80", "70"], strict=True))},
     )
-    publish(
+    publish_month(
         town,
         FEB,
         {

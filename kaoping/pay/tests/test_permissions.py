@@ -1,5 +1,6 @@
 """Who may do what with pay, as a matrix of roles × actions: the policy table, and every step posted
-by every role (allowed: the step happens; not allowed: 403 or 404 and nothing changes)."""
+by every role (allowed: the step happens; not allowed: 403 or 404 from the page itself, before the
+service is reached, and nothing changes)."""
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,7 @@ def _url(name, town, **extra):
 
 
 # (step, url name and extra kwargs, the state it starts from, the state when it happened, who may)
+# Each step's page calls the service of the same name: plan_compute, plan_move or plan_withdraw.
 STEPS = [
     ("compute", "pay:plan_compute", {}, PlanStatus.DRAFT, None, {R.ASSESSMENT_OFFICE}),
     (
@@ -51,6 +53,21 @@ STEPS = [
 ]
 
 
+@pytest.fixture
+def reached(monkeypatch):
+    """The names of the pay services called since the list was last emptied (each still does its work)."""
+    called = []
+    for name in ("plan_compute", "plan_move", "plan_withdraw"):
+        service = getattr(services, name)
+
+        def spy(*args, _name=name, _service=service, **kwargs):
+            called.append(_name)
+            return _service(*args, **kwargs)
+
+        monkeypatch.setattr(services, name, spy)
+    return called
+
+
 def _cases():
     for step, name, extra, start, end, allowed in STEPS:
         for role in Role:
@@ -62,7 +79,7 @@ def _cases():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("step", "name", "extra", "start", "end", "role", "allowed"), list(_cases()))
 def test_each_role_takes_exactly_the_steps_it_is_allowed(
-    graded, town, office, personas, client_for, step, name, extra, start, end, role, allowed
+    graded, town, office, personas, client_for, reached, step, name, extra, start, end, role, allowed
 ):
     plan = services.plan_save(actor=office, town=town, year=2026, kind=BONUS, values=values(), based_on=None)
     plan = services.plan_compute(actor=office, plan=plan, based_on=plan.version)
@@ -70,16 +87,20 @@ def test_each_role_takes_exactly_the_steps_it_is_allowed(
         plan = services.plan_move(actor=office, plan=plan, to=PlanStatus.SUBMITTED, based_on=plan.version)
     computed_at = plan.computed_at
     data = {"version": plan.version, "confirmed": "1", "reason": "再议"}
+    reached.clear()
     response = client_for(personas[role.value]).post(_url(name, town, **extra), data)
     plan.refresh_from_db()
+    service = name.replace("pay:", "")
     if allowed:
         assert response.status_code == 302
+        assert reached == [service]
         if end is None:
             assert plan.computed_at > computed_at
         else:
             assert plan.status == end
     else:
         assert response.status_code in (403, 404)
+        assert reached == []
         assert (plan.status, plan.computed_at) == (start, computed_at)
 
 

@@ -14,8 +14,9 @@ from kaoping.audit.versions import Conflict
 from kaoping.core.errors import DomainError
 from kaoping.pay import selectors, services
 from kaoping.pay.models import PayLine, PayPlan, PlanKind, PlanStatus, Unpaid
+from kaoping.testing import MAR, publish_month
 
-from .conftest import BONUS_POOL, MAR, confirm_year, publish, reopen_year, values
+from .conftest import BONUS_POOL, confirm_year, reopen_year, values
 
 pytestmark = pytest.mark.django_db
 BONUS = PlanKind.NON_ESTABLISHED_BONUS
@@ -130,7 +131,7 @@ def test_a_change_of_the_annual_grades_after_computing_makes_the_plan_stale_and_
 ):
     plan = _compute(_plan(town, office), office)
     assert not selectors.is_stale(plan)
-    publish(town, MAR, {c: "50" for c in staff})
+    publish_month(town, MAR, {c: "50" for c in staff})
     reopen_year(town)
     annual.pool_compute(actor=office, town=town, year=2026, pool=BONUS_POOL)
     confirm_year(town, office)

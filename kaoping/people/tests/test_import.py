@@ -5,7 +5,6 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from kaoping import testing
 from kaoping.audit.models import AuditEntry
@@ -13,6 +12,7 @@ from kaoping.core.errors import DomainError
 from kaoping.core.spreadsheets import SpreadsheetError
 from kaoping.people import importing, services
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Posting, Village
+from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 HEADERS = [
     "Name",
@@ -42,10 +42,21 @@ CHINESE_HEADERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+def _agency_in_chinese(name, gender, serial, phone):
+    """An established agency cadre of the Party and government office, a row under CHINESE_HEADERS."""
+    return [
+        name,
+        gender,
+        testing.id_number(serial),
+        phone,
+        "机关干部",
+        "在编人员",
+        "科员",
+        "党政办公室",
+        "",
+        "否",
+        "否",
+    ]
 
 
 def _agency(serial, **overrides):
@@ -162,21 +173,7 @@ def test_a_file_with_bad_rows_changes_nothing_and_reports_each_by_row(town, acto
 @pytest.mark.django_db
 def test_chinese_headers_and_chinese_values_import(town, actor):
     content = _xlsx(
-        [
-            [
-                "赵敏",
-                "女",
-                testing.id_number(7),
-                13912345678,
-                "机关干部",
-                "在编人员",
-                "科员",
-                "党政办公室",
-                "",
-                "否",
-                "否",
-            ]
-        ],
+        [_agency_in_chinese("赵敏", "女", 7, 13912345678)],
         headers=CHINESE_HEADERS,
     )
     result = importing.cadre_import(actor=actor, town=town, file=content)
@@ -325,34 +322,8 @@ def test_an_export_gives_each_cadre_the_first_day_of_their_current_posting(town,
 def test_the_personnel_type_imports_in_its_own_words_and_exports_back(town, actor):
     content = _xlsx(
         [
-            [
-                "赵敏",
-                "女",
-                testing.id_number(7),
-                13912345678,
-                "机关干部",
-                "在编人员",
-                "科员",
-                "党政办公室",
-                "",
-                "否",
-                "否",
-                "事业编",
-            ],
-            [
-                "钱六",
-                "男",
-                testing.id_number(8),
-                "",
-                "机关干部",
-                "在编人员",
-                "科员",
-                "党政办公室",
-                "",
-                "否",
-                "否",
-                "",
-            ],
+            [*_agency_in_chinese("赵敏", "女", 7, 13912345678), "事业编"],
+            [*_agency_in_chinese("钱六", "男", 8, ""), ""],
         ],
         headers=[*CHINESE_HEADERS, "人员类别"],
     )

@@ -16,8 +16,7 @@ from kaoping.people.models import Population
 from kaoping.quarterly import rules, selectors, services
 from kaoping.quarterly.models import ListStatus, Missing, RectificationStatus
 from kaoping.scoring.models import PeriodStatus
-
-from .conftest import FEB, MAR, publish
+from kaoping.testing import FEB, MAR, publish_month
 
 pytestmark = pytest.mark.django_db
 
@@ -66,17 +65,15 @@ def test_with_the_consecutive_reading_the_bottom_must_hold_in_both_months(quarte
 
 
 def test_a_month_not_yet_published_is_not_read(town, agency, meeting, office):
-    publish(
+    publish_month(
         town,
         FEB,
-        Population.AGENCY,
         dict(zip(agency, ["95", "90", "88", "86", "80", "79", "70"], strict=True)),
     )
     # March is computed but not published: its (different) ranking does not count.
-    publish(
+    publish_month(
         town,
         MAR,
-        Population.AGENCY,
         dict(zip(agency, ["60", "61", "99", "98", "97", "96", "95"], strict=True)),
         status=PeriodStatus.CLOSED,
     )
@@ -258,16 +255,14 @@ def test_a_cadre_without_a_result_in_a_month_is_named_apart_with_the_reason_or_l
     town, agency, meeting, office
 ):
     on_leave = agency[-1]  # 庚: last in March, on leave in February
-    publish(
+    publish_month(
         town,
         FEB,
-        Population.AGENCY,
         dict(zip(agency[:-1], ["95", "90", "88", "86", "80", "70"], strict=True)),
     )
-    publish(
+    publish_month(
         town,
         MAR,
-        Population.AGENCY,
         dict(zip(agency, ["93", "91", "84", "87", "81", "75", "72"], strict=True)),
     )
     _excuse(town, FEB, on_leave, office)

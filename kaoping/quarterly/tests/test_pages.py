@@ -12,8 +12,7 @@ from kaoping.audit.models import AuditEntry
 from kaoping.people.models import Population
 from kaoping.quarterly import services
 from kaoping.quarterly.models import LaggingRule, ListStatus, Meeting, Rectification, RectificationStatus
-
-from .conftest import FEB, MAR, publish
+from kaoping.testing import FEB, MAR, publish_month
 
 pytestmark = pytest.mark.django_db
 
@@ -257,16 +256,14 @@ def test_the_record_holds_visits_reports_the_list_with_reasons_and_the_statement
 
 
 def test_the_list_is_read_only_from_published_months(client_for, office, town, agency, meeting):
-    publish(
+    publish_month(
         town,
         FEB,
-        Population.AGENCY,
         dict(zip(agency, ["95", "90", "88", "86", "80", "79", "70"], strict=True)),
     )
-    publish(
+    publish_month(
         town,
         MAR,
-        Population.AGENCY,
         dict(zip(agency, ["1", "2", "3", "4", "5", "6", "7"], strict=True)),
         status="open",
     )

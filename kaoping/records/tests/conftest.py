@@ -1,12 +1,3 @@
-import pytest
-from django.utils import translation
+from kaoping.testing import site_in_english  # noqa: F401 (fixtures)
 
 from .fixtures import area  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """The messages are asserted in English; the zh-Hans catalogue is checked by core's tests."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

@@ -22,42 +22,22 @@ from kaoping.scoring import services as scoring_services
 from kaoping.scoring.models import Period, PeriodStatus, ScoreEntry, ScoreSheet
 from kaoping.supervision import services as supervision_services
 from kaoping.supervision.models import ItemStatus, Source
+from kaoping.testing import in_english  # noqa: F401 (fixtures)
 
 from ..models import Correction, CorrectionStatus, MonthlyResult
 
 MAY = date(2026, 5, 1)
 
 
-@pytest.fixture(autouse=True)
-def _english_messages():
-    """The services' messages are asserted in English, the language they are written in."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-def _score(sheet, cadre, code, value, user):
-    indicator = Indicator.objects.get(scheme=sheet.scheme, code=code)
-    ScoreEntry.objects.create(
-        sheet=sheet, cadre=cadre, indicator=indicator, value=Decimal(value), updated_by=user
-    )
-
-
 @pytest.fixture
 def may(town, personas):
     """May 2026 published: 张伟 100.00 (#1), 李强 90.00 (#2)."""
-    scheme = testing.make_scheme(town)
-    period = Period.objects.create(town=town, month=MAY)
-    sheet = ScoreSheet.objects.create(period=period, scheme=scheme, status="approved")
     zhang = personas["cadre"].cadre
     li = testing.make_cadre(town, "李强", 1)
-    scorer = personas["scorer"]
-    _score(sheet, zhang, "1.1", "10", scorer)
-    _score(sheet, zhang, "1.2", "1", scorer)  # 60 + 40
-    _score(sheet, li, "1.1", "10", scorer)
-    _score(sheet, li, "1.2", "1", scorer)
-    li_share = AdjustmentReason.objects.get(scheme=scheme, kind="deduction")
+    typed = {zhang: {"1.1": "10", "1.2": "1"}, li: {"1.1": "10", "1.2": "1"}}  # 60 + 40 each
+    sheet = testing.scored_sheet(town, MAY, by=personas["scorer"], values=typed)
+    period = sheet.period
+    li_share = AdjustmentReason.objects.get(scheme=sheet.scheme, kind="deduction")
     from kaoping.scoring.models import Adjustment, AdjustmentShare
 
     adjustment = Adjustment.objects.create(

@@ -14,58 +14,19 @@ from kaoping.annual.models import AnnualResult, CaseKind, UndeterminedReason
 from kaoping.appeals.models import Appeal, AppealStatus, Stage
 from kaoping.pay import services as pay
 from kaoping.pay.models import PlanKind
-from kaoping.pay.tests.conftest import (
-    BONUS_POOL,
-    ESTABLISHED_POOL,
-    FEB,
-    JAN,
-    confirm_year,
-    publish,
-    values,
-)
-from kaoping.people.models import AgencyCategory, PersonnelType
+from kaoping.pay.tests.conftest import BONUS_POOL, ESTABLISHED_POOL, confirm_year, institution, values  # noqa: F401
+from kaoping.people.models import AgencyCategory
 from kaoping.quarterly.models import LaggingEntry, LaggingList, ListStatus, Meeting, Statement
 from kaoping.records.models import Decision, DecisionKind, MonthRecord, RecordStatus
+from kaoping.testing import FEB, JAN, english_client, in_english, publish_month  # noqa: F401 (fixtures)
 
 YEAR = 2026
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client():
-    from django.test import Client
-
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
-
-
-@pytest.fixture
-def office(personas):
-    return personas["assessment_office"]
 
 
 @pytest.fixture
 def staff(town):
     """Six non-established agency cadres, 甲 to 己."""
-    return [
-        testing.make_cadre(town, name, 300 + n, agency_category=AgencyCategory.NON_ESTABLISHED)
-        for n, name in enumerate("甲乙丙丁戊己")
-    ]
-
-
-@pytest.fixture
-def institution(town):
-    """Three established agency cadres of personnel type public-institution staff, 子 丑 寅."""
-    return [
-        testing.make_cadre(town, name, 400 + n, personnel_type=PersonnelType.PUBLIC_INSTITUTION)
-        for n, name in enumerate("子丑寅")
-    ]
+    return testing.make_cadres(town, "甲乙丙丁戊己", 300, agency_category=AgencyCategory.NON_ESTABLISHED)
 
 
 def appeal(
@@ -89,7 +50,7 @@ def appeal(
 
 
 @pytest.fixture
-def year(town, staff, institution, office, personas):
+def year(town, staff, institution, office, personas):  # noqa: F811
     """January and February 2026 published; 丁 undetermined (probation); the pools computed: the
     non-established pool of 5 graded has 1 优秀 place (甲), the established pool of 3 none. The
     non-established bonus pool of 10 000 yuan computed. Q1's lagging list final with 丁 and a
@@ -97,7 +58,7 @@ def year(town, staff, institution, office, personas):
     review (kept)."""
     a, b, c, d, e, f = staff
     totals = [("96", "94"), ("86", "84"), ("76", "74"), ("66", "64"), ("90", "90"), ("80", "80")]
-    publish(
+    publish_month(
         town,
         JAN,
         {
@@ -105,7 +66,7 @@ def year(town, staff, institution, office, personas):
             **dict(zip(institution, ["90", "80", "70"], strict=True)),
         },
     )
-    publish(
+    publish_month(
         town,
         FEB,
         {

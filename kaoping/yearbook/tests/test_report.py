@@ -13,8 +13,8 @@ from kaoping import testing
 from kaoping.accounts.models import Role
 from kaoping.accounts.permissions import POLICY, Action
 from kaoping.core import documents as house_style
-from kaoping.pay.tests.conftest import JAN, publish
 from kaoping.people.models import AgencyCategory
+from kaoping.testing import JAN, publish_month
 from kaoping.yearbook import report as reports
 
 from .conftest import YEAR
@@ -123,7 +123,7 @@ def test_an_empty_year_says_so_in_every_part(town, year):
 @pytest.mark.django_db
 def test_another_towns_year_is_not_counted(town, other_town, year):
     stranger = testing.make_cadre(other_town, "外镇", 900, agency_category=AgencyCategory.NON_ESTABLISHED)
-    publish(other_town, JAN, {stranger: "99"})
+    publish_month(other_town, JAN, {stranger: "99"})
     report = reports.build(other_town, YEAR, today=TODAY)
     assert dict(_part(report, "summary").blocks[0].rows)["Cadres assessed (with a published month)"] == "1"
     for key in ("grades", "honours", "pay", "lagging", "exemplary", "appeals"):
@@ -141,7 +141,7 @@ def test_the_report_reads_a_fixed_number_of_queries(town, year, office, django_a
         testing.make_cadre(town, f"新{n}", 500 + n, agency_category=AgencyCategory.NON_ESTABLISHED)
         for n in range(4)
     ]
-    publish(town, date(2026, 3, 1), {c: "80" for c in more})
+    publish_month(town, date(2026, 3, 1), {c: "80" for c in more})
     with django_assert_num_queries(QUERIES):
         reports.build(town, YEAR, today=TODAY)
 
