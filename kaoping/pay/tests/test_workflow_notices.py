@@ -111,6 +111,27 @@ def test_a_returned_plan_tells_the_office_why_and_the_next_submission_asks_again
     assert Message.objects.filter(recipient=leader, kind="pay.approve").count() == 2
 
 
+def test_the_offices_messages_are_about_the_plans_decision_and_never_to_whoever_decided(
+    submitted, leader, office, town
+):
+    RoleAssignment.objects.create(user=leader, role=Role.ASSESSMENT_OFFICE, town=town)
+    plan = services.plan_move(
+        actor=leader,
+        plan=_fresh(submitted),
+        to=PlanStatus.DRAFT,
+        based_on=submitted.version,
+        reason="池额有误",
+    )
+    (returned,) = _open(office, "pay.returned")
+    assert returned.title == f"Pay plan returned by the main leader: {PlanKind(BONUS).label} 2026"
+    assert (returned.subject, returned.key) == (
+        f"pay.plan:{plan.pk}:office",
+        f"pay.returned:{plan.pk}:{plan.version}",
+    )
+    assert (returned.link, returned.town) == (_url("pay:plan", town), town)
+    assert _open(leader, "pay.returned") == []  # in the office too, but they returned it
+
+
 # The home to-do
 
 
