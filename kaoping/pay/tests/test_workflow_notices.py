@@ -61,6 +61,12 @@ def _approve(plan, leader):
     )
 
 
+def _return(plan, leader):
+    return services.plan_move(
+        actor=leader, plan=_fresh(plan), to=PlanStatus.DRAFT, based_on=plan.version, reason="池额有误"
+    )
+
+
 # Notifications
 
 
@@ -95,13 +101,7 @@ def test_the_leaders_request_is_done_once_approved_and_the_office_and_each_paid_
 
 
 def test_a_returned_plan_tells_the_office_why_and_the_next_submission_asks_again(submitted, leader, office):
-    plan = services.plan_move(
-        actor=leader,
-        plan=_fresh(submitted),
-        to=PlanStatus.DRAFT,
-        based_on=submitted.version,
-        reason="池额有误",
-    )
+    plan = _return(submitted, leader)
     assert _open(leader, "pay.approve") == []
     (returned,) = _open(office, "pay.returned")
     assert "returned" in returned.title and "池额有误" in returned.body
@@ -115,13 +115,7 @@ def test_the_offices_messages_are_about_the_plans_decision_and_never_to_whoever_
     submitted, leader, office, town
 ):
     RoleAssignment.objects.create(user=leader, role=Role.ASSESSMENT_OFFICE, town=town)
-    plan = services.plan_move(
-        actor=leader,
-        plan=_fresh(submitted),
-        to=PlanStatus.DRAFT,
-        based_on=submitted.version,
-        reason="池额有误",
-    )
+    plan = _return(submitted, leader)
     (returned,) = _open(office, "pay.returned")
     assert returned.title == f"Pay plan returned by the main leader: {PlanKind(BONUS).label} 2026"
     assert (returned.subject, returned.key) == (
@@ -148,13 +142,7 @@ def test_the_main_leader_sees_the_waiting_plan_on_the_home_page_until_it_is_deci
 
 
 def test_the_office_sees_a_returned_plan_with_its_reason_on_the_home_page(submitted, leader, office, town):
-    services.plan_move(
-        actor=leader,
-        plan=_fresh(submitted),
-        to=PlanStatus.DRAFT,
-        based_on=submitted.version,
-        reason="池额有误",
-    )
+    _return(submitted, leader)
     card = next(c for c in todo(office, town) if c.key == "assessment_office")
     (line,) = [ln for ln in card.lines if ln.label.startswith("Pay plan returned")]
     assert "池额有误" in line.note
