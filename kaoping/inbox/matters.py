@@ -1,8 +1,8 @@
 """What a producer's messages are about, said once: a `Matter`.
 
-A notices module (``scoring/notices.py``, ``supervision/notices.py``, ``pay/notices.py``) builds one
-`Matter` for the thing its messages are about: the subject that ties them together and resolves
-them, the page they link to, the town, and who acted (nobody is asked to act on their own step).
+A notices module (scoring, supervision, pay, quarterly, appeals) builds one `Matter` for the thing
+its messages are about: the subject that ties them together and resolves them, the page they link
+to, the town, and who acted (nobody is asked to act on their own step).
 Each step then says only what is its own: who is told, the kind, the key and the words::
 
     sheet = Matter(subject=f"scoring.sheet:{pk}", link=grid_url, town=town, actor=actor)
