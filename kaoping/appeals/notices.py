@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kaoping.accounts.models import Role
+from kaoping.accounts.models import Role, User
 from kaoping.inbox import services as inbox
+from kaoping.inbox.matters import Matter
 from kaoping.inbox.reminders import Reminder
 
 from .models import Appeal, AppealStatus, Stage
@@ -26,6 +27,11 @@ def _link(appeal: Appeal) -> str:
     return reverse("appeals:detail", args=[appeal.town.slug, appeal.pk])
 
 
+def _appeal(appeal: Appeal, actor: User | None = None) -> Matter:
+    """The office's messages about the objection or review, linking to its page."""
+    return Matter(subject=appeal.subject, link=_link(appeal), town=appeal.town, actor=actor)
+
+
 def raised(appeal: Appeal) -> None:
     """Ask the assessment office to answer, by the due date."""
     title = (
@@ -33,7 +39,7 @@ def raised(appeal: Appeal) -> None:
         if appeal.stage == Stage.OBJECTION
         else _("%(cadre)s asks for a review of %(subject)s: decide by %(due)s")
     )
-    inbox.notify(
+    _appeal(appeal, appeal.raised_by).notify(
         recipients=inbox.recipients_with_roles(appeal.town, [Role.ASSESSMENT_OFFICE]),
         kind=RAISED,
         key=f"{RAISED}:{appeal.pk}",
@@ -44,17 +50,13 @@ def raised(appeal: Appeal) -> None:
             "due": f"{appeal.due_on:%Y-%m-%d}",
         },
         body=appeal.reason,
-        link=_link(appeal),
-        subject=appeal.subject,
-        town=appeal.town,
-        exclude=appeal.raised_by,
     )
 
 
 def answered(appeal: Appeal) -> None:
     """The office's messages are done; the cadre reads the answer."""
     inbox.resolve(subject=appeal.subject)
-    inbox.notify(
+    Matter(subject=f"{appeal.subject}:answer", link=_link(appeal), town=appeal.town).notify(
         recipients=inbox.users_of_cadres([appeal.cadre_id]),
         kind=ANSWERED,
         key=f"{ANSWERED}:{appeal.pk}",
@@ -65,9 +67,6 @@ def answered(appeal: Appeal) -> None:
             "status": appeal.get_status_display(),
         },
         body=appeal.answer,
-        link=_link(appeal),
-        subject=f"{appeal.subject}:answer",
-        town=appeal.town,
     )
 
 
@@ -86,7 +85,7 @@ def answers_due(today: date) -> Iterator[Reminder]:
                 inbox.recipients_with_roles(appeal.town, [Role.ASSESSMENT_OFFICE])
             )
         step = "eve" if appeal.due_on == tomorrow else "day" if appeal.due_on == today else "late"
-        yield Reminder(
+        yield _appeal(appeal).reminder(
             recipients=offices[appeal.town_id],
             kind=DUE,
             key=f"{DUE}:{appeal.pk}:{appeal.due_on:%Y-%m-%d}:{step}",
@@ -97,7 +96,4 @@ def answers_due(today: date) -> Iterator[Reminder]:
                 "cadre": appeal.cadre.name,
                 "subject": appeal.subject_label,
             },
-            link=_link(appeal),
-            subject=appeal.subject,
-            town=appeal.town,
         )

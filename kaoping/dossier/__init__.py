@@ -8,9 +8,10 @@ The page is a list of **sections**, each given by one provider (`sections.Sectio
 - ``load(cadre) -> data``: a bulk loader that reads everything of the cadre **in a fixed number of
   queries**, whatever the number of years (a query-count test holds it: 1 year and 5 years of history
   run the same queries);
-- ``template``: renders ``data`` on the page (context: ``section``, ``data``, ``cadre``, ``town``);
 - ``table(data) -> Table``: the same data as headed rows, for the Word and PDF documents (the page
-  prints through its own print style sheet).
+  prints through its own print style sheet);
+- ``template``: renders ``data`` on the page (context: ``section``, ``data``, ``cadre``, ``town``);
+  by default `sections.TABLE_TEMPLATE`, which shows the section's table.
 
 `sections.register(Section(...))` adds one; the built-in ones are in `providers.py` (postings,
 monthly results with the rank trend, democratic evaluation per quarter, bonuses and deductions,

@@ -66,7 +66,6 @@ register(
         title=gettext_lazy("Annual scores and grades"),
         order=100,
         load=load_annual,
-        template="dossier/sections/table.html",
         table=table_annual,
         empty=gettext_lazy("No annual result yet."),
     )

@@ -79,7 +79,6 @@ register(
         title=gettext_lazy("Objections and reviews"),
         order=95,
         load=load_appeals,
-        template="dossier/sections/table.html",
         table=table_appeals,
         empty=gettext_lazy("No objection or review."),
     )

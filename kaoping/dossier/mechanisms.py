@@ -260,7 +260,6 @@ register(
         title=gettext_lazy("Exemplary marks"),
         order=70,
         load=load_exemplary,
-        template="dossier/sections/table.html",
         table=table_exemplary,
         empty=gettext_lazy("No exemplary mark."),
     )
@@ -271,7 +270,6 @@ register(
         title=gettext_lazy("Lagging-list appearances and statements"),
         order=80,
         load=load_appearances,
-        template="dossier/sections/table.html",
         table=table_appearances,
         empty=gettext_lazy("Never on a lagging list."),
     )
@@ -282,7 +280,6 @@ register(
         title=gettext_lazy("Rectifications"),
         order=90,
         load=load_rectifications,
-        template="dossier/sections/table.html",
         table=table_rectifications,
         empty=gettext_lazy("No rectification."),
     )

@@ -362,7 +362,6 @@ register(
         title=gettext_lazy("Positions held"),
         order=10,
         load=load_postings,
-        template="dossier/sections/table.html",
         table=table_postings,
         empty=gettext_lazy("No posting recorded."),
     )
@@ -384,7 +383,6 @@ register(
         title=gettext_lazy("Democratic evaluation by quarter"),
         order=30,
         load=load_democratic,
-        template="dossier/sections/table.html",
         table=table_democratic,
         empty=gettext_lazy("No closed evaluation round."),
     )
@@ -395,7 +393,6 @@ register(
         title=gettext_lazy("Bonuses and deductions"),
         order=40,
         load=load_adjustments,
-        template="dossier/sections/table.html",
         table=table_adjustments,
         empty=gettext_lazy("No approved bonus or deduction."),
     )
@@ -406,7 +403,6 @@ register(
         title=gettext_lazy("Supervision items and their handling"),
         order=50,
         load=load_items,
-        template="dossier/sections/table.html",
         table=table_items,
         empty=gettext_lazy("No supervision item."),
     )

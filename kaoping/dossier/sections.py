@@ -33,15 +33,20 @@ class Viewer:
     town: Town
 
 
+# The page renders a section through its `template`; this one shows the section's `table(data)`, which
+# is all most sections need (the Word and PDF documents print the same table).
+TABLE_TEMPLATE = "dossier/sections/table.html"
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
     title: str | Promise
     order: int
     load: Callable[[Cadre], Any]
-    template: str
     table: Callable[[Any], Table]
     empty: str | Promise = ""
+    template: str = TABLE_TEMPLATE
     # True: `load(cadre, viewer)` is given who reads (None for no one in particular: show the least).
     for_viewer: bool = False
 

@@ -11,6 +11,9 @@ Producers (the services of the apps above, which may import this one) call:
 - `recipients_with_roles(town, roles, population=…)` and `users_of_cadres(cadre_ids)` to find whom
   to tell.
 
+A producer whose steps post and resolve several messages about one thing says its subject, link, town
+and actor once in a `matters.Matter`, which calls these two.
+
 Titles and texts are written in the site's language (`LANGUAGE_CODE`), whoever's request posted them.
 E-mail delivery is off by default (`KAOPING_INBOX_EMAIL`); when on, each new message is also sent
 to its recipient's address, if any, through Django's e-mail backend once the transaction commits.

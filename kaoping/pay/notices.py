@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.inbox import services as inbox
+from kaoping.inbox.matters import Matter
 
 from .models import PayPlan, PlanKind
 
@@ -34,8 +35,10 @@ def office_subject(plan: PayPlan) -> str:
     return f"pay.plan:{plan.pk}:office"
 
 
-def _link(plan: PayPlan) -> str:
-    return reverse("pay:plan", args=[plan.town.slug, plan.year, plan.kind])
+def _matter(plan: PayPlan, about: str, actor: User | None = None) -> Matter:
+    """Messages `about` the plan, linking to its page."""
+    link = reverse("pay:plan", args=[plan.town.slug, plan.year, plan.kind])
+    return Matter(subject=about, link=link, town=plan.town, actor=actor)
 
 
 def _params(plan: PayPlan) -> dict:
@@ -45,17 +48,13 @@ def _params(plan: PayPlan) -> dict:
 
 def submitted(plan: PayPlan, actor: User) -> None:
     inbox.resolve(subject=office_subject(plan), kinds=[RETURNED])
-    inbox.notify(
+    _matter(plan, subject(plan), actor).notify(
         recipients=inbox.recipients_with_roles(plan.town, [Role.MAIN_LEADER]),
         kind=APPROVE,
         key=f"{APPROVE}:{plan.pk}:{plan.version}",
         title=_("Pay plan waiting for your approval: %(plan)s %(year)s"),
         body=_("Submitted by %(who)s. Approve it to freeze the amounts, or return it with a reason."),
         params={**_params(plan), "who": actor.get_full_name() or actor.get_username()},
-        link=_link(plan),
-        subject=subject(plan),
-        town=plan.town,
-        exclude=actor,
     )
 
 
@@ -65,43 +64,32 @@ def withdrawn(plan: PayPlan) -> None:
 
 def returned(plan: PayPlan, actor: User) -> None:
     inbox.resolve(subject=subject(plan), kinds=[APPROVE])
-    inbox.notify(
+    _matter(plan, office_subject(plan), actor).notify(
         recipients=inbox.recipients_with_roles(plan.town, [Role.ASSESSMENT_OFFICE]),
         kind=RETURNED,
         key=f"{RETURNED}:{plan.pk}:{plan.version}",
         title=_("Pay plan returned by the main leader: %(plan)s %(year)s"),
         body=_("Reason: %(reason)s"),
         params={**_params(plan), "reason": plan.returned_reason},
-        link=_link(plan),
-        subject=office_subject(plan),
-        town=plan.town,
-        exclude=actor,
     )
 
 
 def approved(plan: PayPlan, actor: User, paid_cadre_ids: list[int]) -> None:
     inbox.resolve(subject=subject(plan), kinds=[APPROVE])
-    inbox.notify(
+    _matter(plan, office_subject(plan), actor).notify(
         recipients=inbox.recipients_with_roles(plan.town, [Role.ASSESSMENT_OFFICE]),
         kind=APPROVED,
         key=f"{APPROVED}:{plan.pk}",
         title=_("Pay plan approved: %(plan)s %(year)s"),
         body=_("The amounts are frozen: export the Excel for the finance office."),
         params=_params(plan),
-        link=_link(plan),
-        subject=office_subject(plan),
-        town=plan.town,
-        exclude=actor,
     )
-    inbox.notify(
+    mine = reverse("pay:mine", args=[plan.town.slug])
+    Matter(subject=f"pay.plan:{plan.pk}:available", link=mine, town=plan.town, actor=actor).notify(
         recipients=inbox.users_of_cadres(paid_cadre_ids),
         kind=AVAILABLE,
         key=f"{AVAILABLE}:{plan.pk}",
         title=_("Your %(year)s pay is available: %(plan)s"),
         body=_("Open your pay page to read your amount and how it was reached."),
         params=_params(plan),
-        link=reverse("pay:mine", args=[plan.town.slug]),
-        subject=f"pay.plan:{plan.pk}:available",
-        town=plan.town,
-        exclude=actor,
     )

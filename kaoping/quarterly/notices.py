@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.inbox import services as inbox
+from kaoping.inbox.matters import Matter
 from kaoping.inbox.reminders import Reminder
+from kaoping.people.models import Town
 
 from .models import Rectification, RectificationStatus
 
@@ -27,25 +29,23 @@ def subject(rectification: Rectification) -> str:
     return f"quarterly.rectification:{rectification.pk}"
 
 
-def _link(rectification: Rectification, town) -> str:
-    return reverse("quarterly:rectification_detail", args=[town.slug, rectification.pk])
+def _rectification(rectification: Rectification, town: Town, actor: User | None = None) -> Matter:
+    """Messages about the rectification, linking to its page."""
+    link = reverse("quarterly:rectification_detail", args=[town.slug, rectification.pk])
+    return Matter(subject=subject(rectification), link=link, town=town, actor=actor)
 
 
 def rectification_recorded(rectification: Rectification, actor: User) -> None:
     """Tell the listed cadre their rectification plan is recorded, with its deadline."""
     entry = rectification.entry
     town = entry.lagging_list.meeting.town
-    inbox.notify(
+    _rectification(rectification, town, actor).notify(
         recipients=inbox.users_of_cadres([entry.cadre_id]),
         kind=RECORDED,
         key=f"{RECORDED}:{rectification.pk}",
         title=_("Rectification plan to carry out by %(deadline)s"),
         body=_("Measures: %(measures)s"),
         params={"deadline": f"{rectification.deadline:%Y-%m-%d}", "measures": rectification.measures[:500]},
-        link=_link(rectification, town),
-        subject=subject(rectification),
-        town=town,
-        exclude=actor,
     )
 
 
@@ -64,16 +64,11 @@ def rectifications_due(today: date) -> Iterator[Reminder]:
     for rectification in due:
         cadre = rectification.entry.cadre
         town = rectification.entry.lagging_list.meeting.town
-        yield Reminder(
-            recipients=tuple(
-                inbox.recipients_with_roles(town, [Role.GROUP_LEADER], population=cadre.population)
-            ),
+        yield _rectification(rectification, town).reminder(
+            recipients=inbox.recipients_with_roles(town, [Role.GROUP_LEADER], population=cadre.population),
             kind=REVIEW,
             key=f"{REVIEW}:{rectification.pk}:{rectification.deadline}",
             title=_("Rectification to review: %(cadre)s, due %(deadline)s"),
             body=_("Record whether it is completed (整改完成) or not (未完成)."),
             params={"cadre": cadre.name, "deadline": f"{rectification.deadline:%Y-%m-%d}"},
-            link=_link(rectification, town),
-            subject=subject(rectification),
-            town=town,
         )

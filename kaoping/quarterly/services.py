@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,48 +61,79 @@ def _refuse_closed(meeting: Meeting) -> None:
         )
 
 
-def _files(owner_type: str, owner_id: int) -> list[dict]:
-    """The attachments of an object as the audit log keeps them: id and file name."""
-    return [
-        {"id": a.pk, "name": a.original_name}
-        for a in Attachment.objects.filter(owner_type=owner_type, owner_id=owner_id).order_by("pk")
-    ]
+def _next_order(rows: QuerySet) -> int:
+    """The sort order of a row added after `rows`."""
+    return (rows.aggregate(m=Max("sort_order"))["m"] or 0) + 1
 
 
-def _store(*, actor: User, town: Town, owner_type: str, owner_id: int, uploads: list, kinds) -> None:
-    if uploads:
-        stored = attachments_store(actor=actor, town=town, uploads=uploads, kinds=kinds)
-        attachments_attach(attachments=stored, owner_type=owner_type, owner_id=owner_id)
+@dataclass(frozen=True)
+class _Files:
+    """The attachments of one kind of object (a site visit's photos, a statement's files …): the owner
+    type they are attached under and the kinds of file accepted."""
+
+    owner_type: str
+    kinds: tuple[Kind, ...]
+
+    def of(self, owner_id: int) -> list[dict]:
+        """The object's attachments as the audit log keeps them: id and file name."""
+        return [
+            {"id": a.pk, "name": a.original_name}
+            for a in Attachment.objects.filter(owner_type=self.owner_type, owner_id=owner_id).order_by("pk")
+        ]
+
+    def store(self, *, actor: User, town: Town, owner_id: int, uploads: list) -> None:
+        """Store `uploads` (all or nothing) and attach them to the object."""
+        if uploads:
+            stored = attachments_store(actor=actor, town=town, uploads=uploads, kinds=self.kinds)
+            attachments_attach(attachments=stored, owner_type=self.owner_type, owner_id=owner_id)
+
+    def detach(self, owner_id: int, remove: list[int]) -> None:
+        """Take the attachments `remove` off the object (the files stay, unattached, for the audit log's
+        sake: their upload entry names them); ids of other objects' files are ignored."""
+        if remove:
+            Attachment.objects.filter(owner_type=self.owner_type, owner_id=owner_id, pk__in=remove).update(
+                owner_type="", owner_id=None
+            )
 
 
-def _detach(owner_type: str, owner_id: int, remove: list[int]) -> None:
-    """Take the attachments `remove` off the object (the files stay, unattached, for the audit log's
-    sake: their upload entry names them); ids of other objects' files are ignored."""
-    if remove:
-        Attachment.objects.filter(owner_type=owner_type, owner_id=owner_id, pk__in=remove).update(
-            owner_type="", owner_id=None
-        )
+VISIT_FILES = _Files(selectors.VISIT_OWNER, selectors.PHOTO_KINDS)
+REPORT_FILES = _Files(selectors.REPORT_OWNER, selectors.REPORT_KINDS)
+STATEMENT_FILES = _Files(selectors.STATEMENT_OWNER, selectors.PAPER_KINDS)
+PROGRESS_FILES = _Files(selectors.PROGRESS_OWNER, selectors.PAPER_KINDS)
 
 
 @dataclass(frozen=True)
 class _Part:
     """A part of a meeting edited and removed the same way (a site visit, a report): its fields, its
-    attachments (the key the audit log keeps them under, the kinds accepted) and its audit action."""
+    attachments (and the key the audit log keeps them under) and its audit action."""
 
     fields: tuple[str, ...]
-    owner_type: str
+    files: _Files
     files_key: str
-    kinds: tuple[Kind, ...]
     action: str
 
 
-VISIT_PART = _Part(VISIT_FIELDS, selectors.VISIT_OWNER, "photos", selectors.PHOTO_KINDS, "site_visit")
-REPORT_PART = _Part(REPORT_FIELDS, selectors.REPORT_OWNER, "files", selectors.REPORT_KINDS, "report")
+VISIT_PART = _Part(VISIT_FIELDS, VISIT_FILES, "photos", "site_visit")
+REPORT_PART = _Part(REPORT_FIELDS, REPORT_FILES, "files", "report")
 
 
 def _part_state(part: _Part, obj: SiteVisit | Report) -> dict:
     """The part as the audit log keeps it: its fields and its attachments."""
-    return {**snapshot(obj, part.fields), part.files_key: _files(part.owner_type, obj.pk)}
+    return {**snapshot(obj, part.fields), part.files_key: part.files.of(obj.pk)}
+
+
+def _part_added(*, actor: User, part: _Part, obj: SiteVisit | Report, uploads: list, new: dict) -> None:
+    """Attach `uploads` to a part just added to an open meeting (all or nothing), audited with `new`
+    and its attachments; the meeting's version moves."""
+    meeting = obj.meeting
+    part.files.store(actor=actor, town=meeting.town, owner_id=obj.pk, uploads=uploads)
+    record(
+        actor=actor,
+        action=f"{part.action}.create",
+        target=meeting,
+        new={**new, part.files_key: part.files.of(obj.pk)},
+    )
+    bump(meeting)
 
 
 def _part_update(
@@ -128,10 +159,8 @@ def _part_update(
     for name, value in values.items():
         setattr(obj, name, value)
     obj.save(update_fields=[*values, "version"])
-    _detach(part.owner_type, obj.pk, remove)
-    _store(
-        actor=actor, town=town, owner_type=part.owner_type, owner_id=obj.pk, uploads=uploads, kinds=part.kinds
-    )
+    part.files.detach(obj.pk, remove)
+    part.files.store(actor=actor, town=town, owner_id=obj.pk, uploads=uploads)
     record(
         actor=actor,
         action=f"{part.action}.update",
@@ -152,7 +181,7 @@ def _part_remove(
     _require(confirmed, _("Confirm the removal: it cannot be undone."))
     old = _part_state(part, obj)
     claim(obj, based_on)
-    _detach(part.owner_type, obj.pk, [f["id"] for f in old[part.files_key]])
+    part.files.detach(obj.pk, [f["id"] for f in old[part.files_key]])
     record(
         actor=actor,
         action=f"{part.action}.delete",
@@ -191,8 +220,7 @@ def rule_save(
     _require(not clash.exists(), _("This population or pool has a rule already: edit that one."))
     old = lagging_rules.snapshot(rule) if rule is not None else None
     if rule is None:
-        order = LaggingRule.objects.filter(town=town).aggregate(m=Max("sort_order"))["m"] or 0
-        rule = LaggingRule(town=town, sort_order=order + 1)
+        rule = LaggingRule(town=town, sort_order=_next_order(LaggingRule.objects.filter(town=town)))
     else:
         claim(rule, based_on)
     for name in RULE_FIELDS:
@@ -258,23 +286,16 @@ def visit_add(
 ) -> SiteVisit:
     """Add a stop of the meeting's site visits, with its photos (JPEG or PNG; all or nothing)."""
     _refuse_closed(meeting)
-    order = meeting.visits.aggregate(m=Max("sort_order"))["m"] or 0
-    visit = SiteVisit.objects.create(meeting=meeting, kind=kind, name=name, note=note, sort_order=order + 1)
-    _store(
+    visit = SiteVisit.objects.create(
+        meeting=meeting, kind=kind, name=name, note=note, sort_order=_next_order(meeting.visits)
+    )
+    _part_added(
         actor=actor,
-        town=meeting.town,
-        owner_type=selectors.VISIT_OWNER,
-        owner_id=visit.pk,
+        part=VISIT_PART,
+        obj=visit,
         uploads=photos or [],
-        kinds=selectors.PHOTO_KINDS,
+        new={"kind": kind, "name": name, "note": note},
     )
-    record(
-        actor=actor,
-        action="site_visit.create",
-        target=meeting,
-        new={"kind": kind, "name": name, "note": note, "photos": _files(selectors.VISIT_OWNER, visit.pk)},
-    )
-    bump(meeting)
     return visit
 
 
@@ -335,36 +356,26 @@ def report_add(
     _require(bool(text or files), _("Type the report or attach it (PDF or Word)."))
     if meeting.reports.filter(cadre=cadre).exists():
         raise DomainError(_("%(name)s's report is recorded already.") % {"name": cadre.name})
-    order = meeting.reports.aggregate(m=Max("sort_order"))["m"] or 0
     report = Report.objects.create(
         meeting=meeting,
         cadre=cadre,
         text=text,
         comment_by=comment_by if comment else None,
         comment=comment,
-        sort_order=order + 1,
+        sort_order=_next_order(meeting.reports),
     )
-    _store(
+    _part_added(
         actor=actor,
-        town=meeting.town,
-        owner_type=selectors.REPORT_OWNER,
-        owner_id=report.pk,
+        part=REPORT_PART,
+        obj=report,
         uploads=files or [],
-        kinds=selectors.REPORT_KINDS,
-    )
-    record(
-        actor=actor,
-        action="report.create",
-        target=meeting,
         new={
             "cadre": cadre.pk,
             "text": text,
             "comment_by": comment_by.pk if comment_by else None,
             "comment": comment,
-            "files": _files(selectors.REPORT_OWNER, report.pk),
         },
     )
-    bump(meeting)
     return report
 
 
@@ -564,9 +575,12 @@ def entry_add(*, actor: User, meeting: Meeting, cadre: Cadre, reason: str) -> La
         not lst.entries.filter(cadre=cadre).exists(),
         _("%(name)s is on the list already.") % {"name": cadre.name},
     )
-    order = lst.entries.aggregate(m=Max("sort_order"))["m"] or 0
     entry = LaggingEntry.objects.create(
-        lagging_list=lst, cadre=cadre, source=EntrySource.ADDED, reason=reason.strip(), sort_order=order + 1
+        lagging_list=lst,
+        cadre=cadre,
+        source=EntrySource.ADDED,
+        reason=reason.strip(),
+        sort_order=_next_order(lst.entries),
     )
     record(
         actor=actor,
@@ -622,14 +636,7 @@ def statement_record(
             )
     except IntegrityError:
         raise DomainError(_("This cadre's statement is recorded already.")) from None
-    _store(
-        actor=actor,
-        town=meeting.town,
-        owner_type=selectors.STATEMENT_OWNER,
-        owner_id=statement.pk,
-        uploads=files or [],
-        kinds=selectors.PAPER_KINDS,
-    )
+    STATEMENT_FILES.store(actor=actor, town=meeting.town, owner_id=statement.pk, uploads=files or [])
     record(
         actor=actor,
         action="statement.create",
@@ -638,7 +645,7 @@ def statement_record(
             "cadre": entry.cadre_id,
             "made_on": made_on.isoformat(),
             "text": statement.text,
-            "files": _files(selectors.STATEMENT_OWNER, statement.pk),
+            "files": STATEMENT_FILES.of(statement.pk),
         },
     )
     return statement
@@ -652,26 +659,19 @@ def statement_files(
     statement keeps its text or at least one file."""
     meeting = statement.entry.lagging_list.meeting
     _refuse_closed(meeting)
-    old = _files(selectors.STATEMENT_OWNER, statement.pk)
+    old = STATEMENT_FILES.of(statement.pk)
     kept = [f for f in old if f["id"] not in set(remove or [])]
     _require(bool(statement.text or kept or files), _("Type the statement or attach it."))
     _require(bool(files or len(kept) < len(old)), _("Choose a file to attach or to take off."))
-    _detach(selectors.STATEMENT_OWNER, statement.pk, remove or [])
-    _store(
-        actor=actor,
-        town=meeting.town,
-        owner_type=selectors.STATEMENT_OWNER,
-        owner_id=statement.pk,
-        uploads=files or [],
-        kinds=selectors.PAPER_KINDS,
-    )
+    STATEMENT_FILES.detach(statement.pk, remove or [])
+    STATEMENT_FILES.store(actor=actor, town=meeting.town, owner_id=statement.pk, uploads=files or [])
     record(
         actor=actor,
         action="statement.files",
         target=statement,
         town=meeting.town,
         old={"files": old},
-        new={"files": _files(selectors.STATEMENT_OWNER, statement.pk)},
+        new={"files": STATEMENT_FILES.of(statement.pk)},
     )
     return statement
 
@@ -724,13 +724,8 @@ def progress_add(
     note = ProgressNote.objects.create(
         rectification=rectification, written_on=written_on, text=text.strip(), written_by=actor
     )
-    _store(
-        actor=actor,
-        town=rectification.entry.cadre.town,
-        owner_type=selectors.PROGRESS_OWNER,
-        owner_id=note.pk,
-        uploads=files or [],
-        kinds=selectors.PAPER_KINDS,
+    PROGRESS_FILES.store(
+        actor=actor, town=rectification.entry.cadre.town, owner_id=note.pk, uploads=files or []
     )
     record(
         actor=actor,
@@ -739,7 +734,7 @@ def progress_add(
         new={
             "on": written_on.isoformat(),
             "text": note.text,
-            "files": _files(selectors.PROGRESS_OWNER, note.pk),
+            "files": PROGRESS_FILES.of(note.pk),
         },
     )
     bump(rectification)
@@ -751,15 +746,15 @@ def progress_file_remove(*, actor: User, note: ProgressNote, attachment_id: int)
     """Take an attachment off a progress note while its rectification is open."""
     rectification = note.rectification
     _open_rectification(rectification)
-    old = _files(selectors.PROGRESS_OWNER, note.pk)
+    old = PROGRESS_FILES.of(note.pk)
     _require(any(f["id"] == attachment_id for f in old), _("This file is not attached to the note."))
-    _detach(selectors.PROGRESS_OWNER, note.pk, [attachment_id])
+    PROGRESS_FILES.detach(note.pk, [attachment_id])
     record(
         actor=actor,
         action="rectification.note_files",
         target=rectification,
         old={"note": note.pk, "files": old},
-        new={"note": note.pk, "files": _files(selectors.PROGRESS_OWNER, note.pk)},
+        new={"note": note.pk, "files": PROGRESS_FILES.of(note.pk)},
     )
     bump(rectification)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.inbox import services as inbox
+from kaoping.inbox.matters import Matter
 from kaoping.inbox.reminders import Reminder
 
 from .models import Adjustment, Period, PeriodStatus, ScoreSheet, SheetStatus
@@ -27,10 +28,11 @@ def sheet_subject(sheet: ScoreSheet) -> str:
     return f"scoring.sheet:{sheet.pk}"
 
 
-def _sheet_link(sheet: ScoreSheet) -> str:
-    return reverse(
-        "scoring:sheet_grid", args=[sheet.period.town.slug, f"{sheet.period.month:%Y-%m}", sheet.pk]
-    )
+def _sheet(sheet: ScoreSheet, actor: User | None = None) -> Matter:
+    """Messages about the sheet, linking to its grid."""
+    town = sheet.period.town
+    link = reverse("scoring:sheet_grid", args=[town.slug, f"{sheet.period.month:%Y-%m}", sheet.pk])
+    return Matter(subject=sheet_subject(sheet), link=link, town=town, actor=actor)
 
 
 def _scorers(sheet: ScoreSheet):
@@ -56,44 +58,36 @@ def _params(sheet: ScoreSheet) -> dict:
 def period_opened(period: Period, sheets: list[ScoreSheet], actor: User) -> None:
     """A month opened: each sheet's scorers and group leaders are asked to fill it."""
     for sheet in sheets:
-        inbox.notify(
+        _sheet(sheet, actor).notify(
             recipients=_scorers(sheet),
             kind=FILL,
             key=f"{FILL}:{sheet.pk}",
             title=_("Score sheet to fill: %(sheet)s, %(month)s"),
             body=_("The month is open for scoring. Fill in the grid and submit it by %(due)s."),
             params=_params(sheet),
-            link=_sheet_link(sheet),
-            subject=sheet_subject(sheet),
-            town=period.town,
-            exclude=actor,
         )
 
 
 def sheet_moved(sheet: ScoreSheet, old: str, actor: User, reason: str) -> None:
     """Submitted: the group leaders are asked to approve. Returned or reopened: whoever submitted it is
     told why. Approved: every message about the sheet is done."""
-    subject = sheet_subject(sheet)
+    matter = _sheet(sheet, actor)
     if sheet.status == SheetStatus.SUBMITTED:
-        inbox.resolve(subject=subject, kinds=[FILL, RETURNED, DUE])
-        inbox.notify(
+        matter.resolve(FILL, RETURNED, DUE)
+        matter.notify(
             recipients=_leaders(sheet),
             kind=APPROVE,
             key=f"{APPROVE}:{sheet.pk}:{sheet.submitted_at:%Y%m%d%H%M%S%f}",
             title=_("Score sheet to approve: %(sheet)s, %(month)s"),
             body=_("Submitted by %(who)s. Check the grid, then approve it or return it with the reason."),
             params=_params(sheet) | {"who": actor.get_full_name() or actor.username},
-            link=_sheet_link(sheet),
-            subject=subject,
-            town=sheet.period.town,
-            exclude=actor,
         )
     elif sheet.status == SheetStatus.APPROVED:
-        inbox.resolve(subject=subject)
+        matter.resolve()
     elif sheet.status == SheetStatus.DRAFT:
-        inbox.resolve(subject=subject, kinds=[APPROVE])
+        matter.resolve(APPROVE)
         submitter = User.objects.filter(pk=sheet.submitted_by_id)
-        inbox.notify(
+        matter.notify(
             recipients=submitter if old == SheetStatus.SUBMITTED else _scorers(sheet),
             kind=RETURNED,
             key=f"{RETURNED}:{sheet.pk}:{sheet.revision}:{old}:{sheet.submitted_at or ''}",
@@ -102,10 +96,6 @@ def sheet_moved(sheet: ScoreSheet, old: str, actor: User, reason: str) -> None:
             else _("Score sheet reopened: %(sheet)s, %(month)s"),
             body=_("Reason: %(reason)s") if reason.strip() else "",
             params=_params(sheet) | {"reason": reason.strip()},
-            link=_sheet_link(sheet),
-            subject=subject,
-            town=sheet.period.town,
-            exclude=actor,
         )
 
 
@@ -115,8 +105,9 @@ def adjustment_subject(adjustment: Adjustment) -> str:
 
 def adjustment_registered(adjustment: Adjustment, actor: User) -> None:
     """A bonus or deduction registered: the main leaders are asked to decide it."""
-    town = adjustment.period.town
-    inbox.notify(
+    town, month = adjustment.period.town, f"{adjustment.period.month:%Y-%m}"
+    link = reverse("scoring:adjustment_detail", args=[town.slug, month, adjustment.pk])
+    Matter(subject=adjustment_subject(adjustment), link=link, town=town, actor=actor).notify(
         recipients=inbox.recipients_with_roles(town, [Role.MAIN_LEADER]),
         kind=DECIDE,
         key=f"{DECIDE}:{adjustment.pk}",
@@ -125,15 +116,9 @@ def adjustment_registered(adjustment: Adjustment, actor: User) -> None:
         params={
             "title": adjustment.title,
             "kind": adjustment.get_kind_display(),
-            "month": f"{adjustment.period.month:%Y-%m}",
+            "month": month,
             "who": actor.get_full_name() or actor.username,
         },
-        link=reverse(
-            "scoring:adjustment_detail", args=[town.slug, f"{adjustment.period.month:%Y-%m}", adjustment.pk]
-        ),
-        subject=adjustment_subject(adjustment),
-        town=town,
-        exclude=actor,
     )
 
 
@@ -171,14 +156,11 @@ def sheets_due(today: date) -> Iterator[Reminder]:
         else:
             continue
         to_submit = sheet.status == SheetStatus.DRAFT
-        yield Reminder(
-            recipients=tuple(_scorers(sheet) if to_submit else _leaders(sheet)),
+        yield _sheet(sheet).reminder(
+            recipients=_scorers(sheet) if to_submit else _leaders(sheet),
             kind=DUE,
             key=f"{DUE}:{sheet.pk}:{due}:{sheet.status}:{step}",
             title=title,
             body=_("Fill in the grid and submit it.") if to_submit else _("Approve the sheet or return it."),
             params=_params(sheet),
-            link=_sheet_link(sheet),
-            subject=sheet_subject(sheet),
-            town=sheet.period.town,
         )

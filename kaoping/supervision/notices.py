@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaoping.accounts.models import Role, User
 from kaoping.inbox import services as inbox
+from kaoping.inbox.matters import Matter
 from kaoping.inbox.reminders import Reminder
 
 from .models import Bulletin, BulletinStatus, Item, ItemStatus
@@ -26,8 +27,10 @@ def item_subject(item: Item) -> str:
     return f"supervision.item:{item.pk}"
 
 
-def _item_link(item: Item) -> str:
-    return reverse("supervision:item_detail", args=[item.town.slug, item.pk])
+def _item(item: Item, actor: User | None = None) -> Matter:
+    """Messages about the item, linking to its page."""
+    link = reverse("supervision:item_detail", args=[item.town.slug, item.pk])
+    return Matter(subject=item_subject(item), link=link, town=item.town, actor=actor)
 
 
 def owner_users(item: Item):
@@ -45,52 +48,40 @@ def _params(item: Item) -> dict:
 
 
 def item_created(item: Item, actor: User) -> None:
-    inbox.notify(
+    _item(item, actor).notify(
         recipients=owner_users(item),
         kind=ASSIGNED,
         key=f"{ASSIGNED}:{item.pk}",
         title=_("Supervision item assigned to you: %(item)s"),
         body=_("Deadline: %(deadline)s."),
         params=_params(item),
-        link=_item_link(item),
-        subject=item_subject(item),
-        town=item.town,
-        exclude=actor,
     )
 
 
 def item_moved(item: Item, before: str, actor: User, text: str) -> None:
-    subject = item_subject(item)
+    matter = _item(item, actor)
     if item.status == ItemStatus.SUBMITTED:
-        inbox.resolve(subject=subject, kinds=[ASSIGNED, SENT_BACK, DUE])
-        inbox.notify(
+        matter.resolve(ASSIGNED, SENT_BACK, DUE)
+        matter.notify(
             recipients=inbox.recipients_with_roles(item.town, [Role.SUPERVISION_OFFICE]),
             kind=VERIFY,
             key=f"{VERIFY}:{item.pk}:{item.submitted_at:%Y%m%d%H%M%S%f}",
             title=_("Result to verify: %(item)s"),
             body=_("The owner has submitted the result. Verify it and rate its quality, or send it back."),
             params=_params(item),
-            link=_item_link(item),
-            subject=subject,
-            town=item.town,
-            exclude=actor,
         )
     elif (before, item.status) == (ItemStatus.SUBMITTED, ItemStatus.IN_PROGRESS):
-        inbox.resolve(subject=subject, kinds=[VERIFY])
-        inbox.notify(
+        matter.resolve(VERIFY)
+        matter.notify(
             recipients=owner_users(item),
             kind=SENT_BACK,
             key=f"{SENT_BACK}:{item.pk}:{item.send_backs}",
             title=_("Result sent back: %(item)s"),
             body=_("Reason: %(reason)s"),
             params=_params(item) | {"reason": text.strip()},
-            link=_item_link(item),
-            subject=subject,
-            town=item.town,
-            exclude=actor,
         )
     elif item.status in (ItemStatus.VERIFIED, ItemStatus.CLOSED):
-        inbox.resolve(subject=subject)
+        matter.resolve()
 
 
 def bulletin_subject(bulletin: Bulletin) -> str:
@@ -98,37 +89,29 @@ def bulletin_subject(bulletin: Bulletin) -> str:
 
 
 def bulletin_moved(bulletin: Bulletin, old: str, actor: User, note: str) -> None:
-    subject = bulletin_subject(bulletin)
     link = reverse("supervision:bulletin_detail", args=[bulletin.town.slug, bulletin.pk])
+    matter = Matter(subject=bulletin_subject(bulletin), link=link, town=bulletin.town, actor=actor)
     params = {"title": bulletin.title, "note": note.strip()}
     if bulletin.status == BulletinStatus.IN_REVIEW:
-        inbox.resolve(subject=subject, kinds=[BULLETIN_RETURNED])
-        inbox.notify(
+        matter.resolve(BULLETIN_RETURNED)
+        matter.notify(
             recipients=inbox.recipients_with_roles(bulletin.town, [Role.MAIN_LEADER]),
             kind=REVIEW,
             key=f"{REVIEW}:{bulletin.pk}:{bulletin.version}",
             title=_("Bulletin to review: %(title)s"),
             body=_("Approve it, or return it saying what must change."),
             params=params,
-            link=link,
-            subject=subject,
-            town=bulletin.town,
-            exclude=actor,
         )
         return
-    inbox.resolve(subject=subject, kinds=[REVIEW])
+    matter.resolve(REVIEW)
     if (old, bulletin.status) == (BulletinStatus.IN_REVIEW, BulletinStatus.DRAFT) and bulletin.sent_by_id:
-        inbox.notify(
+        matter.notify(
             recipients=User.objects.filter(pk=bulletin.sent_by_id),
             kind=BULLETIN_RETURNED,
             key=f"{BULLETIN_RETURNED}:{bulletin.pk}:{bulletin.version}",
             title=_("Bulletin returned: %(title)s"),
             body=_("Reason: %(note)s"),
             params=params,
-            link=link,
-            subject=subject,
-            town=bulletin.town,
-            exclude=actor,
         )
 
 
@@ -150,14 +133,11 @@ def items_due(today: date) -> Iterator[Reminder]:
             step, title = "day", _("Due today: supervision item %(item)s")
         else:
             step, title = "overdue", _("Overdue since %(deadline)s: supervision item %(item)s")
-        yield Reminder(
-            recipients=tuple(owner_users(item)),
+        yield _item(item).reminder(
+            recipients=owner_users(item),
             kind=DUE,
             key=f"{DUE}:{item.pk}:{item.deadline}:{step}",
             title=title,
             body=_("Submit the result on the item's page."),
             params=_params(item),
-            link=_item_link(item),
-            subject=item_subject(item),
-            town=item.town,
         )

@@ -62,6 +62,12 @@ def _approve(plan, leader):
     )
 
 
+def _return(plan, leader):
+    return services.plan_move(
+        actor=leader, plan=_fresh(plan), to=PlanStatus.DRAFT, based_on=plan.version, reason="池额有误"
+    )
+
+
 # Notifications
 
 
@@ -97,13 +103,7 @@ def test_the_leaders_request_is_done_once_approved_and_the_office_and_each_paid_
 
 
 def test_a_returned_plan_tells_the_office_why_and_the_next_submission_asks_again(submitted, leader, office):
-    plan = services.plan_move(
-        actor=leader,
-        plan=_fresh(submitted),
-        to=PlanStatus.DRAFT,
-        based_on=submitted.version,
-        reason="池额有误",
-    )
+    plan = _return(submitted, leader)
     assert _open(leader, "pay.approve") == []
     (returned,) = _open(office, "pay.returned")
     assert "returned" in returned.title and "池额有误" in returned.body
@@ -111,6 +111,21 @@ def test_a_returned_plan_tells_the_office_why_and_the_next_submission_asks_again
     assert _open(office, "pay.returned") == []  # done: submitted again
     assert len(_open(leader, "pay.approve")) == 1  # asked again, a new message
     assert Message.objects.filter(recipient=leader, kind="pay.approve").count() == 2
+
+
+def test_the_offices_messages_are_about_the_plans_decision_and_never_to_whoever_decided(
+    submitted, leader, office, town
+):
+    RoleAssignment.objects.create(user=leader, role=Role.ASSESSMENT_OFFICE, town=town)
+    plan = _return(submitted, leader)
+    (returned,) = _open(office, "pay.returned")
+    assert returned.title == f"Pay plan returned by the main leader: {PlanKind(BONUS).label} 2026"
+    assert (returned.subject, returned.key) == (
+        f"pay.plan:{plan.pk}:office",
+        f"pay.returned:{plan.pk}:{plan.version}",
+    )
+    assert (returned.link, returned.town) == (_url("pay:plan", town), town)
+    assert _open(leader, "pay.returned") == []  # in the office too, but they returned it
 
 
 # The home to-do
@@ -129,13 +144,7 @@ def test_the_main_leader_sees_the_waiting_plan_on_the_home_page_until_it_is_deci
 
 
 def test_the_office_sees_a_returned_plan_with_its_reason_on_the_home_page(submitted, leader, office, town):
-    services.plan_move(
-        actor=leader,
-        plan=_fresh(submitted),
-        to=PlanStatus.DRAFT,
-        based_on=submitted.version,
-        reason="池额有误",
-    )
+    _return(submitted, leader)
     card = next(c for c in todo(office, town) if c.key == "assessment_office")
     (line,) = [ln for ln in card.lines if ln.label.startswith("Pay plan returned")]
     assert "池额有误" in line.note

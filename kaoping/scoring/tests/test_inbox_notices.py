@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from kaoping import testing
 from kaoping.accounts.models import Role
@@ -109,3 +110,21 @@ def test_remind_asks_the_leaders_not_the_scorers_once_the_sheet_is_submitted(per
     assert len(_open(personas["group_leader"], notices.DUE)) == 1
     services.sheet_move(actor=personas["group_leader"], sheet=sheet, to=SheetStatus.APPROVED)
     assert "0 due" in _remind("2026-04-06")
+
+
+@pytest.mark.django_db
+def test_a_reopened_sheet_tells_its_scorers_why_about_the_sheet_but_not_the_leader_who_reopened_it(
+    settings, personas, town, sheet
+):
+    settings.LANGUAGE_CODE = "en"
+    scorer, leader = personas["scorer"], personas["group_leader"]
+    fill(sheet, scorer)
+    services.sheet_move(actor=scorer, sheet=sheet, to=SheetStatus.SUBMITTED)
+    services.sheet_move(actor=leader, sheet=sheet, to=SheetStatus.APPROVED)
+    services.sheet_move(actor=leader, sheet=sheet, to=SheetStatus.DRAFT, reason="补录一项")
+    [reopened] = _open(scorer, notices.RETURNED)
+    assert reopened.title == f"Score sheet reopened: {sheet.scheme.name}, 2026-03"
+    assert reopened.body == "Reason: 补录一项"
+    grid = reverse("scoring:sheet_grid", args=[town.slug, "2026-03", sheet.pk])
+    assert (reopened.subject, reopened.link, reopened.town) == (f"scoring.sheet:{sheet.pk}", grid, town)
+    assert _open(leader) == []  # a scorer of the sheet too, but they reopened it

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from kaoping.inbox.models import Message
 
@@ -75,3 +76,26 @@ def test_a_bulletin_sent_for_review_asks_the_main_leader_and_a_return_tells_the_
     assert "请补充数据" in returned.body
     services.bulletin_move(actor=office, bulletin=bulletin, to="in_review")
     assert _open(office) == [] and len(_open(leader, notices.REVIEW)) == 1
+
+
+@pytest.mark.django_db
+def test_the_items_messages_and_reminders_are_about_the_item_in_its_town_and_link_to_it(
+    settings, office, owner, town
+):
+    settings.LANGUAGE_CODE = "en"
+    item = make_item(office, town, [owner.cadre], deadline=date(2026, 5, 20))
+    services.item_move(actor=owner, item=item, to=ItemStatus.IN_PROGRESS)
+    services.item_move(actor=owner, item=item, to=ItemStatus.SUBMITTED, result="已完成")
+    services.item_move(actor=office, item=item, to=ItemStatus.IN_PROGRESS, text=" 材料不全 ")
+    _remind("2026-05-20")
+    page = reverse("supervision:item_detail", args=[town.slug, item.pk])
+    [back] = _open(owner, notices.SENT_BACK)
+    [due] = _open(owner, notices.DUE)
+    assert (back.title, back.body, back.key) == (
+        f"Result sent back: {item.title}",
+        "Reason: 材料不全",
+        f"item.sent_back:{item.pk}:1",
+    )
+    assert due.title == f"Due today: supervision item {item.title}"
+    for message in (back, due):
+        assert (message.subject, message.link, message.town) == (f"supervision.item:{item.pk}", page, town)
