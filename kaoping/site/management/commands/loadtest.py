@@ -16,6 +16,10 @@ the pages and forms a browser uses:
 - the assessment office publishing March once, through its confirmation page;
 - `--voter-users` phones voting with every code once, from the start of the run (a town in a minute).
 
+The simulated people arrive `--spawn-rate` a second (10: the whole town within about 35 s), each
+starting with a page; 50 a second brings all 300 cadres' first pages within 7 s, a burst that two
+CPUs take seconds to clear (docs/performance.md gives both).
+
 Then it prints, per request name, the requests, p50/p95/p99 and errors, and checks the targets:
 no error (any answer but the expected one), p95 under 300 ms for every page (GET), every score save
 answered as saved holding its value in the database, every ballot answered as accepted counted in the
@@ -86,7 +90,12 @@ class Command(BaseCommand):
             "--codes", type=int, default=300, help="voting codes, one ballot each (default 300)"
         )
         parser.add_argument("--office-delay", type=int, default=None, help="seconds before publishing")
-        parser.add_argument("--spawn-rate", type=float, default=50, help="users started a second")
+        parser.add_argument(
+            "--spawn-rate",
+            type=float,
+            default=10,
+            help="users started a second (10: the town's 300 cadres arrive within half a minute)",
+        )
         parser.add_argument(
             "--workers",
             type=int,
