@@ -4,8 +4,9 @@ A town-month recompute or a score save makes tens of thousands of short-lived tu
 month's entries, the engine's lines). With the collector's default thresholds (700, 10, 10), a
 recompute ran about 43 collections, and every few recomputes a full one that walks every object the
 process holds (Django's models, URL patterns, templates, translations): about a tenth of the
-recompute's CPU time, and an uneven one (measured in docs/performance.md, "The collector"). The
-work these collections find is small: the app makes few reference cycles.
+recompute's CPU time, and an uneven one (docs/performance.md, "What the speed rests on"; the
+measurement is in that file's history, "The collector, the grid's cells, a save's roster"). The work
+these collections find is small: the app makes few reference cycles.
 
 `settle()` is called once the process has loaded the application (`kaoping.wsgi`, in each gunicorn
 worker; `kaoping bench` before it measures): what is loaded is moved to the permanent generation
