@@ -209,6 +209,13 @@ def _small(value: Decimal) -> bool:
     return isinstance(exponent, int) and exponent > -60 and value.adjusted() < 60
 
 
+def percent(share: Decimal, *, left: bool = False) -> str:
+    """A share of 1 as an exact percentage, without trailing zeros: 0.200 is "20%", 0.125 "12.5%";
+    with `left`, what the share leaves of the whole (0.200: "80%")."""
+    value = (1 - share if left else share) * 100
+    return f"{value.normalize(Context(prec=200)):f}%" if value else "0%"
+
+
 def shown(value: Any, places: int) -> str:
     """`value` as `{{ value|floatformat:places }}` shows it: rounded half-up to `places` decimals, or,
     with a negative `places`, to that many unless it is a whole number (`-2`: 4.5 is "4.50", 4 is "4").

@@ -10,7 +10,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaoping.core.numbers import shown
+from kaoping.core.numbers import percent, shown
 
 PLACES = st.sampled_from([-3, -2, -1, 0, 1, 2, 3])
 VALUES = st.one_of(
@@ -50,3 +50,18 @@ def test_worked_examples(value, places, text):
 def test_the_filter_reads_its_places_as_floatformat_does():
     page = Template('{% load figures %}{{ a|places:2 }} {{ b|places:"-2" }} {{ b|places:"2" }}')
     assert page.render(Context({"a": Decimal("3.14159"), "b": Decimal("7")})) == "3.14 7 7.00"
+
+
+@pytest.mark.parametrize(
+    ("share", "shown_as", "leaves"),
+    [
+        ("0.200", "20%", "80%"),
+        ("0.125", "12.5%", "87.5%"),
+        ("0.333", "33.3%", "66.7%"),
+        ("0", "0%", "100%"),
+        ("1.000", "100%", "0%"),
+    ],
+)
+def test_a_share_is_shown_as_the_exact_percentage_it_is_and_leaves(share, shown_as, leaves):
+    assert percent(Decimal(share)) == shown_as
+    assert percent(Decimal(share), left=True) == leaves

@@ -1,6 +1,7 @@
 """The breakdown page on the demo's year: the indicator score beside its maximum and apart from the
 weighted points, a passed veto that takes nothing away, and months that name their year."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -78,5 +79,11 @@ def test_a_rated_cadre_s_month_shows_the_democratic_line_and_an_unrated_quarter_
         ).content.decode()
         for month in ("2026-07", "2026-10")
     }
-    assert "民主评议占总分的" in pages["2026-07"] and "本月无民主评议" not in pages["2026-07"]
+    assert "民主评议" in pages["2026-07"] and "本月无民主评议" not in pages["2026-07"]
     assert "本月无民主评议" in pages["2026-10"]
+    # The share as the percentage it is, and the sum it makes of the assessment score (20% in the demo).
+    july = MonthlyResult.objects.get(period__month="2026-07-01", cadre_id=cadre_id)
+    democratic, assessment = f"{july.democratic:.2f}", f"{Decimal(july.breakdown['assessment']):.2f}"
+    assert (
+        f"民主评议 {democratic} 分，占总分的 20%：{assessment} × 80% + {democratic} × 20%" in pages["2026-07"]
+    )
