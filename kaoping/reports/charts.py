@@ -1,9 +1,11 @@
 """Charts drawn on the server as SVG with pygal: no JavaScript library, no network, prints well.
 
 Each function takes plain numbers and returns SVG markup ready to place in a template. Drawing one
-takes some 5 ms, and the same chart recurs (a month's distribution of scores is the same for every
-viewer of its ranking, in either language): each is kept (frozen.py's cache) under its exact inputs
-and the active language, and drawn once.
+takes some 5 ms. A month's distribution of scores recurs (the same for every viewer of its ranking,
+in either language, its table and filters): it is kept (frozen.py's cache) under its exact inputs and
+the active language, and drawn once. A cadre's rank trend and category profile are drawn for that
+cadre's page alone, which is kept whole when its month is published: kept apart as well, they would
+only take three entries a cadre of the per-worker cache (500) and push the kept pages out.
 """
 
 import functools
@@ -71,7 +73,6 @@ def _label_margin(labels: Sequence[str], font_size: int) -> int:
     return int(wide * font_size) + 16
 
 
-@_kept
 def rank_trend(months: Sequence[str], ranks: Sequence[int], *, title: str, **options: object) -> SafeString:
     """Rank month by month; the axis is inverted so that climbing the ranking climbs the line, with
     half a place of room beyond the best and the worst rank so that no dot sits on the frame.
@@ -117,7 +118,6 @@ def distribution(totals: Sequence[Decimal], *, title: str, bucket: int = 5) -> S
     return _svg(chart)
 
 
-@_kept
 def category_profile(categories: Sequence[str], shares: Sequence[Decimal], *, title: str) -> SafeString:
     """The share of full marks a cadre earned in each category, as horizontal bars (0-100%)."""
     chart = pygal.HorizontalBar(

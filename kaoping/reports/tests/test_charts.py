@@ -1,12 +1,13 @@
 """The charts' SVG: whole category names, room around the rank line, empty score bands kept; a chart
-drawn once for the same inputs and language."""
+drawn once for the same inputs and language; a cadre's own charts not kept apart from their page."""
 
 import re
 from decimal import Decimal
 
+from django.core.cache import caches
 from django.utils import translation
 
-from kaoping.reports import charts
+from kaoping.reports import charts, frozen
 
 CATEGORIES = ["党的建设", "新旧动能转换", "乡村振兴", "民生服务保障", "防范化解风险", "督促落实"]
 
@@ -75,3 +76,15 @@ def test_a_chart_is_drawn_once_for_the_same_inputs_and_language(monkeypatch):
     with translation.override("en"):
         charts.distribution(totals, title="分数段")
     assert len(drawn) == 5
+
+
+def test_a_cadres_own_charts_take_no_entry_of_the_kept_pages_cache():
+    # Drawn for one cadre's page, which is kept whole: kept apart too, 300 cadres would fill the
+    # worker's 500 entries with charts and push the kept pages out.
+    cache = caches[frozen.CACHE]
+    cache.clear()
+    charts.rank_trend(["2026-01", "2026-02"], [3, 1], title="名次")
+    charts.category_profile(CATEGORIES, [Decimal("0.5")] * 6, title="得分率")
+    assert len(cache._cache) == 0  # LocMemCache's own store: nothing was set
+    charts.distribution([Decimal(76), Decimal(78)], title="分数段")
+    assert len(cache._cache) == 1
