@@ -13,6 +13,16 @@ DEFAULT_BIND = "127.0.0.1:8000"
 ALL_ADDRESSES = {"", "0.0.0.0", "::"}  # noqa: S104 - names compared, nothing bound here
 
 
+def workers() -> int:
+    """The gunicorn worker processes `kaoping serve` starts by default: KAOPING_WORKERS, else 2."""
+    return int(os.environ.get("KAOPING_WORKERS", "2"))
+
+
+def threads() -> int:
+    """The threads of each worker `kaoping serve` starts by default: KAOPING_THREADS, else 4."""
+    return int(os.environ.get("KAOPING_THREADS", "4"))
+
+
 def bind_address() -> str:
     """The address `kaoping serve` binds by default: KAOPING_BIND, else 127.0.0.1:8000."""
     return os.environ.get("KAOPING_BIND", "").strip() or DEFAULT_BIND

@@ -6,6 +6,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kaoping.core import serving
 from kaoping.core.serving import bind_address, served_text
 
 
@@ -19,8 +20,8 @@ class Command(BaseCommand):
             help="host:port to listen on (default: KAOPING_BIND, else 127.0.0.1:8000); "
             "0.0.0.0:8000 for every interface",
         )
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("KAOPING_WORKERS", "2")))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("KAOPING_THREADS", "4")))
+        parser.add_argument("--workers", type=int, default=serving.workers())
+        parser.add_argument("--threads", type=int, default=serving.threads())
         parser.add_argument("--dev", action="store_true", help="Django's auto-reloading development server")
 
     def handle(self, *args, bind: str, workers: int, threads: int, dev: bool, **options):

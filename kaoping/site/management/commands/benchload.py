@@ -40,6 +40,7 @@ from django.utils.module_loading import import_string
 
 from kaoping.accounts.models import Role, User
 from kaoping.accounts.sessions import SEEN_KEY
+from kaoping.core import serving
 from kaoping.evaluation.management.commands.benchballots import HOST, Server
 from kaoping.people.models import Cadre, Population, Town
 from kaoping.results.models import MonthlyResult
@@ -181,9 +182,11 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="gunicorn workers (default: 2, as `kaoping serve`; 4 on PostgreSQL)",
+            help="gunicorn workers (default: as `kaoping serve`, KAOPING_WORKERS or 2)",
         )
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--threads", type=int, default=None, help="as `kaoping serve` (KAOPING_THREADS or 4)"
+        )
         parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
         parser.add_argument("--code", default=None, help="serve the code of this checkout instead")
 
@@ -212,21 +215,22 @@ class Command(BaseCommand):
             ("/healthz, logged in", "/healthz", cookie),
             ("/healthz, no session", "/healthz", ""),
         ]
-        workers = opts["workers"] or (4 if connection.vendor == "postgresql" else 2)
+        # As `kaoping serve` runs (issue 10 measured the pages against it), on either database.
+        workers, threads = opts["workers"] or serving.workers(), opts["threads"] or serving.threads()
         self.stdout.write(
-            f"\n{connection.vendor}, gunicorn {workers} workers × {opts['threads']} threads"
+            f"\n{connection.vendor}, gunicorn {workers} workers × {threads} threads"
             f"{' serving ' + opts['code'] if opts['code'] else ''}; locust {opts['users']} users, "
             f"{opts['run_time']} s a page, logged in as {office.username}; {os.cpu_count()} CPUs"
         )
         results = []
-        server = CodeServer(workers, opts["threads"], opts["code"])
+        server = CodeServer(workers, threads, opts["code"])
         server.port = opts["port"] or server.port
         with server, tempfile.TemporaryDirectory() as tmp:
             for label, path, page_cookie in pages:
                 status = _get(server.port, path, page_cookie)  # and warms the workers' templates
                 if status != 200:
                     raise CommandError(f"{path} answered {status}, not 200")
-                for _n in range(workers * opts["threads"]):
+                for _n in range(workers * threads):
                     _get(server.port, path, page_cookie)
                 before = os.getloadavg()[0]
                 figures = _locust(server.port, path, page_cookie, opts["users"], opts["run_time"], Path(tmp))
