@@ -126,6 +126,22 @@ def make_scheme(town: Town, year: int = 2026, population: str = Population.AGENC
     return scheme
 
 
+def approved_share(period, reason, cadre: Cadre, points: str, *, by: User):
+    """An approved bonus or deduction of `period` (its kind `reason`'s) with one share: `cadre`'s
+    `points`, as the office's two-step workflow leaves it."""
+    from kaoping.scoring.models import Adjustment, AdjustmentShare, AdjustmentStatus
+
+    adjustment = Adjustment.objects.create(
+        period=period,
+        reason=reason,
+        kind=reason.kind,
+        title="事项",
+        created_by=by,
+        status=AdjustmentStatus.APPROVED,
+    )
+    return AdjustmentShare.objects.create(adjustment=adjustment, cadre=cadre, points=Decimal(points))
+
+
 JAN, FEB, MAR = (date(2026, month, 1) for month in (1, 2, 3))
 
 

@@ -293,7 +293,7 @@ def category_subtotals(period: Period, rows: list[Row]) -> list[str]:
     key = None
     if period.status == PeriodStatus.PUBLISHED:
         state = frozen.months_state(period.town_id, months=[period.month], published_only=True)
-        key = ("category-subtotals", period.pk, tuple(sorted(by_result)), state)
+        key = (period.pk, tuple(sorted(by_result)), state)
     names, subtotals = frozen.kept(key, "category-subtotals", lambda: _subtotals(period, by_result))
     for pk, row in by_result.items():
         row.categories = subtotals.get(pk, row.categories)

@@ -14,7 +14,6 @@ from kaoping.results.selectors import breakdown_lines, with_basis
 from kaoping.scoring.models import (
     Adjustment,
     AdjustmentShare,
-    AdjustmentStatus,
     Period,
     ScoreEntry,
     ScoreSheet,
@@ -90,29 +89,21 @@ def test_a_weight_change_from_march_leaves_january_as_it_was(month, town, person
     assert MonthlyResult.objects.get(period=march, cadre=cadre).total == Decimal("34.62")
 
 
-def _approved_share(period, reason, cadre, points, user):
-    adjustment = Adjustment.objects.create(
-        period=period,
-        reason=reason,
-        kind=reason.kind,
-        title="事项",
-        created_by=user,
-        status=AdjustmentStatus.APPROVED,
-    )
-    AdjustmentShare.objects.create(adjustment=adjustment, cadre=cadre, points=Decimal(points))
-
-
 @pytest.mark.django_db
 def test_the_years_bonus_cap_carries_over_from_month_to_month(month, town, personas):
     scheme, january, sheet = month
     cadre = personas["cadre"].cadre
     bonus = AdjustmentReason.objects.get(scheme=scheme, kind="bonus")
-    _approved_share(january, bonus, cadre, "2", personas["assessment_office"])  # capped at 1 a month
+    testing.approved_share(
+        january, bonus, cadre, "2", by=personas["assessment_office"]
+    )  # capped at 1 a month
     results.period_recompute(january)
     assert MonthlyResult.objects.get(period=january, cadre=cadre).bonus == Decimal(1)
     february = Period.objects.create(town=town, month=date(2026, 2, 1))
     ScoreSheet.objects.create(period=february, scheme=scheme)
-    _approved_share(february, bonus, cadre, "1", personas["assessment_office"])  # only 0.5 left of 1.5
+    testing.approved_share(
+        february, bonus, cadre, "1", by=personas["assessment_office"]
+    )  # only 0.5 left of 1.5
     results.period_recompute(february)
     assert MonthlyResult.objects.get(period=february, cadre=cadre).bonus == Decimal("0.5")
 
@@ -367,11 +358,11 @@ def test_a_bonus_approved_in_an_open_month_that_moves_a_later_published_month_is
     bonus = AdjustmentReason.objects.get(scheme=scheme, kind="bonus")
     results.period_recompute(january)
     february = Period.objects.create(town=town, month=date(2026, 2, 1), status=PeriodStatus.PUBLISHED)
-    _approved_share(february, bonus, cadre, "1", personas["assessment_office"])
+    testing.approved_share(february, bonus, cadre, "1", by=personas["assessment_office"])
     results.period_recompute(february)  # 0 + 1 bonus: its first computation is what is published
     office = personas["assessment_office"]
     # January, still open, gets a bonus of 1: the year's cap of 1.5 leaves February 0.5.
-    _approved_share(january, bonus, cadre, "1", office)
+    testing.approved_share(january, bonus, cadre, "1", by=office)
     results.recompute_from(january, actor=office, cause="bonus approved")
     assert MonthlyResult.objects.get(period=february).total == Decimal("1.00")
     correction = Correction.objects.get()

@@ -12,13 +12,12 @@ import pytest
 
 from kaoping import testing
 from kaoping.engine import engine
-from kaoping.indicators.models import AdjustmentReason, Indicator, RuleKind, VetoEffect
+from kaoping.indicators.models import AdjustmentReason, Indicator, IndicatorWeight, RuleKind, VetoEffect
 from kaoping.people.models import AgencyCategory
 from kaoping.scoring import services
 from kaoping.scoring.models import (
-    Adjustment,
-    AdjustmentShare,
-    AdjustmentStatus,
+    Excusal,
+    ExcuseReason,
     Period,
     ScoreEntry,
     ScoreSheet,
@@ -78,15 +77,7 @@ def grid(town, personas, monkeypatch):
     deduction = AdjustmentReason.objects.get(scheme=scheme, kind="deduction")
 
     def share(period, reason, cadre, points):
-        adjustment = Adjustment.objects.create(
-            period=period,
-            reason=reason,
-            kind=reason.kind,
-            title="事项",
-            created_by=office,
-            status=AdjustmentStatus.APPROVED,
-        )
-        AdjustmentShare.objects.create(adjustment=adjustment, cadre=cadre, points=Decimal(points))
+        testing.approved_share(period, reason, cadre, points, by=office)
 
     february = Period.objects.create(town=town, month=date(2026, 2, 1))
     ScoreSheet.objects.create(period=february, scheme=scheme)
@@ -162,6 +153,17 @@ def _save(sheet, user, cells: list[tuple[int, Indicator, str | None]]) -> int:
     )
 
 
+def _typed_in_full(sheet, user, cadres) -> dict[str, Indicator]:
+    """Every cell of the sheet typed (1, and 100 for the completion indicator 2.3): the indicators by code."""
+    indicators = {i.code: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
+    _save(
+        sheet,
+        user,
+        [(c.pk, i, "1" if i.code != "2.3" else "100") for c in cadres for i in indicators.values()],
+    )
+    return indicators
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_saves_of_random_cells_store_what_a_whole_recompute_stores(grid, narrow, seed):
     period, sheet, cadres, scorer = grid
@@ -210,12 +212,7 @@ def test_a_ranking_tie_decided_by_the_chain_moves_with_one_cadres_save(grid, nar
 
 def test_a_cell_proportional_to_the_best_peer_recomputes_the_whole_population(grid, narrow):
     period, sheet, cadres, scorer = grid
-    indicators = {i.code: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    _save(
-        sheet,
-        scorer,
-        [(c.pk, i, "1" if i.code != "2.3" else "100") for c in cadres for i in indicators.values()],
-    )
+    indicators = _typed_in_full(sheet, scorer, cadres)
     totals = dict(MonthlyResult.objects.filter(period=period).values_list("cadre_id", "total"))
     before = dict(narrow)
     _save(sheet, scorer, [(cadres[0].pk, indicators["2.4"], "100")])  # the best: every other's share drops
@@ -226,15 +223,8 @@ def test_a_cell_proportional_to_the_best_peer_recomputes_the_whole_population(gr
 
 
 def test_a_weight_changed_since_the_month_was_stored_recomputes_the_whole_population(grid, narrow):
-    from kaoping.indicators.models import IndicatorWeight
-
     period, sheet, cadres, scorer = grid
-    indicators = {i.code: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    _save(
-        sheet,
-        scorer,
-        [(c.pk, i, "1" if i.code != "2.3" else "100") for c in cadres for i in indicators.values()],
-    )
+    indicators = _typed_in_full(sheet, scorer, cadres)
     # A weight changed without the month being recomputed: the stored basis no longer matches.
     IndicatorWeight.objects.filter(indicator=indicators["1.2"]).update(weight=Decimal(30))
     before = dict(narrow)
@@ -244,15 +234,8 @@ def test_a_weight_changed_since_the_month_was_stored_recomputes_the_whole_popula
 
 
 def test_a_cadre_excused_since_the_rows_were_stored_recomputes_the_whole_population(grid, narrow):
-    from kaoping.scoring.models import Excusal, ExcuseReason
-
     period, sheet, cadres, scorer = grid
-    indicators = {i.code: i for i in Indicator.objects.filter(scheme=sheet.scheme)}
-    _save(
-        sheet,
-        scorer,
-        [(c.pk, i, "1" if i.code != "2.3" else "100") for c in cadres for i in indicators.values()],
-    )
+    indicators = _typed_in_full(sheet, scorer, cadres)
     # Marked not scored behind the results' back (a save of an excusal recomputes the scheme).
     Excusal.objects.create(sheet=sheet, cadre=cadres[5], reason=ExcuseReason.LEAVE, created_by=scorer)
     before = dict(narrow)
