@@ -263,6 +263,13 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # village's new name may wait to show on a published month's ranking.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # base.html's parts alike on every page (the static links, the menu of a set of sections, the
+    # language list): kept by each worker, never shared, so that no process shows another version's.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kaoping-fragments",
+        "TIMEOUT": 3600,
+    },
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "kaoping-pages",
@@ -271,6 +278,7 @@ CACHES = {
     },
 }
 
+SESSION_ENGINE = "kaoping.accounts.sessions"  # database sessions, read by a statement built once
 SESSION_IDLE_MINUTES = 30
 SESSION_REFRESH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60 + SESSION_REFRESH_SECONDS

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from kaoping.core.errors import DomainError
+from kaoping.core.reads import Read
 from kaoping.people.models import ResultsDisclosure, Town
 
 from .models import Role, RoleAssignment, User
@@ -232,14 +233,19 @@ class Grant:
     population: str = ""
 
 
+# Read at every request: statements built once (core/reads.py).
+_ROLES = Read(RoleAssignment, "t.user_id = %s", order_by="t.id")
+_TOWN = Read(Town, "t.slug = %s")
+
+
 def grants(user: User) -> tuple[Grant, ...]:
     """Everything the user holds, loaded once per request and kept on the user object."""
     if not user.is_authenticated or not user.is_active:
         return ()
     cached = getattr(user, "_kaoping_grants", None)
     if cached is None:
-        rows = RoleAssignment.objects.filter(user=user).values_list("role", "town_id", "population")
-        cached = tuple(Grant(Role(role), town_id, population) for role, town_id, population in rows)
+        rows = _ROLES.all(user.pk)
+        cached = tuple(Grant(Role(r.role), r.town_id, r.population) for r in rows)
         if user.cadre_id is not None:
             cached += (Grant(Role.CADRE, user.cadre.town_id),)
         user._kaoping_grants = cached
@@ -281,8 +287,8 @@ def town_or_404(request: HttpRequest, slug: str, action: Action | str) -> Town:
     A town the user has no role in answers 404, so that one town's users cannot even learn
     which other towns exist; a town they belong to but an action they lack answers 403.
     """
-    town = get_object_or_404(Town, slug=slug)
-    if not roles_in(request.user, town):
+    town = _TOWN.one(slug)
+    if town is None or not roles_in(request.user, town):
         raise Http404
     require(request.user, action, town)
     request.town = town  # for the navigation bar

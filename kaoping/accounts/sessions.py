@@ -8,15 +8,35 @@ a cookie: docs/performance.md). Instead the session notes when it was last writt
 session used within the minute writes nothing, and its expiry is at most a minute behind. The
 expiry (`SESSION_COOKIE_AGE`) is the idle time plus that minute, so a session ends between 30 and
 31 idle minutes, never before 30.
+
+This module is also the session engine (settings.SESSION_ENGINE): Django's database sessions, the
+session read at every request by a statement built once (core/reads.py).
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
 from django.dispatch import receiver
+from django.utils import timezone
+
+from kaoping.core.reads import Read
 
 SEEN_KEY = "_kaoping_written_at"
+
+_LIVE = Read(Session, "t.session_key = %s AND t.expire_date > %s")
+
+
+class SessionStore(db.SessionStore):
+    """Django's database session, read as the ORM would read it (an expired one is not found)."""
+
+    def _get_session_from_db(self):
+        found = _LIVE.one(self.session_key, timezone.now()) if self.session_key else None
+        if found is None:
+            self._session_key = None
+        return found
 
 
 @receiver(user_logged_in)

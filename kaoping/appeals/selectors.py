@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
+from kaoping.core.reads import Read
 from kaoping.people.models import Cadre, Town
 from kaoping.results.models import Correction, CorrectionStatus
 
@@ -58,9 +59,13 @@ def history(cadre: Cadre) -> list[Appeal]:
     )
 
 
+# Read on every published month's breakdown page: a statement built once (core/reads.py).
+_FOR_SUBJECT = Read(Appeal, "t.kind = %s AND t.subject_id = %s", order_by="t.raised_at, t.id")
+
+
 def for_subject(kind: str, subject_id: int) -> list[Appeal]:
     """The objections and reviews about one subject, oldest first (one query)."""
-    return list(Appeal.objects.filter(kind=kind, subject_id=subject_id).order_by("raised_at", "pk"))
+    return _FOR_SUBJECT.all(kind, subject_id)
 
 
 def for_subjects(kind: str, subject_ids: list[int]) -> dict[int, list[Appeal]]:

@@ -29,6 +29,7 @@ from kaoping.audit.services import record
 from kaoping.audit.versions import claim
 from kaoping.core import subjects
 from kaoping.core.errors import DomainError
+from kaoping.core.reads import Read
 from kaoping.core.text import control_problem
 from kaoping.engine.appeals import Ruling, Worsening, rule_on_review
 from kaoping.people.models import Town
@@ -76,9 +77,13 @@ class Windows:
         return self.confirmed_on is None and today > self.objections_until
 
 
+# Read on every published month's breakdown page: a statement built once (core/reads.py).
+_RULES = Read(AppealRules, "t.town_id = %s")
+
+
 def rules_for(town: Town) -> AppealRules:
     """The town's rules, or the defaults (unsaved) when it has set none (one query)."""
-    return AppealRules.objects.filter(town=town).first() or AppealRules(town=town)
+    return _RULES.one(town.pk) or AppealRules(town=town)
 
 
 def windows(subject: subjects.Subject, rules: AppealRules) -> Windows:

@@ -6,12 +6,14 @@ The holidays come from `chinese-calendar` (PyPI), which carries the State Counci
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 from kaoping.engine.appeals import add_working_days
 
 
+@lru_cache(maxsize=64)
 def known(year: int) -> bool:
     """Whether the public holidays of `year` are known (otherwise only weekends are skipped)."""
     try:
@@ -21,6 +23,7 @@ def known(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)  # the library checks the date's range by scanning its tables at every call
 def is_workday(day: date) -> bool:
     """A working day: by the State Council's schedule where known, Monday to Friday otherwise."""
     try:

@@ -6,8 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from kaoping.core.reads import Read
 
 from .models import AgencyCategory, Cadre, Department, Population, Posting, Town, Village
+
+_CADRE = Read(Cadre, "t.id = %s AND t.town_id = %s", related=("department", "village"))
+
+
+def cadre_or_404(town: Town, pk: int) -> Cadre:
+    """The town's cadre `pk` with their department and village; none, or another town's, is a 404.
+    A statement built once (core/reads.py): a cadre's month page reads it at every request."""
+    cadre = _CADRE.one(pk, town.pk)
+    if cadre is None:
+        raise Http404
+    return cadre
 
 
 def cadre_search(town: Town, filters: dict) -> QuerySet[Cadre]:

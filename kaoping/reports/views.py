@@ -27,6 +27,7 @@ from kaoping.core.errors import DomainError
 from kaoping.engine import periods
 from kaoping.indicators.models import RuleKind, TieBreak
 from kaoping.people.models import Cadre, Population
+from kaoping.people.selectors import cadre_or_404
 from kaoping.results import corrections
 from kaoping.results import services as period_services
 from kaoping.results.models import Correction, CorrectionStatus, MonthlyResult
@@ -330,7 +331,7 @@ def ranking_export(request: HttpRequest, town: str, month: str) -> HttpResponse:
 def breakdown(request: HttpRequest, town: str, month: str, cadre: int) -> HttpResponse:
     town_obj = town_or_404(request, town, Action.VIEW_PUBLISHED_RESULTS)
     period = period_or_404(town_obj, month)
-    cadre_obj = object_in_town_or_404(Cadre.objects.with_workplace(), town_obj, pk=cadre)
+    cadre_obj = cadre_or_404(town_obj, cadre)
     if not _may_see(request, period):
         raise Http404
     if not may_see_breakdown(request.user, town_obj, cadre_obj.pk):

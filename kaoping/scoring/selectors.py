@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
+from kaoping.core.reads import Read
 from kaoping.indicators.models import Indicator, IndicatorWeight
 from kaoping.people.models import AgencyCategory, Cadre, Department, Population, Town, Village
 from kaoping.people.selectors import Membership, roster
@@ -14,6 +15,7 @@ from kaoping.people.selectors import Membership, roster
 from .models import Period, ScoreEntry, ScoreSheet
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD = Read(Period, "t.town_id = %s AND t.month = %s")  # at every request of a month's pages
 
 
 def period_or_404(town: Town, month: str) -> Period:
@@ -25,10 +27,9 @@ def period_or_404(town: Town, month: str) -> Period:
         first = date(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise Http404 from None
-    try:
-        period = Period.objects.get(town=town, month=first)
-    except Period.DoesNotExist:
-        raise Http404 from None
+    period = _PERIOD.one(town.pk, first)
+    if period is None:
+        raise Http404
     period.town = town  # the town already read: no second copy joined in
     return period
 

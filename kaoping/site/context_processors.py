@@ -1,7 +1,8 @@
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,18 +67,33 @@ def navigation(request):
         },
     )
     context["nav_menu"] = menu(context["nav"], town)
+    # What the menu is made of, as the key of its rendered HTML (base.html's fragment cache).
+    context["nav_key"] = (
+        (town.slug if town is not None else "")
+        + ":"
+        + ",".join(f"{section}={value}" for section, value in context["nav"].items() if value)
+    )
     return context
 
 
-def menu(nav: dict, town) -> list[NavLink | NavGroup]:
+def menu(nav: dict, town) -> tuple[NavLink | NavGroup, ...]:
     """The navigation bar's entries for the sections `nav` allows, in order: the daily work as links,
     the quarter's, the year's, the people's and the administrators' pages grouped in dropdowns (so
     that the English bar fits a 1366-pixel screen). A group with a single link is shown as that link;
-    an empty one is left out."""
-    slug = town.slug if town is not None else ""
+    an empty one is left out.
+
+    Every page shows it: it is worked out once per town, set of sections and URLs, and kept (its
+    labels are lazy, translated when shown; its addresses depend on nothing else)."""
+    urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return _menu(tuple(nav.items()), town.slug if town is not None else None, urls)
+
+
+@lru_cache(maxsize=1024)
+def _menu(nav_items: tuple, slug: str | None, _urls: tuple) -> tuple[NavLink | NavGroup, ...]:
+    nav = dict(nav_items)
 
     def link(allowed, label, name: str, *, town_wide: bool = True, alone="") -> list[NavLink]:
-        if not allowed or (town_wide and town is None):
+        if not allowed or (town_wide and slug is None):
             return []
         return [NavLink(label, reverse(name, args=[slug]) if town_wide else reverse(name), alone)]
 
@@ -86,7 +102,7 @@ def menu(nav: dict, town) -> list[NavLink | NavGroup]:
             return [NavGroup(key, label, tuple(links))]
         return [NavLink(one.alone or one.label, one.url) for one in links]
 
-    return [
+    return (
         *link(nav["home"], _("Home"), "town_home"),
         *link(nav["months"], _("Monthly assessment"), "scoring:period_list"),
         *link(nav["records"], _("Monthly records"), "records:home"),
@@ -135,7 +151,7 @@ def menu(nav: dict, town) -> list[NavLink | NavGroup]:
                 *link(nav["towns"], _("Towns"), "people:town_list", town_wide=False),
             ],
         ),
-    ]
+    )
 
 
 def _my_towns(user, town) -> list:

@@ -103,3 +103,23 @@ def test_a_cadres_session_reads_the_user_and_their_cadre_record_in_one_query(cli
     assert len(user_queries) == 1
     assert "people_cadre" in user_queries[0]  # joined
     assert cadre_queries == []  # no second read of the cadre record
+
+
+@pytest.mark.django_db
+def test_a_user_deactivated_while_logged_in_is_logged_out_at_the_next_request(logged_in, personas):
+    client, start, home = logged_in
+    assert client.get(home).status_code == 200
+    personas["main_leader"].is_active = False
+    personas["main_leader"].save(update_fields=["is_active"])
+    page = client.get(home)
+    assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_a_session_of_a_user_since_deleted_is_a_visitor(client, town):
+    session = client.session
+    session["_auth_user_id"] = "999999"
+    session["_auth_user_backend"] = "kaoping.accounts.backends.Backend"
+    session.save()
+    page = client.get(reverse("town_home", kwargs={"town": town.slug}))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:login"))

@@ -110,3 +110,23 @@ def test_a_group_of_one_link_is_that_link_and_an_empty_group_is_left_out(persona
     assert isinstance(entries[0], NavLink) and isinstance(entries[1], NavGroup) and len(entries) == 2
     assert entries[0].url == reverse("quarterly:meeting_list", args=[town.slug])
     assert labels == ["Quarterly", ["Annual evaluation", "Pay"]]
+
+
+def test_the_kept_menu_is_each_viewers_own_in_each_language(client, personas, town, other_town):
+    """The menu's HTML is kept by each worker (base.html's fragment cache): one worker serving the office,
+    a cadre and another town's administrator, in Chinese and in English, shows each their own."""
+    seen = {}
+    for who, place in (("assessment_office", town), ("cadre", town), ("other_town_admin", other_town)):
+        client.force_login(personas[who])
+        for language in ("zh-hans", "en"):
+            html = client.get(
+                reverse("town_home", args=[place.slug]), HTTP_ACCEPT_LANGUAGE=language
+            ).content.decode()
+            nav = html.split('id="mainnav-links"', 1)[1].split('<ul class="navbar-nav">', 1)[0]
+            seen[who, language] = nav
+            links = {resolve(urlsplit(href).path).view_name for href in HREF.findall(nav)}
+            assert links == EXPECTED[who], (who, language)
+            assert all(f"/t/{place.slug}/" in href for href in HREF.findall(nav) if "/t/" in href)
+            assert ("Monthly assessment" in nav) == (language == "en")
+            assert ("月度考核" in nav) == (language == "zh-hans")
+    assert len(set(seen.values())) == len(seen)
