@@ -2,9 +2,9 @@
 
 The ORM builds and compiles a query's SQL anew each time it runs it. For the handful of reads that
 every page makes (the session, the user with their cadre record, their roles, the town, the month,
-the unread count) that building cost four to eight times what the database took to answer: a
-logged-in `/healthz` spent two thirds of its time on its two queries, nearly all of it in the ORM
-(docs/performance.md, "What the speed rests on").
+the unread count) the ORM's read took five to seven times as long as the same statement built once,
+and a logged-in `/healthz` spent about 60 % of its time in the ORM's two queries (docs/performance.md,
+"What the speed rests on").
 
 `Read` builds a model's SELECT for one condition once per database, runs it with each call's values,
 and turns each row into the instance the ORM would have made: the database's and the field's
