@@ -62,6 +62,8 @@ class Read(Generic[M]):
         order_by: str = "",
         limit: int | None = None,
     ):
+        if model._meta.parents:  # its columns would be in two tables, which this statement does not join
+            raise ValueError(f"{model.__name__} inherits a table: read it with the ORM")
         self.model = model
         self.where = where
         self.order_by = order_by

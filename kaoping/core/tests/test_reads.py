@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.sessions.models import Session
 from django.db.models import Model
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from kaoping.core.reads import Read
@@ -98,6 +99,16 @@ def test_only_forward_relations_can_be_joined(db):
         Read(Town, "t.id = %s", related=("departments",))
     with pytest.raises(ValueError, match="not a forward relation"):
         Read(Cadre, "t.id = %s", related=("population",))
+
+
+@isolate_apps("kaoping.people")
+def test_a_model_whose_columns_are_in_two_tables_is_refused():
+    class Seat(Town):  # multi-table inheritance: its own table joined to the town's
+        class Meta:
+            app_label = "people"
+
+    with pytest.raises(ValueError, match="inherits a table"):
+        Read(Seat, "t.id = %s")
 
 
 def test_population_is_read_as_its_stored_value(town):
