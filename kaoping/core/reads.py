@@ -82,7 +82,7 @@ class Read(Generic[M]):
         return [self._instance(statement, row) for row in rows]
 
     def one(self, *params: object) -> M | None:
-        """The first row's instance, or None."""
+        """The instance of the one row matching (a condition on a unique key), or None."""
         found = self.all(*params)
         return found[0] if found else None
 
