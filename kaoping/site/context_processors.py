@@ -1,8 +1,8 @@
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,7 +66,9 @@ def navigation(request):
             "towns": can_anywhere(user, Action.MANAGE_TOWNS),
         },
     )
-    context["nav_menu"] = menu(context["nav"], town)
+    # Worked out only when base.html's fragment of the menu is not kept yet: the template engine
+    # calls a callable variable when it reads it.
+    context["nav_menu"] = partial(menu, context["nav"], town)
     # What the menu is made of, as the key of its rendered HTML (base.html's fragment cache).
     context["nav_key"] = (
         (town.slug if town is not None else "")
@@ -82,15 +84,9 @@ def menu(nav: dict, town) -> tuple[NavLink | NavGroup, ...]:
     that the English bar fits a 1366-pixel screen). A group with a single link is shown as that link;
     an empty one is left out.
 
-    Every page shows it: it is worked out once per town, set of sections and URLs, and kept (its
-    labels are lazy, translated when shown; its addresses depend on nothing else)."""
-    urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-    return _menu(tuple(nav.items()), town.slug if town is not None else None, urls)
-
-
-@lru_cache(maxsize=1024)
-def _menu(nav_items: tuple, slug: str | None, _urls: tuple) -> tuple[NavLink | NavGroup, ...]:
-    nav = dict(nav_items)
+    Every page shows it, rendered once per worker for everyone with the same `nav_key` (base.html's
+    fragment cache): it is worked out here only when that fragment is not kept yet."""
+    slug = town.slug if town is not None else None
 
     def link(allowed, label, name: str, *, town_wide: bool = True, alone="") -> list[NavLink]:
         if not allowed or (town_wide and slug is None):
