@@ -42,6 +42,25 @@ def test_serve_prints_the_kaoping_bind_address_and_binds_it(monkeypatch):
     assert ran["args"][ran["args"].index("--bind") + 1] == "127.0.0.1:8125"
 
 
+@pytest.mark.parametrize(
+    ("bind", "spread"),
+    [
+        ("127.0.0.1:8000", True),
+        ("0.0.0.0:8000", True),
+        ("[::1]:9000", True),
+        ("unix:/run/kaoping.sock", False),
+    ],
+)
+def test_the_workers_share_out_the_connections_on_an_address_and_port(monkeypatch, bind, spread):
+    """Each worker listens on its own socket (SO_REUSEPORT) where the kernel can deal connections out
+    among them; never on a Unix socket path, which each worker would take from the one before."""
+    ran = {}
+    monkeypatch.setattr("os.execvp", lambda file, args: ran.setdefault("args", args))
+    call_command("serve", "--bind", bind, stdout=StringIO())
+    assert ("--reuse-port" in ran["args"]) is spread
+    assert ran["args"][ran["args"].index("--bind") + 1] == bind
+
+
 def test_serve_without_kaoping_bind_serves_the_loopback_on_8000(monkeypatch):
     monkeypatch.delenv("KAOPING_BIND", raising=False)
     monkeypatch.setattr("os.execvp", lambda file, args: None)

@@ -50,5 +50,6 @@ class Command(BaseCommand):
                 "kaoping.core.quietlog.QuietBallotLogger",
                 "--graceful-timeout",
                 "10",
+                *(["--reuse-port"] if serving.spreads_connections(bind) else []),
             ],
         )
