@@ -62,7 +62,7 @@ bench: setup
 	$(BIN)/kaoping migrate --noinput -v0; \
 	$(BIN)/kaoping bench $(BENCH_ARGS)
 
-# The published month's pages under concurrent load (docs/performance.md): locust against `kaoping serve`
+# The published month's pages under concurrent load (docs/performance.md): wrk (else locust) against `kaoping serve`
 # on loopback, on a throw-away SQLite data directory and a throw-away PostgreSQL database.
 BENCH_LOAD_ARGS ?=
 BENCH_LOAD_PG_DB ?= kaoping_bench_load
@@ -70,6 +70,9 @@ BENCH_LOAD_PG_DB ?= kaoping_bench_load
 BENCH_LOAD_PORT ?= 0
 
 bench-load: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk is not installed (Debian: apt-get install wrk): locust loads the pages instead"
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	export KAOPING_DATA_DIR="$$tmp"; unset DATABASE_URL; \
 	echo "== SQLite, in $$tmp"; \

@@ -4,9 +4,11 @@ On an empty database it builds the bench city with `kaoping bench`'s builder (`-
 `--cadres-per-town` cadres, `--months` published months; `--keep` reuses one built before), starts
 the production server (`kaoping serve`, gunicorn, `--workers` × `--threads`) on a free loopback port
 as a child process, logs in as the first town's assessment office (a session made in the database,
-its cookie sent by every simulated user), and runs locust headless against one page at a time, for
-`--run-time` seconds with `--users` users started at once, each asking again as soon as it has its
-answer:
+its cookie sent with every request), and loads one page at a time for `--run-time` seconds with
+`--users` connections at once, each asking again as soon as it has its answer. The load comes from wrk
+(2 threads; a small C program, which leaves the server the CPU that a Python load generator on the
+same machine would take from it) where it is installed (`make bench-load` installs it), else from
+locust (`--tool locust`, FastHttpUser):
 
 - the last (published) month's ranking of the town's largest population;
 - that month's breakdown page of the population's first-ranked cadre;
@@ -14,9 +16,10 @@ answer:
   one: a bare Django view, the ceiling the server itself sets.
 
 It prints, per page, requests a second, the median, 95th and 99th percentile of the answer time and
-the errors (any answer other than 200), with the load average. Each page is fetched once before its
-run and must answer 200. The server is stopped at the end whatever happens; `make bench-load` runs it
-on a throw-away SQLite directory and a throw-away PostgreSQL database (docs/performance.md).
+the errors (any answer other than 200, or a connection that failed), with the load average. Each page
+is fetched once before its run and must answer 200. The server is stopped at the end whatever happens;
+`make bench-load` runs it on a throw-away SQLite directory and a throw-away PostgreSQL database
+(docs/performance.md).
 `--code DIR` serves the code of another checkout (e.g. `git worktree add /tmp/before main`) against
 the same database, to measure before and after a change.
 """
@@ -24,6 +27,7 @@ the same database, to measure before and after a change.
 import csv
 import http.client
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,6 +155,46 @@ def _locust(port: int, path: str, cookie: str, users: int, seconds: int, work: P
     return run_locust(locustfile, port, users, users, seconds, env, work / "run")["page"]
 
 
+# wrk's script: every answer other than 200 is an error (wrk itself counts only 4xx and 5xx); the
+# figures on one line, the times in microseconds.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not_ok = 0 end
+function response(status, headers, body) if status ~= 200 then not_ok = not_ok + 1 end end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("not_ok") end
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    failed + e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def run_wrk(url: str, cookie: str, connections: int, seconds: int, work: Path) -> dict[str, float]:
+    """One wrk run (2 threads, `connections` kept-alive connections) on `url`: its figures."""
+    script = work / "bench.lua"
+    script.write_text(WRK_SCRIPT)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    done = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        raise CommandError(f"wrk did not run:\n{done.stderr[-2000:]}{done.stdout[-2000:]}")
+    requests, duration_us, errors, p50, p95, p99 = (int(x) for x in line.split()[1:])
+    return {
+        "requests": requests,
+        "errors": errors,
+        "rps": requests / (duration_us / 1e6) if duration_us else 0.0,
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+    }
+
+
 def session_key(user: User) -> str:
     """A logged-in session of `user` in the database, as the login page would leave it."""
     store: SessionBase = import_string(f"{settings.SESSION_ENGINE}.SessionStore")()
@@ -165,7 +209,8 @@ def session_key(user: User) -> str:
 
 class Command(BaseCommand):
     help = (
-        "The published month's ranking and breakdown pages under concurrent load (locust), beside /healthz."
+        "The published month's ranking and breakdown pages under concurrent load (wrk or locust), "
+        "beside /healthz."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -176,7 +221,15 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=12, help="published months, from January")
         parser.add_argument("--items", type=int, default=50)
         parser.add_argument("--keep", action="store_true", help="load the bench city built before")
-        parser.add_argument("--users", type=int, default=20, help="simulated users at once (default 20)")
+        parser.add_argument(
+            "--users", type=int, default=20, help="connections (simulated users) at once (default 20)"
+        )
+        parser.add_argument(
+            "--tool",
+            choices=["wrk", "locust"],
+            default="wrk" if shutil.which("wrk") else "locust",
+            help="what loads the pages (default: wrk where it is installed, else locust)",
+        )
         parser.add_argument("--run-time", type=int, default=20, help="seconds per page (default 20)")
         parser.add_argument(
             "--workers",
@@ -219,7 +272,7 @@ class Command(BaseCommand):
         workers, threads = opts["workers"] or serving.workers(), opts["threads"] or serving.threads()
         self.stdout.write(
             f"\n{connection.vendor}, gunicorn {workers} workers × {threads} threads"
-            f"{' serving ' + opts['code'] if opts['code'] else ''}; locust {opts['users']} users, "
+            f"{' serving ' + opts['code'] if opts['code'] else ''}; {self._load(opts)}, "
             f"{opts['run_time']} s a page, logged in as {office.username}; {os.cpu_count()} CPUs"
         )
         results = []
@@ -233,10 +286,22 @@ class Command(BaseCommand):
                 for _n in range(workers * threads):
                     _get(server.port, path, page_cookie)
                 before = os.getloadavg()[0]
-                figures = _locust(server.port, path, page_cookie, opts["users"], opts["run_time"], Path(tmp))
+                if opts["tool"] == "wrk":
+                    url = f"http://{HOST}:{server.port}{path}"
+                    figures = run_wrk(url, page_cookie, opts["users"], opts["run_time"], Path(tmp))
+                else:
+                    figures = _locust(
+                        server.port, path, page_cookie, opts["users"], opts["run_time"], Path(tmp)
+                    )
                 figures["load"] = max(before, os.getloadavg()[0])
                 results.append((label, path, figures))
         self._report(results)
+
+    @staticmethod
+    def _load(opts: dict[str, Any]) -> str:
+        if opts["tool"] == "wrk":
+            return f"wrk 2 threads × {opts['users']} connections"
+        return f"locust {opts['users']} users"
 
     def _report(self, results: list[tuple[str, str, dict[str, float]]]) -> None:
         out = self.stdout.write
