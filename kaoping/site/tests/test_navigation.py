@@ -5,7 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import resolve, reverse
+from django.urls import resolve, reverse, set_script_prefix
 from django.utils import translation
 
 from kaoping.site.context_processors import NavGroup, NavLink, menu
@@ -130,3 +130,19 @@ def test_the_kept_menu_is_each_viewers_own_in_each_language(client, personas, to
             assert ("Monthly assessment" in nav) == (language == "en")
             assert ("月度考核" in nav) == (language == "zh-hans")
     assert len(set(seen.values())) == len(seen)
+
+
+def test_the_links_of_every_page_are_the_sites_own_under_its_script_prefix(client, personas, town):
+    """base.html's links to the home page, the inbox, the password, logging out and the language are
+    reversed once per script prefix (`site_urls`): a site served under a prefix links under it."""
+    client.force_login(personas["assessment_office"])
+    names = ("home", "inbox:message_list", "accounts:password_change", "accounts:logout", "set_language")
+    try:
+        for prefix in ("/", "/kaoping/"):
+            set_script_prefix(prefix)  # as the server sets it from the request's SCRIPT_NAME
+            html = client.get(reverse("town_home", args=[town.slug])).content.decode()
+            links = set(HREF.findall(html)) | set(re.findall(r'action="(/[^"]*)"', html))
+            for name in names:
+                assert reverse(name).startswith(prefix) and reverse(name) in links
+    finally:
+        set_script_prefix("/")
