@@ -8,6 +8,8 @@ A user's roles in a town are the roles assigned to them there, the city-wide rol
 and the implicit role CADRE when their account is linked to a cadre of that town.
 """
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -237,19 +239,44 @@ class Grant:
 _ROLES = Read(RoleAssignment, "t.user_id = %s", order_by="t.id")
 _TOWN = Read(Town, "t.slug = %s")
 
+_ROLE_TABLE = RoleAssignment._meta.db_table
+# A user's roles as one column of the statement that reads the user (accounts/backends.py, at every
+# request): a JSON array of [id, role, town, population], one per role, in any order.
+ROLE_ROWS = {
+    "postgresql": "SELECT json_agg(json_build_array(r.id, r.role, r.town_id, r.population)) "
+    f'FROM "{_ROLE_TABLE}" r WHERE r.user_id = t.id',
+    "sqlite": "SELECT json_group_array(json_array(r.id, r.role, r.town_id, r.population)) "
+    f'FROM "{_ROLE_TABLE}" r WHERE r.user_id = t.id',
+}
+
+
+def keep_grants(user: User, role_rows: str | list | None) -> None:
+    """Keep on `user` what they hold, from their roles read with them (`ROLE_ROWS`: the driver's JSON,
+    text or already decoded; None for none)."""
+    rows = json.loads(role_rows) if isinstance(role_rows, str) else role_rows or []
+    user._kaoping_grants = _grants(
+        user, ((role, town, population) for _id, role, town, population in sorted(rows))
+    )
+
 
 def grants(user: User) -> tuple[Grant, ...]:
-    """Everything the user holds, loaded once per request and kept on the user object."""
+    """Everything the user holds, loaded once per request and kept on the user object (read with the
+    user by the login backend, else here)."""
     if not user.is_authenticated or not user.is_active:
         return ()
     cached = getattr(user, "_kaoping_grants", None)
     if cached is None:
-        rows = _ROLES.all(user.pk)
-        cached = tuple(Grant(Role(r.role), r.town_id, r.population) for r in rows)
-        if user.cadre_id is not None:
-            cached += (Grant(Role.CADRE, user.cadre.town_id),)
-        user._kaoping_grants = cached
+        cached = user._kaoping_grants = _grants(
+            user, ((r.role, r.town_id, r.population) for r in _ROLES.all(user.pk))
+        )
     return cached
+
+
+def _grants(user: User, roles: Iterable[tuple[str, int | None, str]]) -> tuple[Grant, ...]:
+    held = tuple(Grant(Role(role), town_id, population) for role, town_id, population in roles)
+    if user.cadre_id is not None:
+        held += (Grant(Role.CADRE, user.cadre.town_id),)
+    return held
 
 
 def roles_in(user: User, town: Town | None) -> frozenset[Role]:

@@ -11,14 +11,15 @@ and turns each row into the instance the ORM would have made: the database's and
 converters, then `Model.from_db`; forward relations named in `related` are joined and cached on the
 instance as `select_related` does. It reads whole rows by a condition written in SQL against the
 model's columns (the model's table is `t`, the related ones `r0`, `r1` … in the order given); any
-other query stays with the ORM.
+other query stays with the ORM. `extra` adds scalar subqueries to the same statement, written per
+database vendor, each kept on the instance under its name as the driver gives it.
 
     _TOWN = Read(Town, "t.slug = %s")
     town = _TOWN.one(slug)  # a Town, or None
 """
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -47,11 +48,13 @@ class _Statement:
     rows: str
     count: str
     parts: tuple[_Part, ...]
+    extra_start: int  # where the extra columns start in a row
 
 
 class Read(Generic[M]):
     """Whole rows of `model` matching `where` (SQL with %s for each value), with `related` forward
-    relations joined, ordered by `order_by` (SQL), at most `limit` of them."""
+    relations joined, ordered by `order_by` (SQL), at most `limit` of them; `extra`: attribute name ->
+    {database vendor: a scalar subquery (SQL, no values)}, set on each instance."""
 
     def __init__(
         self,
@@ -61,6 +64,7 @@ class Read(Generic[M]):
         related: Sequence[str] = (),
         order_by: str = "",
         limit: int | None = None,
+        extra: Mapping[str, Mapping[str, str]] | None = None,
     ):
         if model._meta.parents:  # its columns would be in two tables, which this statement does not join
             raise ValueError(f"{model.__name__} inherits a table: read it with the ORM")
@@ -72,6 +76,7 @@ class Read(Generic[M]):
         for field in self.related:
             if not (field.many_to_one or field.one_to_one) or not field.concrete:
                 raise ValueError(f"{model.__name__}.{field.name} is not a forward relation")
+        self.extra = dict(extra or {})
         self._built: dict[tuple[str, str], _Statement] = {}
 
     def all(self, *params: object) -> list[M]:
@@ -125,6 +130,8 @@ class Read(Generic[M]):
                 )
             )
             columns += [f"{alias}.{qn(f.column)}" for f in fields]
+        extra_start = len(columns)
+        columns += [f"({by_vendor[connection.vendor]})" for by_vendor in self.extra.values()]
         joins = "".join(
             f" LEFT OUTER JOIN {qn(field.related_model._meta.db_table)} {alias}"
             f" ON {alias}.{qn(field.target_field.column)} = t.{qn(field.column)}"
@@ -136,7 +143,9 @@ class Read(Generic[M]):
             rows += f" ORDER BY {self.order_by}"
         if self.limit is not None:
             rows += f" LIMIT {int(self.limit)}"
-        return _Statement(rows=rows, count=f"SELECT COUNT(*) FROM {source}", parts=tuple(parts))
+        return _Statement(
+            rows=rows, count=f"SELECT COUNT(*) FROM {source}", parts=tuple(parts), extra_start=extra_start
+        )
 
     def _instance(self, statement: _Statement, row: tuple) -> M:
         instance: M | None = None
@@ -156,6 +165,8 @@ class Read(Generic[M]):
             if part.relation.one_to_one:
                 part.relation.remote_field.set_cached_value(obj, instance)
         assert instance is not None
+        for i, name in enumerate(self.extra):
+            setattr(instance, name, row[statement.extra_start + i])
         return instance
 
 

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kaoping.accounts.models import Role, RoleAssignment, User
+from kaoping.accounts.permissions import Grant, grants
 from kaoping.testing import PASSWORD
 
 SESSION_TABLE = Session._meta.db_table
@@ -123,3 +125,29 @@ def test_a_session_of_a_user_since_deleted_is_a_visitor(client, town):
     session.save()
     page = client.get(reverse("town_home", kwargs={"town": town.slug}))
     assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_the_roles_are_read_with_the_user_and_a_role_granted_meanwhile_counts_at_once(
+    client, town, other_town
+):
+    """The login backend reads the user's roles in the user's own statement (no query of its own); they
+    are the roles as the ORM reads them, city-wide ones and populations included, in their order; a
+    role granted between two requests counts at the next one."""
+    user = User.objects.create_user("many-roles", password=PASSWORD)
+    RoleAssignment.objects.create(user=user, role=Role.SCORER, town=town, population="agency")
+    RoleAssignment.objects.create(user=user, role=Role.AUDITOR, town=None)
+    RoleAssignment.objects.create(user=user, role=Role.MAIN_LEADER, town=other_town)
+    client.force_login(user)
+    home = reverse("town_home", kwargs={"town": other_town.slug})
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(home)
+    assert page.status_code == 200
+    assert not [q for q in queries if q["sql"].lstrip().startswith('SELECT t."id", t."user_id", t."role"')]
+    assert grants(page.wsgi_request.user) == (
+        Grant(Role.SCORER, town.pk, "agency"),
+        Grant(Role.AUDITOR, None, ""),
+        Grant(Role.MAIN_LEADER, other_town.pk, ""),
+    )
+    RoleAssignment.objects.filter(user=user).delete()
+    assert grants(client.get(home).wsgi_request.user) == ()

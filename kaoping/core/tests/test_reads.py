@@ -13,7 +13,7 @@ from kaoping.core.reads import Read
 from kaoping.people.models import Cadre, Population, Town
 from kaoping.results.models import MonthlyResult
 from kaoping.scoring.models import Period, PeriodStatus
-from kaoping.testing import make_cadre, make_user, publish_month
+from kaoping.testing import make_cadre, make_cadres, make_user, publish_month
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,18 @@ def test_population_is_read_as_its_stored_value(town):
     cadre = make_cadre(town, "乙", 2, population=Population.VILLAGE)
     read = Read(Cadre, "t.id = %s", related=("department", "village")).one(cadre.pk)
     assert read.population == Population.VILLAGE and read.village.name == "东村" and read.department is None
+
+
+def test_extra_scalar_subqueries_are_read_in_the_same_statement(town, other_town, django_assert_num_queries):
+    """`extra` columns, written per database, come in the same statement and land on each instance."""
+    make_cadres(town, "甲乙", 1)
+    count = f'SELECT COUNT(*) FROM "{Cadre._meta.db_table}" c WHERE c.town_id = t.id'
+    towns = Read(
+        Town,
+        "t.id IN (%s, %s)",
+        order_by="t.id",
+        extra={"cadre_count": {"sqlite": count, "postgresql": count}},
+    )
+    with django_assert_num_queries(1):
+        found = towns.all(town.pk, other_town.pk)
+    assert [(t.pk, t.cadre_count) for t in found] == [(town.pk, 2), (other_town.pk, 0)]

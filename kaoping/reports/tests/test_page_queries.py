@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from kaoping.results.tests.test_corrections import may  # noqa: F401 - the fixture, named as the tests' argument
 
-# Served from what was frozen: the session, the user, the town, the user's roles, the month and
-# the months' state, and the header's count of unread inbox messages; the breakdown reads the cadre
-# too. The navigation's town switch needs no query for a user whose roles are all in the page's town.
-RANKING = 7
-BREAKDOWN = 8
+# Served from what was frozen: the session, the user with their roles (one statement), the town, the
+# month and the months' state, and the header's count of unread inbox messages; the breakdown reads
+# the cadre too. The navigation's town switch needs no query for a user whose roles are all in the
+# page's town.
+RANKING = 6
+BREAKDOWN = 7
 # The publication window and the objections on a published month's breakdown (appeals' template tag):
 # the town's windows, the result's objections and reviews (the result's id and total come with the
 # page's lines).
