@@ -289,11 +289,11 @@ def test_the_page_lists_every_village_for_the_office_in_a_fixed_number_of_querie
     _save(office, town, villages[0], "92.5", "细则")
     client = client_for(office)
     client.get(_url("collectives", town))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(_url("collectives", town))
     for village in villages[1:]:
         _save(office, town, village, "80")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(_url("collectives", town))
     page = response.content.decode()
     assert response.status_code == 200

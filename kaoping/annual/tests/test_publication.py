@@ -346,13 +346,13 @@ def test_the_pool_page_reads_the_publication_in_a_fixed_number_of_queries(
     url = _url("pool", town, 2026, POOL)
     with time_machine.travel(IN_WINDOW, tick=False):
         client.get(url)
-        # 15 (test_views), and once published the town's rules, the year's open objections and the
+        # 14 (test_views), and once published the town's rules, the year's open objections and the
         # objections and reviews of the pool's grades; as many with one more objection raised.
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(17):
             response = client.get(url)
         geng = testing.make_user("geng4", town=town, role=None, cadre=agency[6])
         _raise(geng, town, Stage.OBJECTION, "庚", "qc")
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(17):
             response = client.get(url)
     assert "Publication window until 2026-03-06" in response.content.decode()
 

@@ -67,8 +67,8 @@ def test_the_pool_page_query_count_is_pinned(client_for, office, town, computed,
     client = client_for(office)
     url = _url("pool", town, 2026, POOL)
     client.get(url)
-    # 14, and the year's publication (not published: nothing more to read).
-    with django_assert_num_queries(15):
+    # 13, and the year's publication (not published: nothing more to read).
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200 and "甲" in response.content.decode()
 
@@ -247,7 +247,7 @@ def test_the_cadre_page_month_lines_add_up_to_the_total(
     client = client_for(office)
     url = _url("cadre", town, 2026, year[0].pk)
     client.get(url)
-    with django_assert_num_queries(13):  # the same whatever the number of months
+    with django_assert_num_queries(12):  # the same whatever the number of months
         page = client.get(url).content.decode()
     assert "Supervision (督促落实)" in page and "= Assessment" in page
     january = page.split("2026-01</a>")[1].split("</tr>")[0]
@@ -346,6 +346,6 @@ def test_the_cases_page_reads_each_locked_grade_in_the_same_query(
         )
     client = client_for(office)
     client.get(_url("cases", town, 2026))
-    with django_assert_num_queries(7):  # the same for one case or thirty
+    with django_assert_num_queries(6):  # the same for one case or thirty
         page = client.get(_url("cases", town, 2026)).content.decode()
     assert page.count("locked at Basically competent (基本称职)") == 6  # three cases, both layouts

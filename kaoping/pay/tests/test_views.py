@@ -193,7 +193,7 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(
 ):
     client = client_for(leader)
     client.get(_url("pay:plan", town))  # warm the session
-    with django_assert_num_queries(14):  # 13, and whether the year is confirmed
+    with django_assert_num_queries(13):  # 12, and whether the year is confirmed
         response = client.get(_url("pay:plan", town))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 5 + 1
@@ -201,7 +201,7 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(
         testing.make_cadre(
             town, f"添{n}", 500 + n, agency_category="non_established"
         )  # ten more members, listed apart
-    with django_assert_num_queries(14):  # 13, and whether the year is confirmed
+    with django_assert_num_queries(13):  # 12, and whether the year is confirmed
         response = client.get(_url("pay:plan", town))
     assert response.status_code == 200 and 'id="stale"' in response.content.decode()
     assert PayLine.objects.filter(plan=computed).count() == 5

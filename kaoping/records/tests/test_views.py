@@ -145,14 +145,14 @@ def test_the_office_sees_completeness_in_a_fixed_number_of_queries(
     client = client_for(area["office"])
     url = reverse("records:completeness", args=[town.slug]) + "?month=2026-05"
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
     text = response.content.decode()
     assert "甲分管" in text and "乙分管" in text and "赵村" in text
     for i in range(5):
         testing.make_cadre(town, f"新人{i}", 700 + i)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
 
 
