@@ -239,14 +239,15 @@ class Grant:
 _ROLES = Read(RoleAssignment, "t.user_id = %s", order_by="t.id")
 _TOWN = Read(Town, "t.slug = %s")
 
-_ROLE_TABLE = RoleAssignment._meta.db_table
 # A user's roles as one column of the statement that reads the user (accounts/backends.py, at every
 # request): a JSON array of [id, role, town, population], one per role, in any order.
+_ROLE_ROWS = (
+    "SELECT {array_of}({array}(r.id, r.role, r.town_id, r.population)) "
+    f'FROM "{RoleAssignment._meta.db_table}" r WHERE r.user_id = t.id'
+)
 ROLE_ROWS = {
-    "postgresql": "SELECT json_agg(json_build_array(r.id, r.role, r.town_id, r.population)) "
-    f'FROM "{_ROLE_TABLE}" r WHERE r.user_id = t.id',
-    "sqlite": "SELECT json_group_array(json_array(r.id, r.role, r.town_id, r.population)) "
-    f'FROM "{_ROLE_TABLE}" r WHERE r.user_id = t.id',
+    "postgresql": _ROLE_ROWS.format(array_of="json_agg", array="json_build_array"),
+    "sqlite": _ROLE_ROWS.format(array_of="json_group_array", array="json_array"),
 }
 
 

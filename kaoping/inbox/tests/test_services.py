@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from kaoping.accounts.models import Role
 from kaoping.inbox import services
@@ -93,14 +94,9 @@ def test_email_is_sent_only_when_enabled_and_once(settings, town):
 
 def test_the_unread_count_is_the_querysets_unread_messages(personas):
     """`unread_count`'s statement and `MessageQuerySet.unread` say the same thing, in every state."""
-    from django.utils import timezone
-
-    from kaoping.inbox.models import Message
-    from kaoping.inbox.services import unread_count
-
     me, other = personas["assessment_office"], personas["scorer"]
     now = timezone.now()
     for n, (read, done) in enumerate([(None, None), (now, None), (None, now), (now, now), (None, None)]):
         Message.objects.create(recipient=me, kind="k", title="t", key=f"k{n}", read_at=read, done_at=done)
     Message.objects.create(recipient=other, kind="k", title="t", key="k0")
-    assert unread_count(me) == Message.objects.for_user(me).unread().count() == 2
+    assert services.unread_count(me) == Message.objects.for_user(me).unread().count() == 2
