@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kaoping.evaluation.models import Grade, RoundStatus, TargetResult
 from kaoping.indicators.models import AdjustmentKind
@@ -313,13 +313,14 @@ def load_items(cadre: Cadre) -> list[ItemRow]:
 
 def table_items(rows: list[ItemRow]) -> Table:
     done = [r for r in rows if r.closed]
+    backs = sum(r.send_backs for r in rows)
     summary = (
-        _("%(count)d items; %(done)d verified, %(on_time)d of them on time; %(backs)d send-backs.")
+        _("%(items)s; %(done)d verified, %(on_time)d of them on time; %(backs)s.")
         % {
-            "count": len(rows),
+            "items": ngettext("%(count)d item", "%(count)d items", len(rows)) % {"count": len(rows)},
             "done": len(done),
             "on_time": sum(1 for r in done if r.on_time),
-            "backs": sum(r.send_backs for r in rows),
+            "backs": ngettext("%(count)d send-back", "%(count)d send-backs", backs) % {"count": backs},
         }
         if rows
         else ""

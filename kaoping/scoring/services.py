@@ -297,7 +297,13 @@ def entries_save(
         parsed.append((cell, value))
     if problems:
         raise DomainError(
-            _("Nothing was saved: %(count)d cells need fixing.") % {"count": len(problems)}, errors=problems
+            ngettext(
+                "Nothing was saved: %(count)d cell needs fixing.",
+                "Nothing was saved: %(count)d cells need fixing.",
+                len(problems),
+            )
+            % {"count": len(problems)},
+            errors=problems,
         )
     if conflicts:
         raise StaleSave(

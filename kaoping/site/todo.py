@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaoping.accounts.models import Role, User
 from kaoping.accounts.permissions import population_scope, roles_in
@@ -354,14 +355,23 @@ def _sheet_line(town: Town, sheet: SheetProgress, *, note: str = "", urgent: boo
     )
 
 
+def _overdue(days: int) -> str:
+    """ "Overdue by 1 day", "… 2 days": how late something is, in the user's language."""
+    return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", days) % {"days": days}
+
+
+def _due_in(days: int) -> str:
+    return ngettext("Due in %(days)d day", "Due in %(days)d days", days) % {"days": days}
+
+
 def _item_line(town: Town, item: Item, today: date) -> Line:
     days = (item.deadline - today).days
     if days < 0:
-        note = _("Overdue by %(days)d days") % {"days": -days}
+        note = _overdue(-days)
     elif days == 0:
         note = _("Due today")
     else:
-        note = _("Due in %(days)d days") % {"days": days}
+        note = _due_in(days)
     return Line(
         label=item.title,
         url=reverse("supervision:item_detail", args=[town.slug, item.pk]),
@@ -379,7 +389,8 @@ def _scorer(r: _Reader) -> Card:
         if s.status == SheetStatus.DRAFT:
             left = s.cells - s.filled
             note = (
-                _("%(count)d cells left, then submit") % {"count": left}
+                ngettext("%(count)d cell left, then submit", "%(count)d cells left, then submit", left)
+                % {"count": left}
                 if left
                 else _("All filled: submit it")
             )
@@ -453,7 +464,7 @@ def _correction_line(r: _Reader) -> list[Line]:
 def _due_note(due: date, today: date) -> tuple[str, bool]:
     days = (due - today).days
     if days < 0:
-        return _("Overdue by %(days)d days") % {"days": -days}, True
+        return _overdue(-days), True
     if days == 0:
         return _("Due today"), True
     return _("Due %(due)s") % {"due": f"{due:%m-%d}"}, False
@@ -778,9 +789,7 @@ def _leader_in_charge(r: _Reader) -> Card | None:
                 label=_("Records of %(month)s to fill") % {"month": f"{to_fill[0].month:%Y-%m}"},
                 url=mine,
                 figure=str(len(to_fill)),
-                note=_("Overdue by %(days)d days") % {"days": -days}
-                if days < 0
-                else _("Due %(due)s") % {"due": f"{due:%m-%d}"},
+                note=_overdue(-days) if days < 0 else _("Due %(due)s") % {"due": f"{due:%m-%d}"},
                 urgent=days < 0,
             )
         )
@@ -827,7 +836,7 @@ def _cadre(r: _Reader) -> Card:
                 label=_("Rectification of %(meeting)s") % {"meeting": rect.entry.lagging_list.meeting.title},
                 url=reverse("quarterly:rectification_detail", args=[slug, rect.pk]),
                 figure=f"{rect.deadline:%m-%d}",
-                note=_("Overdue by %(days)d days") % {"days": -days}
+                note=_overdue(-days)
                 if days < 0
                 else _("Rectify by %(deadline)s") % {"deadline": f"{rect.deadline:%Y-%m-%d}"},
                 urgent=days < 0,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaoping.people.models import Cadre, Town
 from kaoping.people.selectors import roster
@@ -188,7 +189,11 @@ def draft_text(
             _("Items sent back"),
             sent_back,
             lambda i: (
-                _("%(title)s (%(who)s): sent back %(n)d times.")
+                ngettext(
+                    "%(title)s (%(who)s): sent back %(n)d time.",
+                    "%(title)s (%(who)s): sent back %(n)d times.",
+                    i.send_backs,
+                )
                 % {"title": i.title, "who": who(i), "n": i.send_backs}
             ),
         ),

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -337,7 +337,9 @@ def item_import(request: HttpRequest, town: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             if result.ok:
-                messages.success(request, _("%(n)d items imported.") % {"n": len(result.created)})
+                n = len(result.created)
+                imported = ngettext("%(n)d item imported.", "%(n)d items imported.", n)
+                messages.success(request, imported % {"n": n})
                 return redirect("supervision:board", town)
             problems = result.problems
     return render(

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 
 from kaoping import testing
@@ -14,7 +15,7 @@ from kaoping.accounts.models import Role
 from kaoping.accounts.permissions import POLICY, Action
 from kaoping.audit.models import AuditEntry
 from kaoping.core import documents as house_style
-from kaoping.dossier import sections
+from kaoping.dossier import providers, sections
 from kaoping.dossier.sample import add_history
 from kaoping.files.models import Attachment
 from kaoping.files.services import attachment_store, attachments_attach
@@ -241,3 +242,35 @@ def test_a_statement_made_as_a_file_names_the_file_in_the_dossier(
     )
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert any("附件：表态发言稿.pdf" in c for c in cells)
+
+
+def _item_row(closed: bool, on_time: bool | None, send_backs: int) -> providers.ItemRow:
+    return providers.ItemRow(
+        title="秸秆禁烧",
+        role="owner",
+        assigned_on="2026-03-01",
+        deadline="2026-03-18",
+        status="verified" if closed else "in progress",
+        closed=closed,
+        on_time=on_time,
+        quality="",
+        send_backs=send_backs,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "more"),
+    [
+        (
+            "en",
+            "1 item; 1 verified, 1 of them on time; 1 send-back.",
+            "2 items; 1 verified, 1 of them on time; 2 send-backs.",
+        ),
+        ("zh-hans", "共1项；已核验1项，其中按期1项；退回1次。", "共2项；已核验1项，其中按期1项；退回2次。"),
+    ],
+)
+def test_the_items_summary_counts_in_words_one_and_more(language, one, more):
+    with translation.override(language):
+        assert providers.table_items([_item_row(True, True, 1)]).summary == one
+        rows = [_item_row(True, True, 1), _item_row(False, None, 1)]
+        assert providers.table_items(rows).summary == more

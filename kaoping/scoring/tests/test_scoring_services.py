@@ -216,3 +216,10 @@ def test_only_the_assessment_office_registers_adjustments(personas, period, sche
             evidence="",
             shares=[services.ShareInput(cadres[0], Decimal(1))],
         )
+
+
+@pytest.mark.django_db
+def test_one_bad_cell_is_named_in_the_singular(personas, sheet, cadres, indicators):
+    with pytest.raises(DomainError) as refused:
+        _save(personas, sheet, (cadres[0], indicators["1.1"], "12", ""))
+    assert refused.value.message == "Nothing was saved: 1 cell needs fixing."

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaoping import testing
 from kaoping.accounts.models import Role, RoleAssignment
@@ -21,9 +21,10 @@ from kaoping.records.models import Decision, DecisionKind, MonthRecord, RecordSt
 from kaoping.results.models import MonthlyResult
 from kaoping.scoring import completeness
 from kaoping.scoring import services as scoring_services
-from kaoping.scoring.models import Period, PeriodStatus, SheetStatus
+from kaoping.scoring.models import Period, PeriodStatus, ScoreSheet, SheetStatus
+from kaoping.scoring.selectors import sheet_cadres, sheet_indicators
 from kaoping.scoring.tests.conftest import fill
-from kaoping.site.todo import todo
+from kaoping.site.todo import _due_in, _overdue, todo
 from kaoping.supervision.models import ItemStatus
 from kaoping.supervision.tests.conftest import make_item
 
@@ -506,3 +507,27 @@ def test_a_cadre_sees_their_open_rectifications_and_the_office_the_overdue_ones(
     office = card(home(client_for, personas["assessment_office"], town), "assessment_office").lines
     [overdue] = [x for x in office if x.label == "Overdue rectifications"]
     assert overdue.figure == "1" and overdue.urgent
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["Overdue by 1 day", "Overdue by 3 days", "Due in 1 day", "Due in 3 days"]),
+        ("zh-hans", ["已逾期1天", "已逾期3天", "还有1天到期", "还有3天到期"]),
+    ],
+)
+def test_days_late_and_days_left_are_counted_in_words_one_and_more(language, expected):
+    with translation.override(language):
+        assert [_overdue(1), _overdue(3), _due_in(1), _due_in(3)] == expected
+
+
+def test_one_cell_left_is_named_in_the_singular(client_for, personas, town, sheet):
+    sheet = ScoreSheet.objects.select_related("period__town", "scheme").get(pk=sheet.pk)
+    cells = [
+        scoring_services.Cell(c.pk, i.pk, "1") for c in sheet_cadres(sheet) for i in sheet_indicators(sheet)
+    ][1:]  # every cell but the first
+    scoring_services.entries_save(
+        actor=personas["scorer"], sheet=sheet, cells=cells, based_on_revision=sheet.revision
+    )
+    [line] = card(home(client_for, personas["scorer"], town), "scorer").lines
+    assert (line.figure, line.note) == ("19 / 20", "1 cell left, then submit")

@@ -4,13 +4,18 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.utils import translation
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from kaoping.core import documents as house_style
+from kaoping.core.errors import DomainError
 from kaoping.supervision import documents
 from kaoping.supervision.models import Bulletin
+from kaoping.supervision.selectors import draft_text
+
+from .conftest import make_item
 
 
 def bulletin():
@@ -92,8 +97,6 @@ def test_the_fontconfig_file_maps_each_official_face_to_an_installed_font():
 
 
 def test_pdf_without_libreoffice_says_what_to_install(monkeypatch):
-    from kaoping.core.errors import DomainError
-
     monkeypatch.setattr(house_style.shutil, "which", lambda name: None)
     with pytest.raises(DomainError, match="libreoffice-writer-nogui"):
         house_style.docx_to_pdf(b"")
@@ -136,13 +139,16 @@ def test_a_full_line_of_the_pdf_holds_28_characters_and_the_closing_block_ends_t
 
 @pytest.mark.django_db
 def test_the_draft_writes_a_deadline_as_a_document_does(office, owner, town):
-    from django.utils import translation
-
-    from kaoping.supervision.selectors import draft_text
-
-    from .conftest import make_item
-
     item = make_item(office, town, [owner.cadre], deadline=date(2026, 3, 5), assigned_on=date(2026, 3, 1))
     with translation.override("zh-hans"):
         text = draft_text([item], date(2026, 3, 20))
     assert "2026年3月5日" in text and "2026-03-05" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("times", "said"), [(1, "sent back 1 time."), (2, "sent back 2 times.")])
+def test_the_draft_counts_the_send_backs_in_words(office, owner, town, times, said):
+    item = make_item(office, town, [owner.cadre], deadline=date(2026, 3, 25), assigned_on=date(2026, 3, 1))
+    item.send_backs = times
+    with translation.override("en"):
+        assert said in draft_text([item], date(2026, 3, 20))

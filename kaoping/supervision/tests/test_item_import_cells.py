@@ -145,3 +145,13 @@ def test_the_unknown_column_is_named_in_chinese_for_a_chinese_user(office, town,
     [problem] = response.context["problems"]
     assert problem.cell == "F1" and "备注" in problem.message and "模板" in problem.message
     assert not Item.objects.exists()
+
+
+def test_the_import_says_how_many_items_it_imported_one_or_more(office, town, qu_xin):
+    def said(*rows) -> list[str]:
+        board = office.get(_post(office, town, *rows)["Location"])  # where the message is shown
+        return [str(m) for m in board.context["messages"]]
+
+    row = ["两委会分办", "河道清理", "曲鑫", "2026-03-05", "2026-03-20"]
+    assert said(row) == ["1 item imported."]
+    assert said(row, ["两委会分办", "秸秆禁烧", "曲鑫", "2026-03-05", "2026-03-20"]) == ["2 items imported."]
