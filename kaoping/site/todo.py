@@ -356,7 +356,7 @@ def _sheet_line(town: Town, sheet: SheetProgress, *, note: str = "", urgent: boo
 
 
 def _overdue(days: int) -> str:
-    """ "Overdue by 1 day", "… 2 days": how late something is, in the user's language."""
+    """How late something is, in words: "Overdue by 1 day", "Overdue by 2 days"."""
     return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", days) % {"days": days}
 
 
